@@ -1,0 +1,39 @@
+"""AWS clients, created on first use so that importing the app stays cheap and moto can patch them."""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from .settings import Settings
+
+
+class AwsClients:
+    """The three services Démarche talks to; each built lazily, region and endpoint from the environment."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @staticmethod
+    def _client(name: str) -> Any:
+        import boto3  # heavy: imported on first use only
+
+        return boto3.client(name)
+
+    @cached_property
+    def table(self) -> Any:
+        """The DynamoDB table (resource API: plain Python values in and out)."""
+        import boto3
+
+        return boto3.resource("dynamodb").Table(self.settings.table_name)
+
+    @cached_property
+    def sqs(self) -> Any:
+        return self._client("sqs")
+
+    @cached_property
+    def sesv2(self) -> Any:
+        return self._client("sesv2")
+
+    @cached_property
+    def queue_url(self) -> str:
+        return self.sqs.get_queue_url(QueueName=self.settings.queue_name)["QueueUrl"]

@@ -1,0 +1,228 @@
+"""Campaigns are files: templates/campaigns/<slug>/campaign.toml plus one letter template per language."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import CampaignFileError, CampaignNotOpen, NotFound
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+CAMPAIGNS_DIR = TEMPLATES_DIR / "campaigns"
+TARGET_SETS = ("foreign-ministry", "un-mission-geneva", "un-mission-new-york", "fixed")
+LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+DELIVERY_MODES = ("direct",)
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class FixedTarget:
+    name: str
+    addressee: str
+    email: str | None
+    website: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    mode: str = "direct"
+    max_per_target_per_hour: int = 30
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    subject: Mapping[str, str]
+    organisation: str
+    sender_address: str
+    languages: tuple[str, ...]
+    target_set: str
+    opens: dt.date
+    closes: dt.date
+    folder: Path
+    fixed_target: FixedTarget | None = None
+    delivery: Delivery = field(default_factory=Delivery)
+
+    def check_open(self, today: dt.date) -> None:
+        """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
+        if today < self.opens:
+            raise CampaignNotOpen(f"This campaign opens on {self.opens.isoformat()}.", closed=False)
+        if today > self.closes:
+            raise CampaignNotOpen(f"This campaign closed on {self.closes.isoformat()}.", closed=True)
+
+    def language_for(self, wanted: str | None, country_language: str) -> str:
+        """The supporter's choice if the campaign has it, else the target country's, else English or the first."""
+        for candidate in (wanted, country_language, "en"):
+            if candidate in self.languages:
+                return candidate
+        return self.languages[0]
+
+    def text(self, mapping: Mapping[str, str], language: str) -> str:
+        return mapping.get(language) or mapping.get("en") or next(iter(mapping.values()))
+
+    def letter_template_name(self, language: str) -> str:
+        return f"campaigns/{self.slug}/letter.{language}.txt"
+
+
+class _Reader:
+    """Reads one campaign.toml, naming the file and field in every error."""
+
+    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def fail(self, field_name: str, message: str) -> CampaignFileError:
+        return CampaignFileError(str(self.path), field_name, message)
+
+    def get(self, name: str, kind: type, *, table: Mapping[str, Any] | None = None, prefix: str = "",
+            default: Any = ...) -> Any:
+        source = self.data if table is None else table
+        if name not in source:
+            if default is not ...:
+                return default
+            raise self.fail(prefix + name, "is required")
+        value = source[name]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise self.fail(prefix + name, f"must be a {kind.__name__}, not {type(value).__name__}")
+        if isinstance(value, str) and not value.strip() and default is ...:
+            raise self.fail(prefix + name, "must not be empty")
+        return value
+
+    def one_line(self, name: str, value: str) -> str:
+        if any(ch in value for ch in "\r\n\0"):
+            raise self.fail(name, "must be a single line (no CR, LF or NUL)")
+        return value
+
+    def per_language(self, name: str, languages: tuple[str, ...], *, one_line: bool = True) -> dict[str, str]:
+        table = self.get(name, dict)
+        for lang in languages:
+            if not isinstance(table.get(lang), str) or not table[lang].strip():
+                raise self.fail(f"{name}.{lang}", "is required for every language in `languages`")
+        if one_line:
+            for lang, text in table.items():
+                self.one_line(f"{name}.{lang}", text)
+        return dict(table)
+
+
+def load_campaign(folder: Path) -> Campaign:
+    """Parse and check one campaign folder; raise CampaignFileError naming the file and field."""
+    path = folder / "campaign.toml"
+    slug = folder.name
+    if not SLUG_RE.match(slug):
+        raise CampaignFileError(str(folder), "slug", "folder name must be lower-case letters, digits and hyphens")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CampaignFileError(str(path), "-", "file is missing") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(path), "-", f"not valid TOML: {exc}") from None
+    r = _Reader(path, data)
+
+    languages = tuple(r.get("languages", list))
+    if not languages:
+        raise r.fail("languages", "must list at least one language")
+    for lang in languages:
+        if lang not in LANGUAGES:
+            raise r.fail("languages", f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    target_set = r.get("target_set", str)
+    if target_set not in TARGET_SETS:
+        raise r.fail("target_set", f"must be one of {', '.join(TARGET_SETS)}")
+    opens, closes = r.get("opens", dt.date), r.get("closes", dt.date)
+    if closes < opens:
+        raise r.fail("closes", "is before `opens`")
+
+    fixed = None
+    if target_set == "fixed":
+        ft = r.get("fixed_target", dict)
+        p = "fixed_target."
+        email = r.get("email", str, table=ft, prefix=p, default="").strip() or None
+        language = r.get("language", str, table=ft, prefix=p)
+        if language not in LANGUAGES:
+            raise r.fail(p + "language", f"unknown language {language!r}")
+        fixed = FixedTarget(
+            name=r.one_line(p + "name", r.get("name", str, table=ft, prefix=p)),
+            addressee=r.one_line(p + "addressee", r.get("addressee", str, table=ft, prefix=p)),
+            email=email, website=r.get("website", str, table=ft, prefix=p, default=""), language=language,
+        )
+        if email:
+            _check_address(r, p + "email", email)
+
+    d = r.get("delivery", dict, default={})
+    mode = r.get("mode", str, table=d, prefix="delivery.", default="direct")
+    if mode not in DELIVERY_MODES:
+        raise r.fail("delivery.mode", f"must be one of {', '.join(DELIVERY_MODES)}")
+    per_hour = r.get("max_per_target_per_hour", int, table=d, prefix="delivery.", default=30)
+    if per_hour < 1:
+        raise r.fail("delivery.max_per_target_per_hour", "must be at least 1")
+
+    sender = r.one_line("sender_address", r.get("sender_address", str))
+    _check_address(r, "sender_address", sender)
+    campaign = Campaign(
+        slug=slug,
+        title=r.per_language("title", languages),
+        summary=r.per_language("summary", languages, one_line=False),
+        subject=r.per_language("subject", languages),
+        organisation=r.one_line("organisation", r.get("organisation", str)),
+        sender_address=sender,
+        languages=languages,
+        target_set=target_set,
+        opens=opens,
+        closes=closes,
+        folder=folder,
+        fixed_target=fixed,
+        delivery=Delivery(mode=mode, max_per_target_per_hour=per_hour),
+    )
+    for lang in languages:
+        _check_letter_template(folder / f"letter.{lang}.txt", lang)
+    return campaign
+
+
+def _check_letter_template(path: Path, lang: str) -> None:
+    """The template exists and compiles, so a typo fails at load, not at a supporter's first letter."""
+    from jinja2 import TemplateSyntaxError
+
+    from .rendering import environment
+
+    if not path.is_file():
+        raise CampaignFileError(str(path), "languages", f"no letter template for {lang!r}")
+    try:
+        environment().parse(path.read_text(encoding="utf-8"))
+    except TemplateSyntaxError as exc:
+        raise CampaignFileError(f"{path}:{exc.lineno}", "template", exc.message or "syntax error") from None
+
+
+def _check_address(r: _Reader, name: str, address: str) -> None:
+    from .addresses import normalise_email
+
+    try:
+        normalise_email(address)
+    except ValueError as exc:
+        raise r.fail(name, str(exc)) from None
+
+
+class Campaigns:
+    """All campaigns under one folder, loaded once."""
+
+    def __init__(self, root: Path = CAMPAIGNS_DIR) -> None:
+        folders = sorted(p for p in root.iterdir() if (p / "campaign.toml").exists() or p.is_dir())
+        self._by_slug = {c.slug: c for c in (load_campaign(f) for f in folders)}
+
+    def all(self) -> list[Campaign]:
+        return list(self._by_slug.values())
+
+    def get(self, slug: str) -> Campaign:
+        campaign = self._by_slug.get(slug)
+        if campaign is None:
+            raise NotFound(f"There is no campaign called {slug!r}.")
+        return campaign
+
+
+@lru_cache(maxsize=1)
+def default_campaigns() -> Campaigns:
+    return Campaigns()

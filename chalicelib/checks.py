@@ -1,0 +1,79 @@
+"""Checking what a supporter submitted: every bad field is named, with a message that says how to fix it."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .addresses import header_unsafe_reason, normalise_email
+from .campaigns import Campaign
+from .directory import Country, Directory
+from .errors import InvalidField, NotFound
+
+MAX_LENGTH = {"name": 100, "email": 254, "city": 100, "message": 2000, "country": 60, "language": 5, "partner": 40}
+REQUIRED = ("country", "name", "email")
+PARTNER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    country: Country
+    name: str
+    email: str
+    city: str
+    message: str
+    language: str | None
+    partner: str | None
+
+
+def _has_control_characters(value: str, allowed: str) -> bool:
+    """Control characters (and Unicode line separators) other than `allowed`: they break headers and layouts."""
+    return any((unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029") and ch not in allowed for ch in value)
+
+
+def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:
+    """Validate a submission for `campaign`; raise InvalidField for the first bad field (checked in a fixed order)."""
+    if not isinstance(payload, Mapping):
+        raise InvalidField("body", "Send a JSON object with the fields country, name and email.")
+    unknown = sorted(set(payload) - set(MAX_LENGTH))
+    if unknown:
+        raise InvalidField(unknown[0], f"Unknown field {unknown[0]!r}; allowed: {', '.join(MAX_LENGTH)}.")
+    values: dict[str, str] = {}
+    for field, limit in MAX_LENGTH.items():
+        value = payload.get(field)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InvalidField(field, f"The {field} must be text.")
+        if "\0" in value:
+            raise InvalidField(field, f"The {field} contains a NUL character.")
+        value = value.replace("\r\n", "\n").strip()
+        if len(value) > limit:
+            raise InvalidField(field, f"The {field} is too long: at most {limit} characters.")
+        if field in REQUIRED and not value:
+            raise InvalidField(field, f"Please fill in the {field}.")
+        if field != "message":
+            reason = header_unsafe_reason(value)
+            if reason:
+                raise InvalidField(field, f"The {field} {reason}.")
+        if _has_control_characters(value, allowed="\n\t" if field == "message" else ""):
+            raise InvalidField(field, f"The {field} contains invisible control characters.")
+        values[field] = value if field == "message" else " ".join(value.split())
+
+    try:
+        country = directory.country(values["country"])
+    except NotFound:
+        raise InvalidField("country", f"Unknown country {values['country']!r}.") from None
+    try:
+        email = normalise_email(values["email"])
+    except ValueError as exc:
+        raise InvalidField("email", str(exc)) from None
+    language = values["language"] or None
+    if language is not None and language not in campaign.languages:
+        raise InvalidField("language", f"This campaign is written in {', '.join(campaign.languages)}.")
+    partner = values["partner"] or None
+    if partner is not None and not PARTNER_RE.match(partner):
+        raise InvalidField("partner", "A partner code uses only letters, digits, '-' and '_'.")
+    return Submission(country=country, name=values["name"], email=email, city=values["city"],
+                      message=values["message"], language=language, partner=partner)

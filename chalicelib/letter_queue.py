@@ -1,0 +1,24 @@
+"""The queue between the API and the sender. Messages carry only a letter id: no personal data in SQS."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class LetterQueue:
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        self._sqs, self._url = sqs, queue_url
+
+    def enqueue(self, letter_id: str) -> None:
+        self._sqs.send_message(QueueUrl=self._url, MessageBody=json.dumps({"letter_id": letter_id}))
+
+
+def letter_id_of(message_body: str) -> str:
+    """The letter id in a queue message; ValueError if the body is not one of ours."""
+    try:
+        letter_id = json.loads(message_body)["letter_id"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("not a Démarche letter message") from None
+    if not isinstance(letter_id, str) or not letter_id:
+        raise ValueError("not a Démarche letter message")
+    return letter_id

@@ -1,0 +1,55 @@
+"""Composing a letter: who it goes to and what it says, from campaign, country and supporter."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .campaigns import Campaign
+from .directory import Country, Directory, Target
+from .rendering import render
+
+
+@dataclass(frozen=True)
+class Supporter:
+    name: str
+    email: str
+    city: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ComposedLetter:
+    target: Target
+    language: str
+    subject: str
+    body: str
+
+
+def resolve_target(campaign: Campaign, country: Country, directory: Directory) -> Target:
+    """The campaign's target for a supporter in `country`."""
+    fixed = campaign.fixed_target
+    if fixed is not None:
+        return Target(target_set="fixed", name=fixed.name, addressee=fixed.addressee, email=fixed.email,
+                      website=fixed.website, contact_form_url="", language=fixed.language, verified=True,
+                      source="campaign.toml", country=None)
+    return directory.target(campaign.target_set, country.alpha2)
+
+
+def compose(campaign: Campaign, country: Country, target: Target, supporter: Supporter,
+            language: str | None = None) -> ComposedLetter:
+    """Render subject and body; supporter fields are values in the template context, never template source."""
+    lang = campaign.language_for(language, target.language)
+    body = render(
+        campaign.letter_template_name(lang),
+        target={"name": target.name, "addressee": target.addressee},
+        country={"name": country.name},
+        supporter={"name": supporter.name, "city": supporter.city, "message": supporter.message.strip()},
+    )
+    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang),
+                          body=tidy(body))
+
+
+def tidy(text: str) -> str:
+    """Plain-text hygiene: no trailing spaces, at most one blank line in a row, one final newline."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"

@@ -1,0 +1,27 @@
+"""The one Jinja2 environment: sandboxed, strict, HTML autoescaped. Supporter text is only ever a value."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from .campaigns import TEMPLATES_DIR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jinja2.sandbox import SandboxedEnvironment
+
+
+@lru_cache(maxsize=1)
+def environment() -> "SandboxedEnvironment":
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html"]),
+        keep_trailing_newline=True,
+    )
+
+
+def render(template_name: str, **context: Any) -> str:
+    return environment().get_template(template_name).render(**context)

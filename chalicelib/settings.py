@@ -1,0 +1,34 @@
+"""Stage settings, read from the environment when needed (never at import)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_name: str
+    queue_name: str
+    configuration_set: str
+    public_base_url: str  # "" means: build links relative to the request's host
+    # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
+    # so every country can be tried end to end without ever guessing a real address.
+    sandbox_recipients: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            stage=env.get("DEMARCHE_STAGE", "local"),
+            table_name=env.get("DEMARCHE_TABLE", "demarche"),
+            queue_name=env.get("DEMARCHE_QUEUE", "demarche-letters"),
+            configuration_set=env.get("DEMARCHE_CONFIGURATION_SET", "demarche"),
+            public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
+            sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
+        )
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
