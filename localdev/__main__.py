@@ -1,0 +1,39 @@
+"""`make run`: an embedded AWS stand-in on loopback, the API on http://127.0.0.1:$PORT, and the queue drained."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m localdev", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    from .stack import LocalStack
+
+    stack = LocalStack(PROJECT_DIR)
+    stack.start()
+    server = stack.api_server(args.host, args.port)
+    print(f"Démarche is running on http://{args.host}:{args.port}  (AWS stand-in: {stack.endpoint})", flush=True)
+    print(f"  form:   http://{args.host}:{args.port}/campaigns/hrd-resolution/form", flush=True)
+    print(f"  outbox: http://{args.host}:{args.port}/dev/outbox", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Drains the local queue into the real worker handler, as Lambda's SQS event source would."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    """The Lambda event for a batch of received SQS messages."""
+    return {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": queue_arn.split(":")[3],
+    } for m in messages]}
+
+
+def drain_once(sqs: Any, queue_url: str, handler: Callable[[dict, Any], Any], *, wait_seconds: int = 0) -> int:
+    """Receive one batch, hand it to `handler`, delete what succeeded. Returns the number of messages seen."""
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds,
+                                   AttributeNames=["All"]).get("Messages", [])
+    if not messages:
+        return 0
+    try:
+        result = handler(sqs_event(messages, arn), None) or {}
+    except Exception:  # noqa: BLE001 - as in Lambda, a crash returns the whole batch to the queue
+        log.exception("worker crashed; the batch goes back to the queue")
+        return len(messages)
+    failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+    done = [m for m in messages if m["MessageId"] not in failed]
+    if done:
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+    return len(messages)
+
+
+def drain_until_empty(sqs: Any, queue_url: str, handler: Callable[[dict, Any], Any], max_batches: int = 100) -> int:
+    total = 0
+    for _ in range(max_batches):
+        seen = drain_once(sqs, queue_url, handler)
+        if not seen:
+            break
+        total += seen
+    return total
+
+
+def start_drainer(sqs: Any, queue_url: str, handler: Callable[[dict, Any], Any],
+                  stop: threading.Event) -> threading.Thread:
+    """Poll the queue in a daemon thread until `stop` is set."""
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                drain_once(sqs, queue_url, handler, wait_seconds=1)
+            except Exception:  # noqa: BLE001 - keep the local stack alive and say what happened
+                log.exception("queue drainer error")
+                stop.wait(1)
+
+    thread = threading.Thread(target=loop, name="queue-drainer", daemon=True)
+    thread.start()
+    return thread
