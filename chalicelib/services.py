@@ -1,18 +1,23 @@
-"""Wires the domain objects to AWS for one process; built on first use, replaceable in tests."""
+"""Wires the domain objects to AWS for one process; built on first use, replaceable in tests.
+
+Imports of the domain modules happen inside the properties: a cold start pays only for what the
+first request uses (see bench/).
+"""
 from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .aws import AwsClients
-from .campaigns import Campaigns, default_campaigns
-from .delivery import Deliverer
-from .directory import Directory, default_directory
-from .letter_log import LetterLog
-from .letter_queue import LetterQueue
-from .mailer import Mailer
 from .settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aws import AwsClients
+    from .campaigns import Campaigns
+    from .delivery import Deliverer
+    from .directory import Directory
+    from .letter_log import LetterLog
+    from .letter_queue import LetterQueue
 
 
 def utc_now() -> dt.datetime:
@@ -22,26 +27,42 @@ def utc_now() -> dt.datetime:
 class Services:
     def __init__(self, settings: Settings | None = None, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.settings = settings or Settings.from_env()
-        self.aws = AwsClients(self.settings)
         self.clock = clock
 
+    @cached_property
+    def aws(self) -> "AwsClients":
+        from .aws import AwsClients
+
+        return AwsClients(self.settings)
+
     @property
-    def campaigns(self) -> Campaigns:
+    def campaigns(self) -> "Campaigns":
+        from .campaigns import default_campaigns
+
         return default_campaigns()
 
     @property
-    def directory(self) -> Directory:
+    def directory(self) -> "Directory":
+        from .directory import default_directory
+
         return default_directory()
 
     @cached_property
-    def letters(self) -> LetterLog:
+    def letters(self) -> "LetterLog":
+        from .letter_log import LetterLog
+
         return LetterLog(self.aws.table)
 
     @cached_property
-    def queue(self) -> LetterQueue:
+    def queue(self) -> "LetterQueue":
+        from .letter_queue import LetterQueue
+
         return LetterQueue(self.aws.sqs, self.aws.queue_url)
 
     @cached_property
-    def deliverer(self) -> Deliverer:
+    def deliverer(self) -> "Deliverer":
+        from .delivery import Deliverer
+        from .mailer import Mailer
+
         mailer = Mailer(self.aws.sesv2, self.settings.configuration_set)
         return Deliverer(self.letters, mailer, self.campaigns, self.clock)

@@ -23,8 +23,18 @@ def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
     return vendored
 
 
+def check_campaigns() -> None:
+    """Refuse to package a campaign whose files or letter templates are broken."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    from chalicelib.campaigns import Campaigns, check_campaign_deeply
+
+    for campaign in Campaigns().all():
+        check_campaign_deeply(campaign)
+
+
 def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
     """Run `chalice package` for `stage` into `out_dir`; returns the deployment zip's path."""
+    check_campaigns()
     stage_templates(project_dir)
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     if out_dir.exists():

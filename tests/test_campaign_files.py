@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.campaigns import CAMPAIGNS_DIR, Campaigns, load_campaign
+from chalicelib.campaigns import CAMPAIGNS_DIR, Campaigns, check_campaign_deeply, load_campaign
 from chalicelib.errors import CampaignFileError
 
 SHIPPED = ["hrd-resolution", "whrd-resolution", "hrd-mandate", "sg-defenders"]
@@ -108,8 +108,13 @@ def test_invalid_toml_and_missing_letter_template_are_reported(broken):
         load_campaign(broken)
 
 
-def test_a_letter_template_with_a_syntax_error_fails_at_load(broken):
+@pytest.mark.parametrize("slug", SHIPPED)
+def test_shipped_letter_templates_compile(slug):
+    check_campaign_deeply(Campaigns().get(slug))
+
+
+def test_a_letter_template_with_a_syntax_error_is_reported_with_file_and_line(broken):
     (broken / "letter.es.txt").write_text("Estimado {{ target.addressee ,\n")
     with pytest.raises(CampaignFileError) as info:
-        load_campaign(broken)
+        check_campaign_deeply(load_campaign(broken))
     assert info.value.field == "template" and "letter.es.txt:1" in str(info.value)
