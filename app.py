@@ -116,8 +116,7 @@ def _submit(slug: str, payload: Any) -> tuple[Any, dict]:
                      sandbox_recipients=s.settings.sandbox_recipients)
     status_url = f"{_base_url()}/letters/{receipt.letter_id}/{receipt.status_token}"
     body = {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
-    letter = s.letters.get(receipt.letter_id)
-    return campaign, {**body, "detail": letter_status_view(letter) if letter else None}
+    return campaign, {**body, "detail": letter_status_view(receipt.letter)}
 
 
 @app.route("/campaigns/{slug}/letters", methods=["POST"], content_types=["application/json"])

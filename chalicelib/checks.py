@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -27,9 +26,14 @@ class Submission:
     partner: str | None
 
 
+# Control characters (Unicode category Cc) and the Unicode line separators: they break headers and layouts.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_EXCEPT_NEWLINE_TAB = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _has_control_characters(value: str, allowed: str) -> bool:
-    """Control characters (and Unicode line separators) other than `allowed`: they break headers and layouts."""
-    return any((unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029") and ch not in allowed for ch in value)
+    """Control characters other than `allowed` ("" or "\n\t")."""
+    return bool((CONTROL_EXCEPT_NEWLINE_TAB if allowed else CONTROL).search(value))
 
 
 def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .letter_states import Status, TransitionRefused, check_move
@@ -42,16 +42,18 @@ class Letter:
     failure_reason: str = ""
 
     def to_item(self) -> dict[str, Any]:
-        item = {k: v for k, v in asdict(self).items() if v != ""}
+        item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
         return {**letter_key(self.letter_id), **campaign_index_keys(self.campaign, self.created_at, self.letter_id),
                 **item}
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "Letter":
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in item.items() if k in names}
+        values = {k: v for k, v in item.items() if k in _FIELD_NAMES}
         values["expires_at"] = int(values["expires_at"])
         return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Letter))
 
 
 def iso(moment: dt.datetime) -> str:

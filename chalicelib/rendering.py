@@ -20,6 +20,7 @@ def environment() -> "SandboxedEnvironment":
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html"]),
         keep_trailing_newline=True,
+        auto_reload=False,  # deployed templates never change: skip a stat() per render
     )
 
 

@@ -32,9 +32,16 @@ class QueueUnavailable(DemarcheError):
 
 @dataclass(frozen=True)
 class Receipt:
-    letter_id: str
-    status: str
+    letter: Letter
     status_token: str
+
+    @property
+    def letter_id(self) -> str:
+        return self.letter.letter_id
+
+    @property
+    def status(self) -> str:
+        return self.letter.status
 
 
 def token_hash(token: str) -> str:
@@ -85,7 +92,7 @@ def submit(campaign: Campaign, payload: Any, *, directory: Directory, letters: L
         letters.forget_unsent(letter.letter_id)
         raise QueueUnavailable("We could not queue your letter just now; nothing was sent. Please try again.") \
             from exc
-    return Receipt(letter_id=letter.letter_id, status=letter.status, status_token=token)
+    return Receipt(letter=letter, status_token=token)
 
 
 def letter_status(letters: LetterLog, letter_id: str, token: str) -> Letter | None:
