@@ -1,19 +1,25 @@
 """Target health: a target whose address hard-bounces is marked failing and gets no letters until cleared.
 
-One small DynamoDB item per failing target (pk "TARGET#<set>#<country>", sk "HEALTH"). The delivery
-path marks targets failing from SES bounce events; organisers clear them.
+One small DynamoDB item per failing target, all in one partition (pk "TARGET_HEALTH", sk "<set>#<country>"),
+so that one Query lists them all. The delivery path marks targets failing from SES bounce events; organisers
+clear them (`python -m chalicelib.directory health clear`).
+
+Page views must not cost a DynamoDB read each: `is_failing` answers from an in-process snapshot of all failing
+targets, refreshed by one Query at most every `cache_seconds` (60 s by default) per warm Lambda. `failing`
+reads the one item, strongly consistent, for decisions that send mail.
 """
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-HEALTH_SK = "HEALTH"
+HEALTH_PK = "TARGET_HEALTH"
 
 
 def health_key(target_set: str, country: str) -> dict[str, str]:
-    return {"pk": f"TARGET#{target_set}#{country}", "sk": HEALTH_SK}
+    return {"pk": HEALTH_PK, "sk": f"{target_set}#{country}"}
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,21 @@ class Failing:
     country: str
     since: str
     diagnostic: str
+    last_bounce: str = ""
+
+
+def _failing(item: dict[str, Any]) -> Failing:
+    return Failing(item["target_set"], item["country"], item["since"], item["diagnostic"], item.get("last_bounce", ""))
 
 
 class TargetHealth:
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, *, cache_seconds: float = 60.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._table = table
+        self._cache_seconds = cache_seconds
+        self._monotonic = monotonic
+        self._snapshot: frozenset[tuple[str, str]] | None = None
+        self._snapshot_at = 0.0
 
     def mark_failing(self, target_set: str, country: str, diagnostic: str, now: dt.datetime) -> None:
         """Record a hard bounce; the first diagnostic and date are kept if it was failing already."""
@@ -37,12 +53,34 @@ class TargetHealth:
             ExpressionAttributeValues={":set": target_set, ":country": country, ":now": now.isoformat(),
                                        ":diag": diagnostic[:500]},
         )
+        self._snapshot = None
 
-    def clear(self, target_set: str, country: str) -> None:
-        self._table.delete_item(Key=health_key(target_set, country))
+    def clear(self, target_set: str, country: str) -> Failing | None:
+        """Let the target receive letters again; returns what was cleared (None if it was not failing)."""
+        old = self._table.delete_item(Key=health_key(target_set, country), ReturnValues="ALL_OLD").get("Attributes")
+        self._snapshot = None
+        return _failing(old) if old else None
 
     def failing(self, target_set: str, country: str) -> Failing | None:
-        item = self._table.get_item(Key=health_key(target_set, country)).get("Item")
-        if not item:
-            return None
-        return Failing(item["target_set"], item["country"], item["since"], item["diagnostic"])
+        item = self._table.get_item(Key=health_key(target_set, country), ConsistentRead=True).get("Item")
+        return _failing(item) if item else None
+
+    def all_failing(self) -> list[Failing]:
+        """Every failing target, sorted by set and country (one Query, paginated)."""
+        items, start = [], {}
+        while True:
+            page = self._table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": HEALTH_PK},
+                                     **start)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                break
+            start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+        return sorted((_failing(i) for i in items), key=lambda f: (f.target_set, f.country))
+
+    def is_failing(self, target_set: str, country: str) -> bool:
+        """From the in-process snapshot (at most `cache_seconds` old): for page views, not for sending."""
+        now = self._monotonic()
+        if self._snapshot is None or now - self._snapshot_at >= self._cache_seconds:
+            self._snapshot = frozenset((f.target_set, f.country) for f in self.all_failing())
+            self._snapshot_at = now
+        return (target_set, country) in self._snapshot
