@@ -1,108 +1,111 @@
-"""The target directory: who a supporter from a given country writes to, for each target set.
+"""Countries and their targets in memory: every lookup is a dictionary read, with no AWS call per request.
 
-Data lives in reviewable CSV files under chalicelib/data/ (see its README). Everything is read once
-per process into dictionaries, so a lookup is O(1) and costs no AWS call.
+The shared data is read once per process from chalicelib/data/ (see its README). A campaign may override a
+target's facts for itself alone; the override's non-empty cells win over the shared row.
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
-from .errors import NotFound
+from ..errors import NotFound
+from .records import (DATA_DIR, DIRECTORY_SETS, Country, Target, countries_path, read_table,
+                      target_set_path)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DIRECTORY_SETS = ("foreign-ministry", "un-mission-geneva", "un-mission-new-york")
+# One campaign's overrides: target set -> alpha2 -> the cells its file fills in.
+Overrides = Mapping[str, Mapping[str, Mapping[str, str]]]
 
-
-@dataclass(frozen=True)
-class Country:
-    alpha2: str
-    alpha3: str
-    name: str
-    status: str  # member | observer
-    language: str
-    timezone: str
-
-
-@dataclass(frozen=True)
-class Target:
-    target_set: str
-    name: str
-    addressee: str
-    email: str | None
-    website: str
-    contact_form_url: str
-    language: str
-    verified: bool
-    source: str
-    country: str | None = None  # alpha-2, None for a fixed target
-
-    @property
-    def email_available(self) -> bool:
-        return bool(self.email)
+# Target attribute for each fact column a row or an override may set.
+_FIELDS = {"name_en": "name", "name_local": "name_local", "addressee": "addressee", "website": "website",
+           "email": "email", "contact_form_url": "contact_form_url", "source": "source"}
 
 
 def lookup_key(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a country name or code."""
+    """Case-, accent- and punctuation-insensitive form of a country name or code ("Côte d’Ivoire" = "cote divoire")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’ʼ`")
     return re.sub(r"[^a-z0-9]+", " ", plain).strip()
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def country_names(cells: Mapping[str, str]) -> list[str]:
+    """Every name a countries.csv row answers to: codes, UN name and aliases."""
+    names = [cells.get("alpha2", ""), cells.get("alpha3", ""), cells.get("un_name", ""),
+             *cells.get("aliases", "").split(";")]
+    return [name.strip() for name in names if name.strip()]
+
+
+def target_from_cells(target_set: str, cells: Mapping[str, str], country: Country) -> Target:
+    return Target(
+        target_set=target_set,
+        name=cells.get("name_en", ""),
+        addressee=cells.get("addressee", ""),
+        email=cells.get("email", "").strip() or None,
+        website=cells.get("website", ""),
+        contact_form_url=cells.get("contact_form_url", ""),
+        language=country.language,
+        verified=cells.get("verified", "").strip().lower() == "true",
+        source=cells.get("source", ""),
+        country=country.alpha2,
+        name_local=cells.get("name_local", ""),
+        verified_on=cells.get("verified_on", ""),
+    )
+
+
+def apply_override(target: Target, cells: Mapping[str, str]) -> Target:
+    """The target with an override's non-empty cells; verified only if the override itself says so."""
+    changes = {attribute: cells[column].strip() for column, attribute in _FIELDS.items() if cells.get(column)}
+    return replace(target, **changes, verified=cells.get("verified", "").strip().lower() == "true",
+                   verified_on=cells.get("verified_on", "").strip())
 
 
 class Directory:
     """Countries and their targets, indexed for constant-time lookup."""
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
         self._countries: dict[str, Country] = {}
         self._keys: dict[str, str] = {}
-        for row in _read_csv(data_dir / "countries.csv"):
-            country = Country(row["alpha2"], row["alpha3"], row["un_name"], row["status"], row["language"],
-                              row["timezone"])
+        for row in read_table(countries_path(data_dir)).rows:
+            c = row.cells
+            country = Country(c["alpha2"], c["alpha3"], c["un_name"], c["status"], c["language"], c["timezone"])
             self._countries[country.alpha2] = country
-            names = [row["alpha2"], row["alpha3"], row["un_name"], *row.get("aliases", "").split(";")]
-            for name in filter(None, (n.strip() for n in names)):
+            for name in country_names(c):
                 self._keys.setdefault(lookup_key(name), country.alpha2)
         self._targets: dict[tuple[str, str], Target] = {}
         for target_set in DIRECTORY_SETS:
-            for row in _read_csv(data_dir / "targets" / f"{target_set}.csv"):
-                country = self._countries[row["alpha2"]]
-                self._targets[(target_set, country.alpha2)] = Target(
-                    target_set=target_set,
-                    name=row["name_en"],
-                    addressee=row["addressee"],
-                    email=row["email"].strip() or None,
-                    website=row["website"],
-                    contact_form_url=row["contact_form_url"],
-                    language=country.language,
-                    verified=row["verified"].strip().lower() == "true",
-                    source=row["source"],
-                    country=country.alpha2,
-                )
+            for row in read_table(target_set_path(data_dir, target_set)).rows:
+                country = self._countries[row.cells["alpha2"]]
+                self._targets[(target_set, country.alpha2)] = target_from_cells(target_set, row.cells, country)
 
     def countries(self) -> list[Country]:
         return sorted(self._countries.values(), key=lambda c: lookup_key(c.name))
 
+    def find_country(self, code_or_name: str) -> Country | None:
+        alpha2 = self._keys.get(lookup_key(code_or_name))
+        return None if alpha2 is None else self._countries[alpha2]
+
     def country(self, code_or_name: str) -> Country:
         """Resolve an alpha-2, alpha-3 or a common name; NotFound names what was asked for."""
-        alpha2 = self._keys.get(lookup_key(code_or_name))
-        if alpha2 is None:
+        country = self.find_country(code_or_name)
+        if country is None:
             raise NotFound(f"Unknown country {code_or_name!r}: use an ISO code such as 'KE' or a name.")
-        return self._countries[alpha2]
+        return country
 
-    def target(self, target_set: str, alpha2: str) -> Target:
+    def target(self, target_set: str, alpha2: str, overrides: Overrides | None = None) -> Target:
+        """The target for one state; a campaign's override (if any) wins over the shared row."""
         try:
-            return self._targets[(target_set, alpha2)]
+            target = self._targets[(target_set, alpha2)]
         except KeyError:
             raise NotFound(f"No {target_set} target is known for {alpha2}.") from None
+        cells = (overrides or {}).get(target_set, {}).get(alpha2)
+        return apply_override(target, cells) if cells else target
+
+    def targets(self, target_set: str) -> list[Target]:
+        return [t for (s, _), t in sorted(self._targets.items()) if s == target_set]
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,121 @@
+"""The directory's files: their columns, the records read from them, and the one CSV format they are written in.
+
+Every file is UTF-8 RFC 4180 CSV (CRLF line ends, quoting only where needed), one row per state, sorted by
+alpha2, so a pull request shows exactly the facts that changed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DIRECTORY_SETS = ("foreign-ministry", "un-mission-geneva", "un-mission-new-york")
+UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+
+COUNTRY_COLUMNS = ("alpha2", "alpha3", "un_name", "status", "language", "timezone", "aliases")
+TARGET_COLUMNS = ("alpha2", "name_en", "name_local", "addressee", "website", "email", "contact_form_url", "source",
+                  "verified", "verified_on")
+# Facts about a target; changing one without re-checking it makes the row unverified again.
+TARGET_FACTS = ("name_en", "name_local", "addressee", "website", "email", "contact_form_url")
+
+
+def countries_path(data_dir: Path) -> Path:
+    return data_dir / "countries.csv"
+
+
+def target_set_path(data_dir: Path, target_set: str) -> Path:
+    return data_dir / "targets" / f"{target_set}.csv"
+
+
+@dataclass(frozen=True)
+class Country:
+    alpha2: str
+    alpha3: str
+    name: str
+    status: str  # member | observer
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Target:
+    target_set: str
+    name: str
+    addressee: str
+    email: str | None
+    website: str
+    contact_form_url: str
+    language: str
+    verified: bool
+    source: str
+    country: str | None = None  # alpha-2, None for a fixed target
+    name_local: str = ""
+    verified_on: str = ""
+
+    @property
+    def email_available(self) -> bool:
+        return bool(self.email)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a CSV file: its spreadsheet row number (the header is row 1) and its cells."""
+
+    number: int
+    cells: Mapping[str, str]
+    extra: tuple[str, ...] = ()  # cells beyond the header: a stray comma or quote
+    missing: tuple[str, ...] = ()  # columns the record is too short to reach
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV file; ragged records are kept (with `extra`/`missing`) so that checks can name them."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return parse_table(path, handle.read())
+
+
+def parse_table(path: Path, text: str) -> Table:
+    records = csv.reader(io.StringIO(text, newline=""))
+    header = tuple(name.strip() for name in next(records, []))
+    rows = []
+    for number, record in enumerate(records, start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines (often at the end of a hand-edited file) are not rows
+        cells = {name: record[i].strip() if i < len(record) else "" for i, name in enumerate(header)}
+        rows.append(Row(number, cells, extra=tuple(record[len(header):]), missing=header[len(record):]))
+    return Table(path, header, tuple(rows))
+
+
+def render_csv(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str:
+    """The canonical text of a directory file: header, then rows sorted by alpha2."""
+    columns = tuple(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in sorted(rows, key=lambda r: r.get("alpha2", "")):
+        writer.writerow([row.get(name, "") for name in columns])
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> None:
+    """Replace `path` in one step (write a temporary file, then rename): never a half-written file."""
+    text = render_csv(columns, rows)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
