@@ -11,11 +11,14 @@ reads the one item, strongly consistent, for decisions that send mail.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 HEALTH_PK = "TARGET_HEALTH"
+
+log = logging.getLogger(__name__)
 
 
 def health_key(target_set: str, country: str) -> dict[str, str]:
@@ -78,9 +81,17 @@ class TargetHealth:
         return sorted((_failing(i) for i in items), key=lambda f: (f.target_set, f.country))
 
     def is_failing(self, target_set: str, country: str) -> bool:
-        """From the in-process snapshot (at most `cache_seconds` old): for page views, not for sending."""
+        """From the in-process snapshot (at most `cache_seconds` old): for page views, not for sending.
+
+        If DynamoDB cannot be read, the page still shows (from the last snapshot, or as healthy): submitting
+        a letter checks the target's health again with a direct read.
+        """
         now = self._monotonic()
         if self._snapshot is None or now - self._snapshot_at >= self._cache_seconds:
-            self._snapshot = frozenset((f.target_set, f.country) for f in self.all_failing())
+            try:
+                self._snapshot = frozenset((f.target_set, f.country) for f in self.all_failing())
+            except Exception:  # noqa: BLE001 - a page view must not fail on the health snapshot
+                log.warning("could not read target health; using the previous snapshot", exc_info=True)
+                self._snapshot = self._snapshot or frozenset()
             self._snapshot_at = now
         return (target_set, country) in self._snapshot

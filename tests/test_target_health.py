@@ -70,3 +70,26 @@ def test_all_failing_lists_every_set_and_clear_says_what_it_cleared(services, cl
     assert health.clear("un-mission-geneva", "UG").diagnostic == "5.1.1"
     assert health.clear("un-mission-geneva", "UG") is None
     assert [f.country for f in health.all_failing()] == ["KE"]
+
+
+def test_a_page_view_survives_an_unreadable_health_table(services, clock, caplog):
+    from botocore.exceptions import ClientError
+
+    # GIVEN a snapshot that knows KE is failing, then DynamoDB starts refusing queries
+    ticker = Ticker()
+    health = TargetHealth(services.aws.table, cache_seconds=60, monotonic=ticker)
+    health.mark_failing("foreign-ministry", "KE", "550", clock())
+    assert health.is_failing("foreign-ministry", "KE")
+
+    def refuse(**kwargs):
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                          "Query")
+
+    services.aws.table.meta.client.meta.events.register("before-call.dynamodb.Query", refuse)
+    ticker.now += 61
+
+    # WHEN the snapshot is due THEN the last one is kept and the problem is logged, not raised
+    assert health.is_failing("foreign-ministry", "KE") is True
+    assert "could not read target health" in caplog.text
+    # AND with no snapshot yet, targets read as healthy (sending re-checks with a direct read)
+    assert TargetHealth(services.aws.table).is_failing("foreign-ministry", "KE") is False
