@@ -101,7 +101,8 @@ def get_target(slug: str, country: str) -> Response:
     s = services()
     campaign = s.campaigns.get(slug)
     return _json(preview(campaign, s.directory.country(country), s.directory, language=_query("language") or None,
-                         name=_query("name")[:100], city=_query("city")[:100], message=_query("message")[:2000]))
+                         name=_query("name")[:100], city=_query("city")[:100], message=_query("message")[:2000],
+                         is_failing=s.health.is_failing, sandbox=s.settings.sandbox_recipients))
 
 
 # --- letters ---------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def _submit(slug: str, payload: Any) -> tuple[Any, dict]:
     s = services()
     campaign = s.campaigns.get(slug)
     receipt = submit(campaign, payload, directory=s.directory, letters=s.letters, queue=s.queue, clock=s.clock,
-                     sandbox_recipients=s.settings.sandbox_recipients)
+                     sandbox_recipients=s.settings.sandbox_recipients, health=s.health)
     status_url = f"{_base_url()}/letters/{receipt.letter_id}/{receipt.status_token}"
     body = {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
     return campaign, {**body, "detail": letter_status_view(receipt.letter)}
@@ -159,7 +160,8 @@ def get_form(slug: str) -> Response:
 
 @app.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 def post_form(slug: str) -> Response:
-    from chalicelib.pages import form_fields, form_page, message_page, result_page
+    from chalicelib.pages import form_fields, form_page, message_page, result_page, unreachable_page
+    from chalicelib.submissions import TargetUnreachable
 
     s = services()
     try:
@@ -177,6 +179,8 @@ def post_form(slug: str) -> Response:
         page = form_page(campaign, s.directory, language=lang, values=fields,
                          error={"field": exc.field, "message": exc.message}, partner=fields.get("partner", ""))
         return _html(page, 400)
+    except TargetUnreachable as exc:  # the letter is shown with the other ways to send it: nothing is lost
+        return _html(unreachable_page(campaign, lang, exc.message, exc.delivery), exc.status)
     except DemarcheError as exc:
         return _html(message_page("Your letter was not sent", exc.message), exc.status)
     language = lang if lang in campaign.languages else campaign.languages[0]

@@ -9,12 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from .directory import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Overrides
 from .errors import CampaignFileError, CampaignNotOpen, NotFound
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CAMPAIGNS_DIR = TEMPLATES_DIR / "campaigns"
-TARGET_SETS = ("foreign-ministry", "un-mission-geneva", "un-mission-new-york", "fixed")
-LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+TARGET_SETS = (*DIRECTORY_SETS, "fixed")
+LANGUAGES = UN_LANGUAGES
 DELIVERY_MODES = ("direct",)
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -49,6 +50,10 @@ class Campaign:
     folder: Path
     fixed_target: FixedTarget | None = None
     delivery: Delivery = field(default_factory=Delivery)
+    # Written to when the target cannot be emailed (no address, or failing), e.g. the country's UN mission.
+    fallback_target_set: str | None = None
+    # templates/campaigns/<slug>/targets/<set>.csv: this campaign's own facts, winning over the shared files.
+    target_overrides: Overrides = field(default_factory=dict)
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -133,6 +138,9 @@ def load_campaign(folder: Path) -> Campaign:
     target_set = r.get("target_set", str)
     if target_set not in TARGET_SETS:
         raise r.fail("target_set", f"must be one of {', '.join(TARGET_SETS)}")
+    fallback = r.get("fallback_target_set", str, default="").strip() or None
+    if fallback is not None and (fallback not in DIRECTORY_SETS or fallback == target_set):
+        raise r.fail("fallback_target_set", f"must be one of {', '.join(DIRECTORY_SETS)}, other than target_set")
     opens, closes = r.get("opens", dt.date), r.get("closes", dt.date)
     if closes < opens:
         raise r.fail("closes", "is before `opens`")
@@ -177,6 +185,8 @@ def load_campaign(folder: Path) -> Campaign:
         folder=folder,
         fixed_target=fixed,
         delivery=Delivery(mode=mode, max_per_target_per_hour=per_hour),
+        fallback_target_set=fallback,
+        target_overrides=_load_overrides(folder),
     )
     for lang in languages:
         path = folder / f"letter.{lang}.txt"
@@ -214,6 +224,19 @@ def check_campaign_deeply(campaign: Campaign) -> None:
 
 
 ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _load_overrides(folder: Path) -> Overrides:
+    """The campaign's target overrides; the first problem fails the load, naming file, row and column."""
+    from .directory.overrides import load_overrides
+    from .directory.validation import display_path
+
+    overrides, problems = load_overrides(folder, DATA_DIR, dt.date.today())
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run python -m chalicelib.directory validate)" if problems[1:] else ""
+        raise CampaignFileError(f"{display_path(first.path)}:{first.row or '-'}", first.column, first.message + more)
+    return overrides
 
 
 def _check_address(r: _Reader, name: str, address: str) -> None:

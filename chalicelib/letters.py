@@ -26,13 +26,20 @@ class ComposedLetter:
 
 
 def resolve_target(campaign: Campaign, country: Country, directory: Directory) -> Target:
-    """The campaign's target for a supporter in `country`."""
+    """The campaign's target for a supporter in `country` (the campaign's overrides win over shared data)."""
     fixed = campaign.fixed_target
     if fixed is not None:
         return Target(target_set="fixed", name=fixed.name, addressee=fixed.addressee, email=fixed.email,
                       website=fixed.website, contact_form_url="", language=fixed.language, verified=True,
                       source="campaign.toml", country=None)
-    return directory.target(campaign.target_set, country.alpha2)
+    return directory.target(campaign.target_set, country.alpha2, campaign.target_overrides)
+
+
+def resolve_fallback(campaign: Campaign, country: Country, directory: Directory) -> Target | None:
+    """The target in the campaign's fallback set, if it has one."""
+    if campaign.fallback_target_set is None:
+        return None
+    return directory.target(campaign.fallback_target_set, country.alpha2, campaign.target_overrides)
 
 
 def compose(campaign: Campaign, country: Country, target: Target, supporter: Supporter,

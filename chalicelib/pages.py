@@ -46,3 +46,10 @@ def message_page(title: str, message: str, lang: str = "en") -> str:
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
     return render("pages/outbox.html", messages=list(reversed(messages)))
+
+
+def unreachable_page(campaign: Campaign, language: str | None, message: str, delivery: Mapping[str, Any]) -> str:
+    """The supporter's letter, ready to copy, with the other ways to send it (contact form, own email)."""
+    lang = language if language in campaign.languages else campaign.languages[0]
+    return render("pages/unreachable.html", campaign=campaign, lang=lang, title=campaign.text(campaign.title, lang),
+                  message=message, delivery=delivery)

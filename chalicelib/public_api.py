@@ -6,9 +6,10 @@ from typing import Any
 
 from .campaigns import Campaign
 from .directory import Country, Directory, Target
+from .fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
 from .letter_log import Letter
 from .letter_states import EXPLAINED, Status
-from .letters import Supporter, compose, resolve_target
+from .letters import ComposedLetter, Supporter, compose
 
 PLACEHOLDER_NAME = {"en": "[Your name]", "fr": "[Votre nom]", "es": "[Su nombre]", "ar": "[اسمك]",
                     "ru": "[Ваше имя]", "zh": "[您的姓名]"}
@@ -33,32 +34,63 @@ def campaign_detail(campaign: Campaign, directory: Directory, today: dt.date) ->
     return {**campaign_summary(campaign, today), "countries": countries}
 
 
-def target_view(target: Target) -> dict[str, Any]:
+def target_view(target: Target, *, failing: bool = False) -> dict[str, Any]:
     return {
         "target_set": target.target_set,
         "name": target.name,
         "addressee": target.addressee,
-        "email_available": target.email_available,
+        "email_available": target.email_available and not failing,
         "email": target.email,
         "website": target.website or None,
         "contact_form_url": target.contact_form_url or None,
         "verified": target.verified,
+        "failing": failing,
+    }
+
+
+def letter_view(letter: ComposedLetter) -> dict[str, str]:
+    return {"language": letter.language, "subject": letter.subject, "body": letter.body}
+
+
+def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: ComposedLetter | None) -> list[dict]:
+    """The ways to deliver a letter its target cannot receive by email, in the order they should be offered."""
+    if route.email_available:
+        return []
+    offers: list[dict[str, Any]] = []
+    if route.fallback is not None and fallback_letter is not None:
+        offers.append({"kind": "fallback_target", "target": target_view(route.fallback),
+                       "letter": letter_view(fallback_letter)})
+    if route.target.contact_form_url:
+        offers.append({"kind": "contact_form", "url": route.target.contact_form_url, "letter": letter_view(letter)})
+    offers.append({"kind": "mailto", "url": mailto_url(letter.subject, letter.body),
+                   "website": route.target.website or None})
+    return offers
+
+
+def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
+    """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any."""
+    letter = compose(campaign, route.country, route.target, supporter, language)
+    fallback_letter = compose(campaign, route.country, route.fallback, supporter, language) \
+        if route.fallback is not None and not route.email_available else None
+    return {
+        "target": target_view(route.target, failing=route.target_failing),
+        "letter": letter_view(letter),
+        "email_available": route.email_available,
+        "sends_to": route.sends_to,
+        "fallbacks": fallbacks_view(route, letter, fallback_letter),
     }
 
 
 def preview(campaign: Campaign, country: Country, directory: Directory, *, language: str | None = None,
-            name: str = "", city: str = "", message: str = "") -> dict[str, Any]:
+            name: str = "", city: str = "", message: str = "", is_failing: IsFailing = never_failing,
+            sandbox: bool = False) -> dict[str, Any]:
     """The target and the letter as it would be sent, with a placeholder where the name is not given yet."""
-    target = resolve_target(campaign, country, directory)
-    lang = campaign.language_for(language, target.language)
+    route = plan_route(campaign, country, directory, is_failing=is_failing, sandbox=sandbox)
+    lang = campaign.language_for(language, route.target.language)
     supporter = Supporter(name=name.strip() or PLACEHOLDER_NAME.get(lang, "[Your name]"), email="", city=city,
                           message=message)
-    letter = compose(campaign, country, target, supporter, lang)
-    return {
-        "country": {"code": country.alpha2, "name": country.name},
-        "target": target_view(target),
-        "letter": {"language": letter.language, "subject": letter.subject, "body": letter.body},
-    }
+    return {"country": {"code": country.alpha2, "name": country.name},
+            **delivery_view(route, campaign, supporter, lang)}
 
 
 def letter_status_view(letter: Letter) -> dict[str, Any]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .directory import Directory
     from .letter_log import LetterLog
     from .letter_queue import LetterQueue
+    from .target_health import TargetHealth
 
 
 def utc_now() -> dt.datetime:
@@ -52,6 +53,13 @@ class Services:
         from .letter_log import LetterLog
 
         return LetterLog(self.aws.table)
+
+    @cached_property
+    def health(self) -> "TargetHealth":
+        """Kept for the life of the process, so its snapshot of failing targets spares page views a read."""
+        from .target_health import TargetHealth
+
+        return TargetHealth(self.aws.table)
 
     @cached_property
     def queue(self) -> "LetterQueue":

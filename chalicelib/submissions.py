@@ -5,24 +5,40 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass, replace
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 from .campaigns import Campaign
 from .checks import check_submission
-from .directory import Directory, Target
+from .directory import Directory
 from .errors import DemarcheError
+from .fallbacks import never_failing, plan_route
 from .letter_log import Letter, LetterLog, iso
 from .letter_queue import LetterQueue
 from .letter_states import RETENTION, Status
-from .letters import Supporter, compose, resolve_target
+from .letters import Supporter, compose
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .target_health import TargetHealth
 
 
 class TargetUnreachable(DemarcheError):
-    """The target has no known email address: we never guess one."""
+    """Nobody can be emailed for this letter (no address we may use, no fallback): we never guess one.
+
+    The error carries the letter and the other ways to send it, so nothing the supporter wrote is lost.
+    """
 
     status = 422
     code = "target_unreachable"
+
+    def __init__(self, message: str, delivery: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.delivery = delivery
+
+    def to_json(self) -> dict:
+        body = super().to_json()
+        body["error"].update(self.delivery)
+        return body
 
 
 class QueueUnavailable(DemarcheError):
@@ -48,23 +64,24 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sandbox_address(target: Target, country: str) -> str:
-    """A placeholder on the reserved .invalid domain (RFC 2606): can never reach anyone."""
-    return f"{target.target_set}.{country.lower()}@sandbox.invalid"
-
-
 def submit(campaign: Campaign, payload: Any, *, directory: Directory, letters: LetterLog, queue: LetterQueue,
-           clock: Callable[[], dt.datetime], sandbox_recipients: bool = False) -> Receipt:
+           clock: Callable[[], dt.datetime], sandbox_recipients: bool = False,
+           health: TargetHealth | None = None) -> Receipt:
     now = clock()
     campaign.check_open(now.date())
     sub = check_submission(payload, campaign, directory)
-    target = resolve_target(campaign, sub.country, directory)
-    if not target.email and sandbox_recipients:
-        target = replace(target, email=sandbox_address(target, sub.country.alpha2))
-    if not target.email:
-        raise TargetUnreachable(f"{target.name} has no known email address; use the website or your own email.")
-    composed = compose(campaign, sub.country, target,
-                       Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message), sub.language)
+    # Sending is decided on the target's current health (one consistent read), not the page views' snapshot.
+    is_failing = (lambda s, c: health.failing(s, c) is not None) if health is not None else never_failing
+    route = plan_route(campaign, sub.country, directory, is_failing=is_failing, sandbox=sandbox_recipients)
+    supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
+    target = route.send_to
+    if target is None:
+        from .public_api import delivery_view
+
+        reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"
+        raise TargetUnreachable(f"{route.target.name} {reason}, so we did not send your letter. It is ready for "
+                                "you to send another way.", delivery_view(route, campaign, supporter, sub.language))
+    composed = compose(campaign, sub.country, target, supporter, sub.language)
     token = secrets.token_urlsafe(24)
     letter = Letter(
         letter_id=str(uuid.uuid4()),

@@ -1,0 +1,101 @@
+"""In a real browser: a supporter whose ministry has no email sees why, and gets their letter back to send.
+
+Runs Debian's Chromium through Playwright against the app served on a loopback port (AWS mocked in-process).
+Without /usr/bin/chromium the test is skipped locally, and fails in CI (CI=true).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from localdev.stack import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Chromium for the browser tests")
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_app(services):
+    """The Chalice app on 127.0.0.1, sharing the test's mocked AWS and services."""
+    from chalice.config import Config
+    from chalice.local import LocalChalice, LocalDevServer, create_local_server
+
+    import app as app_module
+
+    port = free_port()
+    config = Config.create(chalice_stage="local", app_name="demarche")
+    # create_local_server makes the app's current_request thread-local, once per process (a second time fails)
+    make = LocalDevServer if isinstance(app_module.app, LocalChalice) else create_local_server
+    server = make(app_module.app, config, "127.0.0.1", port)
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.mark.slow
+def test_no_email_shows_why_and_hands_the_letter_back_with_the_other_ways(live_app, browser_page, services,
+                                                                          stored_items):
+    object.__setattr__(services.settings, "sandbox_recipients", False)  # as in dev and prod
+    page = browser_page
+    page.goto(f"{live_app}/campaigns/hrd-resolution/form")
+
+    page.select_option("#country", "BR")
+    note = page.locator("#target-note")
+    note.wait_for(state="visible")
+    assert "We have no email address for Ministry of Foreign Affairs" in note.inner_text()
+    page.fill("#name", "Ana Souza")
+    page.fill("#email", "ana@example.org")
+    page.fill("#message", "Protejam os defensores.")
+    page.click("button[type=submit]")
+
+    ways = page.locator("#other-ways")
+    ways.wait_for(state="visible")
+    letter = page.input_value("#letter-text")
+    assert letter.startswith("Please co-sponsor the UN resolution on human rights defenders\n\nDear Minister")
+    assert "Protejam os defensores." in letter and "Ana Souza" in letter
+    assert page.get_attribute("#other-ways a", "href").startswith("mailto:?subject=Please%20co-sponsor")
+    assert page.evaluate("document.activeElement.id") == "other-ways"
+    assert stored_items() == []
+
+
+@pytest.mark.slow
+def test_the_form_says_where_the_letter_goes_instead(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app}/campaigns/whrd-resolution/form")
+
+    page.select_option("#country", "KE")
+    note = page.locator("#target-note")
+    note.wait_for(state="visible")
+
+    assert note.inner_text() == ("We have no email address for Ministry of Foreign and Diaspora Affairs, so your "
+                                 "letter will go to Permanent Mission of Kenya to the United Nations.")
