@@ -39,13 +39,17 @@ def use_campaigns(monkeypatch):
     """Serve campaigns from another templates/campaigns folder, as the app and the worker would."""
     from chalicelib.rendering import environment
 
+    env = environment()
+
     def use(root: Path) -> Campaigns:
         campaigns = Campaigns(root)
         monkeypatch.setattr("chalicelib.campaigns.default_campaigns", lambda: campaigns)
-        loader = environment().loader
-        monkeypatch.setattr(loader, "searchpath", [*loader.searchpath, str(root.parent)])
+        monkeypatch.setattr(env.loader, "searchpath", [*env.loader.searchpath, str(root.parent)])
+        env.cache.clear()  # templates are cached by name, never reloaded: forget other tests' copies
         return campaigns
-    return use
+
+    yield use
+    env.cache.clear()
 
 
 def no_sandbox(services) -> None:

@@ -22,8 +22,9 @@ def load_overrides(campaign_folder: Path, data_dir: Path, today: dt.date) -> tup
     """The campaign's overrides by set and country, and every problem in its override files."""
     overrides: dict[str, dict[str, dict[str, str]]] = {}
     problems: list[Problem] = []
-    countries = known_countries(data_dir)
-    for path in override_files(campaign_folder):
+    files = override_files(campaign_folder)
+    countries = known_countries(data_dir) if files else {}
+    for path in files:
         target_set = path.stem
         if target_set not in DIRECTORY_SETS:
             problems.append(Problem(path, None, "-", f"unknown target set {target_set!r}: name the file after one "

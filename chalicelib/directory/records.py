@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -110,6 +109,8 @@ def render_csv(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> None:
     """Replace `path` in one step (write a temporary file, then rename): never a half-written file."""
+    import tempfile  # organiser tools only: the Lambda never writes these files
+
     text = render_csv(columns, rows)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
