@@ -5,12 +5,13 @@ import functools
 import json
 from typing import Any, Callable
 
-from chalice import Chalice, Response
+from chalice import Chalice, Rate, Response
 
 from chalicelib.errors import DemarcheError, InvalidField, NotFound
 from chalicelib.services import Services
 
 app = Chalice(app_name="demarche")
+FORM_OR_EMPTY = ["application/x-www-form-urlencoded", "application/json", "text/plain"]
 
 _services: Services | None = None
 
@@ -34,8 +35,9 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
 
 
-def _html(body: str, status: int = 200) -> Response:
-    return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
+def _html(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=body, status_code=status,
+                    headers={"Content-Type": "text/html; charset=utf-8", **(headers or {})})
 
 
 def json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -46,7 +48,26 @@ def json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
         try:
             return view(*args, **kwargs)
         except DemarcheError as exc:
-            return _json(exc.to_json(), exc.status)
+            body = exc.to_json()
+            if exc.link:
+                body["error"]["status_url"] = _base_url() + exc.link
+            return _json(body, exc.status, exc.headers)
+
+    return wrapper
+
+
+def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
+    """The same mapping for pages people open: a short page that says what happened, with the same status."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        from chalicelib.pages import error_page
+
+        try:
+            return view(*args, **kwargs)
+        except DemarcheError as exc:
+            link = _base_url() + exc.link if exc.link else ""
+            return _html(error_page(exc, link), exc.status, exc.headers)
 
     return wrapper
 
@@ -107,28 +128,57 @@ def get_target(slug: str, country: str) -> Response:
 
 # --- letters ---------------------------------------------------------------------------------------
 
-def _submit(slug: str, payload: Any) -> tuple[Any, dict]:
-    from chalicelib.public_api import letter_status_view
-    from chalicelib.submissions import submit
+def _visitor():
+    from chalicelib.submissions import Visitor
+
+    identity = (app.current_request.context or {}).get("identity") or {}
+    return Visitor(ip=identity.get("sourceIp") or "", links_base=_base_url())
+
+
+def _receipt_json(receipt: Any) -> dict[str, str]:
+    from chalicelib.confirmation import link_paths
+
+    status_url = _base_url() + link_paths(services().signer, receipt.letter_id).status
+    return {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
+
+
+@app.route("/campaigns/{slug}/form-token")
+@json_errors
+def get_form_token(slug: str) -> Response:
+    from chalicelib.bot_checks import issue_stamp
 
     s = services()
     campaign = s.campaigns.get(slug)
-    receipt = submit(campaign, payload, directory=s.directory, letters=s.letters, queue=s.queue, clock=s.clock,
-                     sandbox_recipients=s.settings.sandbox_recipients, health=s.health)
-    status_url = f"{_base_url()}/letters/{receipt.letter_id}/{receipt.status_token}"
-    body = {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
-    return campaign, {**body, "detail": letter_status_view(receipt.letter)}
+    now = s.clock()
+    bots = campaign.policies.bots
+    return _json({"form_token": issue_stamp(s.signer, slug, now),
+                  "usable_after_seconds": int(bots.min_fill.total_seconds()),
+                  "usable_for_seconds": int(bots.max_age.total_seconds())}, headers={"Cache-Control": "no-store"})
+
+
+@app.route("/campaigns/{slug}/challenge")
+@json_errors
+def get_challenge(slug: str) -> Response:
+    from chalicelib.proof_of_work import new_challenge
+
+    s = services()
+    campaign = s.campaigns.get(slug)
+    if not campaign.policies.bots.proof_of_work:
+        raise NotFound("This campaign does not use a proof-of-work check.")
+    return _json(new_challenge(s.signer, slug, campaign.policies.bots, s.clock()), headers={"Cache-Control": "no-store"})
 
 
 @app.route("/campaigns/{slug}/letters", methods=["POST"], content_types=["application/json"])
 @json_errors
 def post_letter(slug: str) -> Response:
-    try:
-        payload = json.loads(app.current_request.raw_body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidField("body", "The request body is not valid JSON.") from None
-    _, body = _submit(slug, payload)
-    body.pop("detail")
+    from chalicelib.checks import parse_json_body
+
+    request = app.current_request
+    payload = parse_json_body(request.raw_body or b"")
+    s = services()
+    receipt = s.front_door.submit(s.campaigns.get(slug), payload, _visitor(),
+                                  request.headers.get("idempotency-key", ""))
+    body = _receipt_json(receipt)
     return _json(body, 202, {"Location": body["status_url"]})
 
 
@@ -144,47 +194,93 @@ def get_letter_status(letter_id: str, token: str) -> Response:
     return _json(letter_status_view(letter))
 
 
+# --- links in the confirmation email: GET shows a button, POST acts (mail scanners only GET) --------
+
+@app.route("/letters/{letter_id}/confirm/{token}")
+@html_errors
+def get_confirm(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import confirm_page
+
+    return _html(confirm_page(services().confirmations.look(letter_id, token)))
+
+
+@app.route("/letters/{letter_id}/confirm/{token}", methods=["POST"], content_types=FORM_OR_EMPTY)
+@html_errors
+def post_confirm(letter_id: str, token: str) -> Response:
+    from chalicelib.confirmation import link_paths
+    from chalicelib.pages import confirmed_page
+
+    letter = services().confirmations.confirm(letter_id, token)
+    return _html(confirmed_page(letter, _base_url() + link_paths(services().signer, letter_id).status))
+
+
+@app.route("/letters/{letter_id}/delete/{token}")
+@html_errors
+def get_delete(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import delete_page
+
+    return _html(delete_page(services().forgetting.look(letter_id, token)))
+
+
+@app.route("/letters/{letter_id}/delete/{token}", methods=["POST"], content_types=FORM_OR_EMPTY)
+@html_errors
+def post_delete(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import deleted_page
+
+    return _html(deleted_page(services().forgetting.forget(letter_id, token)))
+
+
 # --- the HTML form (works without JavaScript) ------------------------------------------------------
 
-@app.route("/campaigns/{slug}/form")
-def get_form(slug: str) -> Response:
-    from chalicelib.pages import form_page, message_page
+def _form(campaign: Any, **kwargs: Any) -> str:
+    from chalicelib.bot_checks import issue_stamp
+    from chalicelib.pages import form_page
 
     s = services()
-    try:
-        campaign = s.campaigns.get(slug)
-    except NotFound as exc:
-        return _html(message_page("Not found", exc.message), 404)
-    return _html(form_page(campaign, s.directory, language=_query("lang") or None, partner=_query("partner")[:40]))
+    return form_page(campaign, s.directory, stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs)
+
+
+@app.route("/campaigns/{slug}/form")
+@html_errors
+def get_form(slug: str) -> Response:
+    campaign = services().campaigns.get(slug)
+    return _html(_form(campaign, language=_query("lang") or None, partner=_query("partner")[:40]))
 
 
 @app.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@html_errors
 def post_form(slug: str) -> Response:
-    from chalicelib.pages import form_fields, form_page, message_page, result_page, unreachable_page
+    from chalicelib.checks import check_body_size
+    from chalicelib.pages import form_fields, result_page, unreachable_page
     from chalicelib.submissions import TargetUnreachable
 
     s = services()
+    campaign = s.campaigns.get(slug)
+    raw = app.current_request.raw_body or b""
+    check_body_size(raw)
     try:
-        campaign = s.campaigns.get(slug)
-    except NotFound as exc:
-        return _html(message_page("Not found", exc.message), 404)
-    try:
-        fields = form_fields(app.current_request.raw_body or b"")
+        fields = form_fields(raw)
     except UnicodeDecodeError:
-        return _html(message_page("Bad request", "The form data is not valid UTF-8."), 400)
+        raise InvalidField("body", "The form data is not valid UTF-8.") from None
     lang = fields.pop("lang", "") or None
     try:
-        _, body = _submit(slug, fields)
+        receipt = s.front_door.submit(campaign, fields, _visitor())
     except InvalidField as exc:
-        page = form_page(campaign, s.directory, language=lang, values=fields,
-                         error={"field": exc.field, "message": exc.message}, partner=fields.get("partner", ""))
+        page = _form(campaign, language=lang, values=fields, error={"field": exc.field, "message": exc.message},
+                     partner=fields.get("partner", ""))
         return _html(page, 400)
     except TargetUnreachable as exc:  # the letter is shown with the other ways to send it: nothing is lost
         return _html(unreachable_page(campaign, lang, exc.message, exc.delivery), exc.status)
-    except DemarcheError as exc:
-        return _html(message_page("Your letter was not sent", exc.message), exc.status)
     language = lang if lang in campaign.languages else campaign.languages[0]
-    return _html(result_page(campaign, language, body["detail"], body["status_url"]), 202)
+    return _html(result_page(campaign, language, receipt.status, _receipt_json(receipt)["status_url"]), 202)
+
+
+# --- housekeeping ----------------------------------------------------------------------------------
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def housekeeping(event: Any) -> dict[str, int]:
+    """Reminders, expiry of unconfirmed letters, and the scrub of what DynamoDB TTL has not deleted yet."""
+    return services().housekeeping.run()
 
 
 # --- the sender ------------------------------------------------------------------------------------
@@ -216,10 +312,10 @@ def dev_outbox_json() -> Response:
 
 
 @app.route("/dev/outbox")
+@html_errors
 def dev_outbox() -> Response:
     from chalicelib.outbox import sent_messages
-    from chalicelib.pages import message_page, outbox_page
+    from chalicelib.pages import outbox_page
 
-    if not services().settings.is_local:
-        return _html(message_page("Not found", "Not found."), 404)
+    _local_only()
     return _html(outbox_page(sent_messages()))

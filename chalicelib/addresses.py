@@ -23,10 +23,22 @@ def normalise_email(text: str) -> str:
     if reason:
         raise ValueError(f"The email address {reason}.")
     try:
-        result = validate_email(text, check_deliverability=False)
+        # No SMTPUTF8: a non-ASCII mailbox name cannot go into our mail headers safely.
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from None
-    return result.normalized
+    for label in result.domain.split("."):
+        if len(_scripts(label)) > 1:
+            raise ValueError("The domain of this email address mixes alphabets (for example Latin and Cyrillic "
+                             "letters that look alike). Please type it again.")
+    return result.ascii_email or result.normalized
+
+
+def _scripts(label: str) -> set[str]:
+    """The alphabets of the letters in a domain label, e.g. {"LATIN", "CYRILLIC"} for a homoglyph trick."""
+    import unicodedata
+
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha()}
 
 
 def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) -> Address:
@@ -37,3 +49,22 @@ def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) ->
             raise ValueError(f"A From header value {reason}.")
     local, _, domain = sender_address.rpartition("@")
     return Address(display_name=f"{supporter_name} via {organisation}", username=local, domain=domain)
+
+
+# Providers that deliver "a.b+tag@" to "ab@": one person, one mailbox. Others may treat dots and tags as
+# different mailboxes, so only the case is folded for them.
+IGNORES_DOTS = frozenset({"gmail.com", "googlemail.com"})
+IGNORES_PLUS_TAGS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
+                               "icloud.com", "me.com", "proton.me", "protonmail.com", "fastmail.com"})
+SAME_MAILBOX_DOMAIN = {"googlemail.com": "gmail.com"}
+
+
+def mailbox_identity(email: str) -> str:
+    """The mailbox behind a (normalised) address, for "one letter per supporter": case, and dots and +tags
+    where the provider ignores them, are folded. Used only as input to a keyed hash, never stored."""
+    local, _, domain = email.casefold().rpartition("@")
+    if domain in IGNORES_PLUS_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in IGNORES_DOTS:
+        local = local.replace(".", "")
+    return f"{local}@{SAME_MAILBOX_DOMAIN.get(domain, domain)}"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .directory import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Overrides
+from .campaign_policies import Policies, read_policies
 from .errors import CampaignFileError, CampaignNotOpen, NotFound
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -54,6 +55,7 @@ class Campaign:
     fallback_target_set: str | None = None
     # templates/campaigns/<slug>/targets/<set>.csv: this campaign's own facts, winning over the shared files.
     target_overrides: Overrides = field(default_factory=dict)
+    policies: Policies = field(default_factory=Policies)
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -187,6 +189,7 @@ def load_campaign(folder: Path) -> Campaign:
         delivery=Delivery(mode=mode, max_per_target_per_hour=per_hour),
         fallback_target_set=fallback,
         target_overrides=_load_overrides(folder),
+        policies=read_policies(r),
     )
     for lang in languages:
         path = folder / f"letter.{lang}.txt"

@@ -1,6 +1,7 @@
 """Checking what a supporter submitted: every bad field is named, with a message that says how to fix it."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -8,10 +9,27 @@ from typing import Any, Mapping
 from .addresses import header_unsafe_reason, normalise_email
 from .campaigns import Campaign
 from .directory import Country, Directory
-from .errors import InvalidField, NotFound
+from .errors import InvalidField, NotFound, PayloadTooLarge
 
 MAX_LENGTH = {"name": 100, "email": 254, "city": 100, "message": 2000, "country": 60, "language": 5, "partner": 40}
 REQUIRED = ("country", "name", "email")
+MAX_BODY_BYTES = 16 * 1024  # all fields at their longest, in UTF-8, with the bot-check fields, fit well within
+
+
+def check_body_size(raw: bytes) -> None:
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.")
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The JSON document in a request body, or an error naming what is wrong with the body."""
+    check_body_size(raw)
+    try:
+        return json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidField("body", "The request body is not valid JSON (UTF-8).") from None
+    except RecursionError:
+        raise InvalidField("body", "The request body is nested too deeply.") from None
 PARTNER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
@@ -52,6 +70,10 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
             raise InvalidField(field, f"The {field} must be text.")
         if "\0" in value:
             raise InvalidField(field, f"The {field} contains a NUL character.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape: not text
+            raise InvalidField(field, f"The {field} is not valid Unicode text.") from None
         value = value.replace("\r\n", "\n").strip()
         if len(value) > limit:
             raise InvalidField(field, f"The {field} is too long: at most {limit} characters.")

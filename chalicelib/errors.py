@@ -7,6 +7,8 @@ class DemarcheError(Exception):
 
     status = 400
     code = "bad_request"
+    headers: dict[str, str] = {}
+    link: str | None = None  # a path (e.g. an existing letter's status page) the response points to
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -47,6 +49,68 @@ class CampaignNotOpen(DemarcheError):
 class UnsupportedMediaType(DemarcheError):
     status = 415
     code = "unsupported_media_type"
+
+
+class PayloadTooLarge(DemarcheError):
+    status = 413
+    code = "payload_too_large"
+
+
+class TooManyLetters(DemarcheError):
+    """A rate limit is reached; `Retry-After` says when the window ends."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+        self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class DuplicateLetter(DemarcheError):
+    """This supporter already wrote to this target in this campaign; `link` is that letter's status page."""
+
+    status = 409
+    code = "duplicate_letter"
+
+    def __init__(self, message: str, *, letter_id: str, link: str) -> None:
+        super().__init__(message)
+        self.letter_id, self.link = letter_id, link
+
+
+class RequestInProgress(DemarcheError):
+    """The first request with this Idempotency-Key has not finished yet."""
+
+    status = 409
+    code = "request_in_progress"
+    headers = {"Retry-After": "1"}
+
+
+class IdempotencyKeyReused(DemarcheError):
+    status = 422
+    code = "idempotency_key_reused"
+
+
+class LinkUnknown(DemarcheError):
+    """A confirmation or deletion link that was never issued (mistyped, truncated or tampered with)."""
+
+    status = 404
+    code = "link_unknown"
+
+
+class LinkGone(DemarcheError):
+    """A link that was valid once: already used, or expired."""
+
+    status = 410
+    code = "link_gone"
+
+
+class ServiceUnavailable(DemarcheError):
+    """A service we depend on failed; nothing was kept, the same request may be sent again."""
+
+    status = 503
+    code = "try_again"
 
 
 class CampaignFileError(Exception):

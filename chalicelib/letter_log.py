@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Callable, Iterable
 
+from .due_index import due_keys
 from .letter_states import Status, TransitionRefused, check_move
 
 LETTER_SK = "LETTER"
+# What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
+PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard")
+NUMBERS = ("expires_at", "confirm_by", "due_at")
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -40,16 +44,30 @@ class Letter:
     partner: str = ""
     ses_message_id: str = ""
     failure_reason: str = ""
+    # The confirmation step (chalicelib/confirmation.py): link tokens are kept only as hashes.
+    confirm_token_hash: str = ""
+    delete_token_hash: str = ""
+    confirm_by: int = 0  # epoch seconds: an unconfirmed letter expires then
+    confirmed_at: str = ""
+    reminded_at: str = ""
+    guard: str = ""  # pk of the duplicate guard this letter holds (chalicelib/duplicates.py)
+    links_base: str = ""  # where the supporter reached us, for the links in a later reminder
+    due_at: int = 0  # epoch seconds of the next housekeeping action (chalicelib/due_index.py)
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
-        return {**letter_key(self.letter_id), **campaign_index_keys(self.campaign, self.created_at, self.letter_id),
-                **item}
+        key = letter_key(self.letter_id)
+        due = due_keys(key["pk"], self.due_at) if self.due_at else {}
+        return {**key, **campaign_index_keys(self.campaign, self.created_at, self.letter_id), **due, **item}
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "Letter":
         values = {k: v for k, v in item.items() if k in _FIELD_NAMES}
-        values["expires_at"] = int(values["expires_at"])
+        for name in NUMBERS:
+            if name in values:
+                values[name] = int(values[name])
+        for name in PERSONAL_FIELDS:  # absent once scrubbed
+            values.setdefault(name, "")
         return cls(**values)
 
 
@@ -63,31 +81,51 @@ def iso(moment: dt.datetime) -> str:
 class LetterLog:
     """Reads and writes letters in one table (a boto3 DynamoDB Table resource, real or moto)."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._table = table
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     def create(self, letter: Letter) -> None:
         self._table.put_item(Item=letter.to_item(), ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, letter_id: str) -> Letter | None:
+        """The letter, or None if there is none or its retention date has passed (TTL may lag by days)."""
         item = self._table.get_item(Key=letter_key(letter_id), ConsistentRead=True).get("Item")
-        return Letter.from_item(item) if item else None
+        if not item or int(item["expires_at"]) <= int(self._clock().timestamp()):
+            return None
+        return Letter.from_item(item)
 
-    def move(self, letter_id: str, source: Status, target: Status, now: dt.datetime, **changes: str) -> None:
-        """Move a letter from `source` to `target` iff it is in `source` now; else TransitionRefused."""
+    def move(self, letter_id: str, source: Status, target: Status, now: dt.datetime, *,
+             remove: Iterable[str] = (), **changes: Any) -> None:
+        """Move a letter from `source` to `target` iff it is in `source` now; else TransitionRefused.
+        `changes` are set and the attributes named in `remove` deleted, in the same conditional write."""
         check_move(letter_id, source, target)
+        self._write(letter_id, source, target, now, remove, changes)
+
+    def amend(self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (),
+              **changes: Any) -> None:
+        """Change fields of a letter iff it is in `status` now (no state change); else TransitionRefused."""
+        self._write(letter_id, status, status, now, remove, changes)
+
+    def _write(self, letter_id: str, source: Status, target: Status, now: dt.datetime, remove: Iterable[str],
+               changes: dict[str, Any]) -> None:
         names = {"#status": "status", "#updated": "updated_at"}
         values: dict[str, Any] = {":from": source.value, ":to": target.value, ":now": iso(now)}
         sets = ["#status = :to", "#updated = :now"]
         for i, (name, value) in enumerate(changes.items()):
             names[f"#f{i}"], values[f":v{i}"] = name, value
             sets.append(f"#f{i} = :v{i}")
+        removes = []
+        for i, name in enumerate(remove):
+            names[f"#r{i}"] = name
+            removes.append(f"#r{i}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         from botocore.exceptions import ClientError
 
         try:
             self._table.update_item(
                 Key=letter_key(letter_id),
-                UpdateExpression="SET " + ", ".join(sets),
+                UpdateExpression=expression,
                 ConditionExpression="attribute_exists(pk) AND #status = :from",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
@@ -98,15 +136,3 @@ class LetterLog:
                 raise
             current = exc.response.get("Item", {}).get("status", {}).get("S")
             raise TransitionRefused(letter_id, target, current) from None
-
-    def forget_unsent(self, letter_id: str) -> None:
-        """Remove a letter that was never handed to the queue (undo of create); a no-op for any other state."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self._table.delete_item(Key=letter_key(letter_id), ConditionExpression="#status = :queued",
-                                    ExpressionAttributeNames={"#status": "status"},
-                                    ExpressionAttributeValues={":queued": Status.QUEUED.value})
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise

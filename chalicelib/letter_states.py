@@ -3,7 +3,9 @@
 pending_confirmation -> queued -> sending -> sent -> delivered | bounced | complained
 Any state before `sent` may end in `failed` (a permanent error) or `expired` (nobody confirmed,
 or personal data reached its retention date). `sending -> queued` is the only way back: a
-throttled send that SES did not accept is queued again, never resent blindly.
+throttled send that SES did not accept is queued again, never resent blindly; and `queued ->
+pending_confirmation` undoes a confirmation whose queue message could not be sent, so the same
+confirmation link works when the supporter tries again.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ class Status(str, Enum):
 S = Status
 ALLOWED: dict[Status, frozenset[Status]] = {
     S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.EXPIRED}),
-    S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED}),
+    S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED, S.PENDING_CONFIRMATION}),
     S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
     S.SENT: frozenset({S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
     S.DELIVERED: frozenset({S.COMPLAINED}),
@@ -38,7 +40,7 @@ ALLOWED: dict[Status, frozenset[Status]] = {
 FINAL = frozenset(s for s, nxt in ALLOWED.items() if not nxt)
 
 # Time limits.
-RETENTION = dt.timedelta(days=90)  # personal data is deleted by DynamoDB TTL this long after the letter is written
+# Retention of personal data and the confirmation window are per campaign: chalicelib/campaign_policies.py.
 SENDING_LEASE = dt.timedelta(minutes=15)  # a letter `sending` for longer is reconciled, never resent blindly
 
 # What a supporter reads on the status page for each state.
@@ -51,7 +53,7 @@ EXPLAINED = {
     S.BOUNCED: "The recipient's mail server refused your letter.",
     S.COMPLAINED: "The recipient marked your letter as unwanted.",
     S.FAILED: "Your letter could not be sent.",
-    S.EXPIRED: "This letter expired before it was sent.",
+    S.EXPIRED: "This letter was not sent: it was not confirmed in time, or its details were deleted.",
 }
 
 

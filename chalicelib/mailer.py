@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -28,14 +29,44 @@ class SendFailed(Exception):
 
 def build_message(letter: Letter, organisation: str, sender_address: str) -> EmailMessage:
     """The letter as an RFC 5322 message: From us on the supporter's behalf, Reply-To the supporter."""
+    return _plain_message(on_behalf_of(letter.supporter_name, organisation, sender_address),
+                          _address(letter.target_name, letter.target_email),
+                          _address(letter.supporter_name, letter.supporter_email),
+                          letter.subject, letter.body, letter.language)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short plain-text email from the campaign to the supporter (confirmation, reminder)."""
+
+    to_name: str
+    to_email: str
+    organisation: str
+    sender_address: str
+    subject: str
+    body: str
+    language: str
+    campaign: str
+
+
+def build_notice(notice: Notice) -> EmailMessage:
+    local, _, domain = notice.sender_address.rpartition("@")
+    sender = Address(display_name=notice.organisation, username=local, domain=domain)
+    return _plain_message(sender, _address(notice.to_name, notice.to_email), None, notice.subject, notice.body,
+                          notice.language)
+
+
+def _plain_message(sender: Address, to: Address, reply_to: Address | None, subject: str, body: str,
+                   language: str) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = on_behalf_of(letter.supporter_name, organisation, sender_address)
-    msg["To"] = _address(letter.target_name, letter.target_email)
-    msg["Reply-To"] = _address(letter.supporter_name, letter.supporter_email)
-    msg["Subject"] = letter.subject
+    msg["From"] = sender
+    msg["To"] = to
+    if reply_to is not None:
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = subject
     msg["Date"] = formatdate(usegmt=True)
-    msg["Content-Language"] = letter.language
-    msg.set_content(letter.body, charset="utf-8", cte="quoted-printable")
+    msg["Content-Language"] = language
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")
     return msg
 
 
@@ -54,17 +85,25 @@ class Mailer:
 
     def send(self, letter: Letter, organisation: str, sender_address: str) -> str:
         """Hand the letter to SES; return SES's MessageId or raise SendFailed."""
+        message = build_message(letter, organisation, sender_address)
+        return self._send_raw(message, sender_address, letter.target_email,
+                              {"campaign": letter.campaign, "country": letter.country, "kind": "letter"})
+
+    def send_notice(self, notice: Notice) -> str:
+        """Send a confirmation or reminder to the supporter; SES's MessageId or SendFailed."""
+        return self._send_raw(build_notice(notice), notice.sender_address, notice.to_email,
+                              {"campaign": notice.campaign, "kind": "notice"})
+
+    def _send_raw(self, message: EmailMessage, sender_address: str, recipient: str, tags: dict[str, str]) -> str:
         from botocore.exceptions import ClientError
 
-        message = build_message(letter, organisation, sender_address)
         try:
             response = self._ses.send_email(
                 FromEmailAddress=sender_address,
-                Destination={"ToAddresses": [letter.target_email]},
+                Destination={"ToAddresses": [recipient]},
                 Content={"Raw": {"Data": message.as_bytes()}},
                 ConfigurationSetName=self._configuration_set,
-                EmailTags=[{"Name": "campaign", "Value": _tag(letter.campaign)},
-                           {"Name": "country", "Value": _tag(letter.country)}],
+                EmailTags=[{"Name": name, "Value": _tag(value)} for name, value in tags.items()],
             )
         except ClientError as exc:
             error = exc.response.get("Error", {})

@@ -14,11 +14,17 @@ from .settings import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from .aws import AwsClients
     from .campaigns import Campaigns
+    from .confirmation import Confirmations
     from .delivery import Deliverer
     from .directory import Directory
+    from .housekeeping import Housekeeping
     from .letter_log import LetterLog
     from .letter_queue import LetterQueue
     from .target_health import TargetHealth
+    from .mailer import Mailer
+    from .privacy import Forgetting
+    from .signing import Signer
+    from .submissions import FrontDoor
 
 
 def utc_now() -> dt.datetime:
@@ -49,10 +55,16 @@ class Services:
         return default_directory()
 
     @cached_property
+    def signer(self) -> "Signer":
+        from .signing import Signer
+
+        return Signer(self.settings.secret_bytes())
+
+    @cached_property
     def letters(self) -> "LetterLog":
         from .letter_log import LetterLog
 
-        return LetterLog(self.aws.table)
+        return LetterLog(self.aws.table, self.clock)
 
     @cached_property
     def health(self) -> "TargetHealth":
@@ -68,9 +80,43 @@ class Services:
         return LetterQueue(self.aws.sqs, self.aws.queue_url)
 
     @cached_property
-    def deliverer(self) -> "Deliverer":
-        from .delivery import Deliverer
+    def mailer(self) -> "Mailer":
         from .mailer import Mailer
 
-        mailer = Mailer(self.aws.sesv2, self.settings.configuration_set)
-        return Deliverer(self.letters, mailer, self.campaigns, self.clock)
+        return Mailer(self.aws.sesv2, self.settings.configuration_set)
+
+    @cached_property
+    def deliverer(self) -> "Deliverer":
+        from .delivery import Deliverer
+
+        return Deliverer(self.letters, self.mailer, self.campaigns, self.clock)
+
+    @cached_property
+    def confirmations(self) -> "Confirmations":
+        from .confirmation import Confirmations
+
+        return Confirmations(self.letters, self.queue, self.mailer, self.campaigns, self.signer, self.aws.table,
+                             self.clock)
+
+    @cached_property
+    def front_door(self) -> "FrontDoor":
+        from .admission import Admissions
+        from .idempotency import Idempotency
+        from .submissions import FrontDoor
+
+        return FrontDoor(directory=self.directory, letters=self.letters, queue=self.queue, health=self.health,
+                         admissions=Admissions(self.aws.table), confirmations=self.confirmations,
+                         idempotency=Idempotency(self.aws.table, self.signer), signer=self.signer,
+                         table=self.aws.table, clock=self.clock, sandbox_recipients=self.settings.sandbox_recipients)
+
+    @cached_property
+    def forgetting(self) -> "Forgetting":
+        from .privacy import Forgetting
+
+        return Forgetting(self.letters, self.aws.table, self.clock)
+
+    @cached_property
+    def housekeeping(self) -> "Housekeeping":
+        from .housekeeping import Housekeeping
+
+        return Housekeeping(self.aws.table, self.letters, self.confirmations, self.clock)

@@ -16,6 +16,8 @@ class Settings:
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
     # so every country can be tried end to end without ever guessing a real address.
     sandbox_recipients: bool = False
+    # The one secret every keyed hash, link token and form stamp is derived from (DEMARCHE_SECRET).
+    secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -27,8 +29,20 @@ class Settings:
             configuration_set=env.get("DEMARCHE_CONFIGURATION_SET", "demarche"),
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
             sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
+            secret=env.get("DEMARCHE_SECRET", ""),
         )
 
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    def secret_bytes(self) -> bytes:
+        """The stage secret; only the local stage may run on the well-known development default."""
+        if self.secret:
+            return self.secret.encode()
+        if self.is_local:
+            return LOCAL_SECRET
+        raise RuntimeError(f"DEMARCHE_SECRET is not set for stage {self.stage!r}: refusing to sign with a known key.")
+
+
+LOCAL_SECRET = b"demarche local stage secret: public, never for dev or prod"

@@ -1,25 +1,36 @@
-"""Taking a supporter's letter: check it, log it, queue it. Nothing is stored or queued on any error."""
+"""Taking a supporter's letter at the front door: bot traps, checks, duplicates and rate limits, then either
+a confirmation email (the default) or the queue. Nothing is stored, queued or sent on any error."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from .admission import Admission, Admissions
+from .bot_checks import Verdict, judge, split_bot_fields
 from .campaigns import Campaign
 from .checks import check_submission
+from .confirmation import Confirmations, first_due, link_hashes, link_paths
 from .directory import Directory
-from .errors import DemarcheError
+from .duplicates import guard_key, mailbox_hash
+from .errors import DemarcheError, ServiceUnavailable
 from .fallbacks import never_failing, plan_route
+from .idempotency import Idempotency
 from .letter_log import Letter, LetterLog, iso
 from .letter_queue import LetterQueue
-from .letter_states import RETENTION, Status
+from .letter_states import Status
 from .letters import Supporter, compose
+from .proof_of_work import check_proof
+from .rate_limits import counters_for
+from .signing import Signer, token_matches
 
 if TYPE_CHECKING:  # pragma: no cover
     from .target_health import TargetHealth
+
+log = logging.getLogger(__name__)
+TTL_MARGIN = dt.timedelta(days=1)  # DynamoDB TTL backs up the housekeeping job this long after it is due
 
 
 class TargetUnreachable(DemarcheError):
@@ -41,80 +52,116 @@ class TargetUnreachable(DemarcheError):
         return body
 
 
-class QueueUnavailable(DemarcheError):
-    status = 503
-    code = "try_again"
+@dataclass(frozen=True)
+class Receipt:
+    letter_id: str
+    status: str
 
 
 @dataclass(frozen=True)
-class Receipt:
-    letter: Letter
-    status_token: str
+class Visitor:
+    """Who is at the door: their IP (hashed before any use, never stored) and the base URL they used."""
 
-    @property
-    def letter_id(self) -> str:
-        return self.letter.letter_id
-
-    @property
-    def status(self) -> str:
-        return self.letter.status
+    ip: str
+    links_base: str
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+class FrontDoor:
+    def __init__(self, *, directory: Directory, letters: LetterLog, queue: LetterQueue, admissions: Admissions,
+                 confirmations: Confirmations, idempotency: Idempotency, signer: Signer, table: Any,
+                 clock: Callable[[], dt.datetime], sandbox_recipients: bool = False,
+                 health: TargetHealth | None = None) -> None:
+        self._directory, self._letters, self._queue = directory, letters, queue
+        self._admissions, self._confirmations, self._idempotency = admissions, confirmations, idempotency
+        self._signer, self._table, self._clock, self._sandbox = signer, table, clock, sandbox_recipients
+        self._health = health
 
+    def submit(self, campaign: Campaign, payload: Any, visitor: Visitor, idempotency_key: str = "") -> Receipt:
+        """Take one letter; with an Idempotency-Key, a retry gets the first receipt back."""
+        now = self._clock()
+        campaign.check_open(now.date())
+        if not idempotency_key:
+            return self._submit(campaign, payload, visitor, now)[0]
+        claim = self._idempotency.begin(campaign.slug, idempotency_key, payload, now)
+        if claim.replay is not None:
+            return Receipt(**claim.replay)
+        try:
+            receipt, real = self._submit(campaign, payload, visitor, now)
+        except BaseException:
+            self._idempotency.abandon(claim)
+            raise
+        if real:
+            self._idempotency.finish(claim, {"letter_id": receipt.letter_id, "status": receipt.status})
+        else:
+            self._idempotency.abandon(claim)
+        return receipt
 
-def submit(campaign: Campaign, payload: Any, *, directory: Directory, letters: LetterLog, queue: LetterQueue,
-           clock: Callable[[], dt.datetime], sandbox_recipients: bool = False,
-           health: TargetHealth | None = None) -> Receipt:
-    now = clock()
-    campaign.check_open(now.date())
-    sub = check_submission(payload, campaign, directory)
-    # Sending is decided on the target's current health (one consistent read), not the page views' snapshot.
-    is_failing = (lambda s, c: health.failing(s, c) is not None) if health is not None else never_failing
-    route = plan_route(campaign, sub.country, directory, is_failing=is_failing, sandbox=sandbox_recipients)
-    supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
-    target = route.send_to
-    if target is None:
-        from .public_api import delivery_view
+    def _submit(self, campaign: Campaign, payload: Any, visitor: Visitor, now: dt.datetime) -> tuple[Receipt, bool]:
+        confirm = campaign.policies.confirmation.required
+        first_status = Status.PENDING_CONFIRMATION if confirm else Status.QUEUED
+        decoy = Receipt(str(uuid.uuid4()), first_status.value), False  # what a bot is told: nothing happened
+        fields, traps = split_bot_fields(payload)
+        if judge(traps, self._signer, campaign.slug, campaign.policies.bots, now) is Verdict.BOT:
+            log.info("bot trap on %s: answered with a decoy, nothing kept", campaign.slug)
+            return decoy
+        sub = check_submission(fields, campaign, self._directory)
+        if campaign.policies.bots.proof_of_work and \
+                check_proof(traps.proof, self._signer, self._table, campaign.slug, now) is Verdict.BOT:
+            log.info("proof of work failed on %s: answered with a decoy, nothing kept", campaign.slug)
+            return decoy
+        # Sending is decided on the target's current health (one consistent read), not the page views' snapshot.
+        health = self._health
+        is_failing = (lambda s, c: health.failing(s, c) is not None) if health is not None else never_failing
+        route = plan_route(campaign, sub.country, self._directory, is_failing=is_failing, sandbox=self._sandbox)
+        supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
+        target = route.send_to
+        if target is None:
+            from .public_api import delivery_view
 
-        reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"
-        raise TargetUnreachable(f"{route.target.name} {reason}, so we did not send your letter. It is ready for "
-                                "you to send another way.", delivery_view(route, campaign, supporter, sub.language))
-    composed = compose(campaign, sub.country, target, supporter, sub.language)
-    token = secrets.token_urlsafe(24)
-    letter = Letter(
-        letter_id=str(uuid.uuid4()),
-        campaign=campaign.slug,
-        country=sub.country.alpha2,
-        target_set=target.target_set,
-        target_name=target.name,
-        target_email=target.email,
-        language=composed.language,
-        subject=composed.subject,
-        body=composed.body,
-        supporter_name=sub.name,
-        supporter_email=sub.email,
-        status=Status.QUEUED.value,
-        created_at=iso(now),
-        updated_at=iso(now),
-        status_token_hash=token_hash(token),
-        expires_at=int((now + RETENTION).timestamp()),
-        partner=sub.partner or "",
-    )
-    letters.create(letter)
-    try:
-        queue.enqueue(letter.letter_id)
-    except Exception as exc:  # the letter must not stay logged as queued when it never reached the queue
-        letters.forget_unsent(letter.letter_id)
-        raise QueueUnavailable("We could not queue your letter just now; nothing was sent. Please try again.") \
-            from exc
-    return Receipt(letter=letter, status_token=token)
+            reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"
+            raise TargetUnreachable(f"{route.target.name} {reason}, so we did not send your letter. It is ready "
+                                    "for you to send another way.",
+                                    delivery_view(route, campaign, supporter, sub.language))
+        composed = compose(campaign, sub.country, target, supporter, sub.language)
+
+        letter_id = str(uuid.uuid4())
+        target_identity = f"{target.target_set}:{target.country or 'all'}"
+        mailbox = mailbox_hash(self._signer, sub.email)
+        guard = guard_key(campaign.slug, target_identity, mailbox)
+        policies = campaign.policies
+        if confirm:
+            confirm_by, due_at = first_due(now, campaign)
+            expires_at = confirm_by + int(TTL_MARGIN.total_seconds())
+        else:
+            confirm_by, due_at = 0, int((now + policies.retention).timestamp())
+            expires_at = due_at
+        letter = Letter(
+            letter_id=letter_id, campaign=campaign.slug, country=sub.country.alpha2, target_set=target.target_set,
+            target_name=target.name, target_email=target.email, language=composed.language,
+            subject=composed.subject, body=composed.body, supporter_name=sub.name, supporter_email=sub.email,
+            status=first_status.value, created_at=iso(now), updated_at=iso(now), expires_at=expires_at,
+            partner=sub.partner or "", confirm_by=confirm_by, guard=guard["pk"], due_at=due_at,
+            links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id))
+        counters = counters_for(campaign.slug, policies.limits, ip_hash=self._signer.keyed_hash("ip", visitor.ip),
+                                mailbox_hash=mailbox, target=target_identity)
+        guard_until = int((now + policies.confirmation.expires_after + policies.retention).timestamp())
+        admission = Admission(letter, guard, guard_until, counters, now)
+        self._admissions.admit(admission, duplicate_link=lambda existing: link_paths(self._signer, existing).status)
+        try:
+            if confirm:
+                self._confirmations.send(letter, campaign)
+            else:
+                self._queue.enqueue(letter_id)
+        except Exception as exc:  # the letter must not stay logged when its email or queue message never left
+            self._admissions.withdraw(admission)
+            raise ServiceUnavailable("We could not take your letter just now; nothing was kept or sent. "
+                                     "Please try again.") from exc
+        return Receipt(letter_id, first_status.value), True
 
 
 def letter_status(letters: LetterLog, letter_id: str, token: str) -> Letter | None:
     """The letter if `token` is its status token (constant-time compare), else None."""
     letter = letters.get(letter_id)
-    if letter is None or not secrets.compare_digest(letter.status_token_hash, token_hash(token)):
+    if letter is None or not token_matches(letter.status_token_hash, token):
         return None
     return letter

@@ -14,6 +14,8 @@ TABLE_SPEC: dict[str, Any] = {
         {"AttributeName": "sk", "AttributeType": "S"},
         {"AttributeName": "gsi1pk", "AttributeType": "S"},
         {"AttributeName": "gsi1sk", "AttributeType": "S"},
+        {"AttributeName": "due_pk", "AttributeType": "S"},
+        {"AttributeName": "due_at", "AttributeType": "N"},
     ],
     "GlobalSecondaryIndexes": [{
         "IndexName": "by-campaign",
@@ -21,6 +23,11 @@ TABLE_SPEC: dict[str, Any] = {
         # No personal data in any index: only what the organiser log filters on.
         "Projection": {"ProjectionType": "INCLUDE",
                        "NonKeyAttributes": ["letter_id", "status", "country", "partner", "created_at"]},
+    }, {
+        # What the housekeeping job must do next, and when (chalicelib/due_index.py): keys only.
+        "IndexName": "by-due",
+        "KeySchema": [{"AttributeName": "due_pk", "KeyType": "HASH"}, {"AttributeName": "due_at", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
     }],
     "BillingMode": "PAY_PER_REQUEST",
 }

@@ -9,11 +9,9 @@ from botocore.stub import Stubber
 GOOD = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
 
 
-def submit(client) -> str:
-    response = client.http.post("/campaigns/hrd-resolution/letters", body=json.dumps(GOOD),
-                                headers={"Content-Type": "application/json"})
-    assert response.status_code == 202
-    return response.json_body["letter_id"]
+def submit(letters_api, email: str = GOOD["email"]) -> str:
+    """A confirmed letter, queued for its target."""
+    return letters_api.send("hrd-resolution", {**GOOD, "email": email}).json_body["letter_id"]
 
 
 def record(message_id: str, letter_id: str) -> dict:
@@ -22,24 +20,24 @@ def record(message_id: str, letter_id: str) -> dict:
             "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters", "awsRegion": "us-east-1"}
 
 
-def test_the_same_message_twice_sends_once(client, services, outbox):
+def test_the_same_message_twice_sends_once(letters_api, services):
     import app
 
-    letter_id = submit(client)
+    letter_id = submit(letters_api)
     event = {"Records": [record("m1", letter_id), record("m2", letter_id)]}
 
     assert app.on_sqs_message(event, None) == {"batchItemFailures": []}
     assert app.on_sqs_message(event, None) == {"batchItemFailures": []}
 
-    assert len(outbox()) == 1
+    assert len(letters_api.letters_sent()) == 1
     assert services.letters.get(letter_id).status == "sent"
 
 
 @pytest.mark.parametrize("code", ["MessageRejected", "AccountSuspendedException", "SendingPausedException"])
-def test_a_permanent_ses_error_fails_the_letter_without_retry(client, services, code):
+def test_a_permanent_ses_error_fails_the_letter_without_retry(letters_api, services, code):
     import app
 
-    letter_id = submit(client)
+    letter_id = submit(letters_api)
     with Stubber(services.aws.sesv2) as stub:
         stub.add_client_error("send_email", service_error_code=code, service_message="nope")
         result = app.on_sqs_message({"Records": [record("m1", letter_id)]}, None)
@@ -50,10 +48,10 @@ def test_a_permanent_ses_error_fails_the_letter_without_retry(client, services, 
     assert letter.failure_reason.startswith(code)
 
 
-def test_throttling_returns_only_that_record_and_requeues_the_letter(client, services, outbox):
+def test_throttling_returns_only_that_record_and_requeues_the_letter(letters_api, services):
     import app
 
-    first, second = submit(client), submit(client)
+    first, second = submit(letters_api), submit(letters_api, "bo@example.org")
     with Stubber(services.aws.sesv2) as stub:
         stub.add_client_error("send_email", service_error_code="TooManyRequestsException", http_status_code=429)
         stub.add_response("send_email", {"MessageId": "ses-2"})
@@ -65,7 +63,7 @@ def test_throttling_returns_only_that_record_and_requeues_the_letter(client, ser
     # The retry (SQS redelivers m1) sends it for real, once.
     assert app.on_sqs_message({"Records": [record("m1", first)]}, None) == {"batchItemFailures": []}
     assert services.letters.get(first).status == "sent"
-    assert len(outbox()) == 1
+    assert len(letters_api.letters_sent()) == 1
 
 
 def test_a_message_that_is_not_ours_is_dropped_not_retried(services):

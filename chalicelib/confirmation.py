@@ -1,0 +1,127 @@
+"""Double opt-in: a letter waits as `pending_confirmation` until the supporter opens the link we email them.
+
+Links carry tokens derived from the stage secret (chalicelib/signing.py); the letter keeps only their
+hashes. Confirming is one conditional write (pending_confirmation -> queued), so a link works once:
+used again it answers 410, as it does once expired; a token that was never issued answers 404. An
+unconfirmed letter gets at most one reminder and then expires, its personal data removed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from . import duplicates
+from .campaigns import Campaign, Campaigns
+from .errors import LinkGone, LinkUnknown, ServiceUnavailable
+from .letter_log import PERSONAL_FIELDS, Letter, LetterLog, iso
+from .letter_queue import LetterQueue
+from .letter_states import Status, TransitionRefused
+from .mailer import Mailer, Notice
+from .rendering import render
+from .signing import Signer, token_hash, token_matches
+
+STATUS, CONFIRM, DELETE = "status", "confirm", "delete"  # what a link token is for
+SHELL_KEPT = dt.timedelta(days=30)  # an expired letter's data-free record, so its links still answer 410
+MAIL_LANGUAGES = ("en", "fr", "es")
+
+
+@dataclass(frozen=True)
+class Links:
+    status: str
+    confirm: str
+    delete: str
+
+
+def link_paths(signer: Signer, letter_id: str) -> Links:
+    return Links(status=f"/letters/{letter_id}/{signer.token(STATUS, letter_id)}",
+                 confirm=f"/letters/{letter_id}/confirm/{signer.token(CONFIRM, letter_id)}",
+                 delete=f"/letters/{letter_id}/delete/{signer.token(DELETE, letter_id)}")
+
+
+def link_hashes(signer: Signer, letter_id: str) -> dict[str, str]:
+    """What a new letter stores of its three link tokens."""
+    return {f"{purpose}_token_hash": token_hash(signer.token(purpose, letter_id))
+            for purpose in (STATUS, CONFIRM, DELETE)}
+
+
+def first_due(letter_created: dt.datetime, campaign: Campaign) -> tuple[int, int]:
+    """(confirm_by, due_at) of a new pending letter: due first for its reminder, if the campaign sends one."""
+    policy = campaign.policies.confirmation
+    confirm_by = letter_created + policy.expires_after
+    due = letter_created + policy.remind_after if policy.remind_after else confirm_by
+    return int(confirm_by.timestamp()), int(due.timestamp())
+
+
+def notice(letter: Letter, campaign: Campaign, signer: Signer, *, reminder: bool) -> Notice:
+    """The confirmation (or reminder) email, in the letter's language where we have one."""
+    language = letter.language if letter.language in MAIL_LANGUAGES else "en"
+    links = link_paths(signer, letter.letter_id)
+    text = render(f"mail/confirm.{language}.txt", reminder=reminder, name=letter.supporter_name,
+                  target=letter.target_name, organisation=campaign.organisation,
+                  title=campaign.text(campaign.title, language),
+                  confirm_url=letter.links_base + links.confirm, delete_url=letter.links_base + links.delete,
+                  expires=dt.datetime.fromtimestamp(letter.confirm_by, dt.timezone.utc).date().isoformat())
+    subject, _, body = text.partition("\n")
+    return Notice(to_name=letter.supporter_name, to_email=letter.supporter_email,
+                  organisation=campaign.organisation, sender_address=campaign.sender_address,
+                  subject=subject.strip(), body=body.lstrip("\n"), language=language, campaign=campaign.slug)
+
+
+def check_link(letter: Letter | None, purpose: str, token: str, now: dt.datetime) -> Letter:
+    """The letter a confirm link is for, if it can still be used; else LinkUnknown (404) or LinkGone (410)."""
+    if letter is None or not token_matches(getattr(letter, f"{purpose}_token_hash"), token):
+        raise LinkUnknown("This link is not one we sent. Please check that you copied all of it.")
+    if letter.status == Status.PENDING_CONFIRMATION.value and int(now.timestamp()) < letter.confirm_by:
+        return letter
+    if letter.confirmed_at:
+        raise LinkGone("This link was already used: your letter is confirmed.")
+    raise LinkGone("This link has expired, so the letter was not sent and your details were deleted. "
+                   "You are welcome to write again.")
+
+
+class Confirmations:
+    def __init__(self, letters: LetterLog, queue: LetterQueue, mailer: Mailer, campaigns: Campaigns,
+                 signer: Signer, table: object, clock: Callable[[], dt.datetime]) -> None:
+        self._letters, self._queue, self._mailer, self._campaigns = letters, queue, mailer, campaigns
+        self._signer, self._table, self._clock = signer, table, clock
+
+    def send(self, letter: Letter, campaign: Campaign, *, reminder: bool = False) -> None:
+        self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder))
+
+    def look(self, letter_id: str, token: str) -> Letter:
+        return check_link(self._letters.get(letter_id), CONFIRM, token, self._clock())
+
+    def confirm(self, letter_id: str, token: str) -> Letter:
+        """Queue the letter for its target; the link cannot be used again."""
+        letter = self.look(letter_id, token)
+        now = self._clock()
+        retention = self._campaigns.get(letter.campaign).policies.retention
+        keep_until = int((now + retention).timestamp())
+        try:
+            self._letters.move(letter_id, Status.PENDING_CONFIRMATION, Status.QUEUED, now, confirmed_at=iso(now),
+                               expires_at=keep_until, due_at=keep_until)
+        except TransitionRefused:  # a second click, or the expiry job, was first
+            return self.look(letter_id, token)
+        try:
+            self._queue.enqueue(letter_id)
+        except Exception as exc:  # not queued: undo, so that the same link works when tried again
+            self._letters.move(letter_id, Status.QUEUED, Status.PENDING_CONFIRMATION, now, remove=("confirmed_at",),
+                               expires_at=letter.expires_at, due_at=letter.due_at)
+            raise ServiceUnavailable("We could not queue your letter just now. Please open the link again.") from exc
+        return self._letters.get(letter_id) or letter
+
+    def remind(self, letter: Letter) -> None:
+        """Send the one reminder (the write comes first: a crash can lose a reminder, never send two)."""
+        now = self._clock()
+        self._letters.amend(letter.letter_id, Status.PENDING_CONFIRMATION, now, reminded_at=iso(now),
+                            due_at=letter.confirm_by)
+        self.send(letter, self._campaigns.get(letter.campaign), reminder=True)
+
+    def expire(self, letter: Letter) -> None:
+        """Nobody confirmed in time: the letter will never be sent and its personal data goes now."""
+        now = self._clock()
+        keep_until = int((now + SHELL_KEPT).timestamp())
+        self._letters.move(letter.letter_id, Status.PENDING_CONFIRMATION, Status.EXPIRED, now,
+                           remove=PERSONAL_FIELDS, expires_at=keep_until, due_at=keep_until)
+        duplicates.free(self._table, letter.guard, letter.letter_id)

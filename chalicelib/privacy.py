@@ -1,0 +1,47 @@
+"""The supporter's "delete my data" link: their name, address and words leave our table at once.
+
+A letter not yet handed to SES is stopped (-> expired) and will never be sent. A letter already sent keeps
+only what organisers count (state, target, country, dates); the ministry keeps the copy it received.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from . import duplicates
+from .confirmation import DELETE
+from .errors import LinkGone, LinkUnknown
+from .letter_log import PERSONAL_FIELDS, Letter, LetterLog, iso
+from .letter_states import Status, TransitionRefused
+from .signing import token_matches
+
+NOT_SENT_YET = (Status.PENDING_CONFIRMATION, Status.QUEUED)
+
+
+class Forgetting:
+    def __init__(self, letters: LetterLog, table: Any, clock: Callable[[], dt.datetime]) -> None:
+        self._letters, self._table, self._clock = letters, table, clock
+
+    def look(self, letter_id: str, token: str) -> Letter:
+        """The letter whose data the link deletes; LinkUnknown (404) or LinkGone (410, already deleted)."""
+        letter = self._letters.get(letter_id)
+        if letter is None or not token_matches(letter.delete_token_hash, token):
+            raise LinkUnknown("This link is not one we sent. Please check that you copied all of it.")
+        if not letter.supporter_email:
+            raise LinkGone("Your details were already deleted.")
+        return letter
+
+    def forget(self, letter_id: str, token: str) -> Letter:
+        letter = self.look(letter_id, token)
+        now = self._clock()
+        status = Status(letter.status)
+        try:
+            if status in NOT_SENT_YET:
+                self._letters.move(letter_id, status, Status.EXPIRED, now, remove=PERSONAL_FIELDS,
+                                   forgotten_at=iso(now))
+            else:
+                self._letters.amend(letter_id, status, now, remove=PERSONAL_FIELDS, forgotten_at=iso(now))
+        except TransitionRefused:  # it moved on meanwhile (e.g. the worker sent it): try again from there
+            return self.forget(letter_id, token)
+        duplicates.free(self._table, letter.guard, letter.letter_id)
+        return self._letters.get(letter_id) or letter
