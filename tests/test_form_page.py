@@ -8,7 +8,9 @@ FORM = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org", 
         "lang": "en", "partner": "pen-kenya"}
 
 
-def post_form(client, fields):
+def post_form(client, fields, letters_api=None):
+    if letters_api is not None:  # the stamp the form page carries, issued a little while ago
+        fields = {"form_token": letters_api.stamp("hrd-resolution"), **fields}
     return client.http.post("/campaigns/hrd-resolution/form", body=urlencode(fields).encode(),
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
 
@@ -22,21 +24,27 @@ def test_every_input_has_a_label(client):
     assert page.count("<option value=") == 196  # 195 countries and the prompt
 
 
-def test_a_plain_form_post_sends_the_letter(client, drain, outbox, services):
-    response = post_form(client, FORM)
+def test_a_plain_form_post_sends_the_letter_once_confirmed(client, letters_api, drain, services):
+    response = post_form(client, FORM, letters_api)
 
     assert response.status_code == 202
     page = response.body.decode()
-    assert 'role="status"' in page and "/letters/" in page
+    assert 'role="status"' in page and "/letters/" in page and "check your email" in page
+    assert len(letters_api.notices()) == 1
+    [item] = [i for i in services.aws.table.scan()["Items"] if i["sk"] == "LETTER"]
+    letter_id = item["letter_id"]
+    confirm_page = client.http.get(letters_api.link(letter_id))
+    assert confirm_page.status_code == 200 and '<form method="post"' in confirm_page.body.decode()
+    assert drain() == 0  # opening the link shows a button; mail scanners that only GET confirm nothing
+    assert letters_api.confirm(letter_id).status_code == 200
     drain()
-    [mail] = outbox()
+    [mail] = letters_api.letters_sent()
     assert "<b>My words</b>" in mail["body"]  # plain text mail carries the words as written
-    [item] = [i for i in services.aws.table.scan()["Items"]]
     assert item["partner"] == "pen-kenya"
 
 
-def test_a_bad_form_post_shows_the_form_again_with_the_error_linked_to_the_field(client, stored_items):
-    response = post_form(client, {**FORM, "email": "nope"})
+def test_a_bad_form_post_shows_the_form_again_with_the_error_linked_to_the_field(client, letters_api, stored_items):
+    response = post_form(client, {**FORM, "email": "nope"}, letters_api)
 
     assert response.status_code == 400
     page = response.body.decode()
