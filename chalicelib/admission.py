@@ -24,7 +24,6 @@ CONFLICT_RETRIES = 4  # DynamoDB cancels transactions that touch an item another
 class Admission:
     letter: Letter
     guard: dict[str, str]
-    guard_until: int  # epoch seconds: as long as the letter may exist
     counters: list[Counter]
     now: dt.datetime
 
@@ -42,7 +41,7 @@ class Admissions:
         letter = admission.letter
         items = [
             {"Put": {"TableName": name, "Item": letter.to_item(), "ConditionExpression": "attribute_not_exists(pk)"}},
-            duplicates.claim(name, admission.guard, letter.letter_id, admission.guard_until, now_epoch),
+            duplicates.claim(name, admission.guard, letter.letter_id, letter.expires_at, now_epoch),
             *(c.reserve(name, admission.now) for c in admission.counters),
         ]
         reasons = self._transact(items)

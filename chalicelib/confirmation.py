@@ -103,6 +103,7 @@ class Confirmations:
                                expires_at=keep_until, due_at=keep_until)
         except TransitionRefused:  # a second click, or the expiry job, was first
             return self.look(letter_id, token)
+        duplicates.extend(self._table, letter.guard, letter_id, keep_until)
         try:
             self._queue.enqueue(letter_id)
         except Exception as exc:  # not queued: undo, so that the same link works when tried again

@@ -48,6 +48,20 @@ def holder(table: Any, key: dict[str, str], now_epoch: int) -> str | None:
     return str(item["letter_id"])
 
 
+def extend(table: Any, guard_pk: str, letter_id: str, until: int) -> None:
+    """Keep the guard as long as its letter (a confirmed letter is kept for the campaign's retention)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        table.update_item(Key={"pk": guard_pk, "sk": GUARD_SK},
+                          UpdateExpression="SET expires_at = :until, due_at = :until",
+                          ConditionExpression="letter_id = :id",
+                          ExpressionAttributeValues={":until": until, ":id": letter_id})
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+
+
 def free(table: Any, guard_pk: str, letter_id: str) -> None:
     """Release the guard outside a transaction (letter expired unconfirmed, or its data deleted)."""
     from botocore.exceptions import ClientError

@@ -144,8 +144,7 @@ class FrontDoor:
             links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id))
         counters = counters_for(campaign.slug, policies.limits, ip_hash=self._signer.keyed_hash("ip", visitor.ip),
                                 mailbox_hash=mailbox, target=target_identity)
-        guard_until = int((now + policies.confirmation.expires_after + policies.retention).timestamp())
-        admission = Admission(letter, guard, guard_until, counters, now)
+        admission = Admission(letter, guard, counters, now)
         self._admissions.admit(admission, duplicate_link=lambda existing: link_paths(self._signer, existing).status)
         try:
             if confirm:
