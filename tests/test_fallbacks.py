@@ -24,8 +24,24 @@ SOURCE = "https://example.org/who-is-who"
 
 
 def post(client, slug, country):
-    return client.http.post(f"/campaigns/{slug}/letters", body=json.dumps({**LETTER, "country": country}),
-                            headers={"Content-Type": "application/json"})
+    """Post a stamped letter and confirm it through the emailed link, as a supporter would."""
+    import app
+    from chalicelib.outbox import sent_messages
+    from tests.conftest import LettersApi
+
+    api = LettersApi(client, app.services(), sent_messages)
+    response = api.post(slug, {**LETTER, "country": country})
+    if response.status_code == 202:
+        assert api.confirm(response.json_body["letter_id"]).status_code == 200
+    return response
+
+
+@pytest.fixture
+def outbox(services):
+    """Letters to targets only (they have a Reply-To); confirmation emails to supporters are left out."""
+    from chalicelib.outbox import sent_messages
+
+    return lambda: [m for m in sent_messages() if m["reply_to"]]
 
 
 def campaign_copy(tmp_path: Path, source: str, slug: str = "my-campaign") -> Path:
@@ -189,8 +205,14 @@ def test_the_local_sandbox_still_takes_letters_to_targets_without_email(client):
 
 def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_emailed(client, services,
                                                                                        stored_items):
+    from urllib.parse import urlencode
+
+    from tests.conftest import LettersApi
+
     no_sandbox(services)
-    body = "country=BR&name=Amina+Wanjiru&email=amina%40example.org&message=%3Cb%3EMy+words%3C%2Fb%3E&lang=en"
+    stamp = LettersApi(client, services, None).stamp("hrd-resolution")
+    body = "country=BR&name=Amina+Wanjiru&email=amina%40example.org&message=%3Cb%3EMy+words%3C%2Fb%3E&lang=en&" \
+        + urlencode({"form_token": stamp})
     response = client.http.post("/campaigns/hrd-resolution/form", body=body.encode(),
                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
 
