@@ -1,54 +1,65 @@
-"""The AWS resources Démarche needs, created against whatever endpoint boto3 is pointed at (moto here)."""
+"""The AWS resources Démarche needs, created against whatever endpoint boto3 is pointed at (moto here).
+
+The table and the queues are built from infra/template.yaml, the stack that is deployed to AWS: one
+schema for both. Only the SES identity is local-only (in AWS it is a prerequisite; see README).
+"""
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 from chalicelib.settings import Settings
+from infra.stack import Stack, load_template
 
 SENDER_DOMAIN = "demarche.example.org"
+LOCAL_ACCOUNT = "123456789012"  # moto's account
+# CreateTable takes the template's table properties as they are, except these CloudFormation-only ones.
+_TABLE_REQUEST_KEYS = ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode",
+                       "OnDemandThroughput", "TableName")
 
-TABLE_SPEC: dict[str, Any] = {
-    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    "AttributeDefinitions": [
-        {"AttributeName": "pk", "AttributeType": "S"},
-        {"AttributeName": "sk", "AttributeType": "S"},
-        {"AttributeName": "gsi1pk", "AttributeType": "S"},
-        {"AttributeName": "gsi1sk", "AttributeType": "S"},
-        {"AttributeName": "due_pk", "AttributeType": "S"},
-        {"AttributeName": "due_at", "AttributeType": "N"},
-    ],
-    "GlobalSecondaryIndexes": [{
-        "IndexName": "by-campaign",
-        "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"}, {"AttributeName": "gsi1sk", "KeyType": "RANGE"}],
-        # No personal data in any index: only what the organiser log filters on.
-        "Projection": {"ProjectionType": "INCLUDE",
-                       "NonKeyAttributes": ["letter_id", "status", "country", "partner", "created_at"]},
-    }, {
-        # What the housekeeping job must do next, and when (chalicelib/due_index.py): keys only.
-        "IndexName": "by-due",
-        "KeySchema": [{"AttributeName": "due_pk", "KeyType": "HASH"}, {"AttributeName": "due_at", "KeyType": "RANGE"}],
-        "Projection": {"ProjectionType": "KEYS_ONLY"},
-    }],
-    "BillingMode": "PAY_PER_REQUEST",
-}
+
+def local_parameters(settings: Settings) -> dict[str, str]:
+    """The stack parameters that give the local resources the names Settings (and so the code) uses."""
+    return {"TableName": settings.table_name, "QueueName": settings.queue_name,
+            "ConfigurationSetName": settings.configuration_set, "SenderDomain": SENDER_DOMAIN,
+            "AlarmEmail": "organiser@example.org"}
+
+
+def local_stack(settings: Settings) -> Stack:
+    return Stack(load_template(), local_parameters(settings), account=LOCAL_ACCOUNT, stack_name="demarche-local",
+                 region=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+
+
+def create_table_request(table: dict[str, Any]) -> dict[str, Any]:
+    return {key: table[key] for key in _TABLE_REQUEST_KEYS if key in table}
+
+
+def queue_attributes(queue: dict[str, Any]) -> dict[str, str]:
+    """CloudFormation queue properties as SQS CreateQueue attributes (all strings; RedrivePolicy as JSON)."""
+    def text(value: Any) -> str:
+        if isinstance(value, dict):
+            return json.dumps(value)
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    return {key: text(value) for key, value in queue.items() if key != "QueueName"}
 
 
 def create_resources(settings: Settings) -> dict[str, str]:
-    """Create the table (with TTL), the queue and its dead-letter queue, and the verified SES identity."""
+    """Create the table (with TTL), the queue and its dead-letter queue, the SES identity and configuration set."""
     import boto3
 
+    stack = local_stack(settings)
+    table = stack.properties("LettersTable")
     dynamodb = boto3.client("dynamodb")
-    dynamodb.create_table(TableName=settings.table_name, **TABLE_SPEC)
-    dynamodb.update_time_to_live(TableName=settings.table_name,
-                                 TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"})
+    dynamodb.create_table(**create_table_request(table))
+    dynamodb.update_time_to_live(TableName=table["TableName"], TimeToLiveSpecification=table["TimeToLiveSpecification"])
     sqs = boto3.client("sqs")
-    dlq_url = sqs.create_queue(QueueName=f"{settings.queue_name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(QueueName=settings.queue_name, Attributes={
-        "VisibilityTimeout": "60",
-        "RedrivePolicy": f'{{"deadLetterTargetArn": "{dlq_arn}", "maxReceiveCount": "5"}}',
-    })["QueueUrl"]
+    urls = {}
+    for logical_id in ("LetterDeadLetterQueue", "LetterQueue"):  # the dead-letter queue must exist first
+        queue = stack.properties(logical_id)
+        urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))["QueueUrl"]
     ses = boto3.client("sesv2")
     ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
-    ses.create_configuration_set(ConfigurationSetName=settings.configuration_set)
-    return {"queue_url": queue_url, "dlq_url": dlq_url}
+    ses.create_configuration_set(ConfigurationSetName=stack.properties("ConfigurationSet")["Name"])
+    return {"queue_url": urls["LetterQueue"], "dlq_url": urls["LetterDeadLetterQueue"]}
