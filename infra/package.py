@@ -1,18 +1,66 @@
-"""Build the deployment artefact offline: `chalice package` with the top-level templates/ inside the zip.
+"""`make package STAGE=…`: the CloudFormation template and deployment zip for one stage, built offline.
 
-Chalice zips only app.py, chalicelib/ and the contents of vendor/ (at the zip's root), so templates/ is
-copied to vendor/templates/ first: in Lambda it then sits next to app.py, exactly where it is locally.
+1. Checks every campaign deeply, and the stage's parameters (infra/stages/<stage>.json) against the template
+   and the campaigns' sender domain.
+2. Copies templates/ to vendor/templates/: Chalice zips only app.py, chalicelib/ and vendor/ (at the zip's
+   root), so in Lambda the templates then sit next to app.py, exactly where they are locally.
+3. Runs `chalice package --merge-template` with infra/template.yaml (as JSON, so the output stays sam.json).
+4. Puts our intrinsic functions back where Chalice's merge mixed them with its own (`replace_intrinsics`).
+5. Writes dist/<stage>/: sam.json, deployment.zip, parameters.json; `main` also lints sam.json with cfn-lint.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any, Mapping
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+STAGES_DIR = PROJECT_DIR / "infra" / "stages"
+ZIP_LIMIT = 5_000_000  # bytes: keeps cold starts short; boto3 comes with the Lambda runtime
+
+
+class StageError(Exception):
+    """The stage cannot be packaged as configured; the message lists every problem."""
+
+
+def stage_parameters(stage: str, stages_dir: Path = STAGES_DIR) -> dict[str, str]:
+    path = stages_dir / f"{stage}.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in stages_dir.glob("*.json")))
+        raise StageError(f"no parameters for stage {stage!r}: create {path} (stages so far: {known})")
+    return {key: str(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def stage_problems(parameters: Mapping[str, str], template: Mapping[str, Any],
+                   sender_addresses: Mapping[str, str]) -> list[str]:
+    """Everything wrong with a stage's parameters: missing, unknown, or a campaign sending from another domain."""
+    declared = template["Parameters"]
+    problems = [f"parameter {name} is missing" for name, spec in declared.items()
+                if name not in parameters and "Default" not in spec]
+    problems += [f"parameter {name} is not in infra/template.yaml" for name in parameters if name not in declared]
+    domain = parameters.get("SenderDomain", "").lower()
+    problems += [f"campaign {slug} sends from {address}, but the stage's SenderDomain is {domain!r}: SES (and its "
+                 f"IAM policy) allow only that domain" for slug, address in sorted(sender_addresses.items())
+                 if address.rpartition("@")[2].lower() != domain]
+    return problems
+
+
+def checked_campaign_senders() -> dict[str, str]:
+    """Each campaign's sender address; refuses to package a campaign whose files or letter templates are broken."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    from chalicelib.campaigns import Campaigns, check_campaign_deeply
+
+    senders = {}
+    for campaign in Campaigns().all():
+        check_campaign_deeply(campaign)
+        senders[campaign.slug] = campaign.sender_address
+    return senders
 
 
 def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
@@ -23,36 +71,83 @@ def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
     return vendored
 
 
-def check_campaigns() -> None:
-    """Refuse to package a campaign whose files or letter templates are broken."""
-    sys.path.insert(0, str(PROJECT_DIR))
-    from chalicelib.campaigns import Campaigns, check_campaign_deeply
-
-    for campaign in Campaigns().all():
-        check_campaign_deeply(campaign)
-
-
 def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
-    """Run `chalice package` for `stage` into `out_dir`; returns the deployment zip's path."""
-    check_campaigns()
+    """Package `stage` into `out_dir` (emptied first); returns the deployment zip's path."""
+    from infra.stack import load_template
+
+    template = load_template()
+    parameters = stage_parameters(stage)
+    problems = stage_problems(parameters, template, checked_campaign_senders())
+    if problems:
+        raise StageError(f"stage {stage} (infra/stages/{stage}.json):\n  - " + "\n  - ".join(problems))
     stage_templates(project_dir)
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "--project-dir", str(project_dir), "package", "--stage", stage, str(out_dir)],
-                   check=True, env=env)
+    with tempfile.TemporaryDirectory() as scratch:
+        merge = Path(scratch) / "merge.json"  # JSON, so Chalice keeps writing sam.json (YAML would switch it)
+        merge.write_text(json.dumps(template), encoding="utf-8")
+        subprocess.run([str(chalice), "--project-dir", str(project_dir), "package", "--stage", stage,
+                        "--merge-template", str(merge), str(out_dir)], check=True, env=env)
+    sam = out_dir / "sam.json"
+    sam.write_text(json.dumps(replace_intrinsics(json.loads(sam.read_text(encoding="utf-8")), template), indent=2)
+                   + "\n", encoding="utf-8")
+    (out_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n", encoding="utf-8")
     return out_dir / "deployment.zip"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+INTRINSICS = {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::If", "Fn::Select", "Fn::ImportValue"}
+
+
+def _is_intrinsic(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in INTRINSICS
+
+
+def replace_intrinsics(merged: dict[str, Any], ours: Mapping[str, Any]) -> dict[str, Any]:
+    """Where our template gives an intrinsic function, it replaces Chalice's value whole.
+
+    Chalice's merge goes key by key into any dict, so `Queue: !GetAtt LetterQueue.Arn` merged over Chalice's
+    `Queue: {Fn::Sub: ...}` would become one dict holding both functions, which CloudFormation rejects.
+    """
+    for key, value in ours.items():
+        if _is_intrinsic(value):
+            merged[key] = value
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            replace_intrinsics(merged[key], value)
+    return merged
+
+
+def lint(template_path: Path) -> list[str]:
+    """cfn-lint's findings (errors and warnings) for a packaged template, one line each."""
+    from cfnlint.api import ManualArgs, lint_file
+
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    matches = lint_file(template_path, ManualArgs(regions=[region]))
+    return [f"{m.rule.id} {m.message} ({m.filename}:{m.linenumber})" for m in matches]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.package", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stage", default="dev")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args()
-    zip_path = package(args.stage, args.out or PROJECT_DIR / "dist" / args.stage)
-    print(f"{zip_path} ({zip_path.stat().st_size / 1e6:.2f} MB)")
-    return 0
+    parser.add_argument("--out", type=Path, default=None, help="default: dist/<stage>")
+    args = parser.parse_args(argv)
+    try:
+        zip_path = package(args.stage, args.out or PROJECT_DIR / "dist" / args.stage)
+    except StageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    findings = lint(zip_path.with_name("sam.json"))
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    size = zip_path.stat().st_size
+    print(f"{zip_path.parent}/: sam.json ({'cfn-lint clean' if not findings else f'{len(findings)} cfn-lint findings'}),"
+          f" deployment.zip ({size / 1e6:.2f} MB), parameters.json")
+    if size > ZIP_LIMIT:
+        print(f"deployment.zip is over {ZIP_LIMIT / 1e6:.0f} MB: a runtime dependency grew", file=sys.stderr)
+        return 1
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":
