@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAGE ?= dev
 PORT ?= 8000
+DEPLOY_BUCKET ?=
+REGION ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: run test package clean
+.PHONY: run test package deploy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +24,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make package STAGE=dev|prod: CloudFormation template and deployment zip in dist/$(STAGE)/, offline
+## make package STAGE=dev|prod: CloudFormation template, deployment zip and parameters in dist/$(STAGE)/, offline
 package: $(STAMP)
-	$(BIN)/python infra/package.py --stage $(STAGE) --out dist/$(STAGE)
+	$(BIN)/python -m infra.package --stage $(STAGE) --out dist/$(STAGE)
+
+## make deploy STAGE=prod DEPLOY_BUCKET=my-bucket [REGION=eu-west-1] [PREVIEW=1]: package, then deploy the stack
+deploy: package
+	$(BIN)/python -m infra.deploy --stage $(STAGE) --bucket "$(DEPLOY_BUCKET)" \
+		$(if $(REGION),--region $(REGION)) $(if $(PREVIEW),--preview)
 
 clean:
 	rm -rf $(VENV) dist vendor .pytest_cache
