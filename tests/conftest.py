@@ -1,17 +1,55 @@
-"""Shared fixtures: fake credentials -> mocked AWS -> resources -> services with a clock -> test client."""
+"""Shared fixtures: fake credentials -> mocked AWS -> resources -> services with a clock -> test client.
+
+Also: the AWS call recorder (every call the app's handlers make, for the IAM policy test) and the
+deployment package, built once per session.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from aws_calls import AwsCallRecorder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
+
+AWS_CALLS = AwsCallRecorder(Path(__file__).resolve().parent)
+
+
+def pytest_configure(config):
+    AWS_CALLS.install()  # before any test creates a boto3 session
+    config.pluginmanager.register(AWS_CALLS, "aws-calls")
+
+
+@pytest.fixture(scope="session")
+def aws_calls() -> AwsCallRecorder:
+    return AWS_CALLS
+
+
+@dataclass(frozen=True)
+class Packaged:
+    stage: str
+    out_dir: Path
+    zip_path: Path
+    template: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory) -> Packaged:
+    """`make package STAGE=prod`, once per session (seconds): the template and zip every packaging test reads."""
+    from infra.package import package
+
+    out_dir = tmp_path_factory.mktemp("dist") / "prod"
+    zip_path = package("prod", out_dir)
+    return Packaged("prod", out_dir, zip_path, json.loads((out_dir / "sam.json").read_text(encoding="utf-8")))
 
 
 class Clock:

@@ -1,0 +1,167 @@
+"""Least privilege: each Lambda function's IAM policy allows exactly what its code and Lambda itself need.
+
+The two `audit` tests run last and read what the whole session recorded (tests/aws_calls.py): every AWS call
+made inside a handler, by any test. If you add an AWS call, the first tells you which statement to add to
+which .chalice/policy-<function>.json; if you remove one, the second tells you which permission to drop.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aws_calls import ACCOUNT, UNKNOWN, Permission, entry_points, permissions_for
+from policy_audit import Function, Grant, audit, functions, grants, lambda_needs
+
+TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/demarche"
+QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters"
+
+
+@pytest.fixture(scope="module")
+def deployed(packaged):
+    """The packaged prod template, resolved with the local names the tests' resources have."""
+    from chalicelib.settings import Settings
+    from conftest import PROJECT_DIR
+    from infra.stack import Stack
+    from localdev.resources import local_parameters
+
+    stack = Stack(packaged.template, local_parameters(Settings.from_env({})), region="us-east-1", account=ACCOUNT,
+                  stack_name="demarche-local")
+    config = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return packaged.template, stack, {f.name: f for f in functions(packaged.template, config)}
+
+
+def test_every_handler_is_a_function_with_its_own_role_and_policy_file(deployed):
+    import app as app_module
+    from conftest import PROJECT_DIR
+
+    template, _, by_name = deployed
+    assert set(entry_points(app_module.app).values()) == set(by_name)
+    assert len({f.role for f in by_name.values()}) == len(by_name), "two functions share a role"
+    for function in by_name.values():
+        assert (PROJECT_DIR / function.policy_file).is_file(), f"{function.name} has no {function.policy_file}"
+        document = json.loads((PROJECT_DIR / function.policy_file).read_text(encoding="utf-8"))
+        assert template["Resources"][function.role]["Properties"]["Policies"][0]["PolicyDocument"] == document
+
+
+def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_calls_are_not(aws_calls, client, drain,
+                                                                                         stored_items):
+    with aws_calls.capture() as seen:
+        # WHEN a supporter posts a letter, the worker sends it, and the test reads the table itself
+        response = client.http.post("/campaigns/hrd-resolution/letters", headers={"Content-Type": "application/json"},
+                                    body=json.dumps({"country": "KE", "name": "Amina", "email": "amina@example.org"}))
+        assert response.status_code == 202
+        assert drain() == 1
+        assert len(stored_items()) == 1
+    # THEN the API's writes are the API's, the sending is the worker's, and the test's Scan is nobody's
+    assert {Permission("dynamodb:PutItem", TABLE), Permission("sqs:SendMessage", QUEUE)} <= seen["api_handler"]
+    assert {Permission("dynamodb:UpdateItem", TABLE),
+            Permission("ses:SendEmail", f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/demarche")} \
+        <= seen["on_sqs_message"]
+    assert set(seen) == {"api_handler", "on_sqs_message"}
+    assert not any(p.action in ("dynamodb:Scan", "sqs:ReceiveMessage") for calls in seen.values() for p in calls)
+
+
+def test_calls_are_named_as_iam_sees_them():
+    # GIVEN calls as boto3 makes them; THEN the action and resource ARNs are what IAM evaluates
+    assert permissions_for("dynamodb", "Query", {"TableName": "demarche", "IndexName": "by-campaign"}, "us-east-1") \
+        == [Permission("dynamodb:Query", f"{TABLE}/index/by-campaign")]
+    assert permissions_for("sqs", "SendMessage", {"QueueUrl": f"http://127.0.0.1:5000/{ACCOUNT}/demarche-letters"},
+                           "us-east-1") == [Permission("sqs:SendMessage", QUEUE)]
+    assert permissions_for("ses", "SendEmail", {"FromEmailAddress": "Org <letters@Demarche.example.org>",
+                                                "ConfigurationSetName": "demarche"}, "us-east-1") == [
+        Permission("ses:SendEmail", f"arn:aws:ses:us-east-1:{ACCOUNT}:identity/demarche.example.org"),
+        Permission("ses:SendEmail", f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/demarche")]
+    assert permissions_for("kms", "Decrypt", {"CiphertextBlob": b"x"}, "us-east-1") == [Permission("kms:Decrypt",
+                                                                                                  UNKNOWN)]
+
+
+API = Function("api_handler", "APIHandler", "ApiHandlerRole", ".chalice/policy-api_handler.json")
+
+
+def _role(*statements: dict) -> dict:
+    """A template whose only role is API's, with these statements."""
+    return {"Resources": {API.role: {"Properties": {"Policies": [{"PolicyDocument": {"Statement": list(statements)}}]}}}}
+
+
+LETTER_LOG = {"Sid": "LetterLog", "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:DeleteItem"],
+              "Resource": {"Fn::GetAtt": ["LettersTable", "Arn"]}}
+
+
+def test_a_call_the_policy_does_not_allow_is_named_with_the_statement_to_add(deployed):
+    _, stack, _ = deployed
+    granted, _ = grants(_role(LETTER_LOG), API, stack)
+    # WHEN the code starts querying the by-campaign index
+    needs = {Permission("dynamodb:PutItem", TABLE): "t", Permission("dynamodb:DeleteItem", TABLE): "t",
+             Permission("dynamodb:Query", f"{TABLE}/index/by-campaign"): "tests/x.py::test_y"}
+    # THEN the problem names the function, the call, the policy file and the exact statement to add
+    assert audit(API, needs, granted, stack) == [
+        f"api_handler needs dynamodb:Query on {TABLE}/index/by-campaign (tests/x.py::test_y) but "
+        ".chalice/policy-api_handler.json does not allow it. Add: "
+        '{"Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": {"Fn::Sub": "${LettersTable.Arn}/index/by-campaign"}}'
+    ]
+
+
+def test_a_permission_no_flow_uses_is_named(deployed):
+    _, stack, _ = deployed
+    granted, _ = grants(_role(LETTER_LOG), API, stack)
+    # GIVEN flows that write letters but never delete one
+    needs = {Permission("dynamodb:PutItem", TABLE): "t"}
+    # THEN the DeleteItem grant is reported, and only when unused grants are checked
+    assert audit(API, needs, granted, stack) == [
+        f".chalice/policy-api_handler.json statement LetterLog grants dynamodb:DeleteItem on {TABLE}, which no "
+        "test flow of api_handler uses: remove it, or add the test whose flow needs it"]
+    assert audit(API, needs, granted, stack, check_unused=False) == []
+
+
+def test_wildcards_and_unnameable_calls_are_refused(deployed):
+    _, stack, _ = deployed
+    granted, problems = grants(_role(
+        {"Sid": "All", "Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"},
+        {"Sid": "Cond", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": QUEUE,
+         "Condition": {"Bool": {"aws:SecureTransport": "true"}}}), API, stack)
+    assert problems == [
+        ".chalice/policy-api_handler.json statement All grants dynamodb:*: name each operation",
+        ".chalice/policy-api_handler.json statement All grants dynamodb:* on *: name the resource",
+        ".chalice/policy-api_handler.json statement Cond: only Allow statements with Action and Resource can be "
+        "checked (found ['Condition'])"]
+    assert granted == [Grant("All", "dynamodb:*", "*")]
+    unnamed = audit(API, {Permission("kms:Decrypt", UNKNOWN): "t"}, [], stack, check_unused=False)
+    assert unnamed == ["api_handler calls kms:Decrypt (t), whose resource tests/aws_calls.py cannot name: add its "
+                       "service to RESOURCES there"]
+
+
+def test_lambda_itself_needs_to_poll_the_workers_queue_and_write_logs(deployed):
+    template, stack, by_name = deployed
+    needs = lambda_needs(template, by_name["on_sqs_message"], stack)
+    assert {p.action for p in needs if p.resource == QUEUE} == {"sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                                                 "sqs:GetQueueAttributes"}
+    assert {p.action for p in needs if ":log-group:/aws/lambda/demarche-local:log-stream:" in p.resource} == {
+        "logs:CreateLogStream", "logs:PutLogEvents"}
+
+
+def _session_problems(deployed, aws_calls, *, check_unused: bool) -> list[str]:
+    template, stack, by_name = deployed
+    problems = [f"{name} made AWS calls but is not a function of the packaged template"
+                for name in aws_calls.calls if name not in by_name]
+    for function in by_name.values():
+        granted, statement_problems = grants(template, function, stack)
+        needs = {**lambda_needs(template, function, stack), **aws_calls.calls.get(function.name, {})}
+        problems += statement_problems + audit(function, needs, granted, stack, check_unused=check_unused)
+    return problems
+
+
+@pytest.mark.audit
+def test_every_aws_call_a_handler_made_in_this_session_is_allowed(deployed, aws_calls):
+    problems = _session_problems(deployed, aws_calls, check_unused=False)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.audit
+def test_every_permission_granted_is_used_by_a_flow_of_the_suite(deployed, aws_calls):
+    reason = aws_calls.whole_suite_problem()
+    if reason:
+        pytest.skip(f"unused permissions can be judged only over the whole suite: {reason}")
+    assert aws_calls.calls, "no handler made any AWS call: the recorder is not seeing the app's calls"
+    problems = _session_problems(deployed, aws_calls, check_unused=True)
+    assert not problems, "\n".join(problems)
