@@ -1,6 +1,8 @@
-"""The deployment artefact: `chalice package` output holds app.py, chalicelib/ and templates/, and renders a letter."""
+"""The deployment artefact: `make package STAGE=prod` output is small, lint-clean, and renders a letter from the zip."""
 from __future__ import annotations
 
+import copy
+import os
 import subprocess
 import sys
 import zipfile
@@ -22,23 +24,72 @@ print("TEMPLATES_FROM", __import__("chalicelib.campaigns").campaigns.TEMPLATES_D
 
 
 @pytest.mark.slow
-def test_the_packaged_zip_imports_and_renders_a_letter(tmp_path: Path):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "infra"))
-    from package import package
-
-    zip_path = package("dev", tmp_path / "out")
-
-    names = zipfile.ZipFile(zip_path).namelist()
+def test_the_packaged_zip_imports_and_renders_a_letter(packaged, tmp_path: Path):
+    names = zipfile.ZipFile(packaged.zip_path).namelist()
     assert "app.py" in names and "chalicelib/campaigns.py" in names
     assert "templates/campaigns/hrd-resolution/letter.fr.txt" in names
     assert "chalicelib/data/targets/foreign-ministry.csv" in names
-    assert not any(n.startswith(("moto/", "localdev/", "tests/")) for n in names)
-    assert (tmp_path / "out" / "sam.json").exists()
+    assert not any(n.startswith(("moto/", "localdev/", "tests/", "infra/")) for n in names)
+    assert (packaged.out_dir / "sam.json").exists() and (packaged.out_dir / "parameters.json").exists()
 
     unpacked = tmp_path / "unpacked"
-    zipfile.ZipFile(zip_path).extractall(unpacked)
+    zipfile.ZipFile(packaged.zip_path).extractall(unpacked)
     result = subprocess.run([sys.executable, "-I", "-c", RENDER], cwd=unpacked, capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"})
     assert result.returncode == 0, result.stderr
     assert "Packaged Person" in result.stdout
     assert f"TEMPLATES_FROM {unpacked / 'templates'}" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_zip_stays_small_because_boto3_comes_from_the_lambda_runtime(packaged):
+    from infra.package import ZIP_LIMIT
+
+    names = zipfile.ZipFile(packaged.zip_path).namelist()
+    assert packaged.zip_path.stat().st_size <= ZIP_LIMIT
+    assert not {n.split("/")[0] for n in names} & {"boto3", "botocore", "s3transfer", "moto", "cfnlint"}
+
+
+@pytest.mark.slow
+def test_the_packaged_template_is_cfn_lint_clean(packaged):
+    from infra.package import lint
+
+    assert lint(packaged.out_dir / "sam.json") == []
+
+
+@pytest.mark.slow
+def test_cfn_lint_would_catch_a_broken_template(packaged, tmp_path):
+    # GIVEN the packaged template with a queue's visibility timeout that is not a number: the lint test can fail
+    import json
+
+    from infra.package import lint
+
+    queue = copy.deepcopy(packaged.template["Resources"]["LetterDeadLetterQueue"])
+    queue["Properties"]["VisibilityTimeout"] = "soon"
+    broken = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"LetterDeadLetterQueue": queue}}
+    path = tmp_path / "sam.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    assert any("VisibilityTimeout" in finding or "soon" in finding for finding in lint(path))
+
+
+@pytest.mark.slow
+def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_batch_responses(packaged, monkeypatch):
+    """What CloudFormation runs at deploy time (the SAM transform), run here offline on the packaged template."""
+    from samtranslator.translator.transform import transform
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+    template = copy.deepcopy(packaged.template)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":  # as `aws cloudformation package` rewrites it
+            resource["Properties"]["CodeUri"] = "s3://demarche-artifacts/deployment.zip"
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    resources = transform(template, {}, NoManagedPolicies())["Resources"]
+    [mapping] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["LetterQueue", "Arn"]}
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerConcurrency"}}
+    assert mapping["FunctionName"] == {"Ref": "OnSqsMessage"}
