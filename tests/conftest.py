@@ -219,3 +219,14 @@ def with_policies(services, monkeypatch, slug: str, **changes):
 def direct_sending(services, monkeypatch):
     """hrd-resolution with confirmation switched off (campaign.toml `[confirmation] required = false`)."""
     return with_policies(services, monkeypatch, "hrd-resolution", confirmation={"required": False})
+
+
+@pytest.fixture
+def housekeeping(services):
+    """Run the scheduled housekeeping Lambda handler as EventBridge would (so its AWS calls count for it)."""
+    import app as app_module
+
+    event = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2026-11-26T10:00:00Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"], "detail": {}}
+    return lambda: app_module.housekeeping(event, None)

@@ -88,9 +88,9 @@ def test_an_expired_link_is_410_and_sends_nothing(letters_api, pending, clock, d
     assert letters_api.letters_sent() == []
 
 
-def test_one_reminder_then_expiry_removes_personal_data(letters_api, pending, clock, services, stored_items):
+def test_one_reminder_then_expiry_removes_personal_data(housekeeping, letters_api, pending, clock, services, stored_items):
     def run() -> dict:
-        done = services.housekeeping.run()
+        done = housekeeping()
         done.pop("deleted", None)  # finished rate-limit windows are deleted along the way
         return done
 
@@ -114,15 +114,15 @@ def test_one_reminder_then_expiry_removes_personal_data(letters_api, pending, cl
     assert letters_api.post("hrd-resolution", LETTER).status_code == 202
 
 
-def test_a_campaign_without_reminders_sends_none(letters_api, services, monkeypatch, clock):
+def test_a_campaign_without_reminders_sends_none(housekeeping, letters_api, services, monkeypatch, clock):
     from conftest import with_policies
 
     with_policies(services, monkeypatch, "hrd-resolution", confirmation={"remind_after": None})
     letter_id = letters_api.post("hrd-resolution", LETTER).json_body["letter_id"]
     clock.advance(days=3)
-    assert "reminded" not in services.housekeeping.run()
+    assert "reminded" not in housekeeping()
     clock.advance(days=4, minutes=1)  # just past the 7 days
-    assert services.housekeeping.run().get("expired") == 1
+    assert housekeeping().get("expired") == 1
     assert len(letters_api.notices()) == 1 and services.letters.get(letter_id).status == "expired"
 
 

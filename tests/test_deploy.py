@@ -11,7 +11,8 @@ from infra.package import StageError, stage_parameters, stage_problems
 from infra.stack import load_template
 
 REAL = {"TableName": "ngo-letters", "QueueName": "ngo-letters", "ConfigurationSetName": "ngo",
-        "SenderDomain": "letters.ngo.org", "AlarmEmail": "ops@ngo.org", "WorkerConcurrency": "3"}
+        "SenderDomain": "letters.ngo.org", "AlarmEmail": "ops@ngo.org", "WorkerConcurrency": "3",
+        "SecretName": "ngo-letters-secret"}
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
@@ -55,7 +56,7 @@ def test_deploy_uploads_the_zip_then_deploys_the_stack_with_the_stage_parameters
     assert deploy == ["aws", "cloudformation", "deploy", "--region", "eu-west-1", "--template-file",
                       str(dist / "packaged.json"), "--stack-name", "demarche-prod",
                       "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND", "--parameter-overrides",
-                      "AlarmEmail=ops@ngo.org", "ConfigurationSetName=ngo", "QueueName=ngo-letters",
+                      "AlarmEmail=ops@ngo.org", "ConfigurationSetName=ngo", "QueueName=ngo-letters", "SecretName=ngo-letters-secret",
                       "SenderDomain=letters.ngo.org", "TableName=ngo-letters", "WorkerConcurrency=3",
                       "--tags", "app=demarche", "stage=prod", "--no-fail-on-empty-changeset"]
     assert outputs[:5] == ["aws", "cloudformation", "describe-stacks", "--region", "eu-west-1"]

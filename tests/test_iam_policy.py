@@ -44,19 +44,21 @@ def test_every_handler_is_a_function_with_its_own_role_and_policy_file(deployed)
         assert template["Resources"][function.role]["Properties"]["Policies"][0]["PolicyDocument"] == document
 
 
-def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_calls_are_not(aws_calls, client, drain,
-                                                                                         stored_items):
+CONFIG_SET = f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/demarche"
+
+
+def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_calls_are_not(aws_calls, letters_api,
+                                                                                         drain, stored_items):
     with aws_calls.capture() as seen:
-        # WHEN a supporter posts a letter, the worker sends it, and the test reads the table itself
-        response = client.http.post("/campaigns/hrd-resolution/letters", headers={"Content-Type": "application/json"},
-                                    body=json.dumps({"country": "KE", "name": "Amina", "email": "amina@example.org"}))
-        assert response.status_code == 202
+        # WHEN a supporter posts and confirms a letter, the worker sends it, and the test reads the table itself
+        letters_api.send("hrd-resolution", {"country": "KE", "name": "Amina", "email": "amina@example.org"})
         assert drain() == 1
-        assert len(stored_items()) == 1
+        assert stored_items()
     # THEN the API's writes are the API's, the sending is the worker's, and the test's Scan is nobody's
-    assert {Permission("dynamodb:PutItem", TABLE), Permission("sqs:SendMessage", QUEUE)} <= seen["api_handler"]
+    assert {Permission("dynamodb:TransactWriteItems", TABLE), Permission("ses:SendEmail", CONFIG_SET),
+            Permission("sqs:SendMessage", QUEUE)} <= seen["api_handler"]
     assert {Permission("dynamodb:UpdateItem", TABLE),
-            Permission("ses:SendEmail", f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/demarche")} \
+            Permission("ses:SendEmail", CONFIG_SET)} \
         <= seen["on_sqs_message"]
     assert set(seen) == {"api_handler", "on_sqs_message"}
     assert not any(p.action in ("dynamodb:Scan", "sqs:ReceiveMessage") for calls in seen.values() for p in calls)
