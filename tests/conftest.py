@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: a first example that loads campaigns and the directory, on a busy CI machine,
+# is slow for reasons that say nothing about the property. Speed belongs in `make bench`, not in tests.
+hypothesis_settings.register_profile("demarche", deadline=None)
+hypothesis_settings.load_profile("demarche")
 
 from aws_calls import AwsCallRecorder
 
