@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from .directory import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Overrides
 from .campaign_policies import Policies, read_policies
+from .cors import parse_origin
 from .errors import CampaignFileError, CampaignNotOpen, NotFound
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -56,6 +57,8 @@ class Campaign:
     # templates/campaigns/<slug>/targets/<set>.csv: this campaign's own facts, winning over the shared files.
     target_overrides: Overrides = field(default_factory=dict)
     policies: Policies = field(default_factory=Policies)
+    allowed_origins: tuple[str, ...] = ()  # partner sites whose own pages may call the JSON API (CORS)
+    embed_origins: tuple[str, ...] | None = None  # sites that may frame the form; None: any site
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -72,7 +75,15 @@ class Campaign:
         return self.languages[0]
 
     def text(self, mapping: Mapping[str, str], language: str) -> str:
-        return mapping.get(language) or mapping.get("en") or next(iter(mapping.values()))
+        return self.localised(mapping, language)[0]
+
+    def localised(self, mapping: Mapping[str, str], language: str) -> tuple[str, str]:
+        """(text, the language it is in): `language` if the campaign has it, else English, else the first."""
+        for candidate in (language, "en"):
+            if mapping.get(candidate):
+                return mapping[candidate], candidate
+        first = next(iter(mapping))
+        return mapping[first], first
 
     def letter_template_name(self, language: str) -> str:
         return f"campaigns/{self.slug}/letter.{language}.txt"
@@ -115,6 +126,21 @@ class _Reader:
             for lang, text in table.items():
                 self.one_line(f"{name}.{lang}", text)
         return dict(table)
+
+    def origins(self, name: str) -> tuple[str, ...] | None:
+        """A list of web origins (scheme://host[:port]), each checked and in the form browsers send; None if absent."""
+        values = self.get(name, list, default=None)
+        if values is None:
+            return None
+        origins = []
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{name}[{index}]", f"must be a string, not {type(value).__name__}")
+            try:
+                origins.append(parse_origin(value))
+            except ValueError as exc:
+                raise self.fail(f"{name}[{index}]", str(exc)) from None
+        return tuple(dict.fromkeys(origins))
 
 
 def load_campaign(folder: Path) -> Campaign:
@@ -190,6 +216,8 @@ def load_campaign(folder: Path) -> Campaign:
         fallback_target_set=fallback,
         target_overrides=_load_overrides(folder),
         policies=read_policies(r),
+        allowed_origins=r.origins("allowed_origins") or (),
+        embed_origins=r.origins("embed_origins"),
     )
     for lang in languages:
         path = folder / f"letter.{lang}.txt"

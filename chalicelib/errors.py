@@ -36,6 +36,13 @@ class NotFound(DemarcheError):
     code = "not_found"
 
 
+class OriginNotAllowed(DemarcheError):
+    """A browser asked (CORS preflight) to call a campaign's API from a site the campaign does not list."""
+
+    status = 403
+    code = "origin_not_allowed"
+
+
 class CampaignNotOpen(DemarcheError):
     """The campaign exists but does not accept letters now (not yet open: 409, closed: 410)."""
 

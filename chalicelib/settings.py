@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from .cors import parse_origin
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -18,6 +20,9 @@ class Settings:
     sandbox_recipients: bool = False
     # The one secret every keyed hash, link token and form stamp is derived from (DEMARCHE_SECRET).
     secret: str = ""
+    # Local stage only: origins allowed to call the JSON API of every campaign, on top of each campaign's own
+    # `allowed_origins` (a partner's developer trying their form against `make run`; the browser tests).
+    local_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -30,11 +35,17 @@ class Settings:
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
             sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
+            local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),
         )
 
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def extra_origins(self) -> tuple[str, ...]:
+        """Origins allowed for every campaign: `local_origins`, and only in the local stage."""
+        return self.local_origins if self.is_local else ()
 
     def secret_bytes(self) -> bytes:
         """The stage secret; only the local stage may run on the well-known development default."""

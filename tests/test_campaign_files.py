@@ -74,6 +74,16 @@ def edit(folder: Path, old: str, new: str) -> None:
     ("closes = 2027-12-31", 'closes = "soon"', "closes"),
     ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
     ('mode = "direct"', 'mode = "carrier-pigeon"', "delivery.mode"),
+    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["*"]', "allowed_origins[0]"),
+    ('allowed_origins = ["https://www.partner.example.org"]',
+     'allowed_origins = ["https://ok.example.org", "https://x.example.org/page"]', "allowed_origins[1]"),
+    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["http://partner.example.org"]',
+     "allowed_origins[0]"),
+    ('allowed_origins = ["https://www.partner.example.org"]', "allowed_origins = [42]", "allowed_origins[0]"),
+    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = "https://a.example.org"',
+     "allowed_origins"),
+    ('allowed_origins = ["https://www.partner.example.org"]', 'embed_origins = ["partner.example.org"]',
+     "embed_origins[0]"),
 ])
 def test_a_broken_field_is_named(broken, old, new, field):
     edit(broken, old, new)
@@ -118,3 +128,19 @@ def test_a_letter_template_with_a_syntax_error_is_reported_with_file_and_line(br
     with pytest.raises(CampaignFileError) as info:
         check_campaign_deeply(load_campaign(broken))
     assert info.value.field == "template" and "letter.es.txt:1" in str(info.value)
+
+
+def test_origins_are_kept_as_browsers_send_them(broken):
+    edit(broken, 'allowed_origins = ["https://www.partner.example.org"]',
+         'allowed_origins = ["HTTPS://WWW.Partner.example.org:443/", "http://localhost:3000", "https://bücher.example"]\n'
+         'embed_origins = []')
+    campaign = load_campaign(broken)
+    assert campaign.allowed_origins == ("https://www.partner.example.org", "http://localhost:3000",
+                                        "https://xn--bcher-kva.example")
+    assert campaign.embed_origins == ()  # listed but empty: no other site may frame the form
+
+
+def test_a_campaign_without_origin_lists_allows_no_cors_and_any_framing(broken):
+    edit(broken, 'allowed_origins = ["https://www.partner.example.org"]', "")
+    campaign = load_campaign(broken)
+    assert campaign.allowed_origins == () and campaign.embed_origins is None
