@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from itertools import chain
+from typing import TYPE_CHECKING, Any, Callable
 
 from chalice import Chalice, Rate, Response
 
-from chalicelib.errors import DemarcheError, InvalidField, NotFound
+from chalicelib.errors import DemarcheError, InvalidField, NotFound, OriginNotAllowed
 from chalicelib.services import Services
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.campaigns import Campaign
+    from chalicelib.i18n import Messages
 
 app = Chalice(app_name="demarche")
 FORM_OR_EMPTY = ["application/x-www-form-urlencoded", "application/json", "text/plain"]
@@ -35,9 +40,11 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
 
 
-def _html(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=body, status_code=status,
-                    headers={"Content-Type": "text/html; charset=utf-8", **(headers or {})})
+def _html(body: str, status: int = 200, headers: dict[str, str] | None = None, *,
+          framed_by: str = "'none'") -> Response:
+    from chalicelib.pages import page_headers
+
+    return Response(body=body, status_code=status, headers={**page_headers(framed_by), **(headers or {})})
 
 
 def json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -67,7 +74,7 @@ def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         except DemarcheError as exc:
             link = _base_url() + exc.link if exc.link else ""
-            return _html(error_page(exc, link), exc.status, exc.headers)
+            return _html(error_page(exc, link), exc.status, exc.headers, framed_by=_framing(kwargs.get("slug")))
 
     return wrapper
 
@@ -94,9 +101,83 @@ def _today():
     return services().clock().date()
 
 
+# --- partners' own pages calling the JSON API (CORS) -----------------------------------------------------
+
+def _allowed_origins(slug: str | None) -> frozenset[str]:
+    """The campaign's `allowed_origins` (every campaign's for the list; none for an unknown campaign)."""
+    s = services()
+    if slug is None:
+        campaigns = s.campaigns.all()
+    else:
+        try:
+            campaigns = [s.campaigns.get(slug)]
+        except NotFound:
+            campaigns = []
+    return frozenset(chain(s.settings.extra_origins, *(c.allowed_origins for c in campaigns)))
+
+
+def _origin() -> str | None:
+    return app.current_request.headers.get("origin")
+
+
+def partner_cors(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Add the CORS headers for the campaign in the path to every answer of `view`, errors included."""
+    from chalicelib.cors import cors_headers
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        response = view(*args, **kwargs)
+        response.headers.update(cors_headers(_origin(), _allowed_origins(kwargs.get("slug"))))
+        return response
+
+    return wrapper
+
+
+@app.route("/campaigns", methods=["OPTIONS"])
+@app.route("/campaigns/{slug}", methods=["OPTIONS"])
+@app.route("/campaigns/{slug}/targets/{country}", methods=["OPTIONS"])
+@app.route("/campaigns/{slug}/letters", methods=["OPTIONS"])
+@partner_cors
+@json_errors
+def preflight(slug: str | None = None, **_path: str) -> Response:
+    """A browser asks whether a partner's page may call us: yes (204) for an allow-listed origin, else 403."""
+    from chalicelib.cors import cors_headers, is_allowed
+
+    origin, allowed = _origin(), _allowed_origins(slug)
+    if not is_allowed(origin, allowed):
+        raise OriginNotAllowed(f"The origin {origin!r} may not call this API from a browser: the campaign's "
+                               "organisers can add it to allowed_origins in campaign.toml." if origin else
+                               "A preflight request needs an Origin header.")
+    return Response(body="", status_code=204, headers=cors_headers(origin, allowed, preflight=True))
+
+
+# --- files: the embed snippet, the form's script, the API's description ---------------------------------
+
+@app.route("/embed.js")
+def embed_js() -> Response:
+    from chalicelib.static_files import script, script_headers
+
+    return Response(body=script("embed.js"), headers=script_headers())
+
+
+@app.route("/form.js")
+def form_js() -> Response:
+    from chalicelib.static_files import script, script_headers
+
+    return Response(body=script("form.js"), headers=script_headers())
+
+
+@app.route("/openapi.json")
+def openapi_json() -> Response:
+    from chalicelib.public_api import openapi_document
+
+    return _json(openapi_document(_base_url()))
+
+
 # --- campaigns and targets -------------------------------------------------------------------------
 
 @app.route("/campaigns")
+@partner_cors
 @json_errors
 def list_campaigns() -> Response:
     from chalicelib.public_api import campaign_summary
@@ -106,6 +187,7 @@ def list_campaigns() -> Response:
 
 
 @app.route("/campaigns/{slug}")
+@partner_cors
 @json_errors
 def get_campaign(slug: str) -> Response:
     from chalicelib.public_api import campaign_detail
@@ -115,6 +197,7 @@ def get_campaign(slug: str) -> Response:
 
 
 @app.route("/campaigns/{slug}/targets/{country}")
+@partner_cors
 @json_errors
 def get_target(slug: str, country: str) -> Response:
     from chalicelib.public_api import preview
@@ -169,6 +252,7 @@ def get_challenge(slug: str) -> Response:
 
 
 @app.route("/campaigns/{slug}/letters", methods=["POST"], content_types=["application/json"])
+@partner_cors
 @json_errors
 def post_letter(slug: str) -> Response:
     from chalicelib.checks import parse_json_body
@@ -188,10 +272,12 @@ def get_letter_status(letter_id: str, token: str) -> Response:
     from chalicelib.public_api import letter_status_view
     from chalicelib.submissions import letter_status
 
+    from chalicelib.cors import cors_headers
+
     letter = letter_status(services().letters, letter_id, token)
     if letter is None:
         raise NotFound("No letter matches this link.")
-    return _json(letter_status_view(letter))
+    return _json(letter_status_view(letter), headers=cors_headers(_origin(), _allowed_origins(letter.campaign)))
 
 
 # --- links in the confirmation email: GET shows a button, POST acts (mail scanners only GET) --------
@@ -230,28 +316,51 @@ def post_delete(letter_id: str, token: str) -> Response:
     return _html(deleted_page(services().forgetting.forget(letter_id, token)))
 
 
-# --- the HTML form (works without JavaScript) ------------------------------------------------------
+# --- the HTML form (works without JavaScript; framed on partners' sites) -----------------------------
 
-def _form(campaign: Any, **kwargs: Any) -> str:
+def _page_messages(requested: str | None, campaign: "Campaign | None") -> "Messages":
+    """The page's words: `requested` (?lang= or the form's field), else Accept-Language, else the campaign's."""
+    from chalicelib.i18n import Messages, negotiate
+
+    default = campaign.languages[0] if campaign else "en"
+    return Messages(negotiate(requested, app.current_request.headers.get("accept-language"), default))
+
+
+def _framing(slug: str | None) -> str:
+    """Form pages may be framed (by any site, or by the campaign's embed_origins); no other page may."""
+    from chalicelib.pages import frame_ancestors
+
+    if slug is None:
+        return "'none'"
+    try:
+        return frame_ancestors(services().campaigns.get(slug))
+    except NotFound:
+        return frame_ancestors(None)  # an embed with a mistyped slug still shows why, inside the frame
+
+
+def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
     from chalicelib.bot_checks import issue_stamp
     from chalicelib.pages import form_page
 
     s = services()
-    return form_page(campaign, s.directory, stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs)
+    return form_page(campaign, s.directory, t, today=_today(), stamp=issue_stamp(s.signer, campaign.slug, s.clock()),
+                     **kwargs)
 
 
 @app.route("/campaigns/{slug}/form")
 @html_errors
 def get_form(slug: str) -> Response:
     campaign = services().campaigns.get(slug)
-    return _html(_form(campaign, language=_query("lang") or None, partner=_query("partner")[:40]))
+    page = _form(campaign, _page_messages(_query("lang") or None, campaign), partner=_query("partner"),
+                 embed=_query("embed") == "1")
+    return _html(page, framed_by=_framing(slug))
 
 
 @app.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @html_errors
 def post_form(slug: str) -> Response:
     from chalicelib.checks import check_body_size
-    from chalicelib.pages import form_fields, result_page, unreachable_page
+    from chalicelib.pages import error_message, form_fields, page_fields, result_page, unreachable_page
     from chalicelib.submissions import TargetUnreachable
 
     s = services()
@@ -262,17 +371,18 @@ def post_form(slug: str) -> Response:
         fields = form_fields(raw)
     except UnicodeDecodeError:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
-    lang = fields.pop("lang", "") or None
+    lang, embed = page_fields(fields)
+    t = _page_messages(lang, campaign)
     try:
         receipt = s.front_door.submit(campaign, fields, _visitor())
     except InvalidField as exc:
-        page = _form(campaign, language=lang, values=fields, error={"field": exc.field, "message": exc.message},
-                     partner=fields.get("partner", ""))
-        return _html(page, 400)
+        error = {"field": exc.field, "message": error_message(t, exc.field, exc.message)}
+        return _html(_form(campaign, t, values=fields, error=error, embed=embed), 400, framed_by=_framing(slug))
     except TargetUnreachable as exc:  # the letter is shown with the other ways to send it: nothing is lost
-        return _html(unreachable_page(campaign, lang, exc.message, exc.delivery), exc.status)
-    language = lang if lang in campaign.languages else campaign.languages[0]
-    return _html(result_page(campaign, language, receipt.status, _receipt_json(receipt)["status_url"]), 202)
+        page = unreachable_page(campaign, t, exc.message, exc.delivery, embed=embed)
+        return _html(page, exc.status, framed_by=_framing(slug))
+    status_url = _receipt_json(receipt)["status_url"]
+    return _html(result_page(campaign, t, receipt.status, status_url, embed=embed), 202, framed_by=_framing(slug))
 
 
 # --- housekeeping ----------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .campaigns import Campaign
@@ -10,6 +13,8 @@ from .fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
 from .letter_log import Letter
 from .letter_states import EXPLAINED, Status
 from .letters import ComposedLetter, Supporter, compose
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 
 PLACEHOLDER_NAME = {"en": "[Your name]", "fr": "[Votre nom]", "es": "[Su nombre]", "ar": "[اسمك]",
                     "ru": "[Ваше имя]", "zh": "[您的姓名]"}
@@ -78,6 +83,8 @@ def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, langua
         "email_available": route.email_available,
         "sends_to": route.sends_to,
         "fallbacks": fallbacks_view(route, letter, fallback_letter),
+        # "send from my own email", offered whatever the route: the supporter's mail program, the letter written
+        "mailto": mailto_url(letter.subject, letter.body, (route.target.email or "") if route.email_available else ""),
     }
 
 
@@ -104,4 +111,15 @@ def letter_status_view(letter: Letter) -> dict[str, Any]:
         "created_at": letter.created_at,
         "updated_at": letter.updated_at,
         "failure_reason": letter.failure_reason or None,
+        "partner": letter.partner or None,
     }
+
+
+@lru_cache(maxsize=1)
+def _openapi_file() -> str:
+    return OPENAPI_FILE.read_text(encoding="utf-8")
+
+
+def openapi_document(base_url: str) -> dict[str, Any]:
+    """chalicelib/openapi.json, the reviewed description of this API, pointing at the server that serves it."""
+    return {**json.loads(_openapi_file()), "servers": [{"url": base_url or "/"}]}

@@ -21,7 +21,8 @@ def test_every_input_has_a_label(client):
     assert {"country", "name", "email", "city", "message"} <= set(ids)
     for field_id in ids:
         assert f'<label for="{field_id}"' in page
-    assert page.count("<option value=") == 196  # 195 countries and the prompt
+    country_select = re.search(r'<select id="country".*?</select>', page, re.S).group(0)
+    assert country_select.count("<option value=") == 196  # 195 countries and the prompt
 
 
 def test_a_plain_form_post_sends_the_letter_once_confirmed(client, letters_api, drain, services):
@@ -67,3 +68,115 @@ def test_dev_pages_exist_only_in_the_local_stage(client, monkeypatch, services):
     object.__setattr__(services.settings, "stage", "prod")
     assert client.http.get("/dev/outbox.json").status_code == 404
     assert client.http.get("/dev/outbox").status_code == 404
+
+
+# --- languages -------------------------------------------------------------------------------------------------
+
+def get_form(client, query: str = "", headers: dict | None = None):
+    return client.http.get(f"/campaigns/hrd-resolution/form{query}", headers=headers or {})
+
+
+def test_a_french_page_has_french_words_and_no_english_ones(client):
+    from chalicelib.i18n import catalogue
+
+    page = get_form(client, "?lang=fr").body.decode()
+
+    assert '<html lang="fr" dir="ltr"' in page
+    assert '<label for="country">Votre pays</label>' in page and "Envoyer ma lettre" in page
+    english, french = catalogue("en"), catalogue("fr")
+    leaked = [text for key, text in english.items() if len(text) > 12 and text != french[key] and text in page]
+    assert leaked == []
+
+
+def test_without_lang_the_browser_language_decides_then_the_campaign(client):
+    assert '<html lang="es"' in get_form(client, headers={"Accept-Language": "de, es;q=0.8"}).body.decode()
+    assert '<html lang="en"' in get_form(client, headers={"Accept-Language": "de"}).body.decode()
+    assert '<html lang="fr"' in get_form(client, "?lang=fr", {"Accept-Language": "es"}).body.decode()
+
+
+def test_an_arabic_page_is_right_to_left_and_marks_english_campaign_text_as_english(client):
+    page = get_form(client, "?lang=ar").body.decode()
+
+    assert '<html lang="ar" dir="rtl"' in page
+    assert '<h1 lang="en" dir="ltr">Stand with human rights defenders' in page  # the campaign has no Arabic title
+    assert '<label for="country">بلدك</label>' in page
+
+
+def test_the_language_links_keep_the_partner_and_the_embedding(client):
+    page = get_form(client, "?partner=pen-kenya&embed=1").body.decode()
+    assert 'href="?lang=fr&amp;partner=pen-kenya&amp;embed=1" lang="fr"' in page
+
+
+# --- framing and headers --------------------------------------------------------------------------------------
+
+def test_any_site_may_frame_the_form_unless_the_campaign_lists_embed_origins(client, monkeypatch):
+    import dataclasses
+
+    from chalicelib.campaigns import default_campaigns
+
+    response = get_form(client, "?embed=1")
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "data-embed" in response.body.decode()
+
+    campaigns = default_campaigns()
+    restricted = dataclasses.replace(campaigns.get("hrd-resolution"), embed_origins=("https://partner.example.org",))
+    monkeypatch.setitem(campaigns._by_slug, "hrd-resolution", restricted)
+    policy = get_form(client).headers["Content-Security-Policy"]
+    assert policy.endswith("frame-ancestors 'self' https://partner.example.org")
+
+
+def test_the_developer_outbox_may_not_be_framed(client):
+    assert "frame-ancestors 'none'" in client.http.get("/dev/outbox").headers["Content-Security-Policy"]
+
+
+def test_a_partner_code_that_could_never_be_accepted_is_dropped(client):
+    page = get_form(client, "?partner=" + "bad%20code%3Cx%3E").body.decode()
+    assert 'name="partner" value=""' in page
+    assert 'name="partner" value="pen-kenya"' in get_form(client, "?partner=pen-kenya").body.decode()
+
+
+# --- posting without JavaScript ----------------------------------------------------------------------------------
+
+def test_a_bad_post_on_a_french_page_answers_in_french_and_links_the_error(client):
+    response = post_form(client, {**FORM, "lang": "fr", "email": "nope"})
+
+    page = response.body.decode()
+    assert response.status_code == 400
+    assert "<title>Erreur : " in page
+    assert '<a href="#email">Indiquez votre adresse e-mail' in page
+    assert re.search(r'id="email"[^>]*aria-describedby="email-hint email-error"', page, re.S)
+
+
+def test_a_post_from_an_embedded_form_stays_embedded(client):
+    response = post_form(client, {**FORM, "embed": "1"})
+
+    page = response.body.decode()
+    assert response.status_code == 202 and "data-embed" in page
+    assert 'target="_blank" rel="noopener"' in page  # the status link leaves the partner's page alone
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
+def test_when_the_target_has_no_address_the_supporter_gets_the_letter_as_a_mailto(client, services, stored_items):
+    # GIVEN a real stage, where a target without a known address cannot be written to by us
+    object.__setattr__(services.settings, "sandbox_recipients", False)
+
+    # WHEN a supporter posts the form for Kenya (no published ministry address)
+    response = post_form(client, {**FORM, "message": "Please act now."})
+
+    # THEN they get the letter, ready to send from their own email, and nothing is stored
+    page = response.body.decode()
+    assert response.status_code == 422
+    assert 'id="own-email" href="mailto:?subject=Please%20co-sponsor' in page
+    assert "Amina%20Wanjiru" in page and "Please%20act%20now." in page
+    assert "Please act now." in page and 'href="https://www.mfa.go.ke"' in page
+    assert stored_items() == []
+
+
+def test_a_closed_campaign_says_so_instead_of_showing_the_form(client, clock):
+    import datetime as dt
+
+    clock.now = dt.datetime(2028, 1, 1, tzinfo=dt.timezone.utc)
+    page = get_form(client, "?lang=es").body.decode()
+    assert "Esta campaña terminó el 2027-12-31" in page and "<form" not in page
