@@ -236,3 +236,56 @@ def housekeeping(services):
              "account": "123456789012", "time": "2026-11-26T10:00:00Z", "region": "us-east-1",
              "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"], "detail": {}}
     return lambda: app_module.housekeeping(event, None)
+
+
+# --- real servers and a real browser (shared by the session: each costs seconds to start) ----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def partner_site():
+    """A partner organisation's web site on its own loopback port: a second origin, allow-listed for CORS."""
+    from live_servers import PartnerSite
+
+    site = PartnerSite()
+    site.start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def live_api(partner_site):
+    """`make run`'s server (python -m localdev: moto + API + queue drainer) on a free loopback port."""
+    from live_servers import local_api
+
+    with local_api({"DEMARCHE_LOCAL_ORIGINS": partner_site.origin}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Missing locally: skip, saying why. Missing in CI: fail."""
+    import os
+
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return lambda page, name: page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
