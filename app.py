@@ -226,6 +226,7 @@ def _receipt_json(receipt: Any) -> dict[str, str]:
 
 
 @app.route("/campaigns/{slug}/form-token")
+@partner_cors
 @json_errors
 def get_form_token(slug: str) -> Response:
     from chalicelib.bot_checks import issue_stamp
@@ -240,6 +241,7 @@ def get_form_token(slug: str) -> Response:
 
 
 @app.route("/campaigns/{slug}/challenge")
+@partner_cors
 @json_errors
 def get_challenge(slug: str) -> Response:
     from chalicelib.proof_of_work import new_challenge

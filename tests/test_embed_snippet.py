@@ -38,14 +38,13 @@ def test_only_the_two_scripts_are_served():
         script("../app.py")
 
 
-def test_the_preview_offers_the_letter_as_a_mailto_and_the_status_names_the_partner(client, drain):
+def test_the_preview_offers_the_letter_as_a_mailto_and_the_status_names_the_partner(client, letters_api):
     preview = json.loads(client.http.get("/campaigns/hrd-resolution/targets/KE?name=Jo").body)
-    mailto = preview["letter"]["mailto"]
+    mailto = preview["mailto"]
     assert mailto.startswith("mailto:?subject=Please%20co-sponsor")  # Kenya's ministry publishes no address
     assert unquote(mailto.split("&body=", 1)[1]) == preview["letter"]["body"].replace("\n", "\r\n")
 
-    sent = client.http.post("/campaigns/hrd-resolution/letters", headers={"Content-Type": "application/json"},
-                            body=json.dumps({"country": "KE", "name": "Jo", "email": "jo@example.org",
-                                             "partner": "pen-kenya"}))
+    sent = letters_api.post("hrd-resolution", {"country": "KE", "name": "Jo", "email": "jo@example.org",
+                                                "partner": "pen-kenya"})
     status_path = "/" + json.loads(sent.body)["status_url"].split("://", 1)[1].split("/", 1)[1]
     assert json.loads(client.http.get(status_path).body)["partner"] == "pen-kenya"

@@ -139,8 +139,8 @@ def test_a_partner_code_that_could_never_be_accepted_is_dropped(client):
 
 # --- posting without JavaScript ----------------------------------------------------------------------------------
 
-def test_a_bad_post_on_a_french_page_answers_in_french_and_links_the_error(client):
-    response = post_form(client, {**FORM, "lang": "fr", "email": "nope"})
+def test_a_bad_post_on_a_french_page_answers_in_french_and_links_the_error(client, letters_api):
+    response = post_form(client, {**FORM, "lang": "fr", "email": "nope"}, letters_api)
 
     page = response.body.decode()
     assert response.status_code == 400
@@ -149,8 +149,8 @@ def test_a_bad_post_on_a_french_page_answers_in_french_and_links_the_error(clien
     assert re.search(r'id="email"[^>]*aria-describedby="email-hint email-error"', page, re.S)
 
 
-def test_a_post_from_an_embedded_form_stays_embedded(client):
-    response = post_form(client, {**FORM, "embed": "1"})
+def test_a_post_from_an_embedded_form_stays_embedded(client, letters_api):
+    response = post_form(client, {**FORM, "embed": "1"}, letters_api)
 
     page = response.body.decode()
     assert response.status_code == 202 and "data-embed" in page
@@ -158,17 +158,20 @@ def test_a_post_from_an_embedded_form_stays_embedded(client):
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
 
 
-def test_when_the_target_has_no_address_the_supporter_gets_the_letter_as_a_mailto(client, services, stored_items):
+def test_when_the_target_has_no_address_the_supporter_gets_the_letter_to_send_in_their_language(client, services,
+                                                                                                 stored_items, letters_api):
     # GIVEN a real stage, where a target without a known address cannot be written to by us
     object.__setattr__(services.settings, "sandbox_recipients", False)
 
-    # WHEN a supporter posts the form for Kenya (no published ministry address)
-    response = post_form(client, {**FORM, "message": "Please act now."})
+    # WHEN a supporter on a Spanish page posts the form for Kenya (no published ministry address)
+    response = post_form(client, {**FORM, "lang": "es", "message": "Please act now."}, letters_api)
 
-    # THEN they get the letter, ready to send from their own email, and nothing is stored
+    # THEN they get the letter, ready to send from their own email, in Spanish words, and nothing is stored
     page = response.body.decode()
     assert response.status_code == 422
-    assert 'id="own-email" href="mailto:?subject=Please%20co-sponsor' in page
+    assert '<html lang="es" dir="rtl"' not in page and '<html lang="es" dir="ltr"' in page
+    assert "No tenemos ninguna dirección de correo de este destinatario" in page
+    assert 'href="mailto:?subject=Please%20co-sponsor' in page and "Enviarla desde su propio correo" in page
     assert "Amina%20Wanjiru" in page and "Please%20act%20now." in page
     assert "Please act now." in page and 'href="https://www.mfa.go.ke"' in page
     assert stored_items() == []

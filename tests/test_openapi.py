@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
 
 from chalicelib.public_api import OPENAPI_FILE
 
-NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/dev/outbox", "/dev/outbox.json"}
+NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/letters/{letter_id}/confirm/{token}",
+                "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 
@@ -88,6 +89,10 @@ def test_the_local_stack_answers_as_documented(live_schema, live_api, path, meth
     @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck),
               phases=[Phase.explicit, Phase.generate])
     def answers_as_documented(case):
-        case.call_and_validate(base_url=live_api, checks=CHECKS, timeout=10)
+        case.call_and_validate(base_url=live_api, checks=checks, timeout=10)
+
+    # A letter that looks like a bot's (a form_token that is not ours) gets a success-shaped decoy whatever else it
+    # carries, by design (bots learn nothing); so "invalid data is refused" holds everywhere but there.
+    checks = [c for c in CHECKS if not (c is negative_data_rejection and method == "post")]
 
     answers_as_documented()
