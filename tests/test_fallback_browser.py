@@ -1,35 +1,15 @@
 """In a real browser: a supporter whose ministry has no email sees why, and gets their letter back to send.
 
-Runs Debian's Chromium through Playwright against the app served on a loopback port (AWS mocked in-process).
-Without /usr/bin/chromium the test is skipped locally, and fails in CI (CI=true).
+Runs Debian's Chromium through Playwright (conftest's `browser`, shared by the session) against the app served on
+a loopback port (AWS mocked in-process).
 """
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 
 from localdev.stack import free_port
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Chromium for the browser tests")
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
