@@ -34,6 +34,14 @@ def frame_of(page, campaign: str):
     return handle, frame
 
 
+def open_embedded(browser, partner_site, api: str, lang: str, partner: str, width: int = 800):
+    """A partner page in `lang` with the one-line snippet for hrd-resolution, open at `width` px: (page, iframe, form)."""
+    url = partner_site.page(f"/{lang}.html", partner_html(api, snippet(api, "hrd-resolution", partner), lang=lang))
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    return (page, *frame_of(page, "hrd-resolution"))
+
+
 def heights(handle, frame) -> tuple[int, int]:
     """(the iframe's height on the partner page, the height of the form document inside it)."""
     outer = round(handle.bounding_box()["height"])
@@ -146,11 +154,7 @@ def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(bro
 def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sends(browser, live_api, partner_site,
                                                                                    screenshot):
     # GIVEN a French partner page with the snippet (no data-lang: the page's <html lang> decides)
-    url = partner_site.page("/fr.html", partner_html(live_api, snippet(live_api, "hrd-resolution", "ldh"),
-                                                     lang="fr-FR"))
-    page = browser.new_page(viewport={"width": 800, "height": 900})
-    page.goto(url)
-    handle, frame = frame_of(page, "hrd-resolution")
+    page, handle, frame = open_embedded(browser, partner_site, live_api, "fr-FR", "ldh")
 
     # THEN the form is in French
     assert frame.evaluate("document.documentElement.lang") == "fr"
@@ -206,14 +210,10 @@ def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sen
 
 def test_an_arabic_page_renders_the_form_right_to_left_and_fits_a_320px_phone(browser, live_api, partner_site,
                                                                               screenshot):
-    # GIVEN an Arabic partner page on a 320 px wide phone
-    url = partner_site.page("/ar.html", partner_html(live_api, snippet(live_api, "hrd-resolution", "cihrs"),
-                                                     lang="ar"))
-    page = browser.new_page(viewport={"width": 320, "height": 700})
+    # GIVEN an Arabic partner page, open on a 320 px wide phone
+    page, handle, frame = open_embedded(browser, partner_site, live_api, "ar", "cihrs", width=320)
 
-    # WHEN it loads and the supporter picks a country
-    page.goto(url)
-    handle, frame = frame_of(page, "hrd-resolution")
+    # WHEN the supporter picks a country
     frame.select_option("#country", "EG")
     frame.wait_for_selector("#preview-section:not([hidden])")
 
