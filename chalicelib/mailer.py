@@ -5,12 +5,31 @@ import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.headerregistry import HeaderRegistry
 from email.policy import SMTP
 from email.utils import formatdate
 from typing import Any
 
 from .addresses import on_behalf_of
 from .letter_log import Letter
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The stdlib registry builds a new class with type() for every header it parses; build each once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+MAIL_POLICY = SMTP.clone(header_factory=_HeaderClasses())
 
 # SES errors that no retry will fix: the letter is marked failed with the reason.
 PERMANENT_ERRORS = frozenset({
@@ -58,7 +77,7 @@ def build_notice(notice: Notice) -> EmailMessage:
 
 def _plain_message(sender: Address, to: Address, reply_to: Address | None, subject: str, body: str,
                    language: str) -> EmailMessage:
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = sender
     msg["To"] = to
     if reply_to is not None:
