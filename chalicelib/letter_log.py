@@ -11,7 +11,8 @@ from .letter_states import Status, TransitionRefused, check_move
 LETTER_SK = "LETTER"
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard")
-NUMBERS = ("expires_at", "confirm_by", "due_at")
+NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
+SES_MESSAGE_INDEX = "by-ses-message"  # KEYS_ONLY: SES MessageId -> letter key, for SES feedback
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -53,6 +54,11 @@ class Letter:
     guard: str = ""  # pk of the duplicate guard this letter holds (chalicelib/duplicates.py)
     links_base: str = ""  # where the supporter reached us, for the links in a later reminder
     due_at: int = 0  # epoch seconds of the next housekeeping action (chalicelib/due_index.py)
+    # Delivery (chalicelib/delivery.py):
+    attempt_id: str = ""  # the send attempt in flight or last made; SES events carry it as a tag
+    retries: int = 0  # sends SES did not accept (throttled, unreachable): sets the next backoff
+    waiting_until: str = ""  # a queued letter held back (pacing, backoff, paused campaign) until about then
+    waiting_reason: str = ""
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
@@ -96,25 +102,30 @@ class LetterLog:
         return Letter.from_item(item)
 
     def move(self, letter_id: str, source: Status, target: Status, now: dt.datetime, *,
-             remove: Iterable[str] = (), **changes: Any) -> None:
-        """Move a letter from `source` to `target` iff it is in `source` now; else TransitionRefused.
-        `changes` are set and the attributes named in `remove` deleted, in the same conditional write."""
+             remove: Iterable[str] = (), expect: dict[str, str] | None = None, **changes: Any) -> None:
+        """Move a letter from `source` to `target` iff it is in `source` now (and its fields match `expect`);
+        else TransitionRefused. `changes` are set and the attributes named in `remove` deleted, in the same
+        conditional write."""
         check_move(letter_id, source, target)
-        self._write(letter_id, source, target, now, remove, changes)
+        self._write(letter_id, source, target, now, remove, changes, expect or {})
 
     def amend(self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (),
               **changes: Any) -> None:
         """Change fields of a letter iff it is in `status` now (no state change); else TransitionRefused."""
-        self._write(letter_id, status, status, now, remove, changes)
+        self._write(letter_id, status, status, now, remove, changes, {})
 
     def _write(self, letter_id: str, source: Status, target: Status, now: dt.datetime, remove: Iterable[str],
-               changes: dict[str, Any]) -> None:
+               changes: dict[str, Any], expect: dict[str, str]) -> None:
         names = {"#status": "status", "#updated": "updated_at"}
         values: dict[str, Any] = {":from": source.value, ":to": target.value, ":now": iso(now)}
         sets = ["#status = :to", "#updated = :now"]
+        conditions = ["attribute_exists(pk)", "#status = :from"]
         for i, (name, value) in enumerate(changes.items()):
             names[f"#f{i}"], values[f":v{i}"] = name, value
             sets.append(f"#f{i} = :v{i}")
+        for i, (name, value) in enumerate(expect.items()):
+            names[f"#e{i}"], values[f":e{i}"] = name, value
+            conditions.append(f"#e{i} = :e{i}")
         removes = []
         for i, name in enumerate(remove):
             names[f"#r{i}"] = name
@@ -126,7 +137,7 @@ class LetterLog:
             self._table.update_item(
                 Key=letter_key(letter_id),
                 UpdateExpression=expression,
-                ConditionExpression="attribute_exists(pk) AND #status = :from",
+                ConditionExpression=" AND ".join(conditions),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -136,3 +147,11 @@ class LetterLog:
                 raise
             current = exc.response.get("Item", {}).get("status", {}).get("S")
             raise TransitionRefused(letter_id, target, current) from None
+
+    def find_by_ses_message_id(self, ses_message_id: str) -> Letter | None:
+        """The letter SES knows by this MessageId (a KEYS_ONLY index: no personal data leaves the item)."""
+        from boto3.dynamodb.conditions import Key
+
+        items = self._table.query(IndexName=SES_MESSAGE_INDEX, Limit=1,
+                                  KeyConditionExpression=Key("ses_message_id").eq(ses_message_id))["Items"]
+        return self.get(items[0]["pk"].removeprefix("LETTER#")) if items else None

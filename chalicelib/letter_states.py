@@ -1,11 +1,22 @@
 """The letter's life, in one place: its states, the moves allowed between them, and their time limits.
 
-pending_confirmation -> queued -> sending -> sent -> delivered | bounced | complained
+pending_confirmation -> queued -> sending -> sent -> delayed -> delivered | bounced | complained
 Any state before `sent` may end in `failed` (a permanent error) or `expired` (nobody confirmed,
-or personal data reached its retention date). `sending -> queued` is the only way back: a
-throttled send that SES did not accept is queued again, never resent blindly; and `queued ->
-pending_confirmation` undoes a confirmation whose queue message could not be sent, so the same
-confirmation link works when the supporter tries again.
+or personal data reached its retention date). `sending -> queued` is the only way back: a send
+that SES certainly did not accept (throttled, unreachable) is queued again with a backoff; and
+`queued -> pending_confirmation` undoes a confirmation whose queue message could not be sent, so the
+same confirmation link works when the supporter tries again.
+
+The one ambiguous moment is a send whose answer never came (the worker crashed, or the connection
+dropped after the request left). The letter then stays `sending`. SES's own events for it (Send,
+Delivery, Bounce…, tagged with the letter and attempt ids) reconcile it to `sent` and onwards; if no
+event came when SENDING_LEASE is over, it is `failed` as interrupted and never resent automatically:
+a duplicate letter to a ministry is worse than one an organiser resends by hand. Should SES evidence
+still arrive later, `failed -> sent` records the truth (only for a letter with no SES id yet).
+
+`delayed` is a state, not a note: SES reported that the recipient's server is slow to accept
+(DeliveryDelay); SES keeps trying, and a later Delivery or Bounce moves the letter on.
+A Reject event (SES refused the message after accepting the call, e.g. a virus) moves `sent -> failed`.
 """
 from __future__ import annotations
 
@@ -18,6 +29,7 @@ class Status(str, Enum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
+    DELAYED = "delayed"
     DELIVERED = "delivered"
     BOUNCED = "bounced"
     COMPLAINED = "complained"
@@ -30,18 +42,26 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.EXPIRED}),
     S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED, S.PENDING_CONFIRMATION}),
     S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
-    S.SENT: frozenset({S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
+    S.SENT: frozenset({S.DELAYED, S.DELIVERED, S.BOUNCED, S.COMPLAINED, S.FAILED}),
+    S.DELAYED: frozenset({S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
     S.DELIVERED: frozenset({S.COMPLAINED}),
     S.BOUNCED: frozenset(),
     S.COMPLAINED: frozenset(),
-    S.FAILED: frozenset(),
+    S.FAILED: frozenset({S.SENT}),  # only on SES evidence for an interrupted send (see above)
     S.EXPIRED: frozenset(),
 }
-FINAL = frozenset(s for s, nxt in ALLOWED.items() if not nxt)
+# Outcomes: nothing more will happen to the letter (a failed one may only be corrected by SES evidence).
+FINAL = frozenset({S.BOUNCED, S.COMPLAINED, S.FAILED, S.EXPIRED})
+# States in which the worker still owes the letter a send: each has an SQS message or a schedule entry.
+OWED = frozenset({S.QUEUED, S.SENDING})
 
 # Time limits.
 # Retention of personal data and the confirmation window are per campaign: chalicelib/campaign_policies.py.
 SENDING_LEASE = dt.timedelta(minutes=15)  # a letter `sending` for longer is reconciled, never resent blindly
+RETRY_FIRST = dt.timedelta(seconds=30)  # first wait after SES throttled us or could not be reached; doubles each time
+RETRY_MAX = dt.timedelta(hours=1)  # the longest wait between two tries
+QUOTA_WAIT = dt.timedelta(hours=1)  # the shortest wait when the account's 24-hour sending quota is used up
+TARGET_RECHECK = dt.timedelta(hours=1)  # letters to a target marked failing wait, re-checked this often
 
 # What a supporter reads on the status page for each state.
 EXPLAINED = {
@@ -49,11 +69,21 @@ EXPLAINED = {
     S.QUEUED: "Your letter is in the queue and will be sent shortly.",
     S.SENDING: "Your letter is being sent.",
     S.SENT: "Your letter has been sent to the recipient's mail server.",
+    S.DELAYED: "The recipient's mail server is slow to accept your letter; delivery is still being tried.",
     S.DELIVERED: "Your letter was delivered to the recipient's mailbox.",
     S.BOUNCED: "The recipient's mail server refused your letter.",
     S.COMPLAINED: "The recipient marked your letter as unwanted.",
     S.FAILED: "Your letter could not be sent.",
     S.EXPIRED: "This letter was not sent: it was not confirmed in time, or its details were deleted.",
+}
+
+# Why a queued letter waits (its `waiting_reason`), as the supporter reads it.
+WAITING_EXPLAINED = {
+    "pacing": "The recipient receives only a few letters an hour, so it is not flooded; yours has its place in line.",
+    "rate": "Many letters are being sent right now; yours follows in a moment.",
+    "retry": "The mail service asked us to slow down; your letter will be tried again shortly.",
+    "target_failing": "The recipient's address is not accepting mail; your letter waits until the organisers fix it.",
+    "paused": "The organisers paused sending for a check; your letter is kept and goes out when they resume.",
 }
 
 

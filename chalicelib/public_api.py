@@ -11,7 +11,7 @@ from .campaigns import Campaign
 from .directory import Country, Directory, Target
 from .fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
 from .letter_log import Letter
-from .letter_states import EXPLAINED, Status
+from .letter_states import EXPLAINED, WAITING_EXPLAINED, Status
 from .letters import ComposedLetter, Supporter, compose
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
@@ -112,7 +112,16 @@ def letter_status_view(letter: Letter) -> dict[str, Any]:
         "updated_at": letter.updated_at,
         "failure_reason": letter.failure_reason or None,
         "partner": letter.partner or None,
+        "waiting": _waiting(letter),
     }
+
+
+def _waiting(letter: Letter) -> dict[str, Any] | None:
+    """Why a queued letter is held back and until about when (None when it is not waiting)."""
+    if letter.status != Status.QUEUED.value or letter.waiting_reason not in WAITING_EXPLAINED:
+        return None
+    return {"reason": letter.waiting_reason, "explanation": WAITING_EXPLAINED[letter.waiting_reason],
+            "until": letter.waiting_until or None}
 
 
 @lru_cache(maxsize=1)
