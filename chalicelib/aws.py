@@ -8,16 +8,16 @@ from .settings import Settings
 
 
 class AwsClients:
-    """The three services Démarche talks to; each built lazily, region and endpoint from the environment."""
+    """The services Démarche talks to; each built lazily, region and endpoint from the environment."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     @staticmethod
-    def _client(name: str) -> Any:
+    def _client(name: str, config: Any = None) -> Any:
         import boto3  # heavy: imported on first use only
 
-        return boto3.client(name)
+        return boto3.client(name, config=config)
 
     @cached_property
     def table(self) -> Any:
@@ -32,7 +32,12 @@ class AwsClients:
 
     @cached_property
     def sesv2(self) -> Any:
-        return self._client("sesv2")
+        """SES v2 without botocore's own retries: a retried SendEmail whose first answer was lost could send
+        twice, and throttling must wait in our schedule (with backoff), not inside one Lambda call."""
+        from botocore.config import Config
+
+        return self._client("sesv2", Config(retries={"total_max_attempts": 1, "mode": "standard"},
+                                            connect_timeout=3, read_timeout=10))
 
     @cached_property
     def queue_url(self) -> str:
