@@ -397,14 +397,43 @@ def housekeeping(event: Any) -> dict[str, int]:
 
 # --- the sender ------------------------------------------------------------------------------------
 
+def _records(event: Any) -> list:
+    from chalicelib.delivery import QueueRecord
+
+    return [QueueRecord(message_id=r.to_dict()["messageId"], body=r.body) for r in event]
+
+
+def _time_left(event: Any) -> Callable[[], int] | None:
+    context = getattr(event, "context", None)
+    return getattr(context, "get_remaining_time_in_millis", None)
+
+
 @app.on_sqs_message(queue="demarche-letters", batch_size=10)
 def on_sqs_message(event: Any) -> dict[str, list[dict[str, str]]]:
     """Send each queued letter; report only the failed records back to SQS (partial batch response)."""
-    from chalicelib.delivery import QueueRecord
-
-    records = [QueueRecord(message_id=r.to_dict()["messageId"], body=r.body) for r in event]
-    failed = services().deliverer.deliver_batch(records)
+    failed = services().deliverer.deliver_batch(_records(event), time_left_ms=_time_left(event))
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+@app.on_sqs_message(queue="demarche-letters-dlq", batch_size=10)
+def on_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
+    """A letter whose message failed five times: mark it failed, so organisers and the supporter see it."""
+    deliverer = services().deliverer
+    failed = deliverer.deliver_batch(_records(event), deliverer.give_up)
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def release_waiting_letters(event: Any) -> None:
+    """Hand letters whose wait is over (pacing, backoff, reconciliation) back to the queue."""
+    s = services()
+    s.schedule.release_due(s.clock(), s.queue)
+
+
+@app.on_sns_message(topic="demarche-ses-feedback")
+def on_ses_feedback(event: Any) -> None:
+    """SES events (delivery, bounce, complaint, delay, reject) update the letters they are about."""
+    services().feedback.handle_sns(event.to_dict())
 
 
 # --- local stage only ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class FixedTarget:
     email: str | None
     website: str
     language: str
+    timezone: str = "UTC"  # where the target works: letters are paced toward its office hours
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Campaign:
     policies: Policies = field(default_factory=Policies)
     allowed_origins: tuple[str, ...] = ()  # partner sites whose own pages may call the JSON API (CORS)
     embed_origins: tuple[str, ...] | None = None  # sites that may frame the form; None: any site
+    organiser_email: str | None = None  # told when sending pauses by itself (reputation guard)
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -181,10 +183,14 @@ def load_campaign(folder: Path) -> Campaign:
         language = r.get("language", str, table=ft, prefix=p)
         if language not in LANGUAGES:
             raise r.fail(p + "language", f"unknown language {language!r}")
+        timezone = r.get("timezone", str, table=ft, prefix=p, default="UTC")
+        if not _known_timezone(timezone):
+            raise r.fail(p + "timezone", f"unknown time zone {timezone!r}; use an IANA name such as 'America/New_York'")
         fixed = FixedTarget(
             name=r.one_line(p + "name", r.get("name", str, table=ft, prefix=p)),
             addressee=r.one_line(p + "addressee", r.get("addressee", str, table=ft, prefix=p)),
             email=email, website=r.get("website", str, table=ft, prefix=p, default=""), language=language,
+            timezone=timezone,
         )
         if email:
             _check_address(r, p + "email", email)
@@ -199,6 +205,9 @@ def load_campaign(folder: Path) -> Campaign:
 
     sender = r.one_line("sender_address", r.get("sender_address", str))
     _check_address(r, "sender_address", sender)
+    organiser_email = r.get("organiser_email", str, default="").strip() or None
+    if organiser_email:
+        _check_address(r, "organiser_email", r.one_line("organiser_email", organiser_email))
     campaign = Campaign(
         slug=slug,
         title=r.per_language("title", languages),
@@ -218,6 +227,7 @@ def load_campaign(folder: Path) -> Campaign:
         policies=read_policies(r),
         allowed_origins=r.origins("allowed_origins") or (),
         embed_origins=r.origins("embed_origins"),
+        organiser_email=organiser_email,
     )
     for lang in languages:
         path = folder / f"letter.{lang}.txt"
@@ -239,6 +249,8 @@ def check_campaign_deeply(campaign: Campaign) -> None:
 
     toml_path = str(campaign.folder / "campaign.toml")
     addresses = {"sender_address": campaign.sender_address}
+    if campaign.organiser_email:
+        addresses["organiser_email"] = campaign.organiser_email
     if campaign.fixed_target and campaign.fixed_target.email:
         addresses["fixed_target.email"] = campaign.fixed_target.email
     for name, address in addresses.items():
@@ -255,6 +267,16 @@ def check_campaign_deeply(campaign: Campaign) -> None:
 
 
 ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _load_overrides(folder: Path) -> Overrides:

@@ -6,6 +6,7 @@ first request uses (see bench/).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
@@ -17,14 +18,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .confirmation import Confirmations
     from .delivery import Deliverer
     from .directory import Directory
+    from .feedback import Feedback
     from .housekeeping import Housekeeping
     from .letter_log import LetterLog
     from .letter_queue import LetterQueue
+    from .letter_schedule import LetterSchedule
     from .target_health import TargetHealth
     from .mailer import Mailer
     from .privacy import Forgetting
+    from .reputation import ReputationGuard
+    from .send_rate import SendRate
     from .signing import Signer
     from .submissions import FrontDoor
+    from .suppressions import Suppressions
 
 
 def utc_now() -> dt.datetime:
@@ -32,9 +38,10 @@ def utc_now() -> dt.datetime:
 
 
 class Services:
-    def __init__(self, settings: Settings | None = None, *, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, settings: Settings | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings or Settings.from_env()
-        self.clock = clock
+        self.clock, self.sleep = clock, sleep
 
     @cached_property
     def aws(self) -> "AwsClients":
@@ -86,10 +93,47 @@ class Services:
         return Mailer(self.aws.sesv2, self.settings.configuration_set)
 
     @cached_property
+    def schedule(self) -> "LetterSchedule":
+        from .letter_schedule import LetterSchedule
+
+        return LetterSchedule(self.aws.table)
+
+    @cached_property
+    def suppressions(self) -> "Suppressions":
+        from .suppressions import Suppressions
+
+        return Suppressions(self.aws.table)
+
+    @cached_property
+    def reputation(self) -> "ReputationGuard":
+        from .reputation import ReputationGuard, tell_organisers
+
+        return ReputationGuard(self.aws.table, self.clock, lambda slug, reason, rates: tell_organisers(
+            self.campaigns.get(slug), reason, rates, self.mailer))
+
+    @cached_property
+    def send_rate(self) -> "SendRate":
+        from .send_rate import SendRate
+
+        return SendRate(self.aws.table, self.aws.sesv2, self.clock, self.sleep, self.settings.max_send_rate)
+
+    @cached_property
     def deliverer(self) -> "Deliverer":
         from .delivery import Deliverer
+        from .delivery_gates import Gates
+        from .pacing import Pacer
 
-        return Deliverer(self.letters, self.mailer, self.campaigns, self.clock)
+        gates = Gates(guard=self.reputation, suppressions=self.suppressions, health=self.health,
+                      pacer=Pacer(self.aws.table) if self.settings.paces_targets else None,
+                      send_rate=self.send_rate, directory=self.directory)
+        return Deliverer(self.letters, self.mailer, self.campaigns, self.clock, gates=gates, schedule=self.schedule,
+                         guard=self.reputation)
+
+    @cached_property
+    def feedback(self) -> "Feedback":
+        from .feedback import Feedback
+
+        return Feedback(self.letters, self.health, self.suppressions, self.reputation, self.clock)
 
     @cached_property
     def confirmations(self) -> "Confirmations":

@@ -23,6 +23,10 @@ class Settings:
     # Local stage only: origins allowed to call the JSON API of every campaign, on top of each campaign's own
     # `allowed_origins` (a partner's developer trying their form against `make run`; the browser tests).
     local_origins: tuple[str, ...] = ()
+    # The account's SES sends per second; None reads MaxSendRate from SES GetAccount (set it where no real SES is).
+    max_send_rate: float | None = None
+    # Local stage only: no per-target pacing, for tests that send many letters to one ministry in seconds.
+    local_no_pacing: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -36,11 +40,18 @@ class Settings:
             sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
             local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),
+            max_send_rate=float(env["DEMARCHE_MAX_SEND_RATE"]) if env.get("DEMARCHE_MAX_SEND_RATE") else None,
+            local_no_pacing=env.get("DEMARCHE_LOCAL_NO_PACING", "") == "1",
         )
 
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def paces_targets(self) -> bool:
+        """Whether letters are paced per target: always, except in a local stage that switched it off."""
+        return not (self.local_no_pacing and self.is_local)
 
     @property
     def extra_origins(self) -> tuple[str, ...]:

@@ -45,7 +45,7 @@ class LocalStack:
 
         from chalicelib.settings import Settings
 
-        from .drain import start_drainer
+        from .drain import scheduled_event, start_drainer
         from .resources import create_resources
 
         if str(self.project_dir) not in sys.path:
@@ -57,7 +57,9 @@ class LocalStack:
         import app as app_module
         import boto3
 
-        start_drainer(boto3.client("sqs"), created["queue_url"], app_module.on_sqs_message, self._stop)
+        queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter)]
+        start_drainer(boto3.client("sqs"), queues, lambda: app_module.release_waiting_letters(scheduled_event(), None),
+                      self._stop)
         return factory.create_local_server(app_obj, config, host, port)
 
     def stop(self) -> None:

@@ -71,11 +71,22 @@ RESOURCES: dict[str, Callable[[dict[str, Any], str], Iterator[str]]] = {
 }
 
 
+# Operations IAM authorises under another action's name (SQS's batch calls: "SendMessageBatch" is sqs:SendMessage).
+IAM_ACTION = {"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+              "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility"}
+# Actions IAM knows no resource for: a policy can only allow them on "*" (SES v2 GetAccount reads account-wide
+# sending limits). policy_audit.py accepts "*" for exactly these.
+ACCOUNT_WIDE = frozenset({"ses:GetAccount"})
+
+
 def permissions_for(prefix: str, operation: str, params: dict[str, Any], region: str) -> list[Permission]:
     """What IAM checks for one API call: `prefix:Operation` on each resource it names."""
+    action = IAM_ACTION.get(f"{prefix}:{operation}", f"{prefix}:{operation}")
+    if action in ACCOUNT_WIDE:
+        return [Permission(action, "*")]
     namer = RESOURCES.get(prefix)
     resources = list(namer(params, region)) if namer else []
-    return [Permission(f"{prefix}:{operation}", resource) for resource in resources or [UNKNOWN]]
+    return [Permission(action, resource) for resource in resources or [UNKNOWN]]
 
 
 def entry_points(app: Any) -> dict[CodeType, str]:

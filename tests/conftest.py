@@ -81,6 +81,7 @@ def aws_env(monkeypatch):
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("DEMARCHE_STAGE", "local")
     monkeypatch.setenv("DEMARCHE_SANDBOX_RECIPIENTS", "1")
+    monkeypatch.setenv("DEMARCHE_MAX_SEND_RATE", "14")  # moto has no GetAccount; SES's production default
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def services(aws, clock):
     import app as app_module
     from chalicelib.services import Services
 
-    built = Services(clock=clock)
+    built = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
     app_module.use_services(built)
     yield built
     app_module.use_services(None)
@@ -128,6 +129,27 @@ def drain(services):
     from localdev.drain import drain_until_empty
 
     return lambda: drain_until_empty(services.aws.sqs, services.aws.queue_url, app_module.on_sqs_message)
+
+
+@pytest.fixture
+def settle(services, clock, drain):
+    """Deliver everything, letting simulated time pass: drain the queue, then move the clock to the next
+    waiting letter, release it as the every-minute job would, and drain again, until nothing waits."""
+    import app as app_module
+    from localdev.drain import scheduled_event
+
+    def run(max_steps: int = 5000) -> int:
+        steps = 0
+        drain()
+        while (due := services.schedule.next_due()) is not None:
+            assert steps < max_steps, "letters still waiting after max_steps"
+            clock.now = max(clock.now, due)
+            app_module.release_waiting_letters(scheduled_event(), None)
+            drain()
+            steps += 1
+        return steps
+
+    return run
 
 
 @pytest.fixture

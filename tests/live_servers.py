@@ -27,7 +27,8 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`python -m localdev` on a free loopback port; yields its base URL and stops it afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DEMARCHE_"))}
-    env.update(extra_env or {})
+    # The tests share this server and write to the same ministries within seconds: no per-target pacing here.
+    env.update({"DEMARCHE_LOCAL_NO_PACING": "1", **(extra_env or {})})
     # The server logs every request: into a file, never a pipe nobody reads (a full pipe would block the server).
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port)], cwd=PROJECT_DIR, env=env,

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from aws_calls import UNKNOWN, Permission
+from aws_calls import ACCOUNT_WIDE, UNKNOWN, Permission
 from infra.stack import Stack, Unresolvable
 
 # Lambda's event source mapping polls an SQS queue with the function's own role.
@@ -72,7 +72,9 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
                 if "*" in action:
                     problems.append(f"{function.policy_file} statement {sid} grants {action}: name each operation")
                 for resource in _as_list(stack.resolve(statement["Resource"])):
-                    if resource == "*" or "*" in "".join(resource.split(":", 5)[:5]):
+                    if resource == "*" and action in ACCOUNT_WIDE:
+                        pass  # IAM has no resource for it: "*" is the only way to allow it
+                    elif resource == "*" or "*" in "".join(resource.split(":", 5)[:5]):
                         problems.append(f"{function.policy_file} statement {sid} grants {action} on {resource}: "
                                         "name the resource")
                     found.append(Grant(sid, action, resource))

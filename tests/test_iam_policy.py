@@ -76,6 +76,10 @@ def test_calls_are_named_as_iam_sees_them():
         Permission("ses:SendEmail", f"arn:aws:ses:us-east-1:{ACCOUNT}:configuration-set/demarche")]
     assert permissions_for("kms", "Decrypt", {"CiphertextBlob": b"x"}, "us-east-1") == [Permission("kms:Decrypt",
                                                                                                   UNKNOWN)]
+    # SQS authorises its batch calls under the single call's action; SES's account limits have no resource
+    assert permissions_for("sqs", "SendMessageBatch", {"QueueUrl": f"http://127.0.0.1:5000/{ACCOUNT}/demarche-letters"},
+                           "us-east-1") == [Permission("sqs:SendMessage", QUEUE)]
+    assert permissions_for("ses", "GetAccount", {}, "us-east-1") == [Permission("ses:GetAccount", "*")]
 
 
 API = Function("api_handler", "APIHandler", "ApiHandlerRole", ".chalice/policy-api_handler.json")
@@ -128,6 +132,12 @@ def test_wildcards_and_unnameable_calls_are_refused(deployed):
         ".chalice/policy-api_handler.json statement Cond: only Allow statements with Action and Resource can be "
         "checked (found ['Condition'])"]
     assert granted == [Grant("All", "dynamodb:*", "*")]
+    # "*" only for an action IAM knows no resource for
+    granted, problems = grants(_role(
+        {"Sid": "Limits", "Effect": "Allow", "Action": "ses:GetAccount", "Resource": "*"},
+        {"Sid": "Send", "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*"}), API, stack)
+    assert problems == [".chalice/policy-api_handler.json statement Send grants ses:SendEmail on *: name the resource"]
+    assert Grant("Limits", "ses:GetAccount", "*").allows(Permission("ses:GetAccount", "*"))
     unnamed = audit(API, {Permission("kms:Decrypt", UNKNOWN): "t"}, [], stack, check_unused=False)
     assert unnamed == ["api_handler calls kms:Decrypt (t), whose resource tests/aws_calls.py cannot name: add its "
                        "service to RESOURCES there"]

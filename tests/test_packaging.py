@@ -88,8 +88,13 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
             return {}
 
     resources = transform(template, {}, NoManagedPolicies())["Resources"]
-    [mapping] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    mappings = {r["Properties"]["FunctionName"]["Ref"]: r["Properties"] for r in resources.values()
+                if r["Type"] == "AWS::Lambda::EventSourceMapping"}
+    assert set(mappings) == {"OnSqsMessage", "OnDeadLetter"}
+    mapping = mappings["OnSqsMessage"]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["LetterQueue", "Arn"]}
     assert mapping["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerConcurrency"}}
-    assert mapping["FunctionName"] == {"Ref": "OnSqsMessage"}
+    # The dead-letter queue's handler marks its letters failed, with partial batch responses too.
+    assert mappings["OnDeadLetter"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mappings["OnDeadLetter"]["EventSourceArn"] == {"Fn::GetAtt": ["LetterDeadLetterQueue", "Arn"]}
