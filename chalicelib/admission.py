@@ -14,7 +14,8 @@ from typing import Any
 
 from . import duplicates
 from .errors import DuplicateLetter, ServiceUnavailable
-from .letter_log import Letter, letter_key
+from .campaign_stats import counter_updates
+from .letter_log import Letter, LetterLog
 from .rate_limits import Counter
 
 CONFLICT_RETRIES = 4  # DynamoDB cancels transactions that touch an item another transaction is writing
@@ -43,6 +44,8 @@ class Admissions:
             {"Put": {"TableName": name, "Item": letter.to_item(), "ConditionExpression": "attribute_not_exists(pk)"}},
             duplicates.claim(name, admission.guard, letter.letter_id, letter.expires_at, now_epoch),
             *(c.reserve(name, admission.now) for c in admission.counters),
+            # last: the campaign's stats count the letter in the same write (chalicelib/campaign_stats.py)
+            *counter_updates(name, letter.counter_keys(), plus=letter.status),
         ]
         reasons = self._transact(items)
         if reasons is None:
@@ -62,7 +65,7 @@ class Admissions:
     def withdraw(self, admission: Admission) -> None:
         """Undo `admit`: delete the letter first (it must not be kept), then free the guard, then uncount it."""
         letter_id = admission.letter.letter_id
-        self._table.delete_item(Key=letter_key(letter_id))
+        LetterLog(self._table).delete(letter_id)  # and uncounted from the campaign's stats, in one write
         duplicates.free(self._table, admission.guard["pk"], letter_id)
         for counter in admission.counters:
             counter.give_back(self._table, admission.now)

@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable
 
+from .campaign_stats import counter_keys, counter_updates
 from .due_index import due_keys
 from .letter_states import Status, TransitionRefused, check_move
+from .write_shards import LOG_SHARDS, shard_of
 
 LETTER_SK = "LETTER"
+CAMPAIGN_INDEX, COUNTRY_INDEX = "by-campaign", "by-campaign-country"
+CAMPAIGN_PK, COUNTRY_PK, LOG_SK = "gsi1pk", "gsi_country_pk", "gsi1sk"  # both indexes sort on LOG_SK
+# What the log indexes project: what the log filters and sorts on, never personal data.
+LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
+TRANSACT_ATTEMPTS = 5  # hot counter items make concurrent transactions collide now and then; each retry backs off
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard")
 NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
@@ -19,9 +28,29 @@ def letter_key(letter_id: str) -> dict[str, str]:
     return {"pk": f"LETTER#{letter_id}", "sk": LETTER_SK}
 
 
+def campaign_partition(campaign: str, shard: int) -> str:
+    return f"CAMPAIGN#{campaign}#{shard:02d}"
+
+
+def country_partition(campaign: str, country: str, shard: int) -> str:
+    return f"CAMPAIGN#{campaign}#COUNTRY#{country}#{shard:02d}"
+
+
 def campaign_index_keys(campaign: str, created_at: str, letter_id: str) -> dict[str, str]:
-    """Keys of the `by-campaign` index (newest-first log per campaign); the index holds no personal data."""
-    return {"gsi1pk": f"CAMPAIGN#{campaign}", "gsi1sk": f"{created_at}#{letter_id}"}
+    """Keys of the `by-campaign` index (newest first per campaign), on the letter's shard (write_shards.py).
+    The log indexes hold no personal data."""
+    return {CAMPAIGN_PK: campaign_partition(campaign, shard_of(letter_id, LOG_SHARDS)),
+            LOG_SK: f"{created_at}#{letter_id}"}
+
+
+def index_keys(campaign: str, created_at: str, letter_id: str, country: str) -> dict[str, str]:
+    """Keys of both log indexes: `by-campaign`, and `by-campaign-country` (same sort key, same shard)."""
+    keys = campaign_index_keys(campaign, created_at, letter_id)
+    return {**keys, COUNTRY_PK: country_partition(campaign, country, shard_of(letter_id, LOG_SHARDS))}
+
+
+class LetterExists(Exception):
+    """A letter with this id is logged already (ids are random: this is a bug, never a retry)."""
 
 
 @dataclass
@@ -64,7 +93,11 @@ class Letter:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
         key = letter_key(self.letter_id)
         due = due_keys(key["pk"], self.due_at) if self.due_at else {}
-        return {**key, **campaign_index_keys(self.campaign, self.created_at, self.letter_id), **due, **item}
+        return {**key, **index_keys(self.campaign, self.created_at, self.letter_id, self.country), **due, **item}
+
+    def counter_keys(self) -> list[dict[str, str]]:
+        """The campaign counters this letter counts in (campaign_stats.py)."""
+        return counter_keys(self.campaign, self.letter_id, self.created_at, self.country, self.partner)
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "Letter":
@@ -85,14 +118,35 @@ def iso(moment: dt.datetime) -> str:
 
 
 class LetterLog:
-    """Reads and writes letters in one table (a boto3 DynamoDB Table resource, real or moto)."""
+    """Reads and writes letters in one table (a boto3 DynamoDB Table resource, real or moto).
+
+    Every write that changes a letter's status also updates the campaign's counters (campaign_stats.py) in the
+    same transaction, so the counters never drift from the log.
+    """
 
     def __init__(self, table: Any, clock: Callable[[], dt.datetime] | None = None) -> None:
         self._table = table
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     def create(self, letter: Letter) -> None:
-        self._table.put_item(Item=letter.to_item(), ConditionExpression="attribute_not_exists(pk)")
+        put = {"Put": {"TableName": self._table.name, "Item": letter.to_item(),
+                       "ConditionExpression": "attribute_not_exists(pk)"}}
+        if self._transact([put, *counter_updates(self._table.name, letter.counter_keys(), plus=letter.status)]):
+            raise LetterExists(letter.letter_id)
+
+    def delete(self, letter_id: str) -> None:
+        """Remove a letter whatever its status, and uncount it (undo of an admission); no-op if it is gone."""
+        for _ in range(TRANSACT_ATTEMPTS):
+            status, keys = self._counted(letter_id) or (None, [])
+            if status is None:
+                return
+            delete = {"Delete": {"TableName": self._table.name, "Key": letter_key(letter_id),
+                                 "ConditionExpression": "#status = :status",
+                                 "ExpressionAttributeNames": {"#status": "status"},
+                                 "ExpressionAttributeValues": {":status": status}}}
+            if not self._transact([delete, *counter_updates(self._table.name, keys, minus=status)]):
+                return
+        raise TransitionRefused(letter_id, Status.EXPIRED, "moving too fast to delete")
 
     def get(self, letter_id: str) -> Letter | None:
         """The letter, or None if there is none or its retention date has passed (TTL may lag by days)."""
@@ -116,6 +170,11 @@ class LetterLog:
 
     def _write(self, letter_id: str, source: Status, target: Status, now: dt.datetime, remove: Iterable[str],
                changes: dict[str, Any], expect: dict[str, str]) -> None:
+        keys: list[dict[str, str]] = []
+        if source is not target:  # a move: the counters follow it, so read what they are keyed on
+            status, keys = self._counted(letter_id) or (None, [])
+            if status != source.value:
+                raise TransitionRefused(letter_id, target, status)
         names = {"#status": "status", "#updated": "updated_at"}
         values: dict[str, Any] = {":from": source.value, ":to": target.value, ":now": iso(now)}
         sets = ["#status = :to", "#updated = :now"]
@@ -130,18 +189,24 @@ class LetterLog:
         for i, name in enumerate(remove):
             names[f"#r{i}"] = name
             removes.append(f"#r{i}")
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        update = {
+            "Key": letter_key(letter_id),
+            "UpdateExpression": "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else ""),
+            "ConditionExpression": " AND ".join(conditions),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if source is not target:
+            counters = counter_updates(self._table.name, keys, minus=source.value, plus=target.value)
+            refused = self._transact([{"Update": {"TableName": self._table.name, **update}}, *counters])
+            if refused:
+                raise TransitionRefused(letter_id, target, refused.current)
+            return
         from botocore.exceptions import ClientError
 
         try:
-            self._table.update_item(
-                Key=letter_key(letter_id),
-                UpdateExpression=expression,
-                ConditionExpression=" AND ".join(conditions),
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
+            self._table.update_item(**update)
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
@@ -155,3 +220,39 @@ class LetterLog:
         items = self._table.query(IndexName=SES_MESSAGE_INDEX, Limit=1,
                                   KeyConditionExpression=Key("ses_message_id").eq(ses_message_id))["Items"]
         return self.get(items[0]["pk"].removeprefix("LETTER#")) if items else None
+
+    def _counted(self, letter_id: str) -> tuple[str, list[dict[str, str]]] | None:
+        """The letter's status and its counter items (None if there is no such letter)."""
+        item = self._table.get_item(
+            Key=letter_key(letter_id), ConsistentRead=True,
+            ProjectionExpression="#campaign, country, created_at, partner, #status",
+            ExpressionAttributeNames={"#campaign": "campaign", "#status": "status"}).get("Item")
+        if not item:
+            return None
+        return item["status"], counter_keys(item["campaign"], letter_id, item["created_at"], item["country"],
+                                             item.get("partner", ""))
+
+    def _transact(self, items: list[dict[str, Any]]) -> "_Refused | None":
+        """Run one transaction whose first item is the letter; a _Refused if the letter's condition failed."""
+        from botocore.exceptions import ClientError
+
+        for attempt in range(TRANSACT_ATTEMPTS):
+            try:
+                self._table.meta.client.transact_write_items(TransactItems=items)
+                return None
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                reasons = exc.response.get("CancellationReasons") or [{}]
+                if reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return _Refused(reasons[0].get("Item", {}).get("status", {}).get("S"))
+                conflict = any(r.get("Code") == "TransactionConflict" for r in reasons)
+                if not conflict or attempt == TRANSACT_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
+        raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class _Refused:
+    current: str | None

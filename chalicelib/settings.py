@@ -15,6 +15,8 @@ class Settings:
     queue_name: str
     configuration_set: str
     public_base_url: str  # "" means: build links relative to the request's host
+    exports_bucket: str = "demarche-exports"
+    exports_queue_name: str = "demarche-exports"
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
     # so every country can be tried end to end without ever guessing a real address.
     sandbox_recipients: bool = False
@@ -37,6 +39,8 @@ class Settings:
             queue_name=env.get("DEMARCHE_QUEUE", "demarche-letters"),
             configuration_set=env.get("DEMARCHE_CONFIGURATION_SET", "demarche"),
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
+            exports_bucket=env.get("DEMARCHE_EXPORTS_BUCKET", "demarche-exports"),
+            exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE", "demarche-exports"),
             sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
             local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),

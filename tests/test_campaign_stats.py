@@ -1,0 +1,176 @@
+"""Campaign counters: kept in the same transaction as every letter write, so they always equal a recount of the log."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
+
+from chalicelib.campaign_stats import counter_keys, read_stats
+from chalicelib.letter_log import iso
+from chalicelib.letter_states import Status, TransitionRefused
+from chalicelib.write_shards import COUNTER_SHARDS, shard_of
+from letter_factory import make_letter
+
+
+def recount(stored_items, campaign):
+    """The stats as a recount of the letters in the log (tests may scan; the app never does)."""
+    letters = [i for i in stored_items() if i["pk"].startswith("LETTER#") and i["campaign"] == campaign]
+    return {
+        "by_status": Counter(i["status"] for i in letters),
+        "by_country": Counter((i["country"], i["status"]) for i in letters),
+        "by_day": Counter((i["created_at"][:10], i["status"]) for i in letters),
+        "by_partner": Counter((i.get("partner", ""), i["status"]) for i in letters),
+    }
+
+
+def flatten(by_dimension):
+    return Counter({(key, status): n for key, tally in by_dimension.items() for status, n in tally.items()})
+
+
+Q, SENDING, SENT = Status.QUEUED, Status.SENDING, Status.SENT
+JOURNEYS = [  # every way a letter's status can go, including the way back after a throttled send
+    [Q], [Q, SENDING], [Q, SENDING, SENT], [Q, SENDING, SENT, Status.DELIVERED], [Q, SENDING, SENT, Status.BOUNCED],
+    [Q, SENDING, SENT, Status.DELIVERED, Status.COMPLAINED], [Q, SENDING, Status.FAILED], [Q, Status.EXPIRED],
+    [Q, SENDING, Q, SENDING, SENT], "forgotten",
+]
+
+
+def test_stats_equal_a_recount_of_the_log_after_every_kind_of_journey(services, clock, stored_items):
+    # GIVEN 40 letters over 3 days, 4 countries and 3 partners ("" = none), each on one of the journeys
+    rng = random.Random(6)
+    log = services.letters
+    for n in range(40):
+        clock.now = clock.now.replace(day=24 + n % 3)
+        letter = make_letter(clock, campaign="hrd-resolution", country=rng.choice(["KE", "FR", "BR", "JP"]),
+                             partner=rng.choice(["", "pen-kenya", "amnesty-fr"]))
+        log.create(letter)
+        journey = JOURNEYS[n % len(JOURNEYS)]
+        if journey == "forgotten":
+            log.delete(letter.letter_id)
+            continue
+        for source, target in zip(journey, journey[1:]):
+            log.move(letter.letter_id, source, target, clock())
+    log.create(make_letter(clock, campaign="sg-defenders", country="KE"))  # another campaign: never counted here
+
+    # WHEN the stats are read
+    stats = read_stats(services.aws.table, "hrd-resolution")
+
+    # THEN every dimension equals a recount of the log
+    expected = recount(stored_items, "hrd-resolution")
+    assert {s: n for s, n in stats.by_status.items() if n} == dict(expected["by_status"])
+    assert flatten(stats.by_country) == expected["by_country"]
+    assert flatten(stats.by_day) == expected["by_day"]
+    assert flatten(stats.by_partner) == expected["by_partner"]
+    assert stats.total == sum(expected["by_status"].values()) == 36  # 4 were forgotten
+    assert all(stats.by_status[s.value] for s in Status if s is not Status.PENDING_CONFIRMATION)
+    assert read_stats(services.aws.table, "sg-defenders").total == 1
+
+
+def test_a_refused_move_changes_no_counter(services, clock):
+    # GIVEN a letter that has been sent
+    letter = make_letter(clock, country="KE")
+    services.letters.create(letter)
+    services.letters.move(letter.letter_id, Status.QUEUED, Status.SENDING, clock())
+    services.letters.move(letter.letter_id, Status.SENDING, Status.SENT, clock())
+    before = read_stats(services.aws.table, letter.campaign)
+
+    # WHEN a late duplicate tries to move it from `sending` again, or from a state it is not in
+    with pytest.raises(TransitionRefused) as refused:
+        services.letters.move(letter.letter_id, Status.SENDING, Status.FAILED, clock())
+    with pytest.raises(TransitionRefused):
+        services.letters.move("no-such-letter", Status.QUEUED, Status.SENDING, clock())
+
+    # THEN nothing was counted twice and the refusal names the current state
+    assert refused.value.current == "sent"
+    assert read_stats(services.aws.table, letter.campaign) == before
+    assert before.by_country == {"KE": {"sent": 1}}
+
+
+def test_a_move_that_loses_the_race_inside_the_transaction_changes_no_counter(services, clock):
+    # GIVEN a queued letter, and a competitor that moves it just before our transaction runs
+    letter = make_letter(clock, country="KE")
+    services.letters.create(letter)
+    client = services.aws.table.meta.client
+    raced = []
+
+    def competitor(**_):
+        if not raced:
+            raced.append(True)
+            services.letters.move(letter.letter_id, Status.QUEUED, Status.EXPIRED, clock())
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", competitor)
+    try:
+        # WHEN we try to move it queued -> sending
+        with pytest.raises(TransitionRefused) as refused:
+            services.letters.move(letter.letter_id, Status.QUEUED, Status.SENDING, clock())
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", competitor)
+
+    # THEN the condition failed in the transaction, and only the competitor's move was counted
+    assert refused.value.current == "expired"
+    assert read_stats(services.aws.table, letter.campaign).by_status["expired"] == 1
+    assert read_stats(services.aws.table, letter.campaign).total == 1
+
+
+def test_a_transaction_conflict_on_a_hot_counter_is_retried(services, clock):
+    # GIVEN DynamoDB cancels the first transaction because another one held a counter item
+    letter = make_letter(clock, country="KE")
+    client = services.aws.table.meta.client
+    calls = []
+
+    def conflict_once(**_):
+        calls.append(1)
+        if len(calls) == 1:
+            return AWSResponse("", 400, {}, None), {
+                "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                          "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+                          "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return None
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", conflict_once)
+    try:
+        # WHEN the letter is created
+        services.letters.create(letter)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", conflict_once)
+
+    # THEN it was retried once and counted once
+    assert len(calls) == 2
+    assert read_stats(services.aws.table, letter.campaign).by_status["queued"] == 1
+
+
+def test_a_cancelled_transaction_for_another_reason_is_not_retried(services, clock):
+    client = services.aws.table.meta.client
+    calls = []
+
+    def throttled(**_):
+        calls.append(1)
+        return AWSResponse("", 400, {}, None), {
+            "Error": {"Code": "TransactionCanceledException", "Message": "throttled"},
+                      "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}],
+                      "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", throttled)
+    try:
+        with pytest.raises(ClientError):
+            services.letters.create(make_letter(clock))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", throttled)
+    assert len(calls) == 1
+
+
+def test_counter_keys_spread_one_hot_country_over_all_shards(clock):
+    # GIVEN 2,000 letters, all to one country on one day from one partner
+    letters = [make_letter(clock, country="KE", partner="pen-kenya") for _ in range(2000)]
+
+    # WHEN their counter keys are computed
+    per_item = Counter(key["pk"] + key["sk"] for letter in letters for key in letter.counter_keys())
+
+    # THEN the load lands on every shard, none far above its fair share (2,000 / 32 = 62.5 letters)
+    shards = Counter(shard_of(letter.letter_id, COUNTER_SHARDS) for letter in letters)
+    assert len(shards) == COUNTER_SHARDS
+    assert max(per_item.values()) < 2 * 2000 / COUNTER_SHARDS
+    assert counter_keys("c", "id", iso(clock()), "KE", "")[2]["sk"] == "PARTNER#"
