@@ -6,9 +6,9 @@ import json
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable
 
-from chalice import Chalice, Rate, Response
+from chalice import AuthResponse, Chalice, Rate, Response
 
-from chalicelib.errors import DemarcheError, InvalidField, NotFound, OriginNotAllowed
+from chalicelib.errors import DemarcheError, InvalidField, NotFound, OriginNotAllowed, Unauthenticated
 from chalicelib.services import Services
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,6 +95,10 @@ def _base_url() -> str:
 
 def _query(name: str, default: str = "") -> str:
     return (app.current_request.query_params or {}).get(name, default)
+
+
+def _params() -> dict[str, str]:
+    return dict(app.current_request.query_params or {})
 
 
 def _today():
@@ -436,6 +440,115 @@ def on_ses_feedback(event: Any) -> None:
     services().feedback.handle_sns(event.to_dict())
 
 
+# --- organisers ------------------------------------------------------------------------------------
+
+def _unauthorized() -> Exception:
+    """What the authorizer raises for a missing, unknown, revoked or expired token: API Gateway answers 401 when
+    an authorizer fails with exactly "Unauthorized"; chalice local (and its test client) need their own error."""
+    try:
+        from chalice.local import NotAuthorizedError
+    except ImportError:  # in Lambda: chalice.local is not packaged
+        return Exception("Unauthorized")
+    return NotAuthorizedError({"x-amzn-ErrorType": "UnauthorizedException"}, b'{"message":"Unauthorized"}')
+
+
+@app.authorizer(ttl_seconds=0)  # no caching: a revoked token stops working at once
+def organiser_token(auth_request: Any) -> AuthResponse:
+    from chalicelib.organiser_tokens import bearer_token
+
+    try:
+        organiser = services().organiser_tokens.verify(bearer_token(auth_request.token))
+    except Unauthenticated:
+        raise _unauthorized() from None
+    scopes = ["*"] if organiser.covers_all else organiser.campaigns
+    routes = ["/admin/campaigns"] + [path for slug in scopes
+                                     for path in (f"/admin/campaigns/{slug}", f"/admin/campaigns/{slug}/*")]
+    return AuthResponse(routes=routes, principal_id=organiser.token_id, context=organiser.context())
+
+
+def _organiser():
+    from chalicelib.organiser_tokens import Organiser
+
+    context = (app.current_request.context or {}).get("authorizer") or {}
+    if "token_id" not in context:
+        raise Unauthenticated("An organiser token is required.")
+    return Organiser.from_context(context)
+
+
+def _private(body: Any, status: int = 200) -> Response:
+    """JSON holding campaign data: never stored by a browser or a proxy."""
+    return _json(body, status, {"Cache-Control": "no-store"})
+
+
+@app.route("/admin")
+def admin_page() -> Response:
+    from chalicelib.dashboard import dashboard_page
+
+    return _html(dashboard_page(_base_url()))
+
+
+@app.route("/admin/dashboard.js")
+def admin_script() -> Response:
+    from chalicelib.static_files import script, script_headers
+
+    return Response(body=script("dashboard.js"), headers=script_headers())
+
+
+@app.route("/admin/campaigns", authorizer=organiser_token)
+@json_errors
+def admin_campaigns() -> Response:
+    return _private(services().console.campaigns(_organiser()))
+
+
+@app.route("/admin/campaigns/{slug}/letters", authorizer=organiser_token)
+@json_errors
+def admin_letters(slug: str) -> Response:
+    return _private(services().console.letters(_organiser(), slug, _params()))
+
+
+@app.route("/admin/campaigns/{slug}/stats", authorizer=organiser_token)
+@json_errors
+def admin_stats(slug: str) -> Response:
+    return _private(services().console.stats(_organiser(), slug))
+
+
+@app.route("/admin/campaigns/{slug}/dashboard", authorizer=organiser_token)
+@json_errors
+def admin_dashboard(slug: str) -> Response:
+    return _private(services().console.dashboard(_organiser(), slug))
+
+
+@app.route("/admin/campaigns/{slug}/audit", authorizer=organiser_token)
+@json_errors
+def admin_audit(slug: str) -> Response:
+    return _private(services().console.audit(_organiser(), slug))
+
+
+@app.route("/admin/campaigns/{slug}/exports", methods=["POST"], authorizer=organiser_token)
+@json_errors
+def admin_request_export(slug: str) -> Response:
+    return _private(services().console.request_export(_organiser(), slug, _params()), 202)
+
+
+@app.route("/admin/campaigns/{slug}/exports/{export_id}", authorizer=organiser_token)
+@json_errors
+def admin_export_status(slug: str, export_id: str) -> Response:
+    return _private(services().console.export_status(_organiser(), slug, export_id))
+
+
+@app.on_sqs_message(queue="demarche-letters-exports", batch_size=1)  # infra/template.yaml: ExportsQueue
+def on_export_message(event: Any) -> None:
+    """Write one export to S3. A crash returns the message to the queue; the job counts its attempts."""
+    from chalicelib.export_jobs import export_id_of
+
+    for record in event:
+        try:
+            export_id = export_id_of(record.body)
+        except ValueError:
+            continue  # not ours: dropping it is all we can do
+        services().exports.run(export_id)
+
+
 # --- local stage only ------------------------------------------------------------------------------
 
 def _local_only() -> None:
@@ -460,3 +573,14 @@ def dev_outbox() -> Response:
 
     _local_only()
     return _html(outbox_page(sent_messages()))
+
+
+@app.route("/dev/organiser-token")
+@json_errors
+def dev_organiser_token() -> Response:
+    """The token `make run` created for every campaign, so a browser on this machine can open /admin."""
+    _local_only()
+    token = services().settings.dev_organiser_token
+    if not token:
+        raise NotFound("No organiser token was created for this local run (start it with `make run`).")
+    return _private({"token": token})

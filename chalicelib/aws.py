@@ -40,5 +40,17 @@ class AwsClients:
                                             connect_timeout=3, read_timeout=10))
 
     @cached_property
+    def s3(self) -> Any:
+        """S3 with Signature V4, which presigned download links need."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+    @cached_property
+    def exports_queue_url(self) -> str:
+        return self.sqs.get_queue_url(QueueName=self.settings.exports_queue_name)["QueueUrl"]
+
+    @cached_property
     def queue_url(self) -> str:
         return self.sqs.get_queue_url(QueueName=self.settings.queue_name)["QueueUrl"]

@@ -127,3 +127,17 @@ class CampaignFileError(Exception):
         super().__init__(f"{path}: {field}: {message}")
         self.path = path
         self.field = field
+
+
+class Unauthenticated(DemarcheError):
+    """No organiser token, or one that is unknown, revoked or expired."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(DemarcheError):
+    """A valid organiser token that does not cover this campaign."""
+
+    status = 403
+    code = "forbidden"

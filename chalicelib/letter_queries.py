@@ -23,10 +23,10 @@ import binascii
 import datetime as dt
 import heapq
 import re
-import time
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
+from .batch_reads import batch_get
 from .checks import PARTNER_RE
 from .directory import Directory
 from .errors import InvalidField, NotFound
@@ -198,24 +198,9 @@ class LetterQueries:
                 return
             kwargs["ExclusiveStartKey"] = last
 
-    def letters(self, letter_ids: Iterable[str], attempts: int = 5) -> list[dict[str, Any]]:
-        """The letters' row fields from the table (BatchGetItem: the indexes hold no personal data), in the
-        order asked; letters deleted meanwhile (TTL) are left out."""
+    def letters(self, letter_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The letters' row fields from the table (the indexes hold no personal data), in the order asked;
+        letters deleted meanwhile (TTL) are left out."""
         ids = list(letter_ids)
-        found: dict[str, dict[str, Any]] = {}
-        names = {f"#f{i}": name for i, name in enumerate(ROW_FIELDS)}
-        for start in range(0, len(ids), MAX_PAGE):
-            request = {self._table.name: {"Keys": [letter_key(i) for i in ids[start:start + MAX_PAGE]],
-                                          "ProjectionExpression": ", ".join(names),
-                                          "ExpressionAttributeNames": names}}
-            for attempt in range(attempts):
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table.name, []):
-                    found[item["letter_id"]] = item
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(0.05 * 2 ** attempt)  # throttled: back off before asking for the rest
-            else:
-                raise RuntimeError("DynamoDB kept some letters unprocessed; try again.")
+        found = {item["letter_id"]: item for item in batch_get(self._table, [letter_key(i) for i in ids], ROW_FIELDS)}
         return [found[i] for i in ids if i in found]

@@ -18,7 +18,7 @@ def environment() -> "SandboxedEnvironment":
     return SandboxedEnvironment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html", "svg"]),
         keep_trailing_newline=True,
         auto_reload=False,  # deployed templates never change: skip a stat() per render
     )

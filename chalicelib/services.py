@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .signing import Signer
     from .submissions import FrontDoor
     from .suppressions import Suppressions
+    # the organiser side, imported only when an organiser asks
+    from .export_jobs import ExportJobs
+    from .organiser_console import OrganiserConsole
+    from .organiser_tokens import OrganiserTokens
 
 
 def utc_now() -> dt.datetime:
@@ -164,3 +168,29 @@ class Services:
         from .housekeeping import Housekeeping
 
         return Housekeeping(self.aws.table, self.letters, self.confirmations, self.clock)
+
+    @cached_property
+    def organiser_tokens(self) -> "OrganiserTokens":
+        from .organiser_tokens import OrganiserTokens
+
+        return OrganiserTokens(self.aws.table, self.clock)
+
+    @cached_property
+    def exports(self) -> "ExportJobs":
+        from .export_jobs import ExportJobs
+        from .letter_queries import LetterQueries
+        from .letter_rows import country_names
+
+        return ExportJobs(table=self.aws.table, s3=self.aws.s3, bucket=self.settings.exports_bucket, sqs=self.aws.sqs,
+                          queue_url=lambda: self.aws.exports_queue_url, queries=LetterQueries(self.aws.table),
+                          country_name=country_names(self.directory), clock=self.clock)
+
+    @cached_property
+    def console(self) -> "OrganiserConsole":
+        from .access_audit import AccessAudit
+        from .letter_queries import LetterQueries
+        from .organiser_console import OrganiserConsole
+
+        return OrganiserConsole(table=self.aws.table, campaigns=self.campaigns, directory=self.directory,
+                                queries=LetterQueries(self.aws.table), audit=AccessAudit(self.aws.table, self.clock),
+                                health=self.health, exports=self.exports, clock=self.clock)

@@ -15,8 +15,9 @@ class Settings:
     queue_name: str
     configuration_set: str
     public_base_url: str  # "" means: build links relative to the request's host
+    # Organiser exports (chalicelib/export_jobs.py): the bucket the CSV files go to, and the jobs' queue.
     exports_bucket: str = "demarche-exports"
-    exports_queue_name: str = "demarche-exports"
+    exports_queue_name: str = "demarche-letters-exports"
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
     # so every country can be tried end to end without ever guessing a real address.
     sandbox_recipients: bool = False
@@ -29,23 +30,27 @@ class Settings:
     max_send_rate: float | None = None
     # Local stage only: no per-target pacing, for tests that send many letters to one ministry in seconds.
     local_no_pacing: bool = False
+    # Local stage only: the organiser token `make run` created, handed out at /dev/organiser-token.
+    dev_organiser_token: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
+        queue_name = env.get("DEMARCHE_QUEUE", "demarche-letters")
         return cls(
             stage=env.get("DEMARCHE_STAGE", "local"),
             table_name=env.get("DEMARCHE_TABLE", "demarche"),
-            queue_name=env.get("DEMARCHE_QUEUE", "demarche-letters"),
+            queue_name=queue_name,
             configuration_set=env.get("DEMARCHE_CONFIGURATION_SET", "demarche"),
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
             exports_bucket=env.get("DEMARCHE_EXPORTS_BUCKET", "demarche-exports"),
-            exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE", "demarche-exports"),
+            exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE") or f"{queue_name}-exports",
             sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
             local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),
             max_send_rate=float(env["DEMARCHE_MAX_SEND_RATE"]) if env.get("DEMARCHE_MAX_SEND_RATE") else None,
             local_no_pacing=env.get("DEMARCHE_LOCAL_NO_PACING", "") == "1",
+            dev_organiser_token=env.get("DEMARCHE_DEV_ORGANISER_TOKEN", ""),
         )
 
     @property

@@ -1,4 +1,5 @@
-"""The two scripts we serve as files: embed.js (partners paste it) and form.js (the form's enhancements)."""
+"""The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements) and
+dashboard.js (the organiser dashboard)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -7,7 +8,7 @@ from pathlib import Path
 from .errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SCRIPTS = ("embed.js", "form.js")
+SCRIPTS = ("embed.js", "form.js", "dashboard.js")
 
 
 @lru_cache(maxsize=None)

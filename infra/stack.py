@@ -119,7 +119,7 @@ class Stack:
             return self._arn("sns", self._name(name, "TopicName"))
         names = {"AWS::DynamoDB::Table": "TableName", "AWS::SES::ConfigurationSet": "Name",
                  "AWS::Logs::LogGroup": "LogGroupName", "AWS::Serverless::Function": "FunctionName",
-                 "AWS::Lambda::Function": "FunctionName", "AWS::IAM::Role": "RoleName"}
+                 "AWS::Lambda::Function": "FunctionName", "AWS::IAM::Role": "RoleName", "AWS::S3::Bucket": "BucketName"}
         if kind in names:
             return self._name(name, names[kind])
         raise Unresolvable(f"Ref {name} ({kind}): teach infra/stack.py how CloudFormation names it")
@@ -135,6 +135,7 @@ class Stack:
             "AWS::Lambda::Function": lambda: self._arn("lambda", f"function:{self.ref(name)}"),
             "AWS::IAM::Role": lambda: f"arn:{self.ref('AWS::Partition')}:iam::{self.ref('AWS::AccountId')}:"
                                       f"role/{self.ref(name)}",
+            "AWS::S3::Bucket": lambda: f"arn:{self.ref('AWS::Partition')}:s3:::{self.ref(name)}",
         }
         if attribute == "Arn" and kind in arns:
             return arns[kind]()

@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Démarche is running on http://{args.host}:{args.port}  (AWS stand-in: {stack.endpoint})", flush=True)
     print(f"  form:   http://{args.host}:{args.port}/campaigns/hrd-resolution/form", flush=True)
     print(f"  outbox: http://{args.host}:{args.port}/dev/outbox", flush=True)
+    print(f"  organisers: http://{args.host}:{args.port}/admin  with the token (every campaign; also at "
+          f"/dev/organiser-token):", flush=True)
+    print(f"    {stack.organiser_token}", flush=True)
+    print("  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.admin token list", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

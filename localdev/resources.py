@@ -23,7 +23,7 @@ def local_parameters(settings: Settings) -> dict[str, str]:
     """The stack parameters that give the local resources the names Settings (and so the code) uses."""
     return {"TableName": settings.table_name, "QueueName": settings.queue_name,
             "ConfigurationSetName": settings.configuration_set, "SenderDomain": SENDER_DOMAIN,
-            "AlarmEmail": "organiser@example.org"}
+            "AlarmEmail": "organiser@example.org", "ExportsBucketName": settings.exports_bucket}
 
 
 def local_stack(settings: Settings) -> Stack:
@@ -46,7 +46,8 @@ def queue_attributes(queue: dict[str, Any]) -> dict[str, str]:
 
 
 def create_resources(settings: Settings) -> dict[str, str]:
-    """Create the table (with TTL), the queue and its dead-letter queue, the SES identity and configuration set."""
+    """Create the table (with TTL), the queues and their dead-letter queues, the exports bucket, the SES identity
+    and configuration set."""
     import boto3
 
     stack = local_stack(settings)
@@ -56,10 +57,13 @@ def create_resources(settings: Settings) -> dict[str, str]:
     dynamodb.update_time_to_live(TableName=table["TableName"], TimeToLiveSpecification=table["TimeToLiveSpecification"])
     sqs = boto3.client("sqs")
     urls = {}
-    for logical_id in ("LetterDeadLetterQueue", "LetterQueue"):  # the dead-letter queue must exist first
+    # each dead-letter queue must exist before its queue
+    for logical_id in ("LetterDeadLetterQueue", "LetterQueue", "ExportsDeadLetterQueue", "ExportsQueue"):
         queue = stack.properties(logical_id)
         urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))["QueueUrl"]
+    boto3.client("s3").create_bucket(Bucket=stack.properties("ExportsBucket")["BucketName"])
     ses = boto3.client("sesv2")
     ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
     ses.create_configuration_set(ConfigurationSetName=stack.properties("ConfigurationSet")["Name"])
-    return {"queue_url": urls["LetterQueue"], "dlq_url": urls["LetterDeadLetterQueue"]}
+    return {"queue_url": urls["LetterQueue"], "dlq_url": urls["LetterDeadLetterQueue"],
+            "exports_queue_url": urls["ExportsQueue"]}

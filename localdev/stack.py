@@ -16,6 +16,11 @@ LOCAL_ENV = {
 }
 
 
+# What the admin CLI needs to reach this stack's resources (written to its state file, see local_endpoint.py).
+SHARED_NAMES = ("DEMARCHE_STAGE", "DEMARCHE_TABLE", "DEMARCHE_QUEUE", "DEMARCHE_CONFIGURATION_SET",
+                "DEMARCHE_EXPORTS_BUCKET", "DEMARCHE_EXPORTS_QUEUE")
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -28,6 +33,7 @@ class LocalStack:
         self._moto: Any = None
         self._stop = threading.Event()
         self.endpoint = ""
+        self.organiser_token = ""
 
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -43,6 +49,7 @@ class LocalStack:
         """Load the app as `chalice local --stage local` would, create resources, start the drainer."""
         from chalice.cli.factory import CLIFactory
 
+        from chalicelib.local_endpoint import write_state
         from chalicelib.settings import Settings
 
         from .drain import scheduled_event, start_drainer
@@ -53,16 +60,35 @@ class LocalStack:
         factory = CLIFactory(str(self.project_dir), environ=os.environ)
         config = factory.create_config_obj(chalice_stage_name="local")
         app_obj = config.chalice_app  # applies the stage's environment variables, then imports app.py
-        created = create_resources(Settings.from_env())
+        settings = Settings.from_env()
+        created = create_resources(settings)
+        self.organiser_token = self._organiser_token()
         import app as app_module
         import boto3
 
-        queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter)]
+        queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter),
+                  (created["exports_queue_url"], app_module.on_export_message)]
         start_drainer(boto3.client("sqs"), queues, lambda: app_module.release_waiting_letters(scheduled_event(), None),
                       self._stop)
+        # Only the stand-in's address, its dummy credentials and our names: no secret, nothing else from the shell.
+        names = {k: os.environ[k] for k in SHARED_NAMES if k in os.environ}
+        write_state(api=f"http://{host}:{port}", env={**LOCAL_ENV, "AWS_ENDPOINT_URL": self.endpoint, **names})
         return factory.create_local_server(app_obj, config, host, port)
 
+    @staticmethod
+    def _organiser_token() -> str:
+        """A token for every campaign, so the dashboard opens at once; /dev/organiser-token hands it out too."""
+        from chalicelib.organiser_tokens import ALL
+        from chalicelib.services import Services
+
+        token, _ = Services().organiser_tokens.create("make run", [ALL])
+        os.environ["DEMARCHE_DEV_ORGANISER_TOKEN"] = token
+        return token
+
     def stop(self) -> None:
+        from chalicelib.local_endpoint import remove_state
+
+        remove_state()
         self._stop.set()
         if self._moto is not None:
             self._moto.stop()

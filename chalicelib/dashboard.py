@@ -1,0 +1,10 @@
+"""The organiser dashboard page: an HTML shell; its script (static/dashboard.js) fetches the numbers with the token."""
+from __future__ import annotations
+
+from .campaign_stats import STATUSES
+from .charts import STATUS_COLOURS
+from .rendering import render
+
+
+def dashboard_page(api_base: str) -> str:
+    return render("admin/dashboard.html", api_base=api_base, statuses=STATUSES, colours=STATUS_COLOURS)

@@ -1,0 +1,206 @@
+// The organiser dashboard: keeps the token for this browser tab (sessionStorage), fetches the campaign's numbers
+// from the JSON API with it, and fills the page. Charts arrive as SVG drawn by the server; every other value is
+// set as text, never as HTML.
+(function () {
+  "use strict";
+  var API = document.body.getAttribute("data-api");
+  var KEY = "demarche.organiserToken";
+  var REFRESH_MS = 60000;
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { slug: null, countries: [], sort: { key: "total", dir: -1 }, timer: null };
+
+  function token() { return sessionStorage.getItem(KEY) || ""; }
+
+  function Problem(status, message) { this.status = status; this.message = message; }
+
+  function api(path, options) {
+    var init = Object.assign({ headers: { Authorization: "Bearer " + token(), Accept: "application/json" } }, options);
+    return fetch(API + path, init).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok) return body;
+        var message = (body.error && body.error.message) || body.message || body.Message || response.statusText;
+        throw new Problem(response.status, message);
+      });
+    });
+  }
+
+  function signIn(message) {
+    clearInterval(state.timer);
+    $("dashboard").hidden = true;
+    $("sign-out").hidden = true;
+    $("sign-in").hidden = false;
+    $("token-error").textContent = message || "";
+    $("token").setAttribute("aria-invalid", message ? "true" : "false");
+    $("token").focus();
+  }
+
+  function failed(problem) {
+    if (problem.status === 401) {
+      sessionStorage.removeItem(KEY);
+      signIn("This token was not accepted: it may be mistyped, revoked or expired.");
+    } else if (problem.status === 403) {
+      $("load-error").textContent = "Your token does not cover this campaign.";
+    } else {
+      $("load-error").textContent = "Could not load the numbers: " + (problem.message || problem) + ". Try Refresh.";
+    }
+  }
+
+  function text(node, value) { node.textContent = value == null ? "" : String(value); return node; }
+
+  function cell(row, value, numeric) {
+    var td = row.insertCell();
+    text(td, value);
+    if (numeric) td.className = "n";
+    return td;
+  }
+
+  function fill(tbody, rows, empty, columns) {
+    tbody.textContent = "";
+    if (!rows.length) {
+      var td = tbody.insertRow().insertCell();
+      td.colSpan = columns;
+      td.className = "muted";
+      text(td, empty);
+    }
+    rows.forEach(function (values) {
+      var tr = tbody.insertRow();
+      values.forEach(function (value) { cell(tr, value, typeof value === "number"); });
+    });
+  }
+
+  function count(byStatus, names) {
+    return names.reduce(function (sum, name) { return sum + (byStatus[name] || 0); }, 0);
+  }
+  var WAITING = ["pending_confirmation", "queued", "sending"];
+  var PROBLEMS = ["bounced", "complained", "failed"];
+
+  function renderCountries() {
+    var key = state.sort.key, dir = state.sort.dir;
+    var rows = state.countries.slice().sort(function (a, b) {
+      var x = a[key], y = b[key];
+      var order = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
+      return order * dir || a.name.localeCompare(b.name);
+    });
+    fill($("countries").tBodies[0], rows.map(function (c) {
+      return [c.name, c.total, c.delivered, c.sent, c.waiting, c.problems];
+    }), "No letters yet.", 6);
+    Array.prototype.forEach.call($("countries").tHead.rows[0].cells, function (th) {
+      if (th.getAttribute("data-key") === key) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    });
+  }
+
+  function render(data) {
+    var stats = data.stats;
+    text(document.querySelector('#totals [data-status="total"]'), stats.total);
+    Object.keys(stats.by_status).forEach(function (status) {
+      var dd = document.querySelector('#totals [data-status="' + status + '"]');
+      if (dd) text(dd, stats.by_status[status]);
+    });
+    $("daily-chart").innerHTML = data.charts.daily;  // server-drawn SVG, every value escaped there
+    $("country-chart").innerHTML = data.charts.countries;
+    state.countries = stats.by_country.map(function (c) {
+      var s = c.by_status;
+      return { name: c.name, code: c.country, total: c.total, delivered: s.delivered || 0, sent: s.sent || 0,
+               waiting: count(s, WAITING), problems: count(s, PROBLEMS) };
+    });
+    renderCountries();
+    fill($("partners").tBodies[0], stats.by_partner.map(function (p) {
+      return [p.partner || "(no partner)", p.total, p.by_status.delivered || 0, count(p.by_status, PROBLEMS)];
+    }), "No letters yet.", 4);
+    fill($("failing").tBodies[0], stats.failing_targets.map(function (f) {
+      return [f.name, f.target_set, f.since.slice(0, 10), f.diagnostic];
+    }), "None: every target with letters is reachable.", 4);
+    fill($("latest").tBodies[0], data.latest.map(function (l) {
+      return [l.created_at.slice(0, 16).replace("T", " "), l.country_name, l.status.replace("_", " "),
+              l.supporter_name + " <" + l.supporter_email + ">", l.partner || ""];
+    }), "No letters yet.", 5);
+    text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
+  }
+
+  function load() {
+    if (!state.slug) return;
+    $("load-error").textContent = "";
+    return api("/admin/campaigns/" + encodeURIComponent(state.slug) + "/dashboard").then(render, failed);
+  }
+
+  function start() {
+    $("sign-in").hidden = true;
+    $("sign-out").hidden = false;
+    return api("/admin/campaigns").then(function (body) {
+      var select = $("campaign");
+      select.textContent = "";
+      body.campaigns.forEach(function (c) {
+        var option = document.createElement("option");
+        option.value = c.slug;
+        text(option, c.title + " (" + c.slug + ")");
+        select.appendChild(option);
+      });
+      var wanted = decodeURIComponent(location.hash.slice(1));
+      var slugs = body.campaigns.map(function (c) { return c.slug; });
+      state.slug = slugs.indexOf(wanted) >= 0 ? wanted : slugs[0] || null;
+      select.value = state.slug || "";
+      $("dashboard").hidden = false;
+      if (!state.slug) { $("load-error").textContent = "Your token covers no campaign."; return; }
+      clearInterval(state.timer);
+      state.timer = setInterval(function () { if (!document.hidden) load(); }, REFRESH_MS);
+      return load();
+    }, failed);
+  }
+
+  function exportAll() {
+    var status = $("export-status");
+    var button = $("export");
+    button.disabled = true;
+    text(status, "Preparing the export…");
+    var base = "/admin/campaigns/" + encodeURIComponent(state.slug) + "/exports";
+    var poll = function (job) {
+      if (job.status === "done") {
+        status.textContent = "";
+        var link = document.createElement("a");
+        link.href = job.download_url;
+        text(link, "Download the CSV (" + job.rows + " letters)");
+        status.appendChild(link);
+        button.disabled = false;
+        return;
+      }
+      if (job.status === "failed") throw new Problem(500, job.error || "the export failed");
+      text(status, "Preparing the export… " + job.rows + " letters so far.");
+      return new Promise(function (resolve) { setTimeout(resolve, 2000); })
+        .then(function () { return api(base + "/" + job.export_id); }).then(poll);
+    };
+    api(base, { method: "POST", headers: { Authorization: "Bearer " + token(), "Content-Type": "application/json" },
+                body: "{}" })
+      .then(poll)
+      .catch(function (problem) {
+        button.disabled = false;
+        text(status, "The export did not work: " + (problem.message || problem) + ".");
+      });
+  }
+
+  $("token-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = $("token").value.trim();
+    if (!value) return signIn("Paste your organiser token first.");
+    sessionStorage.setItem(KEY, value);
+    $("token").value = "";
+    start();
+  });
+  $("sign-out").addEventListener("click", function () { sessionStorage.removeItem(KEY); signIn(""); });
+  $("refresh").addEventListener("click", load);
+  $("export").addEventListener("click", exportAll);
+  $("campaign").addEventListener("change", function (event) {
+    state.slug = event.target.value;
+    history.replaceState(null, "", "#" + encodeURIComponent(state.slug));
+    load();
+  });
+  $("countries").tHead.addEventListener("click", function (event) {
+    var th = event.target.closest("th");
+    if (!th) return;
+    var key = th.getAttribute("data-key");
+    state.sort = { key: key, dir: state.sort.key === key ? -state.sort.dir : (key === "name" ? 1 : -1) };
+    renderCountries();
+  });
+
+  if (token()) start(); else signIn("");
+})();
