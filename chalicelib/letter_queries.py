@@ -40,6 +40,7 @@ ROW_FIELDS = ("letter_id", "campaign", "created_at", "updated_at", "status", "co
 MAX_PAGE = 100
 READ_BUDGET = 1_000  # index entries per shard per request when status or partner filters
 FILTERED_CHUNK = 250
+PAGE_CHUNK = 25  # ~27 index entries fit in the 4 KB a Query's smallest charge covers: reading 25 costs as much as 1
 EXPORT_CHUNK = 1_000
 LOWEST, HIGHEST = "0", "~"  # below and above every "<created_at>#<letter_id>"
 SORT_KEY_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z#[0-9a-f-]{36}$")
@@ -139,7 +140,7 @@ class LetterQueries:
     def page(self, campaign: str, filters: LetterFilter, *, limit: int, cursor: str | None = None) -> LogPage:
         """Up to `limit` letters strictly older than `cursor` (a sort key); next_cursor is None at the end."""
         filtered = bool(filters.status or filters.partner)
-        chunk = FILTERED_CHUNK if filtered else limit // LOG_SHARDS + 2
+        chunk = FILTERED_CHUNK if filtered else max(PAGE_CHUNK, limit // LOG_SHARDS + 2)
         entries: list[dict[str, Any]] = []
         for entry in self._merged(campaign, filters, cursor, chunk, max(1, READ_BUDGET // chunk)):
             if isinstance(entry, _Stop):
