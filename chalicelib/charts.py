@@ -86,7 +86,7 @@ def country_chart(by_country: list[dict[str, Any]]) -> str:
     """Horizontal bars of the countries with most letters (`by_country` sorted, each with name and total)."""
     top = by_country[:TOP_COUNTRIES]
     peak = max((c["total"] for c in top), default=0)
-    label_width, bar_left, bar_right = 128, 132, WIDTH - 44
+    label_width, bar_left, bar_right = 134, 140, WIDTH - 44
     bars = [{"y": 6 + n * BAR_ROW, "label": _shorten(c["name"], 20), "name": c["name"], "country": c["country"],
              "total": c["total"], "width": round((bar_right - bar_left) * c["total"] / peak, 2) if peak else 0}
             for n, c in enumerate(top)]

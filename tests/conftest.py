@@ -100,6 +100,15 @@ class _TableSnapshotOncePerTransaction:
         return self.snapshots[id(obj)]
 
 
+def _all_items_unsorted(table):
+    """moto sorts every item of the table on every Query and Scan; Query sorts its matches again anyway, and
+    DynamoDB promises no order for a Scan. Skipping the first sort makes a Query over 1,000 letters 5x faster."""
+    items = []
+    for hash_set in table.items.values():
+        items.extend(hash_set.values() if table.range_key_attr else [hash_set])
+    return items
+
+
 @pytest.fixture
 def aws(aws_env, monkeypatch):
     import copy
@@ -122,6 +131,7 @@ def aws(aws_env, monkeypatch):
             shim.snapshots = None
 
     monkeypatch.setattr(dynamodb_models, "copy", shim)
+    monkeypatch.setattr(Table, "all_items", _all_items_unsorted)
     monkeypatch.setattr(dynamodb_models.DynamoDBBackend, "transact_write_items", transact_with_one_snapshot)
     with mock_aws():
         create_resources(Settings.from_env())
