@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for chatty in ("werkzeug", "botocore"):  # the AWS stand-in logs every poll of the queues: keep the token readable
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     from .stack import LocalStack
 

@@ -20,6 +20,7 @@ import pytest
 from localdev.stack import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+_RUNNING: dict[str, dict[str, Any]] = {}  # base URL -> what a test may need of that server (its log, its env)
 
 
 @contextlib.contextmanager
@@ -27,6 +28,9 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`python -m localdev` on a free loopback port; yields its base URL and stops it afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DEMARCHE_"))}
+    # Its own state file (how the admin CLI finds a running stack), never the one of a developer's `make run`.
+    state_dir = tempfile.TemporaryDirectory()
+    env["DEMARCHE_LOCAL_STATE"] = str(Path(state_dir.name) / "state.json")
     # The tests share this server and write to the same ministries within seconds: no per-target pacing here.
     env.update({"DEMARCHE_LOCAL_NO_PACING": "1", **(extra_env or {})})
     # The server logs every request: into a file, never a pipe nobody reads (a full pipe would block the server).
@@ -47,14 +51,29 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     pytest.fail("local server did not start within 60 s")
                 time.sleep(0.2)
+        _RUNNING[base] = {"log": log, "env": env}
         yield base
     finally:
+        _RUNNING.pop(base, None)
+        state_dir.cleanup()
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def server_output(base: str) -> str:
+    """What the server at `base` has printed so far."""
+    fd = _RUNNING[base]["log"].fileno()
+    # pread: the server writes through the same open file, so moving its offset would make it overwrite its log
+    return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", errors="replace")
+
+
+def server_env(base: str) -> dict[str, str]:
+    """The environment of the server at `base`: another process started with it finds that stack."""
+    return dict(_RUNNING[base]["env"])
 
 
 class PartnerSite:
