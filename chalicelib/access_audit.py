@@ -29,7 +29,7 @@ class AccessAudit:
 
     def recent(self, campaign: str, limit: int = 100) -> list[dict[str, Any]]:
         """The newest `limit` records of the campaign."""
-        items = self._table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": f"AUDIT#{campaign}"},
-                                  ScanIndexForward=False, Limit=limit)["Items"]
+        items = self._table.query(KeyConditionExpression="pk = :pk", ScanIndexForward=False, Limit=limit,
+                                  ExpressionAttributeValues={":pk": f"AUDIT#{campaign}"})["Items"]
         keep = ("at", "actor", "action", "filters", "letter_ids")
         return [{k: item.get(k) for k in keep} for item in items]

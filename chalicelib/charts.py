@@ -74,7 +74,8 @@ def daily_chart(by_day: dict[str, dict[str, int]]) -> str:
                                         round(height, 2), day, status, count, colour))
     every = max(1, math.ceil(len(days) / 6))
     x_ticks = [(round(left + (i + 0.5) * slot, 2), day[5:]) for i, day in enumerate(days) if i % every == 0]
-    y_ticks = [(round(bottom - (bottom - top) * f, 2), round(peak * f)) for f in (0, 0.5, 1) if peak * f == int(peak * f)]
+    y_ticks = [(round(bottom - (bottom - top) * f, 2), round(peak * f))
+               for f in (0, 0.5, 1) if peak * f == int(peak * f)]  # no half-letter ticks
     present = [s for s in STATUS_COLOURS if any(seg.status == s for seg in segments)]
     legend = [(16 + (n % 3) * 128, 200 + (n // 3) * 18, s, STATUS_COLOURS[s]) for n, s in enumerate(present)]
     height = 200 + math.ceil(len(present) / 3) * 18 + 4

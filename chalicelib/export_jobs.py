@@ -63,7 +63,8 @@ class ExportJobs:
     def download_url(self, job: dict[str, Any]) -> str:
         filename = f"{job['campaign']}-letters-{job['created_at'][:10]}.csv"
         return self._s3.generate_presigned_url("get_object", ExpiresIn=LINK_SECONDS, Params={
-            "Bucket": self._bucket, "Key": csv_key(job), "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+            "Bucket": self._bucket, "Key": csv_key(job),
+            "ResponseContentDisposition": f'attachment; filename="{filename}"'})
 
     def run(self, export_id: str) -> None:
         """The worker: stream every matching letter to S3, then mark the job done (or failed, finally)."""
@@ -104,7 +105,8 @@ class ExportJobs:
     def _progress(self, export_id: str, rows: int) -> None:
         if rows % PROGRESS_WRITES_EVERY == 0:
             self._table.update_item(Key=job_key(export_id), UpdateExpression="SET #rows = :rows",
-                                    ExpressionAttributeNames={"#rows": "rows"}, ExpressionAttributeValues={":rows": rows})
+                                    ExpressionAttributeNames={"#rows": "rows"},
+                                    ExpressionAttributeValues={":rows": rows})
 
     def _finish(self, export_id: str, status: str, **fields: Any) -> None:
         names, values = {"#status": "status"}, {":status": status, ":now": iso(self._clock())}

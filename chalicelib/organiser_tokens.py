@@ -109,7 +109,8 @@ class OrganiserTokens:
     def __init__(self, table: Any, clock: Callable[[], dt.datetime]) -> None:
         self._table, self._clock = table, clock
 
-    def create(self, label: str, campaigns: Sequence[str], expires: dt.datetime | None = None) -> tuple[str, TokenRecord]:
+    def create(self, label: str, campaigns: Sequence[str],
+               expires: dt.datetime | None = None) -> tuple[str, TokenRecord]:
         """A new token for `campaigns` (or [ALL]); returns the token, shown once, and its record."""
         label = label.strip()
         if not label or len(label) > 100 or not label.isprintable():
