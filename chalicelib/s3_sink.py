@@ -9,8 +9,9 @@ PART_SIZE = 8 * MB  # S3 takes parts of 5 MB and more (but the last); 10,000 par
 
 class S3Sink:
     def __init__(self, s3: Any, bucket: str, key: str, *, content_type: str = "text/csv; charset=utf-8",
-                 part_size: int = PART_SIZE) -> None:
-        self._s3, self._bucket, self._key, self._type, self._part_size = s3, bucket, key, content_type, part_size
+                 part_size: int | None = None) -> None:
+        self._s3, self._bucket, self._key, self._type = s3, bucket, key, content_type
+        self._part_size = part_size or PART_SIZE
         self._buffer = bytearray()
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []

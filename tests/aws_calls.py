@@ -65,15 +65,23 @@ def _sns(params: dict[str, Any], region: str) -> Iterator[str]:
             yield params[key]
 
 
+def _s3(params: dict[str, Any], region: str) -> Iterator[str]:
+    if "Bucket" in params:  # S3 ARNs have no region or account: arn:aws:s3:::bucket/key
+        yield f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if "Key" in params else "")
+
+
 # How to name the resources of a call, per IAM service prefix. A service missing here is reported as such.
 RESOURCES: dict[str, Callable[[dict[str, Any], str], Iterator[str]]] = {
-    "dynamodb": _dynamodb, "sqs": _sqs, "ses": _ses, "sns": _sns,
+    "dynamodb": _dynamodb, "sqs": _sqs, "ses": _ses, "sns": _sns, "s3": _s3,
 }
 
 
-# Operations IAM authorises under another action's name (SQS's batch calls: "SendMessageBatch" is sqs:SendMessage).
+# Operations IAM authorises under another action's name (SQS's batch calls: "SendMessageBatch" is sqs:SendMessage;
+# each step of an S3 multipart upload is s3:PutObject).
 IAM_ACTION = {"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
-              "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility"}
+              "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+              "s3:CreateMultipartUpload": "s3:PutObject", "s3:UploadPart": "s3:PutObject",
+              "s3:CompleteMultipartUpload": "s3:PutObject"}
 # Actions IAM knows no resource for: a policy can only allow them on "*" (SES v2 GetAccount reads account-wide
 # sending limits). policy_audit.py accepts "*" for exactly these.
 ACCOUNT_WIDE = frozenset({"ses:GetAccount"})

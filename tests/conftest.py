@@ -354,3 +354,27 @@ def screenshot():
     """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return lambda page, name: page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def live_app(services):
+    """The Chalice app on 127.0.0.1, sharing the test's mocked AWS and services."""
+    import threading
+
+    from chalice.config import Config
+    from chalice.local import LocalChalice, LocalDevServer, create_local_server
+
+    import app as app_module
+    from localdev.stack import free_port
+
+    port = free_port()
+    config = Config.create(chalice_stage="local", app_name="demarche")
+    # create_local_server makes the app's current_request thread-local, once per process (a second time fails)
+    make = LocalDevServer if isinstance(app_module.app, LocalChalice) else create_local_server
+    server = make(app_module.app, config, "127.0.0.1", port)
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server.server_close()
+    thread.join(timeout=5)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from chalicelib.letter_log import Letter, iso
 from chalicelib.letter_states import Status
@@ -72,3 +72,16 @@ def make_letter(clock: Callable[[], dt.datetime], *, campaign: str = "hrd-resolu
         language="en", subject="Please act", body="Dear Minister,\n", supporter_name=name, supporter_email=email,
         status=status.value, created_at=iso(now), updated_at=iso(now), status_token_hash="0" * 64,
         expires_at=int((now + RETENTION).timestamp()), partner=partner)
+
+
+def seed(table: Any, letters: list[Letter]) -> list[Letter]:
+    """Write letters straight to the table (no counters: for tests about the log, not the stats)."""
+    with table.batch_writer() as batch:
+        for letter in letters:
+            batch.put_item(Item=letter.to_item())
+    return letters
+
+
+def newest_first(letters: Iterable[Letter]) -> list[str]:
+    """Their ids in the log's order: newest first, ties by id (the index's sort key)."""
+    return [x.letter_id for x in sorted(letters, key=lambda x: (x.created_at, x.letter_id), reverse=True)]

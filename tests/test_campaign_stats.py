@@ -12,7 +12,7 @@ from chalicelib.campaign_stats import counter_keys, read_stats
 from chalicelib.letter_log import iso
 from chalicelib.letter_states import Status, TransitionRefused
 from chalicelib.write_shards import COUNTER_SHARDS, shard_of
-from letter_factory import make_letter
+from tests.letter_factory import make_letter
 
 
 def recount(stored_items, campaign):

@@ -1,63 +1,22 @@
-"""The organiser dashboard in a real browser (Debian's Chromium through Playwright): an organiser enters their
-token once and sees their campaign's numbers in the totals, charts and tables, on a desktop and on a phone."""
+"""The organiser dashboard in a real browser (Debian's Chromium through Playwright, the `browser` fixture): an
+organiser enters their token once and sees their campaign's numbers in the totals, charts and tables, on a desktop
+and on a phone. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from chalicelib.letter_states import Status
 from chalicelib.target_health import TargetHealth
-from localdev.stack import free_port
 from tests.letter_factory import make_letter
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CAMPAIGN = "hrd-resolution"
 JOURNEYS = {"queued": [], "sent": [Status.SENDING, Status.SENT],
             "delivered": [Status.SENDING, Status.SENT, Status.DELIVERED],
             "bounced": [Status.SENDING, Status.SENT, Status.BOUNCED], "failed": [Status.SENDING, Status.FAILED]}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium for the browser tests")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped locally")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(services):
-    """The app served over HTTP on a loopback port by chalice local, in this process (so moto's mock applies)."""
-    from chalice.cli.factory import CLIFactory
-    from chalice.local import LocalChalice, LocalDevServer, create_local_server
-
-    import app as app_module
-
-    project_dir = Path(__file__).resolve().parent.parent
-    config = CLIFactory(str(project_dir), environ=dict(os.environ)).create_config_obj(chalice_stage_name="local")
-    port = free_port()
-    if isinstance(app_module.app, LocalChalice):  # chalice turned it into a thread-safe local app already
-        server = LocalDevServer(app_module.app, config, "127.0.0.1", port)
-    else:
-        server = create_local_server(app_module.app, config, "127.0.0.1", port)
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.server.shutdown()
 
 
 @pytest.fixture
@@ -83,16 +42,16 @@ def cell_texts(page, selector):
 
 
 @pytest.mark.slow
-def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(chromium, live_server, services, seeded,
-                                                                     run_exports_in_background):
+def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(browser, live_app, services, seeded,
+                                                                     run_exports_in_background, screenshot):
     token = services.organiser_tokens.create("Browser", [CAMPAIGN])[0]
     by_status = Counter(status for _, status in seeded)
     by_country = Counter(letter.country for letter, _ in seeded)
     by_day_status = Counter((letter.created_at[:10], status) for letter, status in seeded)
-    page = chromium.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
 
     # GIVEN the organiser opens the dashboard and enters their token once
-    page.goto(f"{live_server}/admin")
+    page.goto(f"{live_app}/admin")
     page.get_by_label("Organiser token").fill(token)
     page.get_by_role("button", name="Open the dashboard").click()
 
@@ -124,8 +83,7 @@ def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(chromium, 
     assert cell_texts(page, "#failing tbody td:nth-child(1)") == ["Japan"]
     latest = cell_texts(page, "#latest tbody td:nth-child(4)")
     assert len(latest) == 10 and all("***@example.org" in text for text in latest)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard-desktop.png"), full_page=True)
+    screenshot(page, "dashboard-desktop")
 
     # WHEN the page is reloaded in the same tab, the token is remembered; the export hands out a link
     page.reload()
@@ -135,19 +93,19 @@ def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(chromium, 
     page.get_by_role("link", name="Download the CSV (25 letters)").wait_for()
 
     # AND on a 320 px phone nothing is wider than the screen
-    phone = chromium.new_page(viewport={"width": 320, "height": 640}, is_mobile=True)
-    phone.goto(f"{live_server}/admin")
+    phone = browser.new_page(viewport={"width": 320, "height": 640}, is_mobile=True)
+    phone.goto(f"{live_app}/admin")
     phone.get_by_label("Organiser token").fill(token)
     phone.get_by_role("button", name="Open the dashboard").click()
     expect(phone.locator('#totals dd[data-status="total"]')).to_have_text("25")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320
-    phone.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+    screenshot(phone, "dashboard-phone")
 
 
 @pytest.mark.slow
-def test_a_wrong_token_is_refused_and_nothing_is_shown(chromium, live_server):
-    page = chromium.new_page()
-    page.goto(f"{live_server}/admin")
+def test_a_wrong_token_is_refused_and_nothing_is_shown(browser, live_app):
+    page = browser.new_page()
+    page.goto(f"{live_app}/admin")
     page.get_by_label("Organiser token").fill("dmo_000000000000_" + "A" * 43)
     page.get_by_role("button", name="Open the dashboard").click()
     page.get_by_text("This token was not accepted").wait_for()

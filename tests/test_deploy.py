@@ -12,7 +12,7 @@ from infra.stack import load_template
 
 REAL = {"TableName": "ngo-letters", "QueueName": "ngo-letters", "ConfigurationSetName": "ngo",
         "SenderDomain": "letters.ngo.org", "AlarmEmail": "ops@ngo.org", "WorkerConcurrency": "3",
-        "SecretName": "ngo-letters-secret"}
+        "SecretName": "ngo-letters-secret", "ExportsBucketName": "ngo-letters-exports"}
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
@@ -56,7 +56,8 @@ def test_deploy_uploads_the_zip_then_deploys_the_stack_with_the_stage_parameters
     assert deploy == ["aws", "cloudformation", "deploy", "--region", "eu-west-1", "--template-file",
                       str(dist / "packaged.json"), "--stack-name", "demarche-prod",
                       "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND", "--parameter-overrides",
-                      "AlarmEmail=ops@ngo.org", "ConfigurationSetName=ngo", "QueueName=ngo-letters", "SecretName=ngo-letters-secret",
+                      "AlarmEmail=ops@ngo.org", "ConfigurationSetName=ngo", "ExportsBucketName=ngo-letters-exports",
+                      "QueueName=ngo-letters", "SecretName=ngo-letters-secret",
                       "SenderDomain=letters.ngo.org", "TableName=ngo-letters", "WorkerConcurrency=3",
                       "--tags", "app=demarche", "stage=prod", "--no-fail-on-empty-changeset"]
     assert outputs[:5] == ["aws", "cloudformation", "describe-stacks", "--region", "eu-west-1"]

@@ -15,10 +15,11 @@ from chalicelib.export_jobs import MAX_ATTEMPTS, csv_key
 from chalicelib.letter_queries import LetterFilter
 from chalicelib.letter_rows import COLUMNS
 from chalicelib.letter_states import Status
+from chalicelib import s3_sink
+from chalicelib.letter_queries import LetterQueries
 from chalicelib.s3_sink import MB, S3Sink
-from localdev.drain import drain_until_empty
-from tests.letter_factory import make_letter
-from tests.test_letter_log_api import newest_first, seed
+from localdev.drain import drain_until_empty, sqs_event
+from tests.letter_factory import make_letter, newest_first, seed
 
 CAMPAIGN = "hrd-resolution"
 NASTY = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\uff1d1+1"]
@@ -118,26 +119,28 @@ def test_a_duplicate_message_for_a_finished_export_does_nothing(services, clock,
 
 
 def test_a_crashing_export_aborts_its_upload_retries_and_finally_fails(services, clock, organiser, monkeypatch):
-    # GIVEN the table starts failing half-way through reading letters
+    # GIVEN an export whose upload has begun (every write is a part) when reading the letters starts failing
     seed(services.aws.table, [make_letter(clock) for _ in range(3)])
     _, job = organiser("POST", "/exports")
+    monkeypatch.setattr(s3_sink, "PART_SIZE", 1)
 
     def broken(*args, **kwargs):
         raise RuntimeError("DynamoDB is down")
 
-    monkeypatch.setattr(type(services.exports._queries), "letters", broken)
-    aborted = []
-    monkeypatch.setattr(S3Sink, "abort", lambda self: aborted.append(True))
+    monkeypatch.setattr(LetterQueries, "letters", broken)
+    message = sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": json.dumps({"export_id": job["export_id"]})}],
+                        f"arn:aws:sqs:us-east-1:123456789012:{services.settings.exports_queue_name}")
 
-    # WHEN the worker is tried again and again, as SQS would redeliver
+    # WHEN SQS delivers its message again and again, as it does after each crash
     for _ in range(MAX_ATTEMPTS):
         with pytest.raises(RuntimeError):
-            services.exports.run(job["export_id"])
-    services.exports.run(job["export_id"])
+            app_module.on_export_message(message, None)
+    app_module.on_export_message(message, None)
 
-    # THEN every attempt dropped its partial upload, and the job is failed with a plain reason
+    # THEN no partial upload is left behind, and the job is failed with a plain reason
+    uploads = services.aws.s3.list_multipart_uploads(Bucket=services.settings.exports_bucket)
+    assert uploads.get("Uploads", []) == []
     _, failed = organiser("GET", f"/exports/{job['export_id']}")
-    assert len(aborted) == MAX_ATTEMPTS
     assert failed["status"] == "failed" and "try again" in failed["error"] and "download_url" not in failed
 
 

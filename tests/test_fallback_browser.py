@@ -5,11 +5,7 @@ a loopback port (AWS mocked in-process).
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
-
-from localdev.stack import free_port
 
 
 @pytest.fixture
@@ -19,27 +15,6 @@ def browser_page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def live_app(services):
-    """The Chalice app on 127.0.0.1, sharing the test's mocked AWS and services."""
-    from chalice.config import Config
-    from chalice.local import LocalChalice, LocalDevServer, create_local_server
-
-    import app as app_module
-
-    port = free_port()
-    config = Config.create(chalice_stage="local", app_name="demarche")
-    # create_local_server makes the app's current_request thread-local, once per process (a second time fails)
-    make = LocalDevServer if isinstance(app_module.app, LocalChalice) else create_local_server
-    server = make(app_module.app, config, "127.0.0.1", port)
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server.server_close()
-    thread.join(timeout=5)
 
 
 @pytest.mark.slow

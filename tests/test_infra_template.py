@@ -118,8 +118,10 @@ def test_every_sns_triggered_function_listens_to_a_topic_of_this_stack(packaged,
 
 def test_every_setting_the_code_reads_is_wired_into_each_function(packaged, resources):
     read = set(re.findall(r'"(DEMARCHE_[A-Z_]+)"', (PROJECT_DIR / "chalicelib" / "settings.py").read_text()))
-    # placeholder addresses, and CORS origins for a developer's localhost: must never be on in AWS
-    local_only = {"DEMARCHE_SANDBOX_RECIPIENTS", "DEMARCHE_LOCAL_ORIGINS", "DEMARCHE_LOCAL_NO_PACING"}
+    # placeholder addresses, CORS origins for a developer's localhost, no pacing, and the token `make run` hands
+    # out: must never be on in AWS
+    local_only = {"DEMARCHE_SANDBOX_RECIPIENTS", "DEMARCHE_LOCAL_ORIGINS", "DEMARCHE_LOCAL_NO_PACING",
+                  "DEMARCHE_DEV_ORGANISER_TOKEN"}
     shared = packaged.template["Globals"]["Function"]["Environment"]["Variables"]
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":

@@ -10,21 +10,9 @@ from chalicelib import letter_queries
 from chalicelib.letter_log import LOG_SK
 from chalicelib.letter_queries import LetterFilter, LetterQueries
 from chalicelib.letter_states import Status
-from tests.letter_factory import make_letter
+from tests.letter_factory import make_letter, newest_first, seed
 
 CAMPAIGN = "hrd-resolution"
-
-
-def seed(table, letters):
-    """Write letters straight to the table (no counters: these tests are about the log)."""
-    with table.batch_writer() as batch:
-        for letter in letters:
-            batch.put_item(Item=letter.to_item())
-    return letters
-
-
-def newest_first(letters):
-    return [x.letter_id for x in sorted(letters, key=lambda x: (x.created_at, x.letter_id), reverse=True)]
 
 
 @pytest.fixture

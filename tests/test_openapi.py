@@ -17,7 +17,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
 from chalicelib.public_api import OPENAPI_FILE
 
 NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/letters/{letter_id}/confirm/{token}",
-                "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json"}
+                "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json", "/dev/organiser-token",
+                "/admin", "/admin/dashboard.js"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 

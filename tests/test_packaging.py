@@ -90,7 +90,8 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
     resources = transform(template, {}, NoManagedPolicies())["Resources"]
     mappings = {r["Properties"]["FunctionName"]["Ref"]: r["Properties"] for r in resources.values()
                 if r["Type"] == "AWS::Lambda::EventSourceMapping"}
-    assert set(mappings) == {"OnSqsMessage", "OnDeadLetter"}
+    assert set(mappings) == {"OnSqsMessage", "OnDeadLetter", "OnExportMessage"}
+    assert mappings["OnExportMessage"]["EventSourceArn"] == {"Fn::GetAtt": ["ExportsQueue", "Arn"]}
     mapping = mappings["OnSqsMessage"]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["LetterQueue", "Arn"]}
