@@ -12,6 +12,8 @@ COLUMNS = ("letter_id", "created_at", "updated_at", "status", "country", "countr
 
 def mask_email(email: str) -> str:
     """j***@example.org: enough to recognise a supporter you know, not enough to write to them."""
+    if not email:  # deleted at the supporter's request, or at expiry
+        return ""
     local, at, domain = email.partition("@")
     return f"{local[:1]}***{at}{domain}" if at else "***"
 
