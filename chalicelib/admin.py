@@ -156,6 +156,8 @@ def audit_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     args = parser().parse_args(argv)
     connect(args, err)
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from .services import Services
 
     services = Services()
@@ -169,6 +171,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
     except DemarcheError as exc:
         print(f"error: {exc.message}", file=err)
         return 2
+    except (BotoCoreError, ClientError) as exc:  # no credentials, wrong region, no table: say so, plainly
+        print(f"error: AWS refused or could not be reached: {exc}", file=err)
+        return 1
     return 0
 
 

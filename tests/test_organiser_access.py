@@ -165,3 +165,11 @@ def test_the_cli_names_what_is_wrong_and_creates_nothing(services):
 def test_revoking_an_unknown_token_says_so(services):
     code, _, err = run_admin("token", "revoke", "0123456789ab")
     assert code == 2 and "No token" in err
+
+
+def test_the_cli_says_plainly_when_aws_cannot_be_reached(services, monkeypatch):
+    # GIVEN a table name that does not exist in this account (a wrong stage, a typo)
+    monkeypatch.setenv("DEMARCHE_TABLE", "no-such-table")
+    code, out, err = run_admin("token", "list")
+    assert code == 1 and out == ""
+    assert err.startswith("error: AWS refused or could not be reached:") and "Traceback" not in err
