@@ -15,7 +15,7 @@ from .rendering import render
 
 # Stacking order, bottom up, and colours (Okabe-Ito, readable with colour blindness; problems warm, progress cool).
 STATUS_COLOURS = {
-    "delivered": "#00573f", "sent": "#009e73", "sending": "#0072b2", "queued": "#56b4e9",
+    "delivered": "#00573f", "delayed": "#f0e442", "sent": "#009e73", "sending": "#0072b2", "queued": "#56b4e9",
     "pending_confirmation": "#b0b0b0", "expired": "#6b6b6b", "complained": "#cc79a7", "bounced": "#e69f00",
     "failed": "#d55e00",
 }

@@ -204,9 +204,21 @@ class TwinTable:
             response["Item"] = {k: serializer.serialize(v) for k, v in current.items()}
         raise ClientError(response, operation)
 
-    def get_item(self, Key: dict, ConsistentRead: bool = False) -> dict[str, Any]:  # noqa: N803 - boto3's names
+    def get_item(self, Key: dict, ConsistentRead: bool = False, ProjectionExpression: str | None = None,  # noqa: N803
+                 ExpressionAttributeNames: dict | None = None) -> dict[str, Any]:  # - boto3's names
         item = self._items.get(self._key(Key))
-        return {"Item": copy.deepcopy(item)} if item is not None else {}
+        if item is None:
+            return {}
+        if ProjectionExpression is not None:  # top-level attributes only: all Démarche projects
+            names = ExpressionAttributeNames or {}
+            wanted = {names.get(token.strip(), token.strip()) for token in ProjectionExpression.split(",")}
+            item = {k: v for k, v in item.items() if k in wanted}
+        return {"Item": copy.deepcopy(item)}
+
+    @property
+    def meta(self) -> "_TwinMeta":
+        """As `table.meta.client` on a boto3 Table: the calls that span items (transactions)."""
+        return _TwinMeta(_TwinClient(self))
 
     def put_item(self, Item: dict, ConditionExpression: str | None = None,  # noqa: N803
                  ExpressionAttributeNames: dict | None = None, ExpressionAttributeValues: dict | None = None,
@@ -278,6 +290,56 @@ class TwinTable:
     @contextmanager
     def batch_writer(self) -> Iterator["TwinTable"]:
         yield self
+
+
+class _TwinMeta:
+    def __init__(self, client: "_TwinClient") -> None:
+        self.client = client
+
+
+class _TwinClient:
+    """The resource's client, for the one table: TransactWriteItems, all or nothing as DynamoDB does it."""
+
+    def __init__(self, table: TwinTable) -> None:
+        self._table = table
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+        from boto3.dynamodb.types import TypeSerializer
+        from botocore.exceptions import ClientError
+
+        table, seen, reasons = self._table, set(), []
+        for entry in TransactItems:  # every condition is judged on the state before the transaction
+            (operation, request), = entry.items()
+            if operation not in ("Put", "Update", "Delete", "ConditionCheck") or request["TableName"] != table.name:
+                raise NotImplementedError(f"twin: transaction item {operation} on {request.get('TableName')}")
+            key = table._key(request["Item"] if operation == "Put" else request["Key"])
+            if key in seen:
+                raise NotImplementedError("twin: two operations on one item in a transaction (DynamoDB refuses)")
+            seen.add(key)
+            current, condition = table._items.get(key), request.get("ConditionExpression")
+            if condition is None or _condition(condition, request.get("ExpressionAttributeNames"),
+                                               request.get("ExpressionAttributeValues"))(current or {}):
+                reasons.append({"Code": "None"})
+                continue
+            reason: dict[str, Any] = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+            if request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current is not None:
+                reason["Item"] = {k: TypeSerializer().serialize(v) for k, v in current.items()}
+            reasons.append(reason)
+        if any(r["Code"] != "None" for r in reasons):
+            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+                               "CancellationReasons": reasons}, "TransactWriteItems")
+        for entry in TransactItems:
+            (operation, request), = entry.items()
+            if operation == "Put":
+                table._items[table._key(request["Item"])] = _number(copy.deepcopy(request["Item"]))
+            elif operation == "Update":
+                key = table._key(request["Key"])
+                base = table._items.get(key) or _number(dict(request["Key"]))
+                table._items[key] = _update(base, request["UpdateExpression"], request.get("ExpressionAttributeNames"),
+                                            request.get("ExpressionAttributeValues"))
+            elif operation == "Delete":
+                table._items.pop(table._key(request["Key"]), None)
+        return {}
 
 
 def letters_twin() -> TwinTable:

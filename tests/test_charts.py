@@ -49,3 +49,10 @@ def test_the_country_chart_shows_the_top_countries_and_escapes_names():
     bars = [(g.get("data-country"), int(g.get("data-count"))) for g in root.iter(f"{SVG}g")]
     assert bars == [(f"C{n}", 100 - n) for n in range(TOP_COUNTRIES)]
     assert "A &amp; &lt;B&gt;" in svg and "of 20" in root.find(f"{SVG}title").text
+
+
+def test_every_status_has_a_colour_so_no_letter_is_left_out_of_the_chart():
+    from chalicelib.charts import STATUS_COLOURS
+    from chalicelib.letter_states import Status
+
+    assert set(STATUS_COLOURS) == {s.value for s in Status}

@@ -101,7 +101,8 @@
     $("country-chart").innerHTML = data.charts.countries;
     state.countries = stats.by_country.map(function (c) {
       var s = c.by_status;
-      return { name: c.name, code: c.country, total: c.total, delivered: s.delivered || 0, sent: s.sent || 0,
+      return { name: c.name, code: c.country, total: c.total, delivered: s.delivered || 0,
+               sent: (s.sent || 0) + (s.delayed || 0),  // sent, delivery still being tried
                waiting: count(s, WAITING), problems: count(s, PROBLEMS) };
     });
     renderCountries();
