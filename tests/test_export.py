@@ -128,7 +128,8 @@ def test_a_crashing_export_aborts_its_upload_retries_and_finally_fails(services,
         raise RuntimeError("DynamoDB is down")
 
     monkeypatch.setattr(LetterQueries, "letters", broken)
-    message = sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": json.dumps({"export_id": job["export_id"]})}],
+    body = json.dumps({"export_id": job["export_id"]})
+    message = sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": body}],
                         f"arn:aws:sqs:us-east-1:123456789012:{services.settings.exports_queue_name}")
 
     # WHEN SQS delivers its message again and again, as it does after each crash
