@@ -87,8 +87,17 @@ IAM_ACTION = {"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch
 ACCOUNT_WIDE = frozenset({"ses:GetAccount"})
 
 
+# IAM has no action for a transaction: it authorises each item's own action (DynamoDB developer guide, "Using
+# IAM with DynamoDB transactions"): Put is dynamodb:PutItem, ConditionCheck is dynamodb:ConditionCheckItem, ...
+TRANSACT_ITEM_ACTION = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
+                        "ConditionCheck": "dynamodb:ConditionCheckItem", "Get": "dynamodb:GetItem"}
+
+
 def permissions_for(prefix: str, operation: str, params: dict[str, Any], region: str) -> list[Permission]:
     """What IAM checks for one API call: `prefix:Operation` on each resource it names."""
+    if prefix == "dynamodb" and operation in ("TransactWriteItems", "TransactGetItems"):
+        return sorted({Permission(TRANSACT_ITEM_ACTION[kind], _arn("dynamodb", region, f"table/{spec['TableName']}"))
+                       for item in params.get("TransactItems", []) for kind, spec in item.items()})
     action = IAM_ACTION.get(f"{prefix}:{operation}", f"{prefix}:{operation}")
     if action in ACCOUNT_WIDE:
         return [Permission(action, "*")]
