@@ -21,6 +21,27 @@ SHARED_NAMES = ("DEMARCHE_STAGE", "DEMARCHE_TABLE", "DEMARCHE_QUEUE", "DEMARCHE_
                 "DEMARCHE_EXPORTS_BUCKET", "DEMARCHE_EXPORTS_QUEUE")
 
 
+def serialise_moto_requests() -> None:
+    """One AWS request at a time in the stand-in: moto's backends are not thread-safe.
+
+    Under concurrent load (bench/local_load.py, 20 users) moto's server raised "dictionary changed size
+    during iteration" and answered 500. DynamoDB, SQS and SES make each request atomic, so running moto's
+    requests one after another is also the faithful model; the API itself stays multi-threaded.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if getattr(DomainDispatcherApplication, "_demarche_serialised", False):
+        return
+    lock, call = threading.Lock(), DomainDispatcherApplication.__call__
+
+    def serialised(self: Any, environ: dict, start_response: Any) -> Any:
+        with lock:
+            return list(call(self, environ, start_response))  # consume the body inside the lock
+
+    DomainDispatcherApplication.__call__ = serialised
+    DomainDispatcherApplication._demarche_serialised = True
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -38,6 +59,7 @@ class LocalStack:
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        serialise_moto_requests()
         port = free_port()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._moto.start()
