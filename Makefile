@@ -8,7 +8,7 @@ DEPLOY_BUCKET ?=
 REGION ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: run test package deploy clean
+.PHONY: run test package deploy bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ package: $(STAMP)
 deploy: package
 	$(BIN)/python -m infra.deploy --stage $(STAGE) --bucket "$(DEPLOY_BUCKET)" \
 		$(if $(REGION),--region $(REGION)) $(if $(PREVIEW),--preview)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+## make bench: every benchmark in bench/, one table, written to bench/RESULTS.md
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) dist vendor .pytest_cache

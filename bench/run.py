@@ -1,0 +1,56 @@
+"""`make bench`: run every benchmark, print one table, write bench/RESULTS.md with the machine and date."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+BENCHES = ["cold_start", "warm_requests", "worker_throughput", "hot_keys", "stats_cost", "local_load",
+           "package_size"]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| figure | value | goal | met |", "|---|---|---|---|"]
+    for r in rows:
+        met = {True: "yes", False: "**no**", None: ""}[r["met"]]
+        lines.append(f"| {r['figure']} | {r['value']} | {r['goal']} | {met} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", choices=BENCHES, default=BENCHES)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    args = parser.parse_args()
+    rows: list[dict] = []
+    for name in args.only:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        module = __import__(name)
+        rows += module.run(args.load_seconds) if name == "local_load" else module.run()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=BENCH_DIR).stdout.strip()
+    header = (f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
+              f"commit {commit or 'unknown'}, by `make bench`.\n\n")
+    text = table(rows)
+    print(text)
+    if set(args.only) == set(BENCHES):
+        notes = (BENCH_DIR / "NOTES.md").read_text(encoding="utf-8") if (BENCH_DIR / "NOTES.md").exists() else ""
+        (BENCH_DIR / "RESULTS.md").write_text(header + text + "\n\n" + notes, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
