@@ -9,10 +9,32 @@ import itertools
 from typing import Any
 
 
+class _FakeTableClient:
+    """What `table.meta.client` offers: the transaction call (items are not applied: the bench only counts)."""
+
+    def __init__(self, table: "FakeTable") -> None:
+        self._table = table
+
+    def transact_write_items(self, TransactItems: list, **_: Any) -> dict:
+        self._table.calls += 1
+        for entry in TransactItems:
+            if "Put" in entry:
+                item = entry["Put"]["Item"]
+                self._table.items[(item["pk"], item["sk"])] = dict(item)
+        return {}
+
+
+class _Meta:
+    def __init__(self, client: _FakeTableClient) -> None:
+        self.client = client
+
+
 class FakeTable:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], dict[str, Any]] = {}
         self.calls = 0
+        self.meta = _Meta(_FakeTableClient(self))
+        self.name = "demarche"
 
     def _key(self, key: dict[str, Any]) -> tuple[str, str]:
         return key["pk"], key["sk"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
-def payload(i: int) -> dict[str, str]:
+def payload(i: int, form_token: str) -> dict[str, str]:
+    """Letter number `i`, to Finland's ministry (a sourced address), with a form stamp issued by the API."""
     return {"country": "FI", "name": f"Bench Supporter {i}", "email": f"bench{i}@example.org",
-            "message": "Defenders in my town are threatened."}
+            "message": "Defenders in my town are threatened.", "form_token": form_token}
