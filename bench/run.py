@@ -12,7 +12,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHES = ["cold_start", "warm_requests", "worker_throughput", "paced_throughput", "hot_keys", "stats_cost", "local_load",
+BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load",
            "package_size"]
 
 

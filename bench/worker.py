@@ -1,4 +1,5 @@
-"""Worker throughput against an SES stand-in that enforces a send rate: achieved rate / MaxSendRate, in simulated time.
+"""The worker: letters per second one worker sends (SES stubbed), and its achieved rate against an SES stand-in
+that enforces MaxSendRate, in simulated time.
 
 The production wiring (Services, the delivery gates, the per-second token counter) runs over the test suite's
 in-memory DynamoDB twin and queue; the clock moves only when the code sleeps, so the figure measures the
@@ -11,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -34,16 +36,16 @@ class Clock:
 
 
 class RateEnforcingSes:
-    """Accepts at most MAX_SEND_RATE sends per second of the clock; beyond that, SES's throttling error."""
+    """Accepts at most `rate` sends per second of the clock; beyond that, SES's throttling error."""
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock, self.per_second, self.accepted = clock, Counter(), Counter()
+    def __init__(self, clock: Clock, rate: int) -> None:
+        self.clock, self.rate, self.per_second, self.accepted = clock, rate, Counter(), Counter()
 
     def send_email(self, **request):
         from botocore.exceptions import ClientError
 
         second = int(self.clock().timestamp())
-        if self.per_second[second] >= MAX_SEND_RATE:
+        if self.per_second[second] >= self.rate:
             raise ClientError({"Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."}},
                               "SendEmail")
         self.per_second[second] += 1
@@ -52,12 +54,15 @@ class RateEnforcingSes:
         return {"MessageId": f"ses-{sum(self.per_second.values())}"}
 
     def get_account(self):
-        return {"SendQuota": {"MaxSendRate": MAX_SEND_RATE, "Max24HourSend": 10**6, "SentLast24Hours": 0}}
+        return {"SendQuota": {"MaxSendRate": self.rate, "Max24HourSend": 10**9, "SentLast24Hours": 0}}
 
 
-def run(letters: int = LETTERS) -> list[dict]:
-    # Per-target pacing (30 an hour per ministry) is a separate, deliberate limit: off here, so the figure is the
-    # account-wide rate alone (local stage only, like the browser tests).
+def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[str], float]:
+    """Queue `letters` letters to all 195 ministries, run the worker until none is left; wall seconds taken.
+
+    Per-target pacing (30 an hour per ministry) is a separate, deliberate limit: off here, so the figures are the
+    account-wide rate alone (local stage only, like the browser tests).
+    """
     os.environ.update({"DEMARCHE_STAGE": "local", "DEMARCHE_SANDBOX_RECIPIENTS": "1", "DEMARCHE_LOCAL_NO_PACING": "1"})
     from chalicelib.delivery import QueueRecord
     from chalicelib.services import Services
@@ -67,11 +72,12 @@ def run(letters: int = LETTERS) -> list[dict]:
 
     clock = Clock(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc))  # a Thursday, office hours
     services = Services(clock=clock, sleep=clock.advance)
-    ses = RateEnforcingSes(clock)
+    ses = RateEnforcingSes(clock, max_send_rate)
     services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=ses, queue_url="memory")
     countries = [c.alpha2 for c in services.directory.countries()]
     ids = [queued_letter(services, countries[i % len(countries)]) for i in range(letters)]  # ~10 per ministry
     bodies = services.aws.sqs.bodies
+    started = time.perf_counter()
     while bodies or services.schedule.next_due() is not None:
         while bodies:
             batch, bodies[:10] = bodies[:10], []
@@ -81,16 +87,28 @@ def run(letters: int = LETTERS) -> list[dict]:
         if due is not None:
             clock.now = max(clock.now, due)
             services.schedule.release_due(clock(), services.queue)
+    wall = time.perf_counter() - started
+    lost = [i for i in ids if services.letters.get(i).status != "sent"]
+    return ses, lost, wall
+
+
+def run(letters: int = LETTERS) -> list[dict]:
+    rows = []
+    ses, lost, wall = drain_all(letters, max_send_rate=10**6)
+    doubled = sum(1 for n in ses.accepted.values() if n > 1)
+    rows.append({"figure": f"worker throughput, SES stubbed ({letters} letters, in-memory DynamoDB twin)",
+                 "value": f"{letters / wall:.0f} letters/s of wall time; {len(lost)} lost, {doubled} sent twice",
+                 "goal": "(informational)", "met": None})
+    ses, lost, _ = drain_all(letters, max_send_rate=MAX_SEND_RATE)
     seconds = ses.per_second.keys()
     elapsed = max(seconds) - min(seconds) + 1  # whole seconds from the first send to the last
     sent = sum(ses.accepted.values())
-    statuses = Counter(services.letters.get(i).status for i in ids)
     doubled = sum(1 for n in ses.accepted.values() if n > 1)
-    lost = letters - statuses.get("sent", 0)
     ratio = sent / elapsed / MAX_SEND_RATE
-    return [{"figure": f"worker against a {MAX_SEND_RATE}/s SES stand-in ({letters} letters, simulated time)",
-             "value": f"{sent / elapsed:.2f} letters/s = {ratio:.3f} of MaxSendRate; {lost} lost, {doubled} sent twice",
-             "goal": ">= 0.95, 0 lost, 0 twice", "met": ratio >= 0.95 and lost == 0 and doubled == 0}]
+    return rows + [{
+        "figure": f"worker against a {MAX_SEND_RATE}/s SES stand-in ({letters} letters, simulated time)",
+        "value": f"{sent / elapsed:.2f} letters/s = {ratio:.3f} of MaxSendRate; {len(lost)} lost, {doubled} sent twice",
+        "goal": ">= 0.95, 0 lost, 0 twice", "met": ratio >= 0.95 and not lost and doubled == 0}]
 
 
 if __name__ == "__main__":
