@@ -51,8 +51,6 @@ def run(runs: int = 11) -> list[dict]:
     for label, path, resource, params in [
         ("GET /campaigns", "/campaigns", "/campaigns", {}),
         ("GET /campaigns/{slug}", "/campaigns/hrd-resolution", "/campaigns/{slug}", {"slug": "hrd-resolution"}),
-        ("GET /campaigns/{slug}/form", "/campaigns/hrd-resolution/form", "/campaigns/{slug}/form",
-         {"slug": "hrd-resolution"}),
     ]:
         app_time = measure(PROJECT_DIR, "app", path, resource, params, runs)
         rows.append({"figure": f"cold start, {label}", "value": f"{app_time * 1000:.0f} ms vs hello "
