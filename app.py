@@ -141,6 +141,7 @@ def partner_cors(view: Callable[..., Response]) -> Callable[..., Response]:
 @app.route("/campaigns/{slug}", methods=["OPTIONS"])
 @app.route("/campaigns/{slug}/targets/{country}", methods=["OPTIONS"])
 @app.route("/campaigns/{slug}/letters", methods=["OPTIONS"])
+@app.route("/campaigns/{slug}/signatures", methods=["OPTIONS"])
 @partner_cors
 @json_errors
 def preflight(slug: str | None = None, **_path: str) -> Response:
@@ -357,6 +358,8 @@ def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
 @html_errors
 def get_form(slug: str) -> Response:
     campaign = services().campaigns.get(slug)
+    if campaign.is_sign_on:
+        return _html(_sign_on_form(campaign, embed=_query("embed") == "1"), framed_by=_framing(slug))
     page = _form(campaign, _page_messages(_query("lang") or None, campaign), partner=_query("partner"),
                  embed=_query("embed") == "1")
     return _html(page, framed_by=_framing(slug))
@@ -378,6 +381,8 @@ def post_form(slug: str) -> Response:
     except UnicodeDecodeError:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
     lang, embed = page_fields(fields)
+    if campaign.is_sign_on:
+        return _post_sign_on_form(campaign, fields, embed)
     t = _page_messages(lang, campaign)
     try:
         receipt = s.front_door.submit(campaign, fields, _visitor())
@@ -391,11 +396,155 @@ def post_form(slug: str) -> Response:
     return _html(result_page(campaign, t, receipt.status, status_url, embed=embed), 202, framed_by=_framing(slug))
 
 
+# --- sign-on letters: organisations sign, confirm, and the public list -------------------------------
+
+def _sign_on_form(campaign: "Campaign", **kwargs: Any) -> str:
+    from chalicelib.bot_checks import issue_stamp
+    from chalicelib.sign_on_pages import sign_on_form_page
+
+    s = services()
+    return sign_on_form_page(campaign, s.directory, s.signatures.public(campaign.slug), today=_today(),
+                             stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs)
+
+
+def _post_sign_on_form(campaign: "Campaign", fields: dict[str, str], embed: bool) -> Response:
+    from chalicelib.pages import signed_page
+
+    try:
+        services().signatures.sign(campaign, fields, _visitor().ip, _base_url())
+    except InvalidField as exc:
+        page = _sign_on_form(campaign, values=fields, error={"field": exc.field, "message": exc.message}, embed=embed)
+        return _html(page, 400, framed_by=_framing(campaign.slug))
+    return _html(signed_page(campaign, fields.get("organisation", ""), embed=embed), 202,
+                 framed_by=_framing(campaign.slug))
+
+
+@app.route("/campaigns/{slug}/signatures", methods=["POST"], content_types=["application/json"])
+@partner_cors
+@json_errors
+def post_signature(slug: str) -> Response:
+    from chalicelib.checks import parse_json_body
+
+    s = services()
+    payload = parse_json_body(app.current_request.raw_body or b"")
+    return _json(s.signatures.sign(s.campaigns.get(slug), payload, _visitor().ip, _base_url()), 202)
+
+
+@app.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")
+@html_errors
+def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
+    from chalicelib.pages import signature_confirm_page
+
+    s = services()
+    return _html(signature_confirm_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token)))
+
+
+@app.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}", methods=["POST"],
+           content_types=FORM_OR_EMPTY)
+@html_errors
+def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
+    from chalicelib.pages import signature_confirmed_page
+
+    s = services()
+    return _html(signature_confirmed_page(s.signatures.confirm(s.campaigns.get(slug), signatory_id, token)))
+
+
+@app.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}")
+@html_errors
+def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
+    from chalicelib.pages import withdraw_page
+    from chalicelib.sign_on import WITHDRAW
+
+    s = services()
+    return _html(withdraw_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token, WITHDRAW)))
+
+
+@app.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}", methods=["POST"],
+           content_types=FORM_OR_EMPTY)
+@html_errors
+def post_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
+    from chalicelib.pages import withdrawn_page
+
+    s = services()
+    return _html(withdrawn_page(s.signatures.withdraw(s.campaigns.get(slug), signatory_id, token)))
+
+
+@app.route("/campaigns/{slug}/signatories")
+@partner_cors
+@json_errors
+def get_signatories(slug: str) -> Response:
+    s = services()
+    campaign = s.campaigns.get(slug)
+    return _json({"campaign": campaign.slug, "signatories": s.signatures.public(campaign.slug)},
+                 headers={"Cache-Control": "public, max-age=60"})
+
+
+@app.route("/campaigns/{slug}/signatories/embed")
+@html_errors
+def get_signatories_page(slug: str) -> Response:
+    from chalicelib.sign_on_pages import signatories_page
+
+    s = services()
+    campaign = s.campaigns.get(slug)
+    page = signatories_page(campaign, s.signatures.public(campaign.slug), embed=_query("embed") == "1")
+    return _html(page, framed_by=_framing(slug))
+
+
+# --- "did they reply?": the emailed links show buttons; only the buttons POST -------------------------
+
+def _stop_link(letter_id: str) -> str:
+    from chalicelib.follow_up import links
+
+    return _base_url() + links(services().signer, letter_id)["stop"]
+
+
+@app.route("/follow-ups/{letter_id}/{token}")
+@html_errors
+def get_follow_up(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import follow_up_page
+
+    item = services().follow_ups.look(letter_id, token)
+    return _html(follow_up_page(item, _query("answer"), _stop_link(letter_id)))
+
+
+@app.route("/follow-ups/{letter_id}/{token}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+@html_errors
+def post_follow_up(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import answered_page, form_fields
+
+    try:
+        fields = form_fields(app.current_request.raw_body or b"")
+    except UnicodeDecodeError:
+        raise InvalidField("body", "The form data is not valid UTF-8.") from None
+    answer = fields.get("answer", "")
+    services().follow_ups.answer(letter_id, token, answer, fields.get("reply", ""))
+    return _html(answered_page(answer, _stop_link(letter_id)))
+
+
+@app.route("/follow-ups/{letter_id}/{token}/stop")
+@html_errors
+def get_follow_up_stop(letter_id: str, token: str) -> Response:
+    from chalicelib.follow_up import STOP
+    from chalicelib.pages import stop_page
+
+    services().follow_ups.look(letter_id, token, STOP)
+    return _html(stop_page())
+
+
+@app.route("/follow-ups/{letter_id}/{token}/stop", methods=["POST"], content_types=FORM_OR_EMPTY)
+@html_errors
+def post_follow_up_stop(letter_id: str, token: str) -> Response:
+    from chalicelib.pages import stopped_page
+
+    services().follow_ups.stop(letter_id, token)
+    return _html(stopped_page())
+
+
 # --- housekeeping ----------------------------------------------------------------------------------
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def housekeeping(event: Any) -> dict[str, int]:
-    """Reminders, expiry of unconfirmed letters, and the scrub of what DynamoDB TTL has not deleted yet."""
+    """Reminders, expiry, digests and sign-on sends at their time, "did they reply?" questions, and the scrub."""
     return services().housekeeping.run()
 
 

@@ -1,4 +1,5 @@
-"""Admitting a letter: the letter, its duplicate guard and its rate counters are written in ONE transaction.
+"""Admitting a letter (or a sign-on signature): the item, its duplicate guard and its rate counters are written
+in ONE transaction.
 
 Either all of them are written or none is: a refused letter leaves no counter raised and no guard held, and
 of twenty identical submissions racing each other exactly one is admitted. `withdraw` is the undo, for a
@@ -10,11 +11,11 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from . import duplicates
-from .errors import DuplicateLetter, ServiceUnavailable
 from .campaign_stats import counter_updates
+from .errors import DemarcheError, ServiceUnavailable
 from .letter_log import Letter, LetterLog
 from .rate_limits import Counter
 
@@ -23,10 +24,24 @@ CONFLICT_RETRIES = 4  # DynamoDB cancels transactions that touch an item another
 
 @dataclass(frozen=True)
 class Admission:
-    letter: Letter
+    item: dict[str, Any]  # what is admitted: a letter's item, or a signatory's
+    item_id: str  # what the guard holds: the letter's (or signatory's) id
+    expires_at: int
     guard: dict[str, str]
     counters: list[Counter]
     now: dt.datetime
+    stats: tuple[dict[str, str], ...] = ()  # a letter's campaign-stats counters (none for a signatory)
+    status: str = ""
+
+    @classmethod
+    def of_letter(cls, letter: Letter, guard: dict[str, str], counters: list[Counter],
+                  now: dt.datetime) -> "Admission":
+        return cls(letter.to_item(), letter.letter_id, letter.expires_at, guard, counters, now,
+                   tuple(letter.counter_keys()), letter.status)
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"pk": self.item["pk"], "sk": self.item["sk"]}
 
 
 class Admissions:
@@ -34,18 +49,17 @@ class Admissions:
         self._table = table
         self._client = table.meta.client  # the resource's client: takes plain Python values
 
-    def admit(self, admission: Admission, duplicate_link: Any) -> None:
-        """Write letter, guard and counters, or raise DuplicateLetter / TooManyLetters and write nothing.
-        `duplicate_link(letter_id)` gives the status link of the letter that already holds the guard."""
+    def admit(self, admission: Admission, duplicate_error: Callable[[str], DemarcheError]) -> None:
+        """Write item, guard and counters, or raise the duplicate's error / TooManyLetters and write nothing.
+        `duplicate_error(holder_id)` is the error for a guard that another letter (or signatory) already holds."""
         now_epoch = int(admission.now.timestamp())
         name = self._table.name
-        letter = admission.letter
         items = [
-            {"Put": {"TableName": name, "Item": letter.to_item(), "ConditionExpression": "attribute_not_exists(pk)"}},
-            duplicates.claim(name, admission.guard, letter.letter_id, letter.expires_at, now_epoch),
+            {"Put": {"TableName": name, "Item": admission.item, "ConditionExpression": "attribute_not_exists(pk)"}},
+            duplicates.claim(name, admission.guard, admission.item_id, admission.expires_at, now_epoch),
             *(c.reserve(name, admission.now) for c in admission.counters),
-            # last: the campaign's stats count the letter in the same write (chalicelib/campaign_stats.py)
-            *counter_updates(name, letter.counter_keys(), plus=letter.status),
+            # last: the campaign's stats count a letter in the same write (chalicelib/campaign_stats.py)
+            *counter_updates(name, admission.stats, plus=admission.status),
         ]
         reasons = self._transact(items)
         if reasons is None:
@@ -53,10 +67,7 @@ class Admissions:
         if reasons[1] == "ConditionalCheckFailed":
             existing = duplicates.holder(self._table, admission.guard, now_epoch)
             if existing:
-                raise DuplicateLetter(
-                    "You have already written to this recipient in this campaign, from this email address. "
-                    "Each supporter's letter counts once; follow your first letter with its status link.",
-                    letter_id=existing, link=duplicate_link(existing))
+                raise duplicate_error(existing)
         for counter, reason in zip(admission.counters, reasons[2:]):
             if reason == "ConditionalCheckFailed":
                 raise counter.refusal(admission.now)
@@ -64,9 +75,11 @@ class Admissions:
 
     def withdraw(self, admission: Admission) -> None:
         """Undo `admit`: delete the letter first (it must not be kept), then free the guard, then uncount it."""
-        letter_id = admission.letter.letter_id
-        LetterLog(self._table).delete(letter_id)  # and uncounted from the campaign's stats, in one write
-        duplicates.free(self._table, admission.guard["pk"], letter_id)
+        if admission.stats:
+            LetterLog(self._table).delete(admission.item_id)  # and uncounted from the campaign's stats, in one write
+        else:
+            self._table.delete_item(Key=admission.key)
+        duplicates.free(self._table, admission.guard["pk"], admission.item_id)
         for counter in admission.counters:
             counter.give_back(self._table, admission.now)
 

@@ -1,7 +1,7 @@
-"""A campaign's abuse and privacy settings: confirmation, rate limits, bot traps and retention.
+"""A campaign's abuse and privacy settings: confirmation, rate limits, bot traps, retention, and the follow-up.
 
 Every setting has a documented default (README, "Campaigns are files"); campaign.toml may override each one
-in its `[confirmation]`, `[limits]`, `[bots]` and `[privacy]` tables.
+in its `[confirmation]`, `[limits]`, `[bots]`, `[privacy]` and `[follow_up]` tables.
 """
 from __future__ import annotations
 
@@ -33,15 +33,25 @@ class BotPolicy:
 
 
 @dataclass(frozen=True)
+class FollowUpPolicy:
+    """"Did they reply?": one email to the supporter this long after their letter was delivered (chalicelib/follow_up.py)."""
+
+    enabled: bool = True
+    after: dt.timedelta = dt.timedelta(days=14)
+    remind_after: dt.timedelta | None = dt.timedelta(days=7)  # the one reminder, after the question; None: none
+
+
+@dataclass(frozen=True)
 class Policies:
     confirmation: ConfirmationPolicy = ConfirmationPolicy()
     limits: Limits = Limits()
     bots: BotPolicy = BotPolicy()
     retention: dt.timedelta = dt.timedelta(days=90)  # personal data is kept this long after a letter is sent
+    follow_up: FollowUpPolicy = FollowUpPolicy()
 
 
 def read_policies(r: Any) -> Policies:
-    """Read the four tables through a campaigns._Reader `r`, which names the file and field in every error."""
+    """Read the five tables through a campaigns._Reader `r`, which names the file and field in every error."""
 
     def number(table: dict, section: str, name: str, default: int, minimum: int) -> int:
         value = r.get(name, int, table=table, prefix=f"{section}.", default=default)
@@ -72,4 +82,12 @@ def read_policies(r: Any) -> Policies:
 
     p = r.get("privacy", dict, default={})
     retention = dt.timedelta(days=number(p, "privacy", "retention_days", 90, 1))
-    return Policies(confirmation=confirmation, limits=limits, bots=bots, retention=retention)
+    f = r.get("follow_up", dict, default={})
+    after = number(f, "follow_up", "after_days", 14, 1)
+    remind = number(f, "follow_up", "remind_after_days", 7, 0)
+    if dt.timedelta(days=after + remind) >= retention:
+        raise r.fail("follow_up.after_days", "the question and its reminder must come before [privacy] retention_days")
+    follow_up = FollowUpPolicy(enabled=r.get("enabled", bool, table=f, prefix="follow_up.", default=True),
+                               after=dt.timedelta(days=after),
+                               remind_after=dt.timedelta(days=remind) if remind else None)
+    return Policies(confirmation=confirmation, limits=limits, bots=bots, retention=retention, follow_up=follow_up)

@@ -18,7 +18,10 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CAMPAIGNS_DIR = TEMPLATES_DIR / "campaigns"
 TARGET_SETS = (*DIRECTORY_SETS, "fixed")
 LANGUAGES = UN_LANGUAGES
-DELIVERY_MODES = ("direct",)
+DELIVERY_MODES = ("direct", "digest")
+KINDS = ("letters", "sign-on")  # supporters' own letters, or one letter co-signed by organisations
+DIGEST_PERIODS = ("daily", "weekly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -34,8 +37,15 @@ class FixedTarget:
 
 @dataclass(frozen=True)
 class Delivery:
-    mode: str = "direct"
+    mode: str = "direct"  # "digest": each target gets one letter per period listing everyone who wrote
     max_per_target_per_hour: int = 30
+    period: str = "daily"  # digests only: "daily" or "weekly"
+    local_hour: int = 9  # digests only: the hour they go, in each target's own time zone
+    weekday: int = 0  # weekly digests only: 0 is Monday
+
+    @property
+    def is_digest(self) -> bool:
+        return self.mode == "digest"
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,15 @@ class Campaign:
     allowed_origins: tuple[str, ...] = ()  # partner sites whose own pages may call the JSON API (CORS)
     embed_origins: tuple[str, ...] | None = None  # sites that may frame the form; None: any site
     organiser_email: str | None = None  # told when sending pauses by itself (reputation guard)
+    kind: str = "letters"  # or "sign-on": organisations sign one letter the organisers send to every target
+    # Letters that are not one supporter's (digests, sign-on letters) come From "<from_name> via <organisation>"
+    # with Reply-To `reply_to`, the organisers' own address.
+    from_name: str = ""
+    reply_to: str = ""
+
+    @property
+    def is_sign_on(self) -> bool:
+        return self.kind == "sign-on"
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -195,13 +214,19 @@ def load_campaign(folder: Path) -> Campaign:
         if email:
             _check_address(r, p + "email", email)
 
-    d = r.get("delivery", dict, default={})
-    mode = r.get("mode", str, table=d, prefix="delivery.", default="direct")
-    if mode not in DELIVERY_MODES:
-        raise r.fail("delivery.mode", f"must be one of {', '.join(DELIVERY_MODES)}")
-    per_hour = r.get("max_per_target_per_hour", int, table=d, prefix="delivery.", default=30)
-    if per_hour < 1:
-        raise r.fail("delivery.max_per_target_per_hour", "must be at least 1")
+    kind = r.get("kind", str, default="letters")
+    if kind not in KINDS:
+        raise r.fail("kind", f"must be one of {', '.join(KINDS)}")
+    delivery = _read_delivery(r, kind)
+    from_name = r.one_line("from_name", r.get("from_name", str, default="")).strip()
+    reply_to = r.one_line("reply_to", r.get("reply_to", str, default="")).strip()
+    if kind == "sign-on" or delivery.is_digest:
+        what = "a sign-on campaign" if kind == "sign-on" else "a digest campaign"
+        for name, value in (("from_name", from_name), ("reply_to", reply_to)):
+            if not value:
+                raise r.fail(name, f"is required for {what}: its letters are not one supporter's")
+    if reply_to:
+        _check_address(r, "reply_to", reply_to)
 
     sender = r.one_line("sender_address", r.get("sender_address", str))
     _check_address(r, "sender_address", sender)
@@ -221,14 +246,19 @@ def load_campaign(folder: Path) -> Campaign:
         closes=closes,
         folder=folder,
         fixed_target=fixed,
-        delivery=Delivery(mode=mode, max_per_target_per_hour=per_hour),
+        delivery=delivery,
         fallback_target_set=fallback,
         target_overrides=_load_overrides(folder),
         policies=read_policies(r),
         allowed_origins=r.origins("allowed_origins") or (),
         embed_origins=r.origins("embed_origins"),
         organiser_email=organiser_email,
+        kind=kind,
+        from_name=from_name,
+        reply_to=reply_to,
     )
+    if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
+        raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
     for lang in languages:
         path = folder / f"letter.{lang}.txt"
         if not path.is_file():
@@ -242,7 +272,7 @@ def check_campaign_deeply(campaign: Campaign) -> None:
     Not part of load_campaign: importing Jinja2 and email-validator there would triple the Lambda cold
     start of routes that render nothing (bench/).
     """
-    from jinja2 import TemplateSyntaxError
+    from jinja2 import TemplateSyntaxError, UndefinedError
 
     from .addresses import normalise_email
     from .rendering import environment
@@ -253,6 +283,8 @@ def check_campaign_deeply(campaign: Campaign) -> None:
         addresses["organiser_email"] = campaign.organiser_email
     if campaign.fixed_target and campaign.fixed_target.email:
         addresses["fixed_target.email"] = campaign.fixed_target.email
+    if campaign.reply_to:
+        addresses["reply_to"] = campaign.reply_to
     for name, address in addresses.items():
         try:
             normalise_email(address)
@@ -260,10 +292,57 @@ def check_campaign_deeply(campaign: Campaign) -> None:
             raise CampaignFileError(toml_path, name, str(exc)) from None
     for lang in campaign.languages:
         path = campaign.folder / f"letter.{lang}.txt"
+        source = path.read_text(encoding="utf-8")
         try:
-            environment().parse(path.read_text(encoding="utf-8"))
+            template = environment().from_string(source)
         except TemplateSyntaxError as exc:
             raise CampaignFileError(f"{path}:{exc.lineno}", "template", exc.message or "syntax error") from None
+        try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
+            template.render(**sample_context(campaign))
+        except UndefinedError as exc:
+            raise CampaignFileError(str(path), "template", f"{exc.message}: this kind of campaign provides "
+                                    f"{', '.join(sample_context(campaign))}") from None
+
+
+def sample_context(campaign: Campaign) -> dict[str, Any]:
+    """The names a campaign's letter template may use, with example values (README, "Campaigns are files")."""
+    base: dict[str, Any] = {"target": {"name": "Ministry", "addressee": "Minister"}, "country": {"name": "Kenya"}}
+    person = {"name": "Jo Doe", "city": "Mombasa", "message": "My words."}
+    if campaign.is_sign_on:
+        return {**base, "signatories": [{"number": 1, "organisation": "Example Org", "country": "Kenya"}]}
+    if campaign.delivery.is_digest:
+        return {**base, "supporters": [{**person, "country": "Kenya"}],
+                "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"}}
+    return {**base, "supporter": person}
+
+
+def _read_delivery(r: _Reader, kind: str) -> Delivery:
+    d = r.get("delivery", dict, default={})
+    p = "delivery."
+    mode = r.get("mode", str, table=d, prefix=p, default="direct")
+    if mode not in DELIVERY_MODES:
+        raise r.fail(p + "mode", f"must be one of {', '.join(DELIVERY_MODES)}")
+    if mode == "digest" and kind == "sign-on":
+        raise r.fail(p + "mode", "a sign-on campaign sends one letter per target: it cannot be a digest")
+    per_hour = r.get("max_per_target_per_hour", int, table=d, prefix=p, default=30)
+    if per_hour < 1:
+        raise r.fail(p + "max_per_target_per_hour", "must be at least 1")
+    digest_only = {"period", "local_hour", "weekday"} & set(d)
+    if digest_only and mode != "digest":
+        raise r.fail(p + sorted(digest_only)[0], 'is a digest setting: add mode = "digest"')
+    period = r.get("period", str, table=d, prefix=p, default="daily")
+    if period not in DIGEST_PERIODS:
+        raise r.fail(p + "period", f"must be one of {', '.join(DIGEST_PERIODS)}")
+    hour = r.get("local_hour", int, table=d, prefix=p, default=9)
+    if not 0 <= hour <= 23:
+        raise r.fail(p + "local_hour", "must be an hour from 0 to 23 (the target's own time)")
+    weekday = r.get("weekday", str, table=d, prefix=p, default="monday").lower()
+    if weekday not in WEEKDAYS:
+        raise r.fail(p + "weekday", f"must be one of {', '.join(WEEKDAYS)}")
+    if "weekday" in d and period != "weekly":
+        raise r.fail(p + "weekday", 'is used only with period = "weekly"')
+    return Delivery(mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour,
+                    weekday=WEEKDAYS.index(weekday))
 
 
 ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

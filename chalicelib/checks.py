@@ -54,15 +54,18 @@ def _has_control_characters(value: str, allowed: str) -> bool:
     return bool((CONTROL_EXCEPT_NEWLINE_TAB if allowed else CONTROL).search(value))
 
 
-def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:
-    """Validate a submission for `campaign`; raise InvalidField for the first bad field (checked in a fixed order)."""
+def clean_fields(payload: Any, limits: Mapping[str, int], required: tuple[str, ...], required_text: str, *,
+                 multiline: tuple[str, ...] = ("message",)) -> dict[str, str]:
+    """Every field in `limits` as clean text (a missing one is ""), or InvalidField naming the first bad one.
+    Unknown fields are refused; a field in `multiline` may hold line breaks and tabs, the others are one line
+    (collapsed whitespace) safe for a mail header."""
     if not isinstance(payload, Mapping):
-        raise InvalidField("body", "Send a JSON object with the fields country, name and email.")
-    unknown = sorted(set(payload) - set(MAX_LENGTH))
+        raise InvalidField("body", f"Send a JSON object with the fields {required_text}.")
+    unknown = sorted(set(payload) - set(limits))
     if unknown:
-        raise InvalidField(unknown[0], f"Unknown field {unknown[0]!r}; allowed: {', '.join(MAX_LENGTH)}.")
+        raise InvalidField(unknown[0], f"Unknown field {unknown[0]!r}; allowed: {', '.join(limits)}.")
     values: dict[str, str] = {}
-    for field, limit in MAX_LENGTH.items():
+    for field, limit in limits.items():
         value = payload.get(field)
         if value is None:
             value = ""
@@ -77,16 +80,22 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
         value = value.replace("\r\n", "\n").strip()
         if len(value) > limit:
             raise InvalidField(field, f"The {field} is too long: at most {limit} characters.")
-        if field in REQUIRED and not value:
+        if field in required and not value:
             raise InvalidField(field, f"Please fill in the {field}.")
-        if field != "message":
+        long_text = field in multiline
+        if not long_text:
             reason = header_unsafe_reason(value)
             if reason:
                 raise InvalidField(field, f"The {field} {reason}.")
-        if _has_control_characters(value, allowed="\n\t" if field == "message" else ""):
+        if _has_control_characters(value, allowed="\n\t" if long_text else ""):
             raise InvalidField(field, f"The {field} contains invisible control characters.")
-        values[field] = value if field == "message" else " ".join(value.split())
+        values[field] = value if long_text else " ".join(value.split())
+    return values
 
+
+def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:
+    """Validate a submission for `campaign`; raise InvalidField for the first bad field (checked in a fixed order)."""
+    values = clean_fields(payload, MAX_LENGTH, REQUIRED, "country, name and email")
     try:
         country = directory.country(values["country"])
     except NotFound:

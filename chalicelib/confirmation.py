@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import duplicates
 from .campaigns import Campaign, Campaigns
@@ -20,6 +20,10 @@ from .letter_states import Status, TransitionRefused
 from .mailer import Mailer, Notice
 from .rendering import render
 from .signing import Signer, token_hash, token_matches
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .digests import Digests
+    from .follow_up import FollowUps
 
 STATUS, CONFIRM, DELETE = "status", "confirm", "delete"  # what a link token is for
 SHELL_KEPT = dt.timedelta(days=30)  # an expired letter's data-free record, so its links still answer 410
@@ -55,17 +59,30 @@ def first_due(letter_created: dt.datetime, campaign: Campaign) -> tuple[int, int
 
 def notice(letter: Letter, campaign: Campaign, signer: Signer, *, reminder: bool) -> Notice:
     """The confirmation (or reminder) email, in the letter's language where we have one."""
-    language = letter.language if letter.language in MAIL_LANGUAGES else "en"
     links = link_paths(signer, letter.letter_id)
-    text = render(f"mail/confirm.{language}.txt", reminder=reminder, name=letter.supporter_name,
-                  target=letter.target_name, organisation=campaign.organisation,
-                  title=campaign.text(campaign.title, language),
-                  confirm_url=letter.links_base + links.confirm, delete_url=letter.links_base + links.delete,
-                  expires=dt.datetime.fromtimestamp(letter.confirm_by, dt.timezone.utc).date().isoformat())
+    return mail_to_supporter(letter, campaign, "confirm", reminder=reminder,
+                             confirm_url=letter.links_base + links.confirm,
+                             delete_url=letter.links_base + links.delete,
+                             expires=dt.datetime.fromtimestamp(letter.confirm_by, dt.timezone.utc).date().isoformat())
+
+
+def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **context: object) -> Notice:
+    """An email from the campaign to the letter's writer (see `campaign_mail`)."""
+    return campaign_mail(campaign, template, letter.language, letter.supporter_name, letter.supporter_email,
+                         name=letter.supporter_name, target=letter.target_name, **context)
+
+
+def campaign_mail(campaign: Campaign, template: str, language: str, to_name: str, to_email: str,
+                  **context: object) -> Notice:
+    """An email from the campaign, from templates/mail/<template>.<language>.txt (first line: the subject), in
+    `language` where we have the template, else English. Templates get `organisation` and `title` too."""
+    language = language if language in MAIL_LANGUAGES else "en"
+    text = render(f"mail/{template}.{language}.txt", organisation=campaign.organisation,
+                  title=campaign.text(campaign.title, language), **context)
     subject, _, body = text.partition("\n")
-    return Notice(to_name=letter.supporter_name, to_email=letter.supporter_email,
-                  organisation=campaign.organisation, sender_address=campaign.sender_address,
-                  subject=subject.strip(), body=body.lstrip("\n"), language=language, campaign=campaign.slug)
+    return Notice(to_name=to_name, to_email=to_email, organisation=campaign.organisation,
+                  sender_address=campaign.sender_address, subject=subject.strip(), body=body.lstrip("\n"),
+                  language=language, campaign=campaign.slug)
 
 
 def check_link(letter: Letter | None, purpose: str, token: str, now: dt.datetime) -> Letter:
@@ -82,9 +99,11 @@ def check_link(letter: Letter | None, purpose: str, token: str, now: dt.datetime
 
 class Confirmations:
     def __init__(self, letters: LetterLog, queue: LetterQueue, mailer: Mailer, campaigns: Campaigns,
-                 signer: Signer, table: object, clock: Callable[[], dt.datetime]) -> None:
+                 signer: Signer, table: object, clock: Callable[[], dt.datetime], *,
+                 digests: "Digests | None" = None, follow_ups: "FollowUps | None" = None) -> None:
         self._letters, self._queue, self._mailer, self._campaigns = letters, queue, mailer, campaigns
         self._signer, self._table, self._clock = signer, table, clock
+        self._digests, self._follow_ups = digests, follow_ups
 
     def send(self, letter: Letter, campaign: Campaign, *, reminder: bool = False) -> None:
         self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder))
@@ -96,8 +115,10 @@ class Confirmations:
         """Queue the letter for its target; the link cannot be used again."""
         letter = self.look(letter_id, token)
         now = self._clock()
-        retention = self._campaigns.get(letter.campaign).policies.retention
-        keep_until = int((now + retention).timestamp())
+        campaign = self._campaigns.get(letter.campaign)
+        keep_until = int((now + campaign.policies.retention).timestamp())
+        if campaign.delivery.is_digest and self._digests is not None:
+            return self._confirm_for_digest(letter, campaign, token, now, keep_until)
         try:
             self._letters.move(letter_id, Status.PENDING_CONFIRMATION, Status.QUEUED, now, confirmed_at=iso(now),
                                expires_at=keep_until, due_at=keep_until)
@@ -110,7 +131,26 @@ class Confirmations:
             self._letters.move(letter_id, Status.QUEUED, Status.PENDING_CONFIRMATION, now, remove=("confirmed_at",),
                                expires_at=letter.expires_at, due_at=letter.due_at)
             raise ServiceUnavailable("We could not queue your letter just now. Please open the link again.") from exc
+        self._follow_up(letter_id, campaign)
         return self._letters.get(letter_id) or letter
+
+    def _confirm_for_digest(self, letter: Letter, campaign: Campaign, token: str, now: dt.datetime,
+                            keep_until: int) -> Letter:
+        """A digest campaign's letter waits for its target's next digest instead of the queue."""
+        assert self._digests is not None
+        try:
+            self._digests.join(letter, campaign, Status.PENDING_CONFIRMATION, confirmed_at=iso(now),
+                               expires_at=keep_until)
+        except TransitionRefused:
+            return self.look(letter.letter_id, token)
+        duplicates.extend(self._table, letter.guard, letter.letter_id, keep_until)
+        self._follow_up(letter.letter_id, campaign)
+        return self._letters.get(letter.letter_id) or letter
+
+    def _follow_up(self, letter_id: str, campaign: Campaign) -> None:
+        """Plan the "did they reply?" email: only for confirmed addresses, so never under direct sending."""
+        if self._follow_ups is not None:
+            self._follow_ups.schedule(letter_id, campaign)
 
     def remind(self, letter: Letter) -> None:
         """Send the one reminder (the write comes first: a crash can lose a reminder, never send two)."""

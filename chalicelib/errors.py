@@ -53,6 +53,20 @@ class CampaignNotOpen(DemarcheError):
         self.status = 410 if closed else 409
 
 
+class WrongKind(DemarcheError):
+    """The request is for another kind of campaign (a letter to a sign-on campaign, a signature to a letter one)."""
+
+    status = 409
+    code = "wrong_campaign_kind"
+
+
+class StateConflict(DemarcheError):
+    """The thing asked about is not in a state that allows this (not confirmed yet, changed by someone else)."""
+
+    status = 409
+    code = "state_conflict"
+
+
 class UnsupportedMediaType(DemarcheError):
     status = 415
     code = "unsupported_media_type"

@@ -1,8 +1,12 @@
-"""The scheduled job: reminders, expiry of unconfirmed letters, and the scrub of anything past retention.
+"""The scheduled job: whatever is due, found through the `by-due` index (keys only), never by scanning the table.
 
-It reads the `by-due` index (keys only) for items whose next action is due, never scanning the table,
-and does each item's one next action. Every action is a conditional write, so two overlapping runs, or a
-run racing a supporter's click, cannot do anything twice.
+- letters: the one confirmation reminder, expiry of unconfirmed letters, and a digest letter that missed its digest
+- digests whose time has come (chalicelib/digests.py), sign-on sends at their time (chalicelib/sign_on_send.py)
+- "did they reply?" questions and their one reminder (chalicelib/follow_up.py)
+- the scrub of anything past its `expires_at` (DynamoDB TTL may lag by days)
+
+Each item gets its one next action. Every action is a conditional write, so two overlapping runs, or a run
+racing a supporter's click, cannot do anything twice; an item whose action fails stays due for the next run.
 """
 from __future__ import annotations
 
@@ -12,17 +16,23 @@ from collections import Counter
 from typing import Any, Callable
 
 from .confirmation import Confirmations
+from .digests import Digests
 from .due_index import delete_if_expired, due_items
+from .follow_up import FOLLOW_UP_SK, FollowUps
 from .letter_log import LETTER_SK, Letter, LetterLog
 from .letter_states import Status, TransitionRefused
+from .sign_on_send import SignOnSends
+from .state_machines import MoveRefused
 
 log = logging.getLogger(__name__)
 
 
 class Housekeeping:
     def __init__(self, table: Any, letters: LetterLog, confirmations: Confirmations,
-                 clock: Callable[[], dt.datetime]) -> None:
+                 clock: Callable[[], dt.datetime], *, digests: Digests, sends: SignOnSends,
+                 follow_ups: FollowUps) -> None:
         self._table, self._letters, self._confirmations, self._clock = table, letters, confirmations, clock
+        self._digests, self._sends, self._follow_ups = digests, sends, follow_ups
 
     def run(self, limit: int = 500) -> dict[str, int]:
         """Do what is due now; returns how many of each action were taken."""
@@ -32,19 +42,31 @@ class Housekeeping:
         for key in due_items(self._table, now_epoch, limit):
             try:
                 done[self._one(key, now_epoch)] += 1
-            except TransitionRefused:  # someone else moved it first: its next due time is already set
+            except (TransitionRefused, MoveRefused):  # someone else moved it first: its next due time is set
                 done["raced"] += 1
+            except Exception:  # noqa: BLE001 - one item's failure must not stop the others; it stays due
+                log.exception("housekeeping: %s %s failed; it stays due for the next run", key["pk"], key["sk"])
+                done["failed"] += 1
         return dict(done)
 
     def _one(self, key: dict[str, str], now_epoch: int) -> str:
         if delete_if_expired(self._table, key, now_epoch):
             return "deleted"
-        if key["sk"] != LETTER_SK:
+        pk, sk = key["pk"], key["sk"]
+        if sk == FOLLOW_UP_SK:
+            return self._follow_ups.step(key)
+        if pk.startswith("DIGESTS#"):
+            return self._digests.close(key)
+        if pk.startswith("SIGNON#") and sk.startswith("SEND#"):
+            return self._sends.dispatch(key)
+        if sk != LETTER_SK:
             return "not_yet"
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if not item:
             return "gone"
         letter = Letter.from_item(item)
+        if letter.status == Status.AWAITING_DIGEST.value and letter.due_at <= now_epoch:
+            return self._digests.stranded(letter)
         if letter.status != Status.PENDING_CONFIRMATION.value:
             self._letters.amend(letter.letter_id, Status(letter.status), self._clock(), due_at=letter.expires_at)
             return "rescheduled"

@@ -19,9 +19,11 @@ CAMPAIGN_PK, COUNTRY_PK, LOG_SK = "gsi1pk", "gsi_country_pk", "gsi1sk"  # both i
 LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
 TRANSACT_ATTEMPTS = 5  # hot counter items make concurrent transactions collide now and then; each retry backs off
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
-PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard")
+PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
 NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
 SES_MESSAGE_INDEX = "by-ses-message"  # KEYS_ONLY: SES MessageId -> letter key, for SES feedback
+# Letters sent on behalf of many (group_letters.py) have no status link, and one to a fixed target no country.
+MAY_BE_EMPTY = ("status_token_hash", "country")
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -88,6 +90,16 @@ class Letter:
     retries: int = 0  # sends SES did not accept (throttled, unreachable): sets the next backoff
     waiting_until: str = ""  # a queued letter held back (pacing, backoff, paused campaign) until about then
     waiting_reason: str = ""
+    # "" for a supporter's own letter; "digest" (chalicelib/digests.py) or "sign-on" (chalicelib/sign_on_send.py)
+    # for a letter the organisers send on behalf of many.
+    kind: str = ""
+    # Digest campaigns: the supporter's own parts, listed in the digest; and which digest (and which of its
+    # letters) carries them. A digest letter has the digest's id too.
+    supporter_city: str = ""
+    supporter_message: str = ""
+    digest_id: str = ""
+    digest_letter_id: str = ""
+    send_id: str = ""  # sign-on letters: the send they belong to
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
@@ -105,7 +117,7 @@ class Letter:
         for name in NUMBERS:
             if name in values:
                 values[name] = int(values[name])
-        for name in PERSONAL_FIELDS:  # absent once scrubbed
+        for name in (*PERSONAL_FIELDS, *MAY_BE_EMPTY):  # absent once scrubbed, or never had
             values.setdefault(name, "")
         return cls(**values)
 
@@ -147,6 +159,19 @@ class LetterLog:
             if not self._transact([delete, *counter_updates(self._table.name, keys, minus=status)]):
                 return
         raise TransitionRefused(letter_id, Status.EXPIRED, "moving too fast to delete")
+
+    def create_once(self, letter: Letter) -> bool:
+        """Log a letter whose id is derived from what it is for (a digest, a sign-on send's target), unless it is
+        logged already: True if this call created it. Running a send twice creates nothing twice."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.create(letter)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
 
     def get(self, letter_id: str) -> Letter | None:
         """The letter, or None if there is none or its retention date has passed (TTL may lag by days)."""

@@ -17,6 +17,11 @@ still arrive later, `failed -> sent` records the truth (only for a letter with n
 `delayed` is a state, not a note: SES reported that the recipient's server is slow to accept
 (DeliveryDelay); SES keeps trying, and a later Delivery or Bounce moves the letter on.
 A Reject event (SES refused the message after accepting the call, e.g. a virus) moves `sent -> failed`.
+
+Digest campaigns (chalicelib/digests.py) hold a confirmed letter instead of sending it alone:
+pending_confirmation -> awaiting_digest -> in_digest. `in_digest` is the end of the supporter's own letter:
+it was listed in the digest letter named by its `digest_letter_id`, and that letter's state (sent, delivered,
+bounced...) is what happened to it. `awaiting_digest -> expired` is the supporter deleting their details first.
 """
 from __future__ import annotations
 
@@ -35,11 +40,13 @@ class Status(str, Enum):
     COMPLAINED = "complained"
     FAILED = "failed"
     EXPIRED = "expired"
+    AWAITING_DIGEST = "awaiting_digest"
+    IN_DIGEST = "in_digest"
 
 
 S = Status
 ALLOWED: dict[Status, frozenset[Status]] = {
-    S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.EXPIRED}),
+    S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.AWAITING_DIGEST, S.EXPIRED}),
     S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED, S.PENDING_CONFIRMATION}),
     S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
     S.SENT: frozenset({S.DELAYED, S.DELIVERED, S.BOUNCED, S.COMPLAINED, S.FAILED}),
@@ -49,6 +56,8 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.COMPLAINED: frozenset(),
     S.FAILED: frozenset({S.SENT}),  # only on SES evidence for an interrupted send (see above)
     S.EXPIRED: frozenset(),
+    S.AWAITING_DIGEST: frozenset({S.IN_DIGEST, S.EXPIRED}),
+    S.IN_DIGEST: frozenset(),
 }
 # Outcomes: nothing more will happen to the letter (a failed one may only be corrected by SES evidence).
 FINAL = frozenset({S.BOUNCED, S.COMPLAINED, S.FAILED, S.EXPIRED})
@@ -75,6 +84,8 @@ EXPLAINED = {
     S.COMPLAINED: "The recipient marked your letter as unwanted.",
     S.FAILED: "Your letter could not be sent.",
     S.EXPIRED: "This letter was not sent: it was not confirmed in time, or its details were deleted.",
+    S.AWAITING_DIGEST: "Your letter will go in the next digest: one email to the recipient listing everyone who wrote.",
+    S.IN_DIGEST: "Your letter went in a digest: one email to the recipient listing everyone who wrote.",
 }
 
 # Why a queued letter waits (its `waiting_reason`), as the supporter reads it.

@@ -42,16 +42,33 @@ def resolve_fallback(campaign: Campaign, country: Country, directory: Directory)
     return directory.target(campaign.fallback_target_set, country.alpha2, campaign.target_overrides)
 
 
+def supporter_context(supporter: Supporter) -> dict[str, str]:
+    return {"name": supporter.name, "city": supporter.city, "message": supporter.message.strip()}
+
+
 def compose(campaign: Campaign, country: Country, target: Target, supporter: Supporter,
             language: str | None = None) -> ComposedLetter:
-    """Render subject and body; supporter fields are values in the template context, never template source."""
+    """Render subject and body; supporter fields are values in the template context, never template source.
+
+    A digest campaign's template lists `supporters`: one supporter's letter is the digest with them alone.
+    A sign-on campaign's lists `signatories` (none here: see sign_on_send.py for the letter as sent).
+    """
+    if campaign.is_sign_on:
+        return render_letter(campaign, country.name, target, language, signatories=[])
+    if campaign.delivery.is_digest:
+        one = {**supporter_context(supporter), "country": country.name}
+        return render_letter(campaign, country.name, target, language, supporters=[one],
+                             digest={"count": 1, "part": 1, "parts": 1, "date": ""})
+    return render_letter(campaign, country.name, target, language, supporter=supporter_context(supporter))
+
+
+def render_letter(campaign: Campaign, country_name: str, target: Target, language: str | None,
+                  **lists: object) -> ComposedLetter:
+    """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
+    kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
     lang = campaign.language_for(language, target.language)
-    body = render(
-        campaign.letter_template_name(lang),
-        target={"name": target.name, "addressee": target.addressee},
-        country={"name": country.name},
-        supporter={"name": supporter.name, "city": supporter.city, "message": supporter.message.strip()},
-    )
+    body = render(campaign.letter_template_name(lang), target={"name": target.name, "addressee": target.addressee},
+                  country={"name": country_name}, **lists)
     return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang),
                           body=tidy(body))
 

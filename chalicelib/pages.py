@@ -70,7 +70,7 @@ def _language_links(lang: str, partner: str, embed: bool) -> list[dict[str, Any]
     return links
 
 
-def _closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
+def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
     try:
         campaign.check_open(today)
     except CampaignNotOpen as exc:
@@ -79,7 +79,7 @@ def _closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
     return ""
 
 
-def _campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
+def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
     """Title and summary in the page language if the campaign has it, each tagged with the language it is in."""
     title, title_lang = campaign.localised(campaign.title, lang)
     summary, summary_lang = campaign.localised(campaign.summary, lang)
@@ -96,8 +96,8 @@ def form_page(campaign: Campaign, directory: Directory, t: Messages, *, today: d
     error = {"field": "", "message": "", **(error or {})}
     return render(
         "pages/form.html",
-        t=t, embed=embed, campaign=campaign, **_campaign_texts(campaign, t.language),
-        closed=_closed_notice(campaign, t, today),
+        t=t, embed=embed, campaign=campaign, **campaign_texts(campaign, t.language),
+        closed=closed_notice(campaign, t, today),
         countries=directory.countries(),
         letter_languages=[{"code": code, "name": ENDONYMS[code]} for code in campaign.languages],
         values=values, partner=partner,
@@ -110,14 +110,14 @@ def form_page(campaign: Campaign, directory: Directory, t: Messages, *, today: d
 
 
 def result_page(campaign: Campaign, t: Messages, status: str, status_url: str, *, embed: bool = False) -> str:
-    return render("pages/result.html", t=t, embed=embed, **_campaign_texts(campaign, t.language),
+    return render("pages/result.html", t=t, embed=embed, **campaign_texts(campaign, t.language),
                   status=status, status_url=status_url)
 
 
 def unreachable_page(campaign: Campaign, t: Messages, message: str, delivery: Mapping[str, Any], *,
                      embed: bool = False) -> str:
     """The supporter's letter, ready to copy, with the other ways to send it (contact form, own email)."""
-    return render("pages/unreachable.html", t=t, embed=embed, **_campaign_texts(campaign, t.language),
+    return render("pages/unreachable.html", t=t, embed=embed, **campaign_texts(campaign, t.language),
                   message=error_message(t, "target", message), delivery=delivery,
                   letter_dir=direction(delivery["letter"]["language"]))
 
@@ -145,13 +145,15 @@ def confirm_page(letter: Letter) -> str:
 
 
 def confirmed_page(letter: Letter, status_url: str) -> str:
+    where = ("will go in the next digest: one letter to the recipient listing everyone who wrote"
+             if letter.status == "awaiting_digest" else "is in the queue and will be sent shortly")
     return _english_page(title="Thank you: your letter is confirmed",
-                         message=f"Your letter to {letter.target_name} is in the queue and will be sent shortly.",
+                         message=f"Your letter to {letter.target_name} {where}.",
                          button="", link=status_url, link_text="Follow your letter")
 
 
 def delete_page(letter: Letter) -> str:
-    sent = letter.status not in ("pending_confirmation", "queued")
+    sent = letter.status not in ("pending_confirmation", "queued", "awaiting_digest")
     note = (f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
             "We will delete your name, email address and words from our records." if sent else
             f"Your letter to {letter.target_name} will not be sent, and we will delete your name, email "
@@ -167,3 +169,62 @@ def deleted_page(letter: Letter) -> str:
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
     return render("pages/outbox.html", t=Messages("en"), embed=False, messages=list(reversed(messages)))
+
+
+# "Did they reply?" (chalicelib/follow_up.py): the emailed links open these; only their buttons POST.
+ANSWER_LABELS = (("yes", "Yes, they replied"), ("no", "No reply"), ("not_yet", "Not yet"))
+THANKS = {"yes": "Thank you: we have counted their reply.",
+          "no": "Thank you: we have counted that they did not reply.",
+          "not_yet": "Thank you. If you have not answered again in a week, we will ask you once more."}
+
+
+def follow_up_page(item: Mapping[str, Any], chosen: str, stop_link: str) -> str:
+    return render("pages/follow_up.html", t=Messages("en"), embed=False, title="Did they reply?",
+                  message=f"You wrote to {item['target_name']}. Your answer helps everyone see which offices reply.",
+                  asking=True, target=item["target_name"], answers=ANSWER_LABELS,
+                  chosen=chosen if chosen in dict(ANSWER_LABELS) else "", stop_link=stop_link)
+
+
+def answered_page(answer: str, stop_link: str) -> str:
+    return render("pages/follow_up.html", t=Messages("en"), embed=False, title="Thank you", message=THANKS[answer],
+                  asking=False, stop_link=stop_link)
+
+
+def stop_page() -> str:
+    return _english_page(title="No more questions", button="Send me no more of these questions", link="",
+                         link_text="", message="We will not ask you again whether a recipient replied, about this "
+                                               "letter or any other you write with us.")
+
+
+def stopped_page() -> str:
+    return _english_page(title="Done", button="", link="", link_text="",
+                         message="You will get no more of these questions.")
+
+
+def signed_page(campaign: Campaign, organisation: str, *, embed: bool = False) -> str:
+    return render("pages/action.html", t=Messages("en"), embed=embed, title="Thank you: please check your email",
+                  message=f"We have sent a link to the contact address. {organisation}'s signature counts once it is "
+                          "opened; the organisers then review it before it appears on the list.",
+                  button="", link="", link_text="")
+
+
+def signature_confirm_page(item: Mapping[str, Any]) -> str:
+    return _english_page(title="Confirm your signature", button="Confirm the signature", link="", link_text="",
+                         message=f"{item['organisation']} signs the letter once you confirm.")
+
+
+def signature_confirmed_page(item: Mapping[str, Any]) -> str:
+    return _english_page(title="Thank you: the signature is confirmed", button="", link="", link_text="",
+                         message=f"The organisers will review {item['organisation']}'s signature and add it to the "
+                                 "list. You do not need to do anything else.")
+
+
+def withdraw_page(item: Mapping[str, Any]) -> str:
+    return _english_page(title="Take the signature back", button="Take our signature back", link="", link_text="",
+                         message=f"{item['organisation']} will be removed from the list of signatories. A letter "
+                                 "already sent keeps the list it was sent with.")
+
+
+def withdrawn_page(item: Mapping[str, Any]) -> str:
+    return _english_page(title="The signature is withdrawn", button="", link="", link_text="",
+                         message=f"{item['organisation']} is no longer on the list, and we deleted what you gave us.")

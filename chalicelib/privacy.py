@@ -1,12 +1,13 @@
 """The supporter's "delete my data" link: their name, address and words leave our table at once.
 
-A letter not yet handed to SES is stopped (-> expired) and will never be sent. A letter already sent keeps
-only what organisers count (state, target, country, dates); the ministry keeps the copy it received.
+A letter not yet handed to SES (or not yet listed in a digest) is stopped (-> expired) and will never be sent.
+A letter already sent keeps only what organisers count (state, target, country, dates); the ministry keeps the
+copy it received. Any "did they reply?" follow-up is cancelled, with the answer and reply it may hold.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import duplicates
 from .confirmation import DELETE
@@ -15,12 +16,17 @@ from .letter_log import PERSONAL_FIELDS, Letter, LetterLog, iso
 from .letter_states import Status, TransitionRefused
 from .signing import token_matches
 
-NOT_SENT_YET = (Status.PENDING_CONFIRMATION, Status.QUEUED)
+if TYPE_CHECKING:  # pragma: no cover
+    from .follow_up import FollowUps
+
+NOT_SENT_YET = (Status.PENDING_CONFIRMATION, Status.QUEUED, Status.AWAITING_DIGEST)
 
 
 class Forgetting:
-    def __init__(self, letters: LetterLog, table: Any, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(self, letters: LetterLog, table: Any, clock: Callable[[], dt.datetime], *,
+                 follow_ups: FollowUps | None = None) -> None:
         self._letters, self._table, self._clock = letters, table, clock
+        self._follow_ups = follow_ups
 
     def look(self, letter_id: str, token: str) -> Letter:
         """The letter whose data the link deletes; LinkUnknown (404) or LinkGone (410, already deleted)."""
@@ -44,4 +50,6 @@ class Forgetting:
         except TransitionRefused:  # it moved on meanwhile (e.g. the worker sent it): try again from there
             return self.forget(letter_id, token)
         duplicates.free(self._table, letter.guard, letter.letter_id)
+        if self._follow_ups is not None:
+            self._follow_ups.forget(letter_id)
         return self._letters.get(letter_id) or letter

@@ -31,6 +31,8 @@ def campaign_summary(campaign: Campaign, today: dt.date) -> dict[str, Any]:
         "opens": campaign.opens.isoformat(),
         "closes": campaign.closes.isoformat(),
         "open": campaign.opens <= today <= campaign.closes,
+        "kind": campaign.kind,
+        "delivery": campaign.delivery.mode,
     }
 
 

@@ -17,6 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .campaigns import Campaigns
     from .confirmation import Confirmations
     from .delivery import Deliverer
+    from .digests import Digests
+    from .follow_up import FollowUps
+    from .group_letters import GroupSender
+    from .sign_on import Signatures
+    from .sign_on_send import SignOnSends
     from .directory import Directory
     from .feedback import Feedback
     from .housekeeping import Housekeeping
@@ -144,7 +149,42 @@ class Services:
         from .confirmation import Confirmations
 
         return Confirmations(self.letters, self.queue, self.mailer, self.campaigns, self.signer, self.aws.table,
-                             self.clock)
+                             self.clock, digests=self.digests, follow_ups=self.follow_ups)
+
+    @cached_property
+    def group_sender(self) -> "GroupSender":
+        from .group_letters import GroupSender
+
+        return GroupSender(self.letters, self.queue, self.clock)
+
+    @cached_property
+    def digests(self) -> "Digests":
+        from .digests import Digests
+
+        return Digests(self.aws.table, self.letters, self.group_sender, self.campaigns, self.directory, self.clock)
+
+    @cached_property
+    def follow_ups(self) -> "FollowUps":
+        from .follow_up import FollowUps
+
+        return FollowUps(self.aws.table, self.letters, self.mailer, self.campaigns, self.signer, self.clock)
+
+    @cached_property
+    def signatures(self) -> "Signatures":
+        from .admission import Admissions
+        from .sign_on import Signatures
+
+        return Signatures(table=self.aws.table, admissions=Admissions(self.aws.table), mailer=self.mailer,
+                          directory=self.directory, signer=self.signer, clock=self.clock)
+
+    @cached_property
+    def sign_on_sends(self) -> "SignOnSends":
+        from .sign_on_send import SignOnSends
+
+        return SignOnSends(table=self.aws.table, signatures=self.signatures, sender=self.group_sender,
+                           campaigns=self.campaigns, directory=self.directory, clock=self.clock,
+                           is_failing=self.health.is_failing,
+                           sandbox=self.settings.sandbox_recipients)
 
     @cached_property
     def front_door(self) -> "FrontDoor":
@@ -161,13 +201,14 @@ class Services:
     def forgetting(self) -> "Forgetting":
         from .privacy import Forgetting
 
-        return Forgetting(self.letters, self.aws.table, self.clock)
+        return Forgetting(self.letters, self.aws.table, self.clock, follow_ups=self.follow_ups)
 
     @cached_property
     def housekeeping(self) -> "Housekeeping":
         from .housekeeping import Housekeeping
 
-        return Housekeeping(self.aws.table, self.letters, self.confirmations, self.clock)
+        return Housekeeping(self.aws.table, self.letters, self.confirmations, self.clock, digests=self.digests,
+                            sends=self.sign_on_sends, follow_ups=self.follow_ups)
 
     @cached_property
     def organiser_tokens(self) -> "OrganiserTokens":

@@ -15,7 +15,7 @@ from .checks import check_submission
 from .confirmation import Confirmations, first_due, link_hashes, link_paths
 from .directory import Directory
 from .duplicates import guard_key, mailbox_hash
-from .errors import DemarcheError, ServiceUnavailable
+from .errors import DemarcheError, DuplicateLetter, ServiceUnavailable, WrongKind
 from .fallbacks import never_failing, plan_route
 from .idempotency import Idempotency
 from .letter_log import Letter, LetterLog, iso
@@ -80,6 +80,9 @@ class FrontDoor:
         """Take one letter; with an Idempotency-Key, a retry gets the first receipt back."""
         now = self._clock()
         campaign.check_open(now.date())
+        if campaign.is_sign_on:
+            raise WrongKind(f"The campaign {campaign.slug!r} collects organisations' signatures, not letters: "
+                            f"sign it at /campaigns/{campaign.slug}/signatures.")
         if not idempotency_key:
             return self._submit(campaign, payload, visitor, now)[0]
         claim = self._idempotency.begin(campaign.slug, idempotency_key, payload, now)
@@ -141,11 +144,16 @@ class FrontDoor:
             subject=composed.subject, body=composed.body, supporter_name=sub.name, supporter_email=sub.email,
             status=first_status.value, created_at=iso(now), updated_at=iso(now), expires_at=expires_at,
             partner=sub.partner or "", confirm_by=confirm_by, guard=guard["pk"], due_at=due_at,
-            links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id))
+            links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id),
+            # A digest lists each supporter's own parts under the campaign letter (chalicelib/digests.py).
+            **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}))
         counters = counters_for(campaign.slug, policies.limits, ip_hash=self._signer.keyed_hash("ip", visitor.ip),
                                 mailbox_hash=mailbox, target=target_identity)
-        admission = Admission(letter, guard, counters, now)
-        self._admissions.admit(admission, duplicate_link=lambda existing: link_paths(self._signer, existing).status)
+        admission = Admission.of_letter(letter, guard, counters, now)
+        self._admissions.admit(admission, lambda existing: DuplicateLetter(
+            "You have already written to this recipient in this campaign, from this email address. "
+            "Each supporter's letter counts once; follow your first letter with its status link.",
+            letter_id=existing, link=link_paths(self._signer, existing).status))
         try:
             if confirm:
                 self._confirmations.send(letter, campaign)
