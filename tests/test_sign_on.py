@@ -1,0 +1,209 @@
+"""Coalition sign-on letters: organisations sign and confirm, organisers approve, and at the chosen time one letter
+with the numbered, alphabetical list goes to every target in a set, paced and resumable without resending."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from urllib.parse import urlencode
+
+import pytest
+
+SLUG = "ga-defenders-sign-on"
+CONFIRM = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/confirm/[A-Za-z0-9_-]+)")
+WITHDRAW = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/withdraw/[A-Za-z0-9_-]+)")
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def organisation(name: str, country: str = "KE", **extra) -> dict:
+    slug = re.sub(r"\W+", "", name.lower())[:20] or "org"
+    return {"organisation": name, "country": country, "contact_name": f"Contact of {name}",
+            "email": f"contact@{slug}.example.org", **extra}
+
+
+class SignOnApi:
+    """The sign-on API as an organisation's contact uses it, and the organisers' decisions."""
+
+    def __init__(self, letters_api, services) -> None:
+        self.letters_api, self.services, self.client = letters_api, services, letters_api.client
+
+    def post(self, payload, slug: str = SLUG):
+        body = {"form_token": self.letters_api.stamp(slug), **payload}
+        return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
+                                     headers={"Content-Type": "application/json"})
+
+    def link(self, signatory_id: str, pattern: re.Pattern = CONFIRM) -> str:
+        found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
+        assert found, f"no link for signatory {signatory_id}"
+        return found[-1]
+
+    def sign(self, payload) -> str:
+        """Sign and confirm from the emailed link: the signature waits for the organisers."""
+        response = self.post(payload)
+        assert response.status_code == 202, response.body
+        signatory_id = response.json_body["signatory_id"]
+        assert self.client.http.post(self.link(signatory_id), body=b"", headers=FORM).status_code == 200
+        return signatory_id
+
+    def decide(self, signatory_id: str, decision: str = "approve"):
+        campaign = self.services.campaigns.get(SLUG)
+        return self.services.signatures.decide(campaign, signatory_id, decision, actor="test organiser")
+
+    def public(self) -> list[dict]:
+        response = self.client.http.get(f"/campaigns/{SLUG}/signatories")
+        assert response.status_code == 200
+        return response.json_body["signatories"]
+
+
+@pytest.fixture
+def sign_on(letters_api, services):
+    return SignOnApi(letters_api, services)
+
+
+def test_a_signature_is_listed_only_once_confirmed_and_approved(sign_on, services, letters_api):
+    # GIVEN an organisation signs
+    response = sign_on.post(organisation("Kenya Rights Watch", website="https://krw.example.org"))
+    assert response.status_code == 202 and response.json_body["status"] == "pending_confirmation"
+    signatory_id = response.json_body["signatory_id"]
+    # THEN its contact is asked to confirm, and nothing is public yet
+    [mail] = letters_api.notices()
+    assert mail["to"].endswith("<contact@kenyarightswatch.example.org>") and "Kenya Rights Watch" in mail["body"]
+    assert sign_on.public() == []
+    with pytest.raises(Exception, match="not confirmed"):
+        sign_on.decide(signatory_id)  # the organisers cannot approve an address nobody confirmed
+
+    # WHEN the contact confirms, THEN it waits for the organisers, still unlisted
+    assert letters_api.client.http.get(sign_on.link(signatory_id)).status_code == 200  # a button, nothing more
+    assert services.signatures.all(SLUG)[0]["status"] == "pending_confirmation"
+    assert letters_api.client.http.post(sign_on.link(signatory_id), body=b"", headers=FORM).status_code == 200
+    assert letters_api.client.http.post(sign_on.link(signatory_id), body=b"", headers=FORM).status_code == 410
+    assert services.signatures.all(SLUG)[0]["status"] == "awaiting_approval"
+    assert sign_on.public() == []
+
+    # WHEN an organiser approves it, THEN the public list shows the organisation and never its contact
+    sign_on.decide(signatory_id, "approve")
+    assert sign_on.public() == [{"number": 1, "organisation": "Kenya Rights Watch", "country": "KE",
+                                 "country_name": "Kenya", "website": "https://krw.example.org"}]
+    organisers_view = services.signatures.all(SLUG)[0]
+    assert organisers_view["contact_email"] == "c…@kenyarightswatch.example.org"  # masked unless revealed
+    assert services.signatures.all(SLUG, reveal=True)[0]["contact_email"] == "contact@kenyarightswatch.example.org"
+
+    # AND rejecting it later takes it off the list
+    sign_on.decide(signatory_id, "reject")
+    assert sign_on.public() == []
+
+
+def test_the_list_is_alphabetical_ignoring_case_accents_and_a_leading_the(sign_on):
+    names = ["zeta Defenders", "The Bridge Collective", "Ñandú Network", "amnesty example", "Nandi Voices"]
+    for name in names:
+        sign_on.decide(sign_on.sign(organisation(name, country="AR")))
+    assert [s["organisation"] for s in sign_on.public()] == [
+        "amnesty example", "The Bridge Collective", "Nandi Voices", "Ñandú Network", "zeta Defenders"]
+    assert [s["number"] for s in sign_on.public()] == [1, 2, 3, 4, 5]
+
+
+def test_one_organisation_signs_once_and_bots_and_wrong_kinds_are_refused(sign_on, letters_api, stored_items):
+    sign_on.sign(organisation("Kenya Rights Watch"))
+    # The same organisation and country again, written differently, from another address: refused, naming it
+    again = sign_on.post({**organisation("KENYA rights watch"), "email": "other@example.org"})
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "duplicate_signature"
+    # A bot (honeypot filled) gets a decoy receipt, and nothing is kept or sent
+    before = len(stored_items())
+    bot = sign_on.post({**organisation("Spam Org"), "homepage": "http://spam.example"})
+    assert bot.status_code == 202 and len(stored_items()) == before and len(letters_api.notices()) == 1
+    # A bad field is named
+    bad = sign_on.post(organisation("Bad Site", website="javascript:alert(1)"))
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "website"
+    assert sign_on.post({**organisation("X"), "contact_name": "A\r\nBcc: x@example.org"}).status_code == 400
+    # A letter to a sign-on campaign, or a signature to a letters campaign, is refused with a pointer
+    letter = letters_api.post(SLUG, {"country": "KE", "name": "Amina", "email": "amina@example.org"})
+    assert letter.status_code == 409 and "/signatures" in letter.json_body["error"]["message"]
+    assert sign_on.post(organisation("Y"), slug="hrd-resolution").status_code == 409
+
+
+def test_a_contact_can_withdraw_the_signature_from_the_emailed_link(sign_on, letters_api):
+    signatory_id = sign_on.sign(organisation("Kenya Rights Watch"))
+    sign_on.decide(signatory_id)
+    link = sign_on.link(signatory_id, WITHDRAW)
+    assert "Take our signature back" in letters_api.client.http.get(link).body.decode()
+    assert letters_api.client.http.post(link, body=b"", headers=FORM).status_code == 200
+    assert sign_on.public() == []
+    assert letters_api.client.http.post(link, body=b"", headers=FORM).status_code == 404
+    sign_on.sign(organisation("Kenya Rights Watch"))  # and may sign again
+
+
+def test_the_sign_on_form_works_without_javascript_and_the_list_embeds(sign_on, letters_api, services):
+    client = letters_api.client
+    page = client.http.get(f"/campaigns/{SLUG}/form").body.decode()
+    assert 'name="organisation"' in page and 'name="contact_name"' in page and "Your Excellency" in page
+    stamp = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    services.clock.now += dt.timedelta(seconds=5)
+    fields = {**organisation("Form Org"), "form_token": stamp, "homepage": ""}
+    missing = client.http.post(f"/campaigns/{SLUG}/form", body=urlencode({**fields, "organisation": ""}), headers=FORM)
+    assert missing.status_code == 400 and 'aria-invalid="true"' in missing.body.decode()
+    done = client.http.post(f"/campaigns/{SLUG}/form", body=urlencode(fields), headers=FORM)
+    assert done.status_code == 202 and "check your email" in done.body.decode()
+
+    signatory_id = sign_on.sign(organisation("Listed <b>Org</b>"))
+    sign_on.decide(signatory_id)
+    embed = client.http.get(f"/campaigns/{SLUG}/signatories/embed?embed=1")
+    assert embed.status_code == 200 and "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "Listed &lt;b&gt;Org&lt;/b&gt;" in embed.body.decode()  # data, never markup
+
+
+@pytest.mark.xfail(strict=True, reason="until issue 5 lands: Python folds a display name with a comma without its "
+                   "quotes (gh-80222), so 4 ministries' letters fail; issue 5 writes headers unfolded")
+def test_193_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_resumes(sign_on, services, housekeeping,
+                                                                                  drain, letters_api, clock,
+                                                                                  monkeypatch, stored_items):
+    # GIVEN three organisations signed, two approved and one rejected
+    approved = [sign_on.sign(organisation(n, c)) for n, c in (("Zimbabwe Lawyers (example)", "ZW"),
+                                                              ("Asociación Ejemplo", "PE"))]
+    rejected = sign_on.sign(organisation("Not Really An NGO", "US"))
+    for signatory_id in approved:
+        sign_on.decide(signatory_id)
+    sign_on.decide(rejected, "reject")
+    campaign = services.campaigns.get(SLUG)
+
+    # WHEN an organiser schedules the letter to every foreign ministry for tomorrow at 09:00 UTC
+    send_at = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
+    send = services.sign_on_sends.schedule(campaign, "foreign-ministry", send_at, actor="test organiser")
+    assert send["status"] == "scheduled"
+    with pytest.raises(Exception, match="already scheduled"):  # every target gets this letter once
+        services.sign_on_sends.schedule(campaign, "foreign-ministry", send_at, actor="someone else")
+    assert "sign_on_dispatched" not in housekeeping()  # not before its time
+
+    # AND the queue fails on the 50th letter
+    real_enqueue, calls = services.queue.enqueue, []
+
+    def flaky(letter_id: str) -> None:
+        calls.append(letter_id)
+        if len(calls) == 50:
+            raise RuntimeError("SQS unreachable")
+        real_enqueue(letter_id)
+
+    monkeypatch.setattr(services.queue, "enqueue", flaky)
+    clock.now = send_at + dt.timedelta(minutes=1)
+    assert housekeeping().get("failed") == 1
+    assert services.sign_on_sends.all(SLUG)[0]["status"] == "dispatching"
+
+    # THEN the next run after the lease resumes from its recorded progress
+    clock.now += dt.timedelta(minutes=6)
+    assert housekeeping().get("sign_on_dispatched") == 1
+    assert drain() >= 193
+
+    # AND each of the 193 member states' ministries received exactly one letter, with the same numbered list
+    letters = [i for i in stored_items() if i.get("kind") == "sign-on"]
+    assert len(letters) == 193 and {i["status"] for i in letters} == {"sent"}
+    sent = letters_api.letters_sent()
+    assert len(sent) == 193 and len({m["to"] for m in sent}) == 193
+    assert max(Counter(calls).values()) <= 2  # at most one harmless second queue message, never a second send
+    for message in sent:  # in each target's language where the campaign has it, the list as signed
+        body = message["body"].replace("\r\n", "\n")
+        assert body.endswith("\n\n1. Asociación Ejemplo (Peru)\n2. Zimbabwe Lawyers (example) (Zimbabwe)\n")
+    assert {m["body"].split("\r\n", 1)[0] for m in sent} == {"Your Excellency,", "Excellence,", "Excelencia:"}
+    [done] = services.sign_on_sends.all(SLUG)
+    assert done["status"] == "dispatched" and done["letters"] == 193 and done["signatories"] == 2
+    assert done["unreachable"] == []  # the local stage's sandbox addresses reach every ministry
+    assert all(m["reply_to"].endswith("<coalition@demarche.example.org>") for m in sent)
