@@ -30,6 +30,7 @@ from .group_letters import GroupLetter, GroupSender, group_letter_id
 from .letter_log import Letter, LetterLog, iso
 from .letter_states import Status, TransitionRefused
 from .letters import render_letter, resolve_target
+from .pacing import target_zone
 from .paged_query import query_all
 from .state_machines import DIGEST, MoveRefused, move, put_once
 
@@ -40,14 +41,6 @@ CLOSING_LEASE = dt.timedelta(minutes=10)  # a closing cut short is taken up agai
 KEPT = dt.timedelta(days=30)  # a digest's record (who was in it: letter ids only) after it was due
 MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
 ENTRY = "ENTRY#"
-# Where targets that are not a country's own ministry work.
-TARGET_SET_ZONES = {"un-mission-geneva": "Europe/Zurich", "un-mission-new-york": "America/New_York"}
-
-
-def target_zone(target_set: str, country_zone: str) -> ZoneInfo:
-    return ZoneInfo(TARGET_SET_ZONES.get(target_set, country_zone or "UTC"))
-
-
 def next_send_at(delivery: Delivery, zone: ZoneInfo, after: dt.datetime) -> dt.datetime:
     """The first digest time strictly after `after`: `local_hour` in the target's zone, daily or on `weekday`."""
     day = after.astimezone(zone).date()
@@ -110,7 +103,7 @@ class Digests:
         return digest_id
 
     def _open_digest(self, letter: Letter, campaign: Campaign, after: dt.datetime) -> tuple[str, dt.datetime]:
-        zone = self._zone(letter.target_set, letter.country)
+        zone = self._zone(campaign, letter.target_set, letter.country)
         send_at = next_send_at(campaign.delivery, zone, after)
         digest_id = digest_id_for(campaign.slug, letter.target_set, letter.country, send_at)
         expires = int((send_at + KEPT).timestamp())
@@ -143,9 +136,11 @@ class Digests:
             return False
         return True
 
-    def _zone(self, target_set: str, country: str) -> ZoneInfo:
+    def _zone(self, campaign: Campaign, target_set: str, country: str) -> ZoneInfo:
+        """Where the target works (as pacing sees it): its country's zone, Geneva's, New York's, or the fixed one's."""
+        fixed = campaign.fixed_target
         country_zone = self._directory.country(country).timezone if target_set != "fixed" and country else ""
-        return target_zone(target_set, country_zone)
+        return target_zone(target_set, country_zone, fixed.timezone if fixed else None)
 
     def stranded(self, letter: Letter) -> str:
         """Housekeeping found `letter` still awaiting its digest after the digest's time: wait, or join the next."""

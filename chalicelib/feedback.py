@@ -19,7 +19,7 @@ from email.utils import parseaddr
 from typing import Any, Callable, Mapping
 
 from .delivery_gates import health_subject
-from .letter_log import Letter, LetterLog
+from .letter_log import Letter, LetterLog, iso
 from .letter_states import ALLOWED, Status, TransitionRefused
 from .reputation import ReputationGuard
 from .suppressions import Suppressions
@@ -138,7 +138,8 @@ class Feedback:
                                       reason, self._clock())
         if event.kind == "complaint":
             self._suppressions.suppress(letter.campaign, letter.target_email, event.detail or "complaint", self._clock())
-        changes = {"failure_reason": reason[:500]} if event.kind in ("bounce", "reject") else {}
+        changes = {"failure_reason": reason[:500]} if event.kind in ("bounce", "reject") else \
+            {"delivered_at": iso(self._clock())} if event.kind == "delivery" else {}
         if self._advance(letter, OUTCOME[event.kind], changes):
             if event.kind == "complaint" or event.hard_bounce:
                 self._guard.count(letter.campaign, "complained" if event.kind == "complaint" else "bounced")

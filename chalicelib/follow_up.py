@@ -25,7 +25,7 @@ from .confirmation import link_paths, mail_to_supporter
 from .duplicates import mailbox_hash
 from .errors import InvalidField, LinkGone, LinkUnknown
 from .letter_log import Letter, LetterLog, iso, letter_key
-from .letter_states import Status
+from .letter_states import FINAL, Status
 from .mailer import Mailer
 from .responsiveness import ANSWERS, answer_deltas, count_entry, counter_key
 from .signing import Signer, token_hash, token_matches
@@ -35,11 +35,13 @@ log = logging.getLogger(__name__)
 
 FOLLOW_UP_SK = "FOLLOWUP"
 PURPOSE, STOP = "follow-up", "follow-up-stop"  # what a link token is for
-# The letter reached the recipient's mailbox. Until SES feedback records `delivered` (issue 5), `sent` stands in.
-DELIVERED = frozenset({Status.DELIVERED.value, Status.SENT.value})
-NEVER_ASKED = frozenset({Status.BOUNCED.value, Status.COMPLAINED.value, Status.FAILED.value, Status.EXPIRED.value})
-RECHECK = dt.timedelta(days=1)
-LATEST = dt.timedelta(days=3)  # no question this close to the end of the letter's retention: no time to answer  # a letter not delivered yet (queued, paced, in a coming digest) is looked at again
+# The letter reached the recipient's mailbox, as SES feedback reported it (chalicelib/feedback.py). A letter only
+# `sent` (or `delayed`) waits: SES reports every delivery, and a letter it never delivered is not asked about.
+DELIVERED = frozenset({Status.DELIVERED.value})
+NEVER_ASKED = frozenset(s.value for s in FINAL)  # bounced, complained, failed, expired
+RECHECK = dt.timedelta(days=1)  # a letter not delivered yet (queued, paced, in a coming digest) is looked at again
+GIVE_UP = dt.timedelta(days=30)  # a letter with no delivery report this long after it was confirmed is not asked about
+LATEST = dt.timedelta(days=3)  # no question this close to the end of the letter's retention: no time to answer
 OPT_OUT_KEPT = dt.timedelta(days=730)  # an opt-out (a keyed hash of the mailbox) outlives any letter they write soon
 MAX_REPLY = 10_000
 
@@ -121,6 +123,8 @@ class FollowUps:
             return self._cancel(key, "scheduled", "the supporter opted out")
         campaign = self._campaigns.get(letter.campaign)
         if delivered_at is None:
+            if now - _moment(item["created_at"]) > GIVE_UP:
+                return self._cancel(key, "scheduled", "no delivery report came for the letter")
             self._wait(key, item, now + RECHECK)
             return "not_yet"
         ask_at = delivered_at + campaign.policies.follow_up.after
@@ -146,7 +150,7 @@ class FollowUps:
         if carrier is None or carrier.status in NEVER_ASKED:
             return "never", None
         if carrier.status in DELIVERED:
-            return "delivered", _moment(carrier.updated_at)
+            return "delivered", _moment(carrier.delivered_at or carrier.updated_at)
         return "waiting", None
 
     def _may_remind(self, item: dict[str, Any], letter: Letter) -> bool:

@@ -75,6 +75,7 @@ class Letter:
     expires_at: int  # epoch seconds: DynamoDB TTL deletes the item (and its personal data) then
     partner: str = ""
     ses_message_id: str = ""
+    delivered_at: str = ""  # when SES reported it in the recipient's mailbox (feedback.py); "did they reply?" counts from it
     failure_reason: str = ""
     # The confirmation step (chalicelib/confirmation.py): link tokens are kept only as hashes.
     confirm_token_hash: str = ""

@@ -90,8 +90,12 @@ class LocalStack:
 
         queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter),
                   (created["exports_queue_url"], app_module.on_export_message)]
-        start_drainer(boto3.client("sqs"), queues, lambda: app_module.release_waiting_letters(scheduled_event(), None),
-                      self._stop)
+
+        def every_minute() -> None:  # in AWS: release every minute, housekeeping every 15 (both on EventBridge)
+            app_module.release_waiting_letters(scheduled_event(), None)
+            app_module.housekeeping(scheduled_event(), None)
+
+        start_drainer(boto3.client("sqs"), queues, every_minute, self._stop)
         # Only the stand-in's address, its dummy credentials and our names: no secret, nothing else from the shell.
         names = {k: os.environ[k] for k in SHARED_NAMES if k in os.environ}
         write_state(api=f"http://{host}:{port}", env={**LOCAL_ENV, "AWS_ENDPOINT_URL": self.endpoint, **names})

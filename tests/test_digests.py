@@ -26,7 +26,10 @@ def at(clock, day: int, hour: int, minute: int = 0) -> None:
 
 
 def write(letters_api, payload) -> str:
-    return letters_api.send(SLUG, payload).json_body["letter_id"]
+    """A supporter writes and confirms; the next one comes a minute later (digests list them in that order)."""
+    letter_id = letters_api.send(SLUG, payload).json_body["letter_id"]
+    letters_api.services.clock.advance(minutes=1)
+    return letter_id
 
 
 def digests_to(letters_api, country_name: str) -> list[dict]:
@@ -142,7 +145,7 @@ def test_a_letter_confirmed_as_its_digest_closes_joins_the_next_one(letters_api,
     assert "2 people wrote" in letter["body"] and "Amina" in letter["body"] and "Baraka" in letter["body"]
 
 
-def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, housekeeping, drain, clock, services,
+def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, housekeeping, settle, clock, services,
                                                                  monkeypatch):
     # GIVEN three Kenyan supporters, digests of at most two supporters per letter, and a queue that fails once
     import chalicelib.digests as digests
@@ -167,7 +170,7 @@ def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, ho
     assert "digest_sent" not in housekeeping()  # still within the lease: left alone
     at(clock, 27, 6, 12)
     assert housekeeping().get("digest_sent") == 1
-    drain()
+    settle()  # the second part to the same ministry waits for its place in line (pacing)
     sent = letters_api.letters_sent()
     assert len(sent) == 2
     assert "part 1 of 2" in sent[0]["body"] + sent[1]["body"] and "part 2 of 2" in sent[0]["body"] + sent[1]["body"]
@@ -192,3 +195,23 @@ def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, ho
 def test_the_next_digest_time_is_the_set_hour_of_the_targets_own_day(delivery, zone, after, expected):
     got = next_send_at(delivery, ZoneInfo(zone), dt.datetime.fromisoformat(after))
     assert got == dt.datetime.fromisoformat(expected)
+
+
+def test_a_digest_waits_while_the_reputation_guard_holds_its_campaign(letters_api, housekeeping, drain, clock,
+                                                                      services):
+    from chalicelib.reputation import resume_sending
+
+    # GIVEN supporters wrote, and the campaign paused itself (too many bounces) before the digest's time
+    write(letters_api, AMINA)
+    services.reputation.pause(SLUG, "bounce rate 3.0% (test)")
+    at(clock, 27, 6, 1)
+    housekeeping()
+    drain()
+    # THEN the digest is logged but kept back (parked), not sent
+    [digest_letter] = [d["letters"][0] for d in services.digests.recent(SLUG)]
+    assert services.letters.get(digest_letter).waiting_reason == "paused"
+    assert letters_api.letters_sent() == []
+    # WHEN the organisers resume THEN it goes, once
+    assert resume_sending(SLUG, services.reputation, services.schedule, services.queue) == 1
+    drain()
+    assert len(letters_api.letters_sent()) == 1

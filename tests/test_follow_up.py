@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.letter_states import Status
 from chalicelib.responsiveness import responsiveness
+from ses_events import ses_event, sns_event
 
 SLUG = "hrd-resolution"
 AMINA = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
@@ -30,19 +30,49 @@ def answer(letters_api, path: str, choice: str, reply: str = ""):
     return letters_api.client.http.post(path, body=urlencode({"answer": choice, "reply": reply}), headers=FORM)
 
 
+def report(services, kind: str = "Delivery", **options) -> int:
+    """SES reports every letter that is `sent` as delivered (or bounced...), through the real feedback handler."""
+    import app
+
+    sent = [i for i in services.aws.table.scan()["Items"] if i["sk"] == "LETTER" and i["status"] == "sent"]
+    app.on_ses_feedback(sns_event(*(ses_event(kind, i["ses_message_id"], [i["target_email"]], **options)
+                                    for i in sent)), None)
+    return len(sent)
+
+
+def report_one(services, letter_id: str, kind: str) -> None:
+    import app
+
+    letter = services.letters.get(letter_id)
+    app.on_ses_feedback(sns_event(ses_event(kind, letter.ses_message_id, [letter.target_email])), None)
+
+
 @pytest.fixture
 def sent_letter(letters_api, drain, services):
-    """Amina's letter to Kenya, confirmed and sent at 10:00 on day 0."""
+    """Amina's letter to Kenya, confirmed and sent at 10:00 on day 0 (not yet reported delivered)."""
     letter_id = letters_api.send(SLUG, AMINA).json_body["letter_id"]
     drain()
     assert services.letters.get(letter_id).status == "sent"
     return letter_id
 
 
+@pytest.fixture
+def delivered_letter(sent_letter, services):
+    """The same letter, reported delivered by SES at once."""
+    assert report(services) == 1
+    return sent_letter
+
+
 def test_the_question_goes_fourteen_days_after_delivery_with_one_click_answers(sent_letter, letters_api, housekeeping,
                                                                                clock, services):
-    # GIVEN a letter delivered today; WHEN 13 days pass THEN nobody is asked yet
-    clock.advance(days=13, hours=23)
+    # GIVEN a letter sent today, which SES reports delivered only two days later
+    clock.advance(days=14, hours=1)
+    housekeeping()
+    assert questions(letters_api) == []  # sent is not delivered: nobody is asked about a letter not known to arrive
+    clock.advance(days=-12)
+    report(services)
+    # WHEN 13 days pass after the delivery THEN nobody is asked yet
+    clock.advance(days=13, hours=22)
     housekeeping()
     assert questions(letters_api) == []
     # WHEN the 14th day after delivery comes THEN one short email asks, with three answers and a way to stop
@@ -59,7 +89,7 @@ def test_the_question_goes_fourteen_days_after_delivery_with_one_click_answers(s
     assert responsiveness(services.aws.table, SLUG)[0]["answered"] == 0
 
 
-def test_an_answer_and_a_pasted_reply_count_for_the_target_and_reach_the_organisers(sent_letter, letters_api,
+def test_an_answer_and_a_pasted_reply_count_for_the_target_and_reach_the_organisers(delivered_letter, letters_api,
                                                                                    housekeeping, clock, services):
     clock.advance(days=14, hours=1)
     housekeeping()
@@ -89,6 +119,7 @@ def test_one_reminder_at_most_and_none_after_a_final_answer(letters_api, drain, 
     for person in people:
         letters_api.send(SLUG, person)
     drain()
+    assert report(services) == 3
     clock.advance(days=14, hours=1)
     assert housekeeping().get("asked") == 3
     # WHEN one answers "yes", one "not yet", and one not at all
@@ -107,17 +138,19 @@ def test_one_reminder_at_most_and_none_after_a_final_answer(letters_api, drain, 
     assert [len(questions(letters_api, p["email"])) for p in people] == [1, 2, 2]
 
 
-@pytest.mark.parametrize("outcome", [Status.BOUNCED, Status.COMPLAINED])
+@pytest.mark.parametrize(("events", "status"), [(["Bounce"], "bounced"), (["Delivery", "Complaint"], "complained")])
 def test_never_asked_about_a_letter_that_bounced_or_was_refused(sent_letter, letters_api, housekeeping, clock,
-                                                                 services, outcome):
-    services.letters.move(sent_letter, Status.SENT, outcome, clock())  # as SES feedback records it
+                                                                 services, events, status):
+    for kind in events:  # as SES reports them: a hard bounce, or a delivery and then a complaint
+        report_one(services, sent_letter, kind)
+    assert services.letters.get(sent_letter).status == status
     clock.advance(days=30)
     assert housekeeping().get("follow_up_cancelled") == 1
     assert questions(letters_api) == []
     assert responsiveness(services.aws.table, SLUG) == []
 
 
-def test_opting_out_stops_the_reminder_and_every_later_question(sent_letter, letters_api, drain, housekeeping, clock,
+def test_opting_out_stops_the_reminder_and_every_later_question(delivered_letter, letters_api, drain, housekeeping, clock,
                                                                 services):
     clock.advance(days=14, hours=1)
     housekeeping()
@@ -129,6 +162,7 @@ def test_opting_out_stops_the_reminder_and_every_later_question(sent_letter, let
     # AND a letter they write to another campaign later is never asked about either
     letters_api.send("whrd-resolution", {**AMINA, "email": "Amina@Example.org"})
     drain()
+    report(services)
     clock.advance(days=30)
     done = housekeeping()
     assert done.get("follow_up_cancelled") == 1 and "follow_up_reminded" not in done and "asked" not in done
@@ -150,25 +184,26 @@ def test_no_question_without_a_confirmed_address_or_when_the_campaign_turns_it_o
     assert not any("/follow-ups/" in m["body"] for m in letters_api.notices())
 
 
-def test_deleting_ones_details_deletes_the_answer_and_the_reply(sent_letter, letters_api, housekeeping, clock,
+def test_deleting_ones_details_deletes_the_answer_and_the_reply(delivered_letter, letters_api, housekeeping, clock,
                                                                services, stored_items):
     from conftest import DELETE_LINK
 
     clock.advance(days=14, hours=1)
     housekeeping()
     answer(letters_api, answer_path(letters_api), "yes", "They wrote back to me, Amina Wanjiru, at home.")
-    letters_api.client.http.post(letters_api.link(sent_letter, DELETE_LINK), body=b"", headers=FORM)
+    letters_api.client.http.post(letters_api.link(delivered_letter, DELETE_LINK), body=b"", headers=FORM)
     assert services.follow_ups.replies(SLUG) == []
     assert not [i for i in stored_items() if i["sk"] == "FOLLOWUP" or i["pk"].startswith("REPLIES#")]
     assert responsiveness(services.aws.table, SLUG)[0]["replied"] == 1  # the count, with nobody's data, stays
 
 
-def test_responsiveness_shows_a_rate_only_from_ten_answers(letters_api, drain, housekeeping, clock, services):
-    # GIVEN eleven supporters wrote to Kenya's ministry and were asked
+def test_responsiveness_shows_a_rate_only_from_ten_answers(letters_api, settle, housekeeping, clock, services):
+    # GIVEN eleven supporters wrote to Kenya's ministry (paced: a few minutes apart) and were asked
     emails = [f"supporter{n}@example.org" for n in range(11)]
     for email in emails:
         letters_api.send(SLUG, {**AMINA, "email": email})
-    drain()
+    settle()
+    assert report(services) == 11
     clock.advance(days=14, hours=1)
     assert housekeeping().get("asked") == 11
     paths = [answer_path(letters_api, email) for email in emails]
@@ -191,6 +226,7 @@ def test_supporters_in_a_digest_are_asked_once_the_digest_was_delivered(letters_
     housekeeping()  # sends the digest (it was due long ago), but it is not delivered yet
     assert questions(letters_api) == []
     drain()
+    assert report(services) == 1
     # WHEN the digest letter has been out for 14 days
     clock.advance(days=14, hours=1)
     assert housekeeping().get("asked") == 1

@@ -185,3 +185,26 @@ def test_every_permission_granted_is_used_by_a_flow_of_the_suite(deployed, aws_c
     assert aws_calls.calls, "no handler made any AWS call: the recorder is not seeing the app's calls"
     problems = _session_problems(deployed, aws_calls, check_unused=True)
     assert not problems, "\n".join(problems)
+
+
+def test_a_cold_function_that_queues_letters_looks_up_the_queue_itself(aws_calls, letters_api, housekeeping, clock,
+                                                                       services):
+    """The suite's services resolve the queue URL once, usually inside the API; a fresh Lambda container of the
+    scheduled functions resolves it itself, so their policies need sqs:GetQueueUrl too."""
+    import app as app_module
+    from chalicelib.services import Services
+    from localdev.drain import scheduled_event
+
+    # GIVEN a digest due, and a letter waiting in the schedule
+    letters_api.send("defenders-digest", {"country": "KE", "name": "Amina", "email": "amina@example.org"})
+    services.schedule.add("some-letter", clock(), "retry", int(clock().timestamp()) + 3600)
+    clock.advance(days=1)
+    with aws_calls.capture() as seen:
+        # WHEN each scheduled function runs in a new container (nothing cached)
+        for handler in (app_module.housekeeping, app_module.release_waiting_letters):
+            app_module.use_services(Services(clock=clock))
+            handler(scheduled_event(), None)
+    app_module.use_services(services)
+    # THEN each looked the queue up itself (the audit tests check their policies allow it)
+    assert Permission("sqs:GetQueueUrl", QUEUE) in seen["housekeeping"]
+    assert Permission("sqs:GetQueueUrl", QUEUE) in seen["release_waiting_letters"]

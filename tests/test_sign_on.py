@@ -152,8 +152,6 @@ def test_the_sign_on_form_works_without_javascript_and_the_list_embeds(sign_on, 
     assert "Listed &lt;b&gt;Org&lt;/b&gt;" in embed.body.decode()  # data, never markup
 
 
-@pytest.mark.xfail(strict=True, reason="until issue 5 lands: Python folds a display name with a comma without its "
-                   "quotes (gh-80222), so 4 ministries' letters fail; issue 5 writes headers unfolded")
 def test_193_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_resumes(sign_on, services, housekeeping,
                                                                                   drain, letters_api, clock,
                                                                                   monkeypatch, stored_items):
