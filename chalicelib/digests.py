@@ -239,6 +239,26 @@ class Digests:
                            target_name=latest.target_name, target_email=latest.target_email, composed=composed,
                            digest_id=item["digest_id"])
 
+    def send_now(self, campaign: str) -> int:
+        """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
+        housekeeping run closes and sends them. Returns how many were brought forward."""
+        from boto3.dynamodb.conditions import Key
+
+        now = self._clock()
+        upcoming = query_all(self._table, KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}") &
+                             Key("sk").gt(f"DIGEST#{now.strftime('%Y%m%dT%H%MZ')}"), ConsistentRead=True)
+        moved = 0
+        for item in upcoming:
+            if item["status"] != "collecting":
+                continue
+            try:
+                move(self._table, DIGEST, {"pk": item["pk"], "sk": item["sk"]}, "collecting", "collecting", now,
+                     changes={"send_at": iso(now), "due_at": int(now.timestamp())})
+            except MoveRefused:
+                continue  # closed meanwhile
+            moved += 1
+        return moved
+
     # --- what organisers see --------------------------------------------------------------------------------
 
     def recent(self, campaign: str, limit: int = 50) -> list[dict[str, Any]]:

@@ -215,3 +215,17 @@ def test_a_digest_waits_while_the_reputation_guard_holds_its_campaign(letters_ap
     assert resume_sending(SLUG, services.reputation, services.schedule, services.queue) == 1
     drain()
     assert len(letters_api.letters_sent()) == 1
+
+
+def test_organisers_can_bring_the_coming_digests_forward(letters_api, housekeeping, drain, clock, services):
+    # GIVEN supporters wrote to two ministries on Thursday morning
+    write(letters_api, AMINA)
+    write(letters_api, AINO)
+    # WHEN an organiser sends the digests now (the vote is today)
+    assert services.digests.send_now(SLUG) == 2
+    assert services.digests.send_now(SLUG) == 2  # asked again before they went: the same two, nothing more
+    # THEN the next housekeeping run sends both at once, each to its own ministry
+    assert housekeeping().get("digest_sent") == 2
+    drain()
+    assert len(letters_api.letters_sent()) == 2
+    assert services.digests.send_now(SLUG) == 0
