@@ -93,9 +93,8 @@ def clean_fields(payload: Any, limits: Mapping[str, int], required: tuple[str, .
     return values
 
 
-def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:
-    """Validate a submission for `campaign`; raise InvalidField for the first bad field (checked in a fixed order)."""
-    values = clean_fields(payload, MAX_LENGTH, REQUIRED, "country, name and email")
+def check_country_and_email(values: Mapping[str, str], directory: Directory) -> tuple[Country, str]:
+    """The country (by code or name) and the normalised email address of cleaned fields, or InvalidField."""
     try:
         country = directory.country(values["country"])
     except NotFound:
@@ -104,6 +103,13 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
         email = normalise_email(values["email"])
     except ValueError as exc:
         raise InvalidField("email", str(exc)) from None
+    return country, email
+
+
+def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> Submission:
+    """Validate a submission for `campaign`; raise InvalidField for the first bad field (checked in a fixed order)."""
+    values = clean_fields(payload, MAX_LENGTH, REQUIRED, "country, name and email")
+    country, email = check_country_and_email(values, directory)
     language = values["language"] or None
     if language is not None and language not in campaign.languages:
         raise InvalidField("language", f"This campaign is written in {', '.join(campaign.languages)}.")

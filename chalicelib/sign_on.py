@@ -23,11 +23,10 @@ import unicodedata
 import uuid
 from typing import Any, Callable, Mapping
 
-from .addresses import normalise_email
 from .admission import Admission, Admissions
 from .bot_checks import Verdict, judge, split_bot_fields
 from .campaigns import Campaign
-from .checks import clean_fields
+from .checks import check_country_and_email, clean_fields
 from .confirmation import campaign_mail
 from .directory import Directory
 from .duplicates import extend, free, guard_key, mailbox_hash
@@ -100,14 +99,7 @@ class Signatures:
             return decoy
         values = clean_fields(fields, SIGN_FIELDS, REQUIRED, "organisation, country, contact_name and email",
                               multiline=())
-        try:
-            country = self._directory.country(values["country"])
-        except NotFound:
-            raise InvalidField("country", f"Unknown country {values['country']!r}.") from None
-        try:
-            email = normalise_email(values["email"])
-        except ValueError as exc:
-            raise InvalidField("email", str(exc)) from None
+        country, email = check_country_and_email(values, self._directory)
         if values["website"] and not WEBSITE_RE.match(values["website"]):
             raise InvalidField("website", "The website must be an address starting with https:// (or http://).")
         language = values["language"] or campaign.languages[0]

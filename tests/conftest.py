@@ -378,3 +378,18 @@ def live_app(services):
     server.shutdown()
     server.server.server_close()
     thread.join(timeout=5)
+
+
+def fail_enqueue_once(services, monkeypatch, at_call: int) -> list[str]:
+    """The queue fails on its `at_call`-th message (SQS unreachable) and works otherwise; returns every letter id
+    the code tried to queue, in order."""
+    real_enqueue, calls = services.queue.enqueue, []
+
+    def flaky(letter_id: str) -> None:
+        calls.append(letter_id)
+        if len(calls) == at_call:
+            raise RuntimeError("SQS unreachable")
+        real_enqueue(letter_id)
+
+    monkeypatch.setattr(services.queue, "enqueue", flaky)
+    return calls

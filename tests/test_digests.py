@@ -152,16 +152,9 @@ def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, ho
 
     monkeypatch.setattr(digests, "MAX_SUPPORTERS", 2)
     ids = [write(letters_api, {**BARAKA, "name": f"Supporter {n}", "email": f"s{n}@example.org"}) for n in range(3)]
-    real_enqueue = services.queue.enqueue
-    calls = []
+    from conftest import fail_enqueue_once
 
-    def flaky(letter_id: str) -> None:
-        calls.append(letter_id)
-        if len(calls) == 2:
-            raise RuntimeError("SQS unreachable")
-        real_enqueue(letter_id)
-
-    monkeypatch.setattr(services.queue, "enqueue", flaky)
+    fail_enqueue_once(services, monkeypatch, at_call=2)
     # WHEN the closing fails while queuing the second part
     at(clock, 27, 6, 1)
     assert housekeeping().get("failed") == 1

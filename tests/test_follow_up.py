@@ -1,7 +1,6 @@
 """"Did they reply?": one question some days after delivery, one reminder at most, answers that count per target."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlencode
 

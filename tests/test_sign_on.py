@@ -173,15 +173,9 @@ def test_193_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_resume
     assert "sign_on_dispatched" not in housekeeping()  # not before its time
 
     # AND the queue fails on the 50th letter
-    real_enqueue, calls = services.queue.enqueue, []
+    from conftest import fail_enqueue_once
 
-    def flaky(letter_id: str) -> None:
-        calls.append(letter_id)
-        if len(calls) == 50:
-            raise RuntimeError("SQS unreachable")
-        real_enqueue(letter_id)
-
-    monkeypatch.setattr(services.queue, "enqueue", flaky)
+    calls = fail_enqueue_once(services, monkeypatch, at_call=50)
     clock.now = send_at + dt.timedelta(minutes=1)
     assert housekeeping().get("failed") == 1
     assert services.sign_on_sends.all(SLUG)[0]["status"] == "dispatching"
