@@ -28,6 +28,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 AWS_CALLS = AwsCallRecorder(Path(__file__).resolve().parent)
+pytest_plugins = ("simulation",)  # the `simulation` fixture: production wiring over an in-memory table, queue and SES
 
 
 def pytest_configure(config):
