@@ -164,13 +164,9 @@ class LetterLog:
     def create_once(self, letter: Letter) -> bool:
         """Log a letter whose id is derived from what it is for (a digest, a sign-on send's target), unless it is
         logged already: True if this call created it. Running a send twice creates nothing twice."""
-        from botocore.exceptions import ClientError
-
         try:
             self.create(letter)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        except LetterExists:
             return False
         return True
 
