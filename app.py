@@ -685,6 +685,59 @@ def admin_export_status(slug: str, export_id: str) -> Response:
     return _private(services().console.export_status(_organiser(), slug, export_id))
 
 
+@app.route("/admin/outcomes.js")
+def admin_outcomes_script() -> Response:
+    from chalicelib.static_files import script, script_headers
+
+    return Response(body=script("outcomes.js"), headers=script_headers())
+
+
+def _admin_body() -> Any:
+    from chalicelib.checks import parse_json_body
+
+    return parse_json_body(app.current_request.raw_body or b"{}")
+
+
+@app.route("/admin/campaigns/{slug}/outcomes", authorizer=organiser_token)
+@json_errors
+def admin_outcomes(slug: str) -> Response:
+    return _private(services().outcomes.outcomes(_organiser(), slug))
+
+
+@app.route("/admin/campaigns/{slug}/signatories", authorizer=organiser_token)
+@json_errors
+def admin_signatories(slug: str) -> Response:
+    return _private(services().outcomes.signatories(_organiser(), slug, _params()))
+
+
+@app.route("/admin/campaigns/{slug}/signatories/{signatory_id}/{decision}", methods=["POST"],
+           authorizer=organiser_token, content_types=FORM_OR_EMPTY)
+@json_errors
+def admin_decide(slug: str, signatory_id: str, decision: str) -> Response:
+    return _private(services().outcomes.decide(_organiser(), slug, signatory_id, decision))
+
+
+@app.route("/admin/campaigns/{slug}/sends", methods=["POST"], authorizer=organiser_token,
+           content_types=["application/json"])
+@json_errors
+def admin_schedule_send(slug: str) -> Response:
+    return _private(services().outcomes.schedule_send(_organiser(), slug, _admin_body()), 201)
+
+
+@app.route("/admin/campaigns/{slug}/sends/{send_id}/cancel", methods=["POST"], authorizer=organiser_token,
+           content_types=FORM_OR_EMPTY)
+@json_errors
+def admin_cancel_send(slug: str, send_id: str) -> Response:
+    return _private(services().outcomes.cancel_send(_organiser(), slug, send_id))
+
+
+@app.route("/admin/campaigns/{slug}/digests/send-now", methods=["POST"], authorizer=organiser_token,
+           content_types=FORM_OR_EMPTY)
+@json_errors
+def admin_send_digests_now(slug: str) -> Response:
+    return _private(services().outcomes.send_digests_now(_organiser(), slug), 202)
+
+
 @app.on_sqs_message(queue="demarche-letters-exports", batch_size=1)  # infra/template.yaml: ExportsQueue
 def on_export_message(event: Any) -> None:
     """Write one export to S3. A crash returns the message to the queue; the job counts its attempts."""

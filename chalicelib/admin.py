@@ -6,6 +6,8 @@
     python -m chalicelib.admin export --campaign SLUG [--country KE] [--status sent] [--partner CODE]
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.admin audit --campaign SLUG
+    python -m chalicelib.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
+                                      (a campaign's outcomes: see chalicelib/outcomes_cli.py)
 
 Which AWS it talks to: --endpoint URL if given; else a running `make run` stack (found through its state
 file, see local_endpoint.py) unless --aws; else the AWS of your environment (profile, region, credentials).
@@ -21,6 +23,9 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from .errors import DemarcheError, InvalidField
+from .outcomes_cli import COMMANDS as OUTCOME_COMMANDS
+from .outcomes_cli import add_commands as add_outcome_commands
+from .outcomes_cli import run as run_outcome_command
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
@@ -51,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="who revealed personal data in a campaign, newest first")
     audit.add_argument("--campaign", required=True, metavar="SLUG")
+    add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/outcomes_cli.py)
     return root
 
 
@@ -166,6 +172,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
             token_command(args, services, out, err)
         elif args.command == "export":
             export_command(args, services, out, err)
+        elif args.command in OUTCOME_COMMANDS:
+            run_outcome_command(args, services, out)
         else:
             audit_command(args, services, out)
     except DemarcheError as exc:

@@ -17,7 +17,7 @@ from .rendering import render
 STATUS_COLOURS = {
     "delivered": "#00573f", "delayed": "#f0e442", "sent": "#009e73", "sending": "#0072b2", "queued": "#56b4e9",
     "pending_confirmation": "#b0b0b0", "expired": "#6b6b6b", "complained": "#cc79a7", "bounced": "#e69f00",
-    "failed": "#d55e00",
+    "failed": "#d55e00", "awaiting_digest": "#a6cee3", "in_digest": "#3f8f7f",
 }
 WIDTH = 400
 DAILY_PLOT = (34, 10, 392, 170)  # left, top, right, bottom of the plot area

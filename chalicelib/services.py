@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .group_letters import GroupSender
     from .sign_on import Signatures
     from .sign_on_send import SignOnSends
+    from .outcomes_console import OutcomesConsole
     from .directory import Directory
     from .feedback import Feedback
     from .housekeeping import Housekeeping
@@ -235,3 +236,12 @@ class Services:
         return OrganiserConsole(table=self.aws.table, campaigns=self.campaigns, directory=self.directory,
                                 queries=LetterQueries(self.aws.table), audit=AccessAudit(self.aws.table, self.clock),
                                 health=self.health, exports=self.exports, clock=self.clock)
+
+    @cached_property
+    def outcomes(self) -> "OutcomesConsole":
+        from .access_audit import AccessAudit
+        from .outcomes_console import OutcomesConsole
+
+        return OutcomesConsole(table=self.aws.table, campaigns=self.campaigns, signatures=self.signatures,
+                               sends=self.sign_on_sends, digests=self.digests, follow_ups=self.follow_ups,
+                               audit=AccessAudit(self.aws.table, self.clock), clock=self.clock)

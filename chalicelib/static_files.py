@@ -1,5 +1,5 @@
-"""The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements) and
-dashboard.js (the organiser dashboard)."""
+"""The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements),
+dashboard.js (the organiser dashboard) and outcomes.js (its signatories, digests and "did they reply?" panels)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SCRIPTS = ("embed.js", "form.js", "dashboard.js")
+SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js")
 
 
 @lru_cache(maxsize=None)

@@ -18,7 +18,7 @@ from chalicelib.public_api import OPENAPI_FILE
 
 NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/letters/{letter_id}/confirm/{token}",
                 "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json", "/dev/organiser-token",
-                "/admin", "/admin/dashboard.js",
+                "/admin", "/admin/dashboard.js", "/admin/outcomes.js",
                 "/campaigns/{slug}/signatories/embed", "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
                 "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}", "/follow-ups/{letter_id}/{token}",
                 "/follow-ups/{letter_id}/{token}/stop"}

@@ -3,62 +3,16 @@ with the numbered, alphabetical list goes to every target in a set, paced and re
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
 
-SLUG = "ga-defenders-sign-on"
-CONFIRM = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/confirm/[A-Za-z0-9_-]+)")
-WITHDRAW = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/withdraw/[A-Za-z0-9_-]+)")
+from conftest import SIGN_ON, WITHDRAW, organisation
+
+SLUG = SIGN_ON
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def organisation(name: str, country: str = "KE", **extra) -> dict:
-    slug = re.sub(r"\W+", "", name.lower())[:20] or "org"
-    return {"organisation": name, "country": country, "contact_name": f"Contact of {name}",
-            "email": f"contact@{slug}.example.org", **extra}
-
-
-class SignOnApi:
-    """The sign-on API as an organisation's contact uses it, and the organisers' decisions."""
-
-    def __init__(self, letters_api, services) -> None:
-        self.letters_api, self.services, self.client = letters_api, services, letters_api.client
-
-    def post(self, payload, slug: str = SLUG):
-        body = {"form_token": self.letters_api.stamp(slug), **payload}
-        return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json"})
-
-    def link(self, signatory_id: str, pattern: re.Pattern = CONFIRM) -> str:
-        found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
-        assert found, f"no link for signatory {signatory_id}"
-        return found[-1]
-
-    def sign(self, payload) -> str:
-        """Sign and confirm from the emailed link: the signature waits for the organisers."""
-        response = self.post(payload)
-        assert response.status_code == 202, response.body
-        signatory_id = response.json_body["signatory_id"]
-        assert self.client.http.post(self.link(signatory_id), body=b"", headers=FORM).status_code == 200
-        return signatory_id
-
-    def decide(self, signatory_id: str, decision: str = "approve"):
-        campaign = self.services.campaigns.get(SLUG)
-        return self.services.signatures.decide(campaign, signatory_id, decision, actor="test organiser")
-
-    def public(self) -> list[dict]:
-        response = self.client.http.get(f"/campaigns/{SLUG}/signatories")
-        assert response.status_code == 200
-        return response.json_body["signatories"]
-
-
-@pytest.fixture
-def sign_on(letters_api, services):
-    return SignOnApi(letters_api, services)
 
 
 def test_a_signature_is_listed_only_once_confirmed_and_approved(sign_on, services, letters_api):

@@ -71,7 +71,7 @@
   function count(byStatus, names) {
     return names.reduce(function (sum, name) { return sum + (byStatus[name] || 0); }, 0);
   }
-  var WAITING = ["pending_confirmation", "queued", "sending"];
+  var WAITING = ["pending_confirmation", "queued", "sending", "awaiting_digest"];
   var PROBLEMS = ["bounced", "complained", "failed"];
 
   function renderCountries() {
@@ -122,6 +122,8 @@
   function load() {
     if (!state.slug) return;
     $("load-error").textContent = "";
+    // outcomes.js fills the signatories, digests and "did they reply?" panels for the same campaign
+    document.dispatchEvent(new CustomEvent("demarche:campaign", { detail: { slug: state.slug } }));
     return api("/admin/campaigns/" + encodeURIComponent(state.slug) + "/dashboard").then(render, failed);
   }
 
