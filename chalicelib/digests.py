@@ -201,25 +201,27 @@ class Digests:
     def _hand_over(self, item: dict[str, Any], members: list[str]) -> list[str]:
         campaign = self._campaigns.get(item["campaign"])
         parts = [members[i:i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
-        sent = []
+        logged = []
         for number, part in enumerate(parts, start=1):
             letter_id = group_letter_id("digest", item["digest_id"], str(number))
-            if self._sender.resume(letter_id) is None:
+            letter = self._sender.logged(letter_id)
+            if letter is None:
                 written = [letter for m in part if (letter := self._letters.get(m)) is not None
                            and letter.status == Status.AWAITING_DIGEST.value and letter.supporter_name]
                 if not written:
                     continue  # everyone in this part deleted their details meanwhile
                 digest = {"count": len(members), "part": number, "parts": len(parts),
                           "date": item["send_at"][:10]}
-                self._sender.send(self._letter(campaign, item, letter_id, written, digest))
-            sent.append(letter_id)
+                letter = self._sender.log(self._letter(campaign, item, letter_id, written, digest))
+            logged.append(letter)
             for member in part:
                 try:
                     self._letters.move(member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(),
                                        digest_letter_id=letter_id)
                 except TransitionRefused:
                     pass  # moved by a previous run, or the supporter deleted their details
-        return sent
+        self._sender.queue(logged)
+        return [letter.letter_id for letter in logged]
 
     def _letter(self, campaign: Campaign, item: dict[str, Any], letter_id: str, written: list[Letter],
                 digest: dict[str, Any]) -> GroupLetter:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from .campaigns import Campaign
 from .letter_log import Letter, LetterLog, iso
@@ -45,14 +45,12 @@ class GroupSender:
     def __init__(self, letters: LetterLog, queue: LetterQueue, clock: Callable[[], dt.datetime]) -> None:
         self._letters, self._queue, self._clock = letters, queue, clock
 
-    def send(self, spec: GroupLetter) -> Letter:
-        """Log `spec` (once) and queue it; a letter logged before is only `resume`d."""
-        existing = self.resume(spec.letter_id)
-        if existing is not None:
-            return existing
+    def log(self, spec: GroupLetter) -> Letter:
+        """Log `spec` unless it is logged already (then the letter as it stands). A letter nobody can be emailed is
+        failed at once, saying so; any other is left `queued`, for `queue`."""
         letter = self._letter(spec)
         if not self._letters.create_once(letter):
-            return self._letters.get(spec.letter_id) or letter  # another run created it meanwhile
+            return self._letters.get(spec.letter_id) or letter  # an earlier run logged it
         if not spec.target_email:
             try:
                 self._letters.move(letter.letter_id, Status.QUEUED, Status.FAILED, self._clock(),
@@ -60,17 +58,19 @@ class GroupSender:
             except TransitionRefused:
                 pass
             return self._letters.get(letter.letter_id) or letter
-        self._queue.enqueue(letter.letter_id)
         return letter
 
-    def resume(self, letter_id: str) -> Letter | None:
-        """A letter logged by an earlier run, queued again if it is still queued (that run may have stopped before
-        queuing it): a second queue message is harmless, since one worker wins `queued -> sending`; a lost one
-        is not. None if there is no such letter yet."""
-        existing = self._letters.get(letter_id)
-        if existing is not None and existing.status == Status.QUEUED.value:
-            self._queue.enqueue(letter_id)
-        return existing
+    def logged(self, letter_id: str) -> Letter | None:
+        return self._letters.get(letter_id)
+
+    def queue(self, letters: Iterable[Letter]) -> None:
+        """Put on the queue every letter still `queued`, ten to an SQS call; RuntimeError if SQS refused one, so
+        the job stays due and tries again. A letter an earlier run queued already gets a second message, which is
+        harmless (one worker wins `queued -> sending`); a letter never queued would be lost."""
+        ids = [letter.letter_id for letter in letters if letter.status == Status.QUEUED.value]
+        taken = self._queue.enqueue_many(ids)
+        if not all(taken):
+            raise RuntimeError(f"{taken.count(False)} of {len(ids)} letters could not be queued; the job tries again")
 
     def _letter(self, spec: GroupLetter) -> Letter:
         now = self._clock()

@@ -29,7 +29,7 @@ from .due_index import due_keys
 from .errors import InvalidField, NotFound, StateConflict, WrongKind
 from .fallbacks import IsFailing, never_failing, plan_route
 from .group_letters import GroupLetter, GroupSender, group_letter_id
-from .letter_log import iso
+from .letter_log import Letter, iso
 from .letters import render_letter
 from .paged_query import query_all
 from .sign_on import Signatures, numbered, partition
@@ -135,37 +135,36 @@ class SignOnSends:
                           fallback_target_set=None if campaign.fallback_target_set == target_set
                           else campaign.fallback_target_set)
         countries = sorted(c.alpha2 for c in self._directory.countries() if c.status == "member")
-        since_record = 0
+        batch: list[Letter] = []
         for alpha2 in countries:
             if alpha2 <= cursor:
                 continue  # queued by an earlier run, as its recorded progress says
-            if not self._one(item, as_sent, alpha2):
+            letter = self._one(item, as_sent, alpha2)
+            if not letter.target_email:
                 unreachable.append(alpha2)
-            cursor, since_record = alpha2, since_record + 1
-            if since_record == PROGRESS_EVERY:
+            batch.append(letter)
+            cursor = alpha2
+            if len(batch) == PROGRESS_EVERY:
+                self._sender.queue(batch)  # first queued, then recorded: a crash in between queues them again
                 move(self._table, SIGN_ON_SEND, key, "dispatching", "dispatching", self._clock(),
                      changes={"cursor": cursor, "unreachable": unreachable, "due_at": _lease(self._clock())})
-                since_record = 0
+                batch = []
+        self._sender.queue(batch)
         move(self._table, SIGN_ON_SEND, key, "dispatching", "dispatched", self._clock(),
              changes={"cursor": cursor, "letters": len(countries), "unreachable": unreachable,
                       "due_at": int(item["expires_at"])})
         return "sign_on_dispatched"
 
-    def _one(self, item: dict[str, Any], campaign: Campaign, alpha2: str) -> bool:
-        """Log and queue the letter to one country's target (once); False if nobody there can be emailed."""
-        letter_id = group_letter_id("sign-on", item["send_id"], alpha2)
-        logged = self._sender.resume(letter_id)
-        if logged is not None:
-            return bool(logged.target_email)
+    def _one(self, item: dict[str, Any], campaign: Campaign, alpha2: str) -> Letter:
+        """The letter to one country's target, logged once (a target nobody can email gets a failed letter)."""
         country = self._directory.country(alpha2)
         route = plan_route(campaign, country, self._directory, is_failing=self._is_failing, sandbox=self._sandbox)
         target = route.send_to or route.target
         composed = render_letter(campaign, country.name, target, None, signatories=item["signatories"])
-        self._sender.send(GroupLetter(letter_id=letter_id, kind="sign-on", campaign=campaign, country=alpha2,
-                                      target_set=target.target_set, target_name=target.name,
-                                      target_email=(target.email or "") if route.send_to else "",
-                                      composed=composed, send_id=item["send_id"]))
-        return route.send_to is not None
+        return self._sender.log(GroupLetter(
+            letter_id=group_letter_id("sign-on", item["send_id"], alpha2), kind="sign-on", campaign=campaign,
+            country=alpha2, target_set=target.target_set, target_name=target.name,
+            target_email=(target.email or "") if route.send_to else "", composed=composed, send_id=item["send_id"]))
 
     def _item(self, key: dict[str, str]) -> dict[str, Any]:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")

@@ -66,22 +66,29 @@ def drain_until_empty(sqs: Any, queue_url: str, handler: Callable[[dict, Any], A
 
 
 def start_drainer(sqs: Any, queues: list[tuple[str, Callable[[dict, Any], Any]]], every_minute: Callable[[], Any],
-                  stop: threading.Event) -> threading.Thread:
-    """Poll each (queue URL, handler) and run `every_minute` (the schedule), in a daemon thread until `stop` is set."""
+                  stop: threading.Event, tick_seconds: float = 60) -> threading.Thread:
+    """Poll each (queue URL, handler) in one daemon thread, and run `every_minute` (the scheduled functions) every
+    `tick_seconds` in another, as Lambda runs them side by side, until `stop` is set."""
 
-    def loop() -> None:
-        next_tick = 0.0
+    def drain() -> None:
         while not stop.is_set():
             try:
-                if time.monotonic() >= next_tick:
-                    every_minute()
-                    next_tick = time.monotonic() + 60
                 for queue_url, handler in queues:
                     drain_once(sqs, queue_url, handler, wait_seconds=1 if queue_url == queues[0][0] else 0)
             except Exception:  # noqa: BLE001 - keep the local stack alive and say what happened
                 log.exception("queue drainer error")
                 stop.wait(1)
 
-    thread = threading.Thread(target=loop, name="queue-drainer", daemon=True)
+    def tick() -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                every_minute()
+            except Exception:  # noqa: BLE001 - as above: the next tick tries again
+                log.exception("scheduled job error")
+            stop.wait(max(0.0, tick_seconds - (time.monotonic() - started)))
+
+    threading.Thread(target=tick, name="minute-job", daemon=True).start()
+    thread = threading.Thread(target=drain, name="queue-drainer", daemon=True)
     thread.start()
     return thread

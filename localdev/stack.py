@@ -95,7 +95,9 @@ class LocalStack:
             app_module.release_waiting_letters(scheduled_event(), None)
             app_module.housekeeping(scheduled_event(), None)
 
-        start_drainer(boto3.client("sqs"), queues, every_minute, self._stop)
+        # DEMARCHE_LOCAL_TICK_SECONDS: how often (default 60) the minute job runs locally; tests make it brisker.
+        tick = float(os.environ.get("DEMARCHE_LOCAL_TICK_SECONDS") or 60)
+        start_drainer(boto3.client("sqs"), queues, every_minute, self._stop, tick)
         # Only the stand-in's address, its dummy credentials and our names: no secret, nothing else from the shell.
         names = {k: os.environ[k] for k in SHARED_NAMES if k in os.environ}
         write_state(api=f"http://{host}:{port}", env={**LOCAL_ENV, "AWS_ENDPOINT_URL": self.endpoint, **names})

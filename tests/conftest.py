@@ -382,17 +382,19 @@ def live_app(services):
 
 
 def fail_enqueue_once(services, monkeypatch, at_call: int) -> list[str]:
-    """The queue fails on its `at_call`-th message (SQS unreachable) and works otherwise; returns every letter id
-    the code tried to queue, in order."""
-    real_enqueue, calls = services.queue.enqueue, []
+    """The queue fails once (SQS unreachable), on the call that carries the `at_call`-th letter id, whether it
+    queues one letter or a batch; returns every letter id the code tried to queue, in order."""
+    queue = services.queue
+    real_one, real_many, calls = queue.enqueue, queue.enqueue_many, []
 
-    def flaky(letter_id: str) -> None:
-        calls.append(letter_id)
-        if len(calls) == at_call:
+    def tried(letter_ids: list[str]) -> None:
+        failing = len(calls) < at_call <= len(calls) + len(letter_ids)
+        calls.extend(letter_ids)
+        if failing:
             raise RuntimeError("SQS unreachable")
-        real_enqueue(letter_id)
 
-    monkeypatch.setattr(services.queue, "enqueue", flaky)
+    monkeypatch.setattr(queue, "enqueue", lambda letter_id: (tried([letter_id]), real_one(letter_id))[1])
+    monkeypatch.setattr(queue, "enqueue_many", lambda letter_ids: (tried(letter_ids), real_many(letter_ids))[1])
     return calls
 
 

@@ -31,8 +31,12 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     # Its own state file (how the admin CLI finds a running stack), never the one of a developer's `make run`.
     state_dir = tempfile.TemporaryDirectory()
     env["DEMARCHE_LOCAL_STATE"] = str(Path(state_dir.name) / "state.json")
-    # The tests share this server and write to the same ministries within seconds: no per-target pacing here.
-    env.update({"DEMARCHE_LOCAL_NO_PACING": "1", **(extra_env or {})})
+    # The tests share this server and write to the same ministries within seconds: no per-target pacing here. The
+    # minute job (release, housekeeping: digests, sign-on sends) runs every 2 s, and SES takes 50 letters a second
+    # (its stand-in has no GetAccount, so the code would fall back to 1 a second: a sign-on letter to 193 targets
+    # would then hold up every other test's letter for minutes).
+    env.update({"DEMARCHE_LOCAL_NO_PACING": "1", "DEMARCHE_LOCAL_TICK_SECONDS": "2", "DEMARCHE_MAX_SEND_RATE": "50",
+                **(extra_env or {})})
     # The server logs every request: into a file, never a pipe nobody reads (a full pipe would block the server).
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port)], cwd=PROJECT_DIR, env=env,

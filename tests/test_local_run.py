@@ -65,7 +65,9 @@ def test_make_run_prints_an_organiser_token_and_the_cli_works_against_the_runnin
     token = get_json(f"{live_api}/dev/organiser-token")["token"]
     assert any(line.strip() == token for line in server_output(live_api).splitlines())
     status, body = call(f"{live_api}/admin/campaigns", token)
-    assert status == 200 and len(body["campaigns"]) == 4
+    from chalicelib.campaigns import Campaigns
+
+    assert status == 200 and len(body["campaigns"]) == len(Campaigns().all())  # the token covers every campaign
 
     # WHEN the admin CLI runs in another process, it finds the local stack and sees that token
     listed = admin_cli(live_api, "token", "list")
