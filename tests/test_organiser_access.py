@@ -78,7 +78,9 @@ def test_the_campaign_list_shows_only_the_tokens_campaigns(client, tokens):
 
     assert slugs(tokens["A"]) == [A]
     assert sorted(slugs(tokens["AB"])) == sorted([A, B])
-    assert len(slugs(tokens["all"])) == 4
+    from chalicelib.campaigns import Campaigns
+
+    assert len(slugs(tokens["all"])) == len(Campaigns().all())
     assert call(client, "GET", "/admin/campaigns").status_code == 401
 
 
