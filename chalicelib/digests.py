@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 GRACE = dt.timedelta(hours=1)  # a letter still waiting this long after its digest was due joins the next one
 CLOSING_LEASE = dt.timedelta(minutes=10)  # a closing cut short is taken up again after this
 KEPT = dt.timedelta(days=30)  # a digest's record (who was in it: letter ids only) after it was due
+SCRUB_AFTER = dt.timedelta(days=1)  # a digest letter's text is deleted once SES has taken it (checked daily)
+OWED_OR_HELD = frozenset({Status.QUEUED.value, Status.SENDING.value})  # not yet handed to SES
 MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
 ENTRY = "ENTRY#"
 def next_send_at(delivery: Delivery, zone: ZoneInfo, after: dt.datetime) -> dt.datetime:
@@ -166,6 +168,8 @@ class Digests:
             if now < dt.datetime.fromisoformat(item["send_at"].replace("Z", "+00:00")):
                 return "not_yet"
             move(self._table, DIGEST, key, "collecting", "closing", now, changes=later)
+        elif item["status"] == "handed_over" and not item.get("scrubbed"):
+            return self._scrub(key, item)
         elif item["status"] != "closing":
             self._done(key, item["status"], item)
             return "rescheduled"
@@ -178,8 +182,32 @@ class Digests:
             return "digest_empty"
         sent = self._hand_over(item, members)
         move(self._table, DIGEST, key, "closing", "handed_over", now,
-             changes={"letters": sent, "supporters": len(members), "due_at": int(item["expires_at"])})
+             changes={"letters": sent, "supporters": len(members), "due_at": int((now + SCRUB_AFTER).timestamp())})
         return "digest_sent"
+
+    def _scrub(self, key: dict[str, str], item: dict[str, Any]) -> str:
+        """Once SES has taken a digest's letters, their text (everyone's names and words) leaves our table: nobody
+        needs it any more, and a supporter who deletes their details later must find none of it here."""
+        waiting = False
+        for letter_id in item.get("letters", []):
+            letter = self._letters.get(letter_id)
+            if letter is None or not letter.body:
+                continue
+            if letter.status in OWED_OR_HELD:
+                waiting = True  # paced, or held by the reputation guard: look again tomorrow
+                continue
+            try:
+                self._letters.amend(letter_id, Status(letter.status), self._clock(), remove=("body",))
+            except TransitionRefused:
+                waiting = True  # SES feedback moved it meanwhile: next time
+        now = self._clock()
+        if waiting:
+            move(self._table, DIGEST, key, "handed_over", "handed_over", now,
+                 changes={"due_at": int((now + SCRUB_AFTER).timestamp())})
+            return "waiting"
+        move(self._table, DIGEST, key, "handed_over", "handed_over", now,
+             changes={"scrubbed": True, "due_at": int(item["expires_at"])})
+        return "digest_scrubbed"
 
     def _done(self, key: dict[str, str], status: str, item: dict[str, Any]) -> None:
         move(self._table, DIGEST, key, status, status, self._clock(), changes={"due_at": int(item["expires_at"])})

@@ -222,3 +222,19 @@ def test_organisers_can_bring_the_coming_digests_forward(letters_api, housekeepi
     drain()
     assert len(letters_api.letters_sent()) == 2
     assert services.digests.send_now(SLUG) == 0
+
+
+def test_a_digests_text_leaves_our_table_once_ses_has_taken_it(letters_api, housekeeping, drain, clock, services):
+    # GIVEN a digest sent this morning
+    write(letters_api, AMINA)
+    at(clock, 27, 6, 1)
+    housekeeping()
+    [digest] = services.digests.recent(SLUG)
+    assert services.letters.get(digest["letters"][0]).body  # queued: the worker still needs it
+    drain()
+    # WHEN a day has passed THEN the letter's text (everyone's names and words) is deleted; its outcome stays
+    at(clock, 28, 6, 2)
+    assert housekeeping().get("digest_scrubbed") == 1
+    letter = services.letters.get(digest["letters"][0])
+    assert letter.body == "" and letter.status == "sent" and letter.target_name
+    assert housekeeping().get("digest_scrubbed") is None  # once
