@@ -197,31 +197,14 @@ class LetterLog:
             status, keys = self._counted(letter_id) or (None, [])
             if status != source.value:
                 raise TransitionRefused(letter_id, target, status)
-        names = {"#status": "status", "#updated": "updated_at"}
-        values: dict[str, Any] = {":from": source.value, ":to": target.value, ":now": iso(now)}
-        sets = ["#status = :to", "#updated = :now"]
-        conditions = ["attribute_exists(pk)", "#status = :from"]
-        for i, (name, value) in enumerate(changes.items()):
-            names[f"#f{i}"], values[f":v{i}"] = name, value
-            sets.append(f"#f{i} = :v{i}")
-        for i, (name, value) in enumerate(expect.items()):
-            names[f"#e{i}"], values[f":e{i}"] = name, value
-            conditions.append(f"#e{i} = :e{i}")
-        removes = []
-        for i, name in enumerate(remove):
-            names[f"#r{i}"] = name
-            removes.append(f"#r{i}")
-        update = {
-            "Key": letter_key(letter_id),
-            "UpdateExpression": "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else ""),
-            "ConditionExpression": " AND ".join(conditions),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-        }
+        from .state_machines import move_entry  # here: state_machines imports this module
+
+        entry = move_entry(self._table.name, letter_key(letter_id), source.value, target.value, now, changes=changes,
+                           remove=remove, expect=expect)
+        update = {name: value for name, value in entry["Update"].items() if name != "TableName"}
         if source is not target:
             counters = counter_updates(self._table.name, keys, minus=source.value, plus=target.value)
-            refused = self._transact([{"Update": {"TableName": self._table.name, **update}}, *counters])
+            refused = self._transact([entry, *counters])
             if refused:
                 raise TransitionRefused(letter_id, target, refused.current)
             return

@@ -50,21 +50,27 @@ class MoveRefused(Exception):
 
 def move_entry(table_name: str, key: Mapping[str, str], source: str, target: str, now: dt.datetime, *,
                changes: Mapping[str, Any] | None = None, remove: Iterable[str] = (),
-               condition: str = "", values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               expect: Mapping[str, Any] | None = None, condition: str = "",
+               values: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A TransactWriteItems `Update` moving the item at `key` from `source` to `target` (status, updated_at),
-    setting `changes` and removing `remove`. `condition` (with its `values`) is ANDed to the state check."""
+    setting `changes` and removing `remove`, iff it is in `source` and its fields equal `expect`. A raw
+    `condition` (with its `values`) is ANDed too. Letters (letter_log.py) and the small machines both use it."""
     names = {"#status": "status", "#updated": "updated_at"}
     vals: dict[str, Any] = {":from": source, ":to": target, ":now": iso(now), **(values or {})}
     sets = ["#status = :to", "#updated = :now"]
+    checks = ["attribute_exists(pk)", "#status = :from"]
     for i, (name, value) in enumerate((changes or {}).items()):
         names[f"#f{i}"], vals[f":v{i}"] = name, value
         sets.append(f"#f{i} = :v{i}")
+    for i, (name, value) in enumerate((expect or {}).items()):
+        names[f"#e{i}"], vals[f":e{i}"] = name, value
+        checks.append(f"#e{i} = :e{i}")
     removes = []
     for i, name in enumerate(remove):
         names[f"#r{i}"] = name
         removes.append(f"#r{i}")
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    check = "attribute_exists(pk) AND #status = :from" + (f" AND ({condition})" if condition else "")
+    check = " AND ".join(checks) + (f" AND ({condition})" if condition else "")
     return {"Update": {"TableName": table_name, "Key": dict(key), "UpdateExpression": expression,
                        "ConditionExpression": check, "ExpressionAttributeNames": names,
                        "ExpressionAttributeValues": vals, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
