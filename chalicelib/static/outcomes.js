@@ -7,6 +7,7 @@
   var KEY = "demarche.organiserToken";
   var $ = function (id) { return document.getElementById(id); };
   var slug = null;
+  var latest = 0;
 
   function api(path, method, body) {
     var init = { method: method || "GET", headers: { Authorization: "Bearer " + (sessionStorage.getItem(KEY) || ""),
@@ -124,7 +125,9 @@
 
   function load() {
     if (!slug) return;
+    var mine = ++latest;  // answers can arrive out of order: only the latest request's may fill the panels
     api("/outcomes").then(function (data) {
+      if (mine !== latest) return;
       var signOn = data.kind === "sign-on", digest = data.delivery === "digest";
       $("sign-on-panel").hidden = !signOn;
       $("digest-panel").hidden = !digest;
@@ -132,7 +135,9 @@
       if (signOn) renderSignOn(data);
       if (digest) renderDigests(data);
       if (!signOn) renderReplies(data);
-    }, function (error) { text($("load-error"), "Could not load the outcomes: " + error.message); });
+    }, function (error) {
+      if (mine === latest) text($("load-error"), "Could not load the outcomes: " + error.message);
+    });
   }
 
   document.addEventListener("demarche:campaign", function (event) { slug = event.detail.slug; load(); });
