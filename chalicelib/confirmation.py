@@ -131,7 +131,7 @@ class Confirmations:
             self._letters.move(letter_id, Status.QUEUED, Status.PENDING_CONFIRMATION, now, remove=("confirmed_at",),
                                expires_at=letter.expires_at, due_at=letter.due_at)
             raise ServiceUnavailable("We could not queue your letter just now. Please open the link again.") from exc
-        self._follow_up(letter_id, campaign)
+        self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter_id) or letter
 
     def _confirm_for_digest(self, letter: Letter, campaign: Campaign, token: str, now: dt.datetime,
@@ -144,13 +144,13 @@ class Confirmations:
         except TransitionRefused:
             return self.look(letter.letter_id, token)
         duplicates.extend(self._table, letter.guard, letter.letter_id, keep_until)
-        self._follow_up(letter.letter_id, campaign)
+        self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter.letter_id) or letter
 
-    def _follow_up(self, letter_id: str, campaign: Campaign) -> None:
+    def _follow_up(self, letter: Letter, campaign: Campaign, keep_until: int) -> None:
         """Plan the "did they reply?" email: only for confirmed addresses, so never under direct sending."""
         if self._follow_ups is not None:
-            self._follow_ups.schedule(letter_id, campaign)
+            self._follow_ups.schedule(letter, campaign, keep_until)
 
     def remind(self, letter: Letter) -> None:
         """Send the one reminder (the write comes first: a crash can lose a reminder, never send two)."""

@@ -79,23 +79,23 @@ class FollowUps:
         self._table, self._letters, self._mailer = table, letters, mailer
         self._campaigns, self._signer, self._clock = campaigns, signer, clock
 
-    def schedule(self, letter_id: str, campaign: Campaign) -> None:
-        """Plan the question for a just-confirmed letter (looked at first `after` from now, the earliest it can go)."""
+    def schedule(self, letter: Letter, campaign: Campaign, expires_at: int) -> None:
+        """Plan the question for a just-confirmed letter, kept until `expires_at` like the letter (one write;
+        looked at first `after` from now, the earliest it can go)."""
         policy = campaign.policies.follow_up
-        letter = self._letters.get(letter_id)
-        if not policy.enabled or campaign.is_sign_on or letter is None:
+        if not policy.enabled or campaign.is_sign_on:
             return
         from .due_index import due_keys
 
-        key = follow_up_key(letter_id)
+        key = follow_up_key(letter.letter_id)
         now = self._clock()
         put_once(self._table, {
             **key, **due_keys(key["pk"], int((now + policy.after).timestamp())), "status": "scheduled",
-            "letter_id": letter_id, "campaign": campaign.slug, "target_set": letter.target_set,
+            "letter_id": letter.letter_id, "campaign": campaign.slug, "target_set": letter.target_set,
             "country": "" if letter.target_set == "fixed" else letter.country, "target_name": letter.target_name,
-            "token_hash": token_hash(self._signer.token(PURPOSE, letter_id)),
-            "stop_token_hash": token_hash(self._signer.token(STOP, letter_id)),
-            "created_at": iso(now), "updated_at": iso(now), "expires_at": letter.expires_at})
+            "token_hash": token_hash(self._signer.token(PURPOSE, letter.letter_id)),
+            "stop_token_hash": token_hash(self._signer.token(STOP, letter.letter_id)),
+            "created_at": iso(now), "updated_at": iso(now), "expires_at": expires_at})
 
     # --- the housekeeping job ------------------------------------------------------------------------------
 
