@@ -33,13 +33,8 @@ deploy: package
 	$(BIN)/python -m infra.deploy --stage $(STAGE) --bucket "$(DEPLOY_BUCKET)" \
 		$(if $(REGION),--region $(REGION)) $(if $(PREVIEW),--preview)
 
-BENCH_STAMP := $(VENV)/.bench-installed
-$(BENCH_STAMP): $(STAMP) requirements-bench.txt
-	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
-	touch $(BENCH_STAMP)
-
 ## make bench: every benchmark in bench/, one table, written to bench/RESULTS.md
-bench: $(BENCH_STAMP)
+bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:

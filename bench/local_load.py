@@ -14,11 +14,15 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(BENCH_DIR))
 
 
 def start_server(port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port)], cwd=PROJECT_DIR, env=env,
+    from fixed_time import NOW_ISO
+
+    proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port), "--now", NOW_ISO],
+                            cwd=PROJECT_DIR, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -14,6 +15,10 @@ sys.path.insert(0, str(BENCH_DIR))
 
 BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load",
            "package_size"]
+# `--smoke`: every benchmark at a tiny size, so `make test` proves `make bench` still runs (its figures mean nothing).
+SMOKE = {"cold_start": {"runs": 1}, "warm_requests": {"n": 5}, "worker": {"letters": 30},
+         "hot_keys": {"seconds": 1, "per_second": 20}, "stats_cost": {"small_letters": 50, "large_letters": 500},
+         "local_load": {"seconds": 4, "users": 2}, "package_size": {}}
 
 
 def machine() -> str:
@@ -30,23 +35,30 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=BENCHES, default=BENCHES)
     parser.add_argument("--load-seconds", type=int, default=60)
-    args = parser.parse_args()
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, to check that every benchmark runs; writes no RESULTS.md")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    args = parser.parse_args(argv)
     rows: list[dict] = []
     for name in args.only:
         print(f"running {name} …", file=sys.stderr, flush=True)
         module = __import__(name)
-        rows += module.run(args.load_seconds) if name == "local_load" else module.run()
+        if args.smoke:
+            kwargs = SMOKE[name]
+        else:
+            kwargs = {"seconds": args.load_seconds} if name == "local_load" else {}
+        rows += module.run(**kwargs)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=BENCH_DIR).stdout.strip()
     header = (f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
               f"commit {commit or 'unknown'}, by `make bench`.\n\n")
     text = table(rows)
-    print(text)
-    if set(args.only) == set(BENCHES):
+    print(json.dumps(rows, indent=2, default=str) if args.json else text)
+    if set(args.only) == set(BENCHES) and not args.smoke:
         notes = (BENCH_DIR / "NOTES.md").read_text(encoding="utf-8") if (BENCH_DIR / "NOTES.md").exists() else ""
         (BENCH_DIR / "RESULTS.md").write_text(header + text + "\n\n" + notes, encoding="utf-8")
     return 0

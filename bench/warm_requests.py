@@ -40,8 +40,9 @@ def build_app():
     import app as app_module
     from chalicelib.services import Services
     from fakes import FakeAws
+    from fixed_time import NOW
 
-    services = Services()
+    services = Services(clock=lambda: NOW)
     services.__dict__["aws"] = FakeAws()  # replaces the cached_property: every AWS call is in-memory
     app_module.use_services(services)
     return app_module.app, services

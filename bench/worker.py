@@ -68,9 +68,11 @@ def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[
     from chalicelib.services import Services
     from dynamo_twin import letters_twin
     from letter_factory import queued_letter
-    from test_pacing import MemoryQueue
+    from simulation import MemoryQueue
 
-    clock = Clock(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc))  # a Thursday, office hours
+    from fixed_time import NOW
+
+    clock = Clock(NOW)  # a Thursday, office hours
     services = Services(clock=clock, sleep=clock.advance)
     ses = RateEnforcingSes(clock, max_send_rate)
     services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=ses, queue_url="memory")

@@ -159,14 +159,17 @@ def audit_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
         print(json.dumps(record, default=str, ensure_ascii=False), file=out)
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
+         services: Any = None) -> int:
+    """Run one admin command; `services` (clock, table, mailer) defaults to the environment's, tests pass theirs."""
     args = parser().parse_args(argv)
     connect(args, err)
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from .services import Services
+    if services is None:
+        from .services import Services
 
-    services = Services()
+        services = Services()
     try:
         if args.command == "token":
             token_command(args, services, out, err)

@@ -195,16 +195,18 @@ def pause_notice(campaign: Any, reason: str, rates: Rates) -> tuple[str, str]:
     return subject, text
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, services: Any = None) -> int:
+    """Run the command; `services` (clock, table, queue) defaults to the environment's, tests pass theirs."""
     parser = argparse.ArgumentParser(prog="python -m chalicelib.reputation", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=("status", "resume"))
     parser.add_argument("campaign")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from .errors import DemarcheError
-    from .services import Services
+    if services is None:
+        from .services import Services
 
-    services = Services()
+        services = Services()
     try:
         services.campaigns.get(args.campaign)
     except DemarcheError as exc:

@@ -10,6 +10,7 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
+from .clock import utc_now
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,10 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .export_jobs import ExportJobs
     from .organiser_console import OrganiserConsole
     from .organiser_tokens import OrganiserTokens
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Services:

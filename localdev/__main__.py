@@ -11,10 +11,22 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def _moment(text: str):
+    from chalicelib.clock import parse_moment
+
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localdev", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--now", metavar="MOMENT", type=_moment,
+                        help="run as if it were this UTC moment (e.g. 2026-11-26T10:00:00Z), the clock running on "
+                             "from there; default: the real time. Tests use it so they never depend on today's date")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for chatty in ("werkzeug", "botocore"):  # the AWS stand-in logs every poll of the queues: keep the token readable
@@ -22,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from .stack import LocalStack
 
-    stack = LocalStack(PROJECT_DIR)
+    from chalicelib.clock import running_from, utc_now
+
+    stack = LocalStack(PROJECT_DIR, clock=running_from(args.now) if args.now else utc_now)
     stack.start()
     server = stack.api_server(args.host, args.port)
     print(f"Démarche is running on http://{args.host}:{args.port}  (AWS stand-in: {stack.endpoint})", flush=True)

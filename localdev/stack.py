@@ -49,8 +49,11 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class LocalStack:
-    def __init__(self, project_dir: Path) -> None:
+    def __init__(self, project_dir: Path, clock: Any = None) -> None:
+        from chalicelib.clock import utc_now
+
         self.project_dir = project_dir
+        self.clock = clock or utc_now
         self._moto: Any = None
         self._stop = threading.Event()
         self.endpoint = ""
@@ -84,9 +87,14 @@ class LocalStack:
         app_obj = config.chalice_app  # applies the stage's environment variables, then imports app.py
         settings = Settings.from_env()
         created = create_resources(settings)
-        self.organiser_token = self._organiser_token()
         import app as app_module
         import boto3
+
+        from chalicelib.services import Services
+
+        self.organiser_token = self._organiser_token(Services(clock=self.clock))
+        # Built after the token, whose value the settings read: the routes' and handlers' clock is the stack's.
+        app_module.use_services(Services(clock=self.clock))
 
         queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter),
                   (created["exports_queue_url"], app_module.on_export_message)]
@@ -104,12 +112,11 @@ class LocalStack:
         return factory.create_local_server(app_obj, config, host, port)
 
     @staticmethod
-    def _organiser_token() -> str:
+    def _organiser_token(services: Any) -> str:
         """A token for every campaign, so the dashboard opens at once; /dev/organiser-token hands it out too."""
         from chalicelib.organiser_tokens import ALL
-        from chalicelib.services import Services
 
-        token, _ = Services().organiser_tokens.create("make run", [ALL])
+        token, _ = services.organiser_tokens.create("make run", [ALL])
         os.environ["DEMARCHE_DEV_ORGANISER_TOKEN"] = token
         return token
 

@@ -20,6 +20,7 @@ import pytest
 from localdev.stack import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOCAL_NOW = "2026-11-26T10:00:00Z"  # the moment the `clock` fixture pins, too
 _RUNNING: dict[str, dict[str, Any]] = {}  # base URL -> what a test may need of that server (its log, its env)
 
 
@@ -39,7 +40,9 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
                 **(extra_env or {})})
     # The server logs every request: into a file, never a pipe nobody reads (a full pipe would block the server).
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port)], cwd=PROJECT_DIR, env=env,
+    # Its clock starts at the fixtures' moment, whatever today's date (campaigns open and close on fixed dates).
+    proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port), "--now", LOCAL_NOW],
+                            cwd=PROJECT_DIR, env=env,
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -16,6 +16,7 @@ from chalicelib.directory.records import TARGET_COLUMNS, target_set_path, write_
 from tests.directory_files import copy_data, edit_row, row_number, rows_of, write_targets
 
 TODAY = dt.date(2026, 11, 26)
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SOURCE = "https://example.org/mission-contacts"
 
@@ -27,7 +28,7 @@ class Terminal(io.StringIO):
 
 def run(*argv: str, health=None, err: io.StringIO | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), err if err is not None else io.StringIO()
-    code = main(list(argv), out=out, err=err, today=TODAY, health=health or (lambda: pytest.fail("no AWS here")))
+    code = main(list(argv), out=out, err=err, clock=lambda: NOW, health=health or (lambda: pytest.fail("no AWS here")))
     return code, out.getvalue(), err.getvalue()
 
 

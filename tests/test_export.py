@@ -165,7 +165,7 @@ def test_the_cli_exports_with_a_progress_bar(services, clock, tmp_path):
     out, err = io.StringIO(), io.StringIO()
 
     code = admin(["--aws", "export", "--campaign", CAMPAIGN, "--country", "KE", "--output", str(tmp_path / "ke.csv")],
-                 out=out, err=err)
+                 out=out, err=err, services=services)
 
     assert code == 0 and out.getvalue().strip() == str(tmp_path / "ke.csv")
     rows = read_csv((tmp_path / "ke.csv").read_text(encoding="utf-8"))
@@ -176,6 +176,6 @@ def test_the_cli_exports_with_a_progress_bar(services, clock, tmp_path):
 def test_the_cli_names_a_bad_filter(services, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     code = admin(["--aws", "export", "--campaign", CAMPAIGN, "--status", "lost", "-o", str(tmp_path / "x.csv")],
-                 out=out, err=err)
+                 out=out, err=err, services=services)
     assert code == 2 and "Unknown status 'lost'" in err.getvalue()
     assert not (tmp_path / "x.csv").exists()

@@ -123,8 +123,10 @@ def test_the_dev_token_is_handed_out_only_in_the_local_stage(client, services):
 
 
 def run_admin(*argv):
+    import app as app_module
+
     out, err = io.StringIO(), io.StringIO()
-    code = admin(["--aws", *argv], out=out, err=err)
+    code = admin(["--aws", *argv], out=out, err=err, services=app_module.services())
     return code, out.getvalue(), err.getvalue()
 
 
@@ -172,6 +174,7 @@ def test_revoking_an_unknown_token_says_so(services):
 def test_the_cli_says_plainly_when_aws_cannot_be_reached(services, monkeypatch):
     # GIVEN a table name that does not exist in this account (a wrong stage, a typo)
     monkeypatch.setenv("DEMARCHE_TABLE", "no-such-table")
-    code, out, err = run_admin("token", "list")
+    out, err = io.StringIO(), io.StringIO()
+    code, out, err = admin(["--aws", "token", "list"], out=out, err=err), out.getvalue(), err.getvalue()
     assert code == 1 and out == ""
     assert err.startswith("error: AWS refused or could not be reached:") and "Traceback" not in err

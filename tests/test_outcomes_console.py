@@ -112,7 +112,7 @@ def test_the_admin_cli_decides_on_signatories_schedules_the_letter_and_shows_rep
 
     def run(*argv):
         out, err = io.StringIO(), io.StringIO()
-        return admin(["--aws", *argv], out=out, err=err), out.getvalue(), err.getvalue()
+        return admin(["--aws", *argv], out=out, err=err, services=services), out.getvalue(), err.getvalue()
 
     signatory_id = sign_on.sign(organisation("Kenya Rights Watch"))
     code, out, _ = run("signatories", "--campaign", SIGN_ON)

@@ -44,7 +44,7 @@ def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_
     assert len(outbox()) == 52  # 50 letters, the notice, the other campaign's letter
 
     # WHEN an organiser resumes it
-    assert main(["resume", "hrd-resolution"]) == 0
+    assert main(["resume", "hrd-resolution"], services=services) == 0
     assert "3 waiting letters queued again" in capsys.readouterr().out
     settle()  # Finland's ministry just had the other campaign's letter: ours keeps the pace
 
@@ -104,13 +104,13 @@ def test_a_campaign_without_organiser_address_is_still_paused_and_logged(guard, 
     assert any("no organiser_email" in r.getMessage() for r in caplog.records)
 
 
-def test_the_status_command_shows_the_numbers_and_an_unknown_campaign_is_named(guard, capsys):
+def test_the_status_command_shows_the_numbers_and_an_unknown_campaign_is_named(guard, services, capsys):
     from chalicelib.reputation import main
 
     counted(guard, "hrd-resolution", sent=7, bounced=0)
-    assert main(["status", "hrd-resolution"]) == 0
+    assert main(["status", "hrd-resolution"], services=services) == 0
     assert "hrd-resolution: sending; last 24 h: 7 sent, 0 hard bounces, 0 complaints" in capsys.readouterr().out
-    assert main(["status", "no-such-campaign"]) == 2
+    assert main(["status", "no-such-campaign"], services=services) == 2
     assert "no-such-campaign" in capsys.readouterr().err
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from ..clock import utc_now
 from .records import DATA_DIR, DIRECTORY_SETS, TARGET_COLUMNS, read_table, render_csv, target_set_path
 
 PROGRESS_MIN_ROWS = 200  # smaller files import in the blink of an eye: no bar
@@ -82,11 +83,11 @@ class ProgressBar:
 
 
 def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
-         health: Callable[[], Any] = _default_health, today: dt.date | None = None) -> int:
+         health: Callable[[], Any] = _default_health, clock: Callable[[], dt.datetime] = utc_now) -> int:
+    """Run one command; `clock` (what "today" and "since" mean) and `health` (the AWS store) are passed in by tests."""
     args = _parser().parse_args(argv)
-    today = today or dt.date.today()
     run = {"validate": _validate, "import": _import, "coverage": _coverage, "export": _export, "health": _health}
-    return run[args.command](args, out=out, err=err, health=health, today=today)
+    return run[args.command](args, out=out, err=err, health=health, clock=clock, today=clock().date())
 
 
 def _validate(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
@@ -147,7 +148,8 @@ def _export(args: argparse.Namespace, *, out: TextIO, **_: Any) -> int:
     return 0
 
 
-def _health(args: argparse.Namespace, *, out: TextIO, err: TextIO, health: Callable[[], Any], **_: Any) -> int:
+def _health(args: argparse.Namespace, *, out: TextIO, err: TextIO, health: Callable[[], Any],
+            clock: Callable[[], dt.datetime], **_: Any) -> int:
     from .index import Directory
 
     store = health()
@@ -165,7 +167,7 @@ def _health(args: argparse.Namespace, *, out: TextIO, err: TextIO, health: Calla
         print(f"unknown country {args.country!r}: use an ISO code such as KE or a name", file=err)
         return 1
     if args.action == "set":
-        store.mark_failing(args.target_set, country.alpha2, args.diagnostic, dt.datetime.now(dt.timezone.utc))
+        store.mark_failing(args.target_set, country.alpha2, args.diagnostic, clock())
         print(f"{args.target_set} {country.alpha2}: marked failing; letters use the fallbacks until cleared",
               file=out)
         return 0
