@@ -7,11 +7,11 @@ import tempfile
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "infra"))
+sys.path.insert(0, str(PROJECT_DIR))
 
 
 def run() -> list[dict]:
-    from package import package
+    from infra.package import package
 
     with tempfile.TemporaryDirectory() as out:
         zip_path = package("prod", Path(out) / "prod")

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes, to check that every benchmark runs; writes no RESULTS.md")
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the rows as JSON to FILE")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     for name in args.only:
@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     header = (f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
               f"commit {commit or 'unknown'}, by `make bench`.\n\n")
     text = table(rows)
-    print(json.dumps(rows, indent=2, default=str) if args.json else text)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     if set(args.only) == set(BENCHES) and not args.smoke:
         notes = (BENCH_DIR / "NOTES.md").read_text(encoding="utf-8") if (BENCH_DIR / "NOTES.md").exists() else ""
         (BENCH_DIR / "RESULTS.md").write_text(header + text + "\n\n" + notes, encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -32,8 +33,15 @@ pytest_plugins = ("simulation",)  # the `simulation` fixture: production wiring 
 
 
 def pytest_configure(config):
+    if os.environ.get("CLOCK_AHEAD_DAYS") and "time_machine" not in sys.modules:
+        raise pytest.UsageError("CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on "
+                                "PYTHONPATH (see .ci/run)")
     AWS_CALLS.install()  # before any test creates a boto3 session
     config.pluginmanager.register(AWS_CALLS, "aws-calls")
+
+
+def pytest_report_header(config):
+    return f"calendar: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d} ({os.environ.get('CLOCK_AHEAD_DAYS', '0')} days ahead)"
 
 
 @pytest.fixture(scope="session")
