@@ -12,8 +12,8 @@ from chalicelib.errors import DemarcheError, InvalidField, NotFound, OriginNotAl
 from chalicelib.services import Services
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chalicelib.campaigns import Campaign
-    from chalicelib.i18n import Messages
+    from chalicelib.campaigns.catalogue import Campaign
+    from chalicelib.web.i18n import Messages
 
 app = Chalice(app_name="demarche")
 FORM_OR_EMPTY = ["application/x-www-form-urlencoded", "application/json", "text/plain"]
@@ -42,7 +42,7 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 def _html(body: str, status: int = 200, headers: dict[str, str] | None = None, *,
           framed_by: str = "'none'") -> Response:
-    from chalicelib.pages import page_headers
+    from chalicelib.web.pages import page_headers
 
     return Response(body=body, status_code=status, headers={**page_headers(framed_by), **(headers or {})})
 
@@ -68,7 +68,7 @@ def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        from chalicelib.pages import error_page
+        from chalicelib.web.pages import error_page
 
         try:
             return view(*args, **kwargs)
@@ -126,7 +126,7 @@ def _origin() -> str | None:
 
 def partner_cors(view: Callable[..., Response]) -> Callable[..., Response]:
     """Add the CORS headers for the campaign in the path to every answer of `view`, errors included."""
-    from chalicelib.cors import cors_headers
+    from chalicelib.web.cors import cors_headers
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -146,7 +146,7 @@ def partner_cors(view: Callable[..., Response]) -> Callable[..., Response]:
 @json_errors
 def preflight(slug: str | None = None, **_path: str) -> Response:
     """A browser asks whether a partner's page may call us: yes (204) for an allow-listed origin, else 403."""
-    from chalicelib.cors import cors_headers, is_allowed
+    from chalicelib.web.cors import cors_headers, is_allowed
 
     origin, allowed = _origin(), _allowed_origins(slug)
     if not is_allowed(origin, allowed):
@@ -160,21 +160,21 @@ def preflight(slug: str | None = None, **_path: str) -> Response:
 
 @app.route("/embed.js")
 def embed_js() -> Response:
-    from chalicelib.static_files import script, script_headers
+    from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("embed.js"), headers=script_headers())
 
 
 @app.route("/form.js")
 def form_js() -> Response:
-    from chalicelib.static_files import script, script_headers
+    from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("form.js"), headers=script_headers())
 
 
 @app.route("/openapi.json")
 def openapi_json() -> Response:
-    from chalicelib.public_api import openapi_document
+    from chalicelib.web.api_views import openapi_document
 
     return _json(openapi_document(_base_url()))
 
@@ -185,7 +185,7 @@ def openapi_json() -> Response:
 @partner_cors
 @json_errors
 def list_campaigns() -> Response:
-    from chalicelib.public_api import campaign_summary
+    from chalicelib.web.api_views import campaign_summary
 
     today = _today()
     return _json({"campaigns": [campaign_summary(c, today) for c in services().campaigns.all()]})
@@ -195,7 +195,7 @@ def list_campaigns() -> Response:
 @partner_cors
 @json_errors
 def get_campaign(slug: str) -> Response:
-    from chalicelib.public_api import campaign_detail
+    from chalicelib.web.api_views import campaign_detail
 
     s = services()
     return _json(campaign_detail(s.campaigns.get(slug), s.directory, _today()))
@@ -205,7 +205,7 @@ def get_campaign(slug: str) -> Response:
 @partner_cors
 @json_errors
 def get_target(slug: str, country: str) -> Response:
-    from chalicelib.public_api import preview
+    from chalicelib.web.api_views import preview
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -217,14 +217,14 @@ def get_target(slug: str, country: str) -> Response:
 # --- letters ---------------------------------------------------------------------------------------
 
 def _visitor():
-    from chalicelib.submissions import Visitor
+    from chalicelib.front_door.door import Visitor
 
     identity = (app.current_request.context or {}).get("identity") or {}
     return Visitor(ip=identity.get("sourceIp") or "", links_base=_base_url())
 
 
 def _receipt_json(receipt: Any) -> dict[str, str]:
-    from chalicelib.confirmation import link_paths
+    from chalicelib.letters.supporter_mail import link_paths
 
     status_url = _base_url() + link_paths(services().signer, receipt.letter_id).status
     return {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
@@ -234,7 +234,7 @@ def _receipt_json(receipt: Any) -> dict[str, str]:
 @partner_cors
 @json_errors
 def get_form_token(slug: str) -> Response:
-    from chalicelib.bot_checks import issue_stamp
+    from chalicelib.front_door.bot_traps import issue_stamp
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -249,7 +249,7 @@ def get_form_token(slug: str) -> Response:
 @partner_cors
 @json_errors
 def get_challenge(slug: str) -> Response:
-    from chalicelib.proof_of_work import new_challenge
+    from chalicelib.front_door.proof_of_work import new_challenge
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -262,7 +262,7 @@ def get_challenge(slug: str) -> Response:
 @partner_cors
 @json_errors
 def post_letter(slug: str) -> Response:
-    from chalicelib.checks import parse_json_body
+    from chalicelib.front_door.fields import parse_json_body
 
     request = app.current_request
     payload = parse_json_body(request.raw_body or b"")
@@ -276,10 +276,10 @@ def post_letter(slug: str) -> Response:
 @app.route("/letters/{letter_id}/{token}")
 @json_errors
 def get_letter_status(letter_id: str, token: str) -> Response:
-    from chalicelib.public_api import letter_status_view
-    from chalicelib.submissions import letter_status
+    from chalicelib.web.api_views import letter_status_view
+    from chalicelib.front_door.door import letter_status
 
-    from chalicelib.cors import cors_headers
+    from chalicelib.web.cors import cors_headers
 
     letter = letter_status(services().letters, letter_id, token)
     if letter is None:
@@ -292,7 +292,7 @@ def get_letter_status(letter_id: str, token: str) -> Response:
 @app.route("/letters/{letter_id}/confirm/{token}")
 @html_errors
 def get_confirm(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import confirm_page
+    from chalicelib.web.pages import confirm_page
 
     return _html(confirm_page(services().confirmations.look(letter_id, token)))
 
@@ -300,8 +300,8 @@ def get_confirm(letter_id: str, token: str) -> Response:
 @app.route("/letters/{letter_id}/confirm/{token}", methods=["POST"], content_types=FORM_OR_EMPTY)
 @html_errors
 def post_confirm(letter_id: str, token: str) -> Response:
-    from chalicelib.confirmation import link_paths
-    from chalicelib.pages import confirmed_page
+    from chalicelib.letters.supporter_mail import link_paths
+    from chalicelib.web.pages import confirmed_page
 
     letter = services().confirmations.confirm(letter_id, token)
     return _html(confirmed_page(letter, _base_url() + link_paths(services().signer, letter_id).status))
@@ -310,7 +310,7 @@ def post_confirm(letter_id: str, token: str) -> Response:
 @app.route("/letters/{letter_id}/delete/{token}")
 @html_errors
 def get_delete(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import delete_page
+    from chalicelib.web.pages import delete_page
 
     return _html(delete_page(services().forgetting.look(letter_id, token)))
 
@@ -318,7 +318,7 @@ def get_delete(letter_id: str, token: str) -> Response:
 @app.route("/letters/{letter_id}/delete/{token}", methods=["POST"], content_types=FORM_OR_EMPTY)
 @html_errors
 def post_delete(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import deleted_page
+    from chalicelib.web.pages import deleted_page
 
     return _html(deleted_page(services().forgetting.forget(letter_id, token)))
 
@@ -327,7 +327,7 @@ def post_delete(letter_id: str, token: str) -> Response:
 
 def _page_messages(requested: str | None, campaign: "Campaign | None") -> "Messages":
     """The page's words: `requested` (?lang= or the form's field), else Accept-Language, else the campaign's."""
-    from chalicelib.i18n import Messages, negotiate
+    from chalicelib.web.i18n import Messages, negotiate
 
     default = campaign.languages[0] if campaign else "en"
     return Messages(negotiate(requested, app.current_request.headers.get("accept-language"), default))
@@ -335,7 +335,7 @@ def _page_messages(requested: str | None, campaign: "Campaign | None") -> "Messa
 
 def _framing(slug: str | None) -> str:
     """Form pages may be framed (by any site, or by the campaign's embed_origins); no other page may."""
-    from chalicelib.pages import frame_ancestors
+    from chalicelib.web.pages import frame_ancestors
 
     if slug is None:
         return "'none'"
@@ -346,8 +346,8 @@ def _framing(slug: str | None) -> str:
 
 
 def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
-    from chalicelib.bot_checks import issue_stamp
-    from chalicelib.pages import form_page
+    from chalicelib.front_door.bot_traps import issue_stamp
+    from chalicelib.web.pages import form_page
 
     s = services()
     return form_page(campaign, s.directory, t, today=_today(), stamp=issue_stamp(s.signer, campaign.slug, s.clock()),
@@ -368,9 +368,9 @@ def get_form(slug: str) -> Response:
 @app.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @html_errors
 def post_form(slug: str) -> Response:
-    from chalicelib.checks import check_body_size
-    from chalicelib.pages import error_message, form_fields, page_fields, result_page, unreachable_page
-    from chalicelib.submissions import TargetUnreachable
+    from chalicelib.front_door.fields import check_body_size
+    from chalicelib.web.pages import error_message, form_fields, page_fields, result_page, unreachable_page
+    from chalicelib.front_door.door import TargetUnreachable
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -399,8 +399,8 @@ def post_form(slug: str) -> Response:
 # --- sign-on letters: organisations sign, confirm, and the public list -------------------------------
 
 def _sign_on_form(campaign: "Campaign", **kwargs: Any) -> str:
-    from chalicelib.bot_checks import issue_stamp
-    from chalicelib.sign_on_pages import sign_on_form_page
+    from chalicelib.front_door.bot_traps import issue_stamp
+    from chalicelib.web.sign_on_pages import sign_on_form_page
 
     s = services()
     return sign_on_form_page(campaign, s.directory, s.signatures.public(campaign.slug), today=_today(),
@@ -408,7 +408,7 @@ def _sign_on_form(campaign: "Campaign", **kwargs: Any) -> str:
 
 
 def _post_sign_on_form(campaign: "Campaign", fields: dict[str, str], embed: bool) -> Response:
-    from chalicelib.pages import signed_page
+    from chalicelib.web.pages import signed_page
 
     try:
         services().signatures.sign(campaign, fields, _visitor().ip, _base_url())
@@ -423,7 +423,7 @@ def _post_sign_on_form(campaign: "Campaign", fields: dict[str, str], embed: bool
 @partner_cors
 @json_errors
 def post_signature(slug: str) -> Response:
-    from chalicelib.checks import parse_json_body
+    from chalicelib.front_door.fields import parse_json_body
 
     s = services()
     payload = parse_json_body(app.current_request.raw_body or b"")
@@ -433,7 +433,7 @@ def post_signature(slug: str) -> Response:
 @app.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")
 @html_errors
 def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.pages import signature_confirm_page
+    from chalicelib.web.pages import signature_confirm_page
 
     s = services()
     return _html(signature_confirm_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token)))
@@ -443,7 +443,7 @@ def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
            content_types=FORM_OR_EMPTY)
 @html_errors
 def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.pages import signature_confirmed_page
+    from chalicelib.web.pages import signature_confirmed_page
 
     s = services()
     return _html(signature_confirmed_page(s.signatures.confirm(s.campaigns.get(slug), signatory_id, token)))
@@ -452,8 +452,8 @@ def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response
 @app.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}")
 @html_errors
 def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.pages import withdraw_page
-    from chalicelib.sign_on import WITHDRAW
+    from chalicelib.web.pages import withdraw_page
+    from chalicelib.outcomes.signatures import WITHDRAW
 
     s = services()
     return _html(withdraw_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token, WITHDRAW)))
@@ -463,7 +463,7 @@ def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response
            content_types=FORM_OR_EMPTY)
 @html_errors
 def post_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.pages import withdrawn_page
+    from chalicelib.web.pages import withdrawn_page
 
     s = services()
     return _html(withdrawn_page(s.signatures.withdraw(s.campaigns.get(slug), signatory_id, token)))
@@ -482,7 +482,7 @@ def get_signatories(slug: str) -> Response:
 @app.route("/campaigns/{slug}/signatories/embed")
 @html_errors
 def get_signatories_page(slug: str) -> Response:
-    from chalicelib.sign_on_pages import signatories_page
+    from chalicelib.web.sign_on_pages import signatories_page
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -493,7 +493,7 @@ def get_signatories_page(slug: str) -> Response:
 # --- "did they reply?": the emailed links show buttons; only the buttons POST -------------------------
 
 def _stop_link(letter_id: str) -> str:
-    from chalicelib.follow_up import links
+    from chalicelib.feedback.follow_ups import links
 
     return _base_url() + links(services().signer, letter_id)["stop"]
 
@@ -501,7 +501,7 @@ def _stop_link(letter_id: str) -> str:
 @app.route("/follow-ups/{letter_id}/{token}")
 @html_errors
 def get_follow_up(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import follow_up_page
+    from chalicelib.web.pages import follow_up_page
 
     item = services().follow_ups.look(letter_id, token)
     return _html(follow_up_page(item, _query("answer"), _stop_link(letter_id)))
@@ -510,7 +510,7 @@ def get_follow_up(letter_id: str, token: str) -> Response:
 @app.route("/follow-ups/{letter_id}/{token}", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @html_errors
 def post_follow_up(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import answered_page, form_fields
+    from chalicelib.web.pages import answered_page, form_fields
 
     try:
         fields = form_fields(app.current_request.raw_body or b"")
@@ -524,8 +524,8 @@ def post_follow_up(letter_id: str, token: str) -> Response:
 @app.route("/follow-ups/{letter_id}/{token}/stop")
 @html_errors
 def get_follow_up_stop(letter_id: str, token: str) -> Response:
-    from chalicelib.follow_up import STOP
-    from chalicelib.pages import stop_page
+    from chalicelib.feedback.follow_ups import STOP
+    from chalicelib.web.pages import stop_page
 
     services().follow_ups.look(letter_id, token, STOP)
     return _html(stop_page())
@@ -534,7 +534,7 @@ def get_follow_up_stop(letter_id: str, token: str) -> Response:
 @app.route("/follow-ups/{letter_id}/{token}/stop", methods=["POST"], content_types=FORM_OR_EMPTY)
 @html_errors
 def post_follow_up_stop(letter_id: str, token: str) -> Response:
-    from chalicelib.pages import stopped_page
+    from chalicelib.web.pages import stopped_page
 
     services().follow_ups.stop(letter_id, token)
     return _html(stopped_page())
@@ -551,7 +551,7 @@ def housekeeping(event: Any) -> dict[str, int]:
 # --- the sender ------------------------------------------------------------------------------------
 
 def _records(event: Any) -> list:
-    from chalicelib.delivery import QueueRecord
+    from chalicelib.delivery.worker import QueueRecord
 
     return [QueueRecord(message_id=r.to_dict()["messageId"], body=r.body) for r in event]
 
@@ -603,7 +603,7 @@ def _unauthorized() -> Exception:
 
 @app.authorizer(ttl_seconds=0)  # no caching: a revoked token stops working at once
 def organiser_token(auth_request: Any) -> AuthResponse:
-    from chalicelib.organiser_tokens import bearer_token
+    from chalicelib.console.tokens import bearer_token
 
     try:
         organiser = services().organiser_tokens.verify(bearer_token(auth_request.token))
@@ -616,7 +616,7 @@ def organiser_token(auth_request: Any) -> AuthResponse:
 
 
 def _organiser():
-    from chalicelib.organiser_tokens import Organiser
+    from chalicelib.console.tokens import Organiser
 
     context = (app.current_request.context or {}).get("authorizer") or {}
     if "token_id" not in context:
@@ -631,14 +631,14 @@ def _private(body: Any, status: int = 200) -> Response:
 
 @app.route("/admin")
 def admin_page() -> Response:
-    from chalicelib.dashboard import dashboard_page
+    from chalicelib.console.dashboard import dashboard_page
 
     return _html(dashboard_page(_base_url()))
 
 
 @app.route("/admin/dashboard.js")
 def admin_script() -> Response:
-    from chalicelib.static_files import script, script_headers
+    from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("dashboard.js"), headers=script_headers())
 
@@ -687,13 +687,13 @@ def admin_export_status(slug: str, export_id: str) -> Response:
 
 @app.route("/admin/outcomes.js")
 def admin_outcomes_script() -> Response:
-    from chalicelib.static_files import script, script_headers
+    from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("outcomes.js"), headers=script_headers())
 
 
 def _admin_body() -> Any:
-    from chalicelib.checks import parse_json_body
+    from chalicelib.front_door.fields import parse_json_body
 
     return parse_json_body(app.current_request.raw_body or b"{}")
 
@@ -741,7 +741,7 @@ def admin_send_digests_now(slug: str) -> Response:
 @app.on_sqs_message(queue="demarche-letters-exports", batch_size=1)  # infra/template.yaml: ExportsQueue
 def on_export_message(event: Any) -> None:
     """Write one export to S3. A crash returns the message to the queue; the job counts its attempts."""
-    from chalicelib.export_jobs import export_id_of
+    from chalicelib.console.export_jobs import export_id_of
 
     for record in event:
         try:
@@ -761,7 +761,7 @@ def _local_only() -> None:
 @app.route("/dev/outbox.json")
 @json_errors
 def dev_outbox_json() -> Response:
-    from chalicelib.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages
 
     _local_only()
     return _json(sent_messages())
@@ -770,8 +770,8 @@ def dev_outbox_json() -> Response:
 @app.route("/dev/outbox")
 @html_errors
 def dev_outbox() -> Response:
-    from chalicelib.outbox import sent_messages
-    from chalicelib.pages import outbox_page
+    from chalicelib.web.outbox import sent_messages
+    from chalicelib.web.pages import outbox_page
 
     _local_only()
     return _html(outbox_page(sent_messages()))

@@ -15,8 +15,8 @@ WRITES_PER_LETTER = 6  # created, then up to five moves (chalicelib/write_shards
 
 
 def run(seconds: int = 20, per_second: int = 2000) -> list[dict]:
-    from chalicelib.campaign_stats import counter_keys
-    from chalicelib.letter_log import index_keys
+    from chalicelib.letters.counters import counter_keys
+    from chalicelib.letters.log import index_keys
 
     rng, busiest = random.Random(9), Counter()
     created = "2026-11-26T10:00:00.000Z"

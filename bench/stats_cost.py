@@ -25,7 +25,7 @@ def counted_read(letters: int) -> tuple[int, int, int]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.campaign_stats import counter_keys, read_stats
+    from chalicelib.letters.counters import counter_keys, read_stats
     from chalicelib.settings import Settings
     from localdev.resources import create_resources
     from localdev.stack import LOCAL_ENV
@@ -52,7 +52,7 @@ def counted_read(letters: int) -> tuple[int, int, int]:
 
 
 def _read(table, letters: int, counter_items: int) -> tuple[int, int, int]:
-    from chalicelib.campaign_stats import read_stats
+    from chalicelib.letters.counters import read_stats
 
     queries, items = Counter(), Counter()
     real_query = table.query

@@ -52,7 +52,7 @@ def submit_body(i: int, services: Any) -> str:
     """A letter as the form posts it: with a render stamp issued a minute ago (bots are slower or faster)."""
     import datetime as dt
 
-    from chalicelib.bot_checks import issue_stamp
+    from chalicelib.front_door.bot_traps import issue_stamp
     from submit_payload import payload
 
     stamp = issue_stamp(services.signer, "hrd-resolution", services.clock() - dt.timedelta(minutes=1))

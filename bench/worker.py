@@ -64,7 +64,7 @@ def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[
     account-wide rate alone (local stage only, like the browser tests).
     """
     os.environ.update({"DEMARCHE_STAGE": "local", "DEMARCHE_SANDBOX_RECIPIENTS": "1", "DEMARCHE_LOCAL_NO_PACING": "1"})
-    from chalicelib.delivery import QueueRecord
+    from chalicelib.delivery.worker import QueueRecord
     from chalicelib.services import Services
     from dynamo_twin import letters_twin
     from letter_factory import queued_letter

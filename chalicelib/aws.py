@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from .settings import Settings
+from chalicelib.settings import Settings
 
 
 class AwsClients:

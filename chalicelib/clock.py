@@ -16,6 +16,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def iso(moment: dt.datetime) -> str:
+    """How every moment is stored: UTC, milliseconds, `Z` (sorts as text in DynamoDB keys)."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def parse_moment(text: str) -> dt.datetime:
     """An ISO 8601 moment for `--now`; without a zone it is UTC. ValueError names what is wrong."""
     try:

@@ -4,10 +4,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .campaigns import TEMPLATES_DIR
+from pathlib import Path
 
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2.sandbox import SandboxedEnvironment
+
+# Beside chalicelib/ here and in the Lambda zip (infra/package.py copies templates/ there).
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from .cors import parse_origin
+from chalicelib.web.cors import parse_origin
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def stage_problems(parameters: Mapping[str, str], template: Mapping[str, Any],
 def checked_campaign_senders() -> dict[str, str]:
     """Each campaign's sender address; refuses to package a campaign whose files or letter templates are broken."""
     sys.path.insert(0, str(PROJECT_DIR))
-    from chalicelib.campaigns import Campaigns, check_campaign_deeply
+    from chalicelib.campaigns.catalogue import Campaigns, check_campaign_deeply
 
     senders = {}
     for campaign in Campaigns().all():

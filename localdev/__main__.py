@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  organisers: http://{args.host}:{args.port}/admin  with the token (every campaign; also at "
           f"/dev/organiser-token):", flush=True)
     print(f"    {stack.organiser_token}", flush=True)
-    print("  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.admin token list", flush=True)
+    print("  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.cli.admin token list", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -74,7 +74,7 @@ class LocalStack:
         """Load the app as `chalice local --stage local` would, create resources, start the drainer."""
         from chalice.cli.factory import CLIFactory
 
-        from chalicelib.local_endpoint import write_state
+        from chalicelib.cli.local_stack import write_state
         from chalicelib.settings import Settings
 
         from .drain import scheduled_event, start_drainer
@@ -114,14 +114,14 @@ class LocalStack:
     @staticmethod
     def _organiser_token(services: Any) -> str:
         """A token for every campaign, so the dashboard opens at once; /dev/organiser-token hands it out too."""
-        from chalicelib.organiser_tokens import ALL
+        from chalicelib.console.tokens import ALL
 
         token, _ = services.organiser_tokens.create("make run", [ALL])
         os.environ["DEMARCHE_DEV_ORGANISER_TOKEN"] = token
         return token
 
     def stop(self) -> None:
-        from chalicelib.local_endpoint import remove_state
+        from chalicelib.cli.local_stack import remove_state
 
         remove_state()
         self._stop.set()

@@ -205,7 +205,7 @@ def settle(services, clock, drain):
 
 @pytest.fixture
 def outbox(services):
-    from chalicelib.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages
 
     return sent_messages
 
@@ -238,7 +238,7 @@ class LettersApi:
         self.client, self.services, self.outbox = client, services, outbox
 
     def stamp(self, slug: str, age_seconds: float = 10) -> str:
-        from chalicelib.bot_checks import issue_stamp
+        from chalicelib.front_door.bot_traps import issue_stamp
 
         issued = self.services.clock() - dt.timedelta(seconds=age_seconds)
         return issue_stamp(self.services.signer, slug, issued)

@@ -14,18 +14,21 @@ import random
 import uuid
 from typing import Any, Callable, Iterable
 
-from chalicelib.letter_log import Letter, iso
-from chalicelib.letter_states import Status
+from chalicelib.clock import iso
+
+from chalicelib.letters.log import Letter
+from chalicelib.letters.states import Status
 
 SUPPORTER = "Amina Wanjiru"
 
 
 def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolution", *, name: str = SUPPORTER,
                   enqueue: bool = True) -> str:
-    from chalicelib.confirmation import link_hashes
-    from chalicelib.fallbacks import plan_route
-    from chalicelib.letter_log import Letter, iso
-    from chalicelib.letters import Supporter, compose
+    from chalicelib.letters.supporter_mail import link_hashes
+    from chalicelib.letters.fallbacks import plan_route
+    from chalicelib.clock import iso
+    from chalicelib.letters.log import Letter
+    from chalicelib.letters.composing import Supporter, compose
 
     campaign = services.campaigns.get(slug)
     where = services.directory.country(country)
@@ -47,7 +50,7 @@ def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolutio
 
 
 def status_path(services: Any, letter_id: str) -> str:
-    from chalicelib.confirmation import link_paths
+    from chalicelib.letters.supporter_mail import link_paths
 
     return link_paths(services.signer, letter_id).status
 

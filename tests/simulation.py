@@ -44,7 +44,7 @@ def simulation(aws_env, clock):
                                  queue_url="memory")
 
     def run_worker() -> None:
-        from chalicelib.delivery import QueueRecord
+        from chalicelib.delivery.worker import QueueRecord
 
         bodies = services.aws.sqs.bodies
         while bodies:

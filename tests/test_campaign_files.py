@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.campaigns import CAMPAIGNS_DIR, Campaigns, check_campaign_deeply, load_campaign
+from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns, check_campaign_deeply, load_campaign
 from chalicelib.errors import CampaignFileError
 
 SHIPPED = ["hrd-resolution", "whrd-resolution", "hrd-mandate", "sg-defenders"]
@@ -25,7 +25,7 @@ def test_the_four_example_campaigns_load_with_three_languages():
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
 def test_every_shipped_letter_renders_with_and_without_optional_parts(slug, language):
     from chalicelib.directory import default_directory
-    from chalicelib.letters import Supporter, compose, resolve_target
+    from chalicelib.letters.composing import Supporter, compose, resolve_target
 
     campaign = Campaigns().get(slug)
     directory = default_directory()
@@ -40,7 +40,7 @@ def test_every_shipped_letter_renders_with_and_without_optional_parts(slug, lang
 
 
 def test_supporter_text_is_data_not_template_source(services):
-    from chalicelib.letters import Supporter, compose, resolve_target
+    from chalicelib.letters.composing import Supporter, compose, resolve_target
 
     campaign = services.campaigns.get("hrd-resolution")
     country = services.directory.country("KE")

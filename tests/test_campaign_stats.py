@@ -9,10 +9,10 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
-from chalicelib.campaign_stats import counter_keys, read_stats
-from chalicelib.letter_log import index_keys
-from chalicelib.letter_states import Status, TransitionRefused
-from chalicelib.write_shards import COUNTER_SHARDS
+from chalicelib.letters.counters import counter_keys, read_stats
+from chalicelib.letters.log import index_keys
+from chalicelib.letters.states import Status, TransitionRefused
+from chalicelib.storage.write_shards import COUNTER_SHARDS
 from tests.letter_factory import make_letter
 
 

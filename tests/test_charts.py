@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from chalicelib.charts import DAILY_PLOT, MAX_DAYS, TOP_COUNTRIES, country_chart, daily_chart, day_range, nice_ceiling
+from chalicelib.console.charts import DAILY_PLOT, MAX_DAYS, TOP_COUNTRIES, country_chart, daily_chart, day_range, nice_ceiling
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -52,7 +52,7 @@ def test_the_country_chart_shows_the_top_countries_and_escapes_names():
 
 
 def test_every_status_has_a_colour_so_no_letter_is_left_out_of_the_chart():
-    from chalicelib.charts import STATUS_COLOURS
-    from chalicelib.letter_states import Status
+    from chalicelib.console.charts import STATUS_COLOURS
+    from chalicelib.letters.states import Status
 
     assert set(STATUS_COLOURS) == {s.value for s in Status}

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.campaigns import Delivery
-from chalicelib.digests import next_send_at
+from chalicelib.campaigns.catalogue import Delivery
+from chalicelib.outcomes.digests import next_send_at
 
 SLUG = "defenders-digest"
 UTC = dt.timezone.utc
@@ -120,7 +120,7 @@ def test_a_letter_confirmed_as_its_digest_closes_joins_the_next_one(letters_api,
     # GIVEN Friday's digest for Kenya is already closing, its list frozen an instant before Amina's letter joined
     amina = write(letters_api, AMINA)
     friday = services.letters.get(amina).digest_id
-    from chalicelib.digests import digest_key
+    from chalicelib.outcomes.digests import digest_key
 
     services.aws.table.update_item(Key=digest_key(friday), UpdateExpression="SET #s = :closing, members = :none",
                                    ExpressionAttributeNames={"#s": "status"},
@@ -148,7 +148,7 @@ def test_a_letter_confirmed_as_its_digest_closes_joins_the_next_one(letters_api,
 def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, housekeeping, settle, clock, services,
                                                                  monkeypatch):
     # GIVEN three Kenyan supporters, digests of at most two supporters per letter, and a queue that fails once
-    import chalicelib.digests as digests
+    import chalicelib.outcomes.digests as digests
 
     monkeypatch.setattr(digests, "MAX_SUPPORTERS", 2)
     ids = [write(letters_api, {**BARAKA, "name": f"Supporter {n}", "email": f"s{n}@example.org"}) for n in range(3)]
@@ -192,7 +192,7 @@ def test_the_next_digest_time_is_the_set_hour_of_the_targets_own_day(delivery, z
 
 def test_a_digest_waits_while_the_reputation_guard_holds_its_campaign(letters_api, housekeeping, drain, clock,
                                                                       services):
-    from chalicelib.reputation import resume_sending
+    from chalicelib.delivery.reputation import resume_sending
 
     # GIVEN supporters wrote, and the campaign paused itself (too many bounces) before the digest's time
     write(letters_api, AMINA)

@@ -1,4 +1,4 @@
-"""`python -m chalicelib.directory`: validate, import, coverage, export and health, on a temporary copy of the data."""
+"""`python -m chalicelib.cli.directory`: validate, import, coverage, export and health, on a temporary copy of the data."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.directory.cli import main
+from chalicelib.cli.directory import main
 from chalicelib.directory.records import TARGET_COLUMNS, target_set_path, write_csv
 from tests.directory_files import copy_data, edit_row, row_number, rows_of, write_targets
 
@@ -186,7 +186,7 @@ def test_coverage_json_counts_195_states_per_set(data, tmp_path):
 
 
 def test_python_dash_m_runs_the_cli():
-    done = subprocess.run([sys.executable, "-m", "chalicelib.directory", "coverage", "--json"], cwd=PROJECT_DIR,
+    done = subprocess.run([sys.executable, "-m", "chalicelib.cli.directory", "coverage", "--json"], cwd=PROJECT_DIR,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert {s: c["countries"] for s, c in json.loads(done.stdout).items()} == \
@@ -209,7 +209,7 @@ def test_unknown_target_sets_are_refused_by_name(data, capsys):
 # --- health ---------------------------------------------------------------------------------------------
 
 def test_health_set_list_clear_and_coverage(services, data):
-    from chalicelib.target_health import TargetHealth
+    from chalicelib.directory.health import TargetHealth
 
     health = lambda: TargetHealth(services.aws.table)  # noqa: E731
 

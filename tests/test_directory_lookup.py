@@ -57,9 +57,9 @@ def test_the_lambda_runtime_does_not_need_pycountry(tmp_path):
     # THEN everything works from the CSV files alone
     script = (
         "import sys; sys.modules['pycountry'] = None\n"
-        "from chalicelib.campaigns import Campaigns\n"
+        "from chalicelib.campaigns.catalogue import Campaigns\n"
         "from chalicelib.directory import default_directory\n"
-        "from chalicelib.public_api import preview\n"
+        "from chalicelib.web.api_views import preview\n"
         "d = default_directory(); c = Campaigns().get('whrd-resolution')\n"
         "print(preview(c, d.country('Ivory Coast'), d)['target']['name'])\n"
     )

@@ -24,14 +24,14 @@ class Recorder:
 
 def exercise(table: Any) -> list[Any]:
     """Every storage class on `table`, successes and refusals; returns what each call answered."""
-    from chalicelib.letter_log import Letter, LetterLog
-    from chalicelib.letter_schedule import LetterSchedule
-    from chalicelib.letter_states import Status, TransitionRefused
-    from chalicelib.pacing import Pacer, target_zone
-    from chalicelib.reputation import ReputationGuard
-    from chalicelib.send_rate import SendRate
-    from chalicelib.suppressions import Suppressions
-    from chalicelib.target_health import TargetHealth
+    from chalicelib.letters.log import Letter, LetterLog
+    from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.letters.states import Status, TransitionRefused
+    from chalicelib.delivery.pacing import Pacer, target_zone
+    from chalicelib.delivery.reputation import ReputationGuard
+    from chalicelib.delivery.send_rate import SendRate
+    from chalicelib.delivery.suppressions import Suppressions
+    from chalicelib.directory.health import TargetHealth
 
     clock = Clock(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc))
     out: list[Any] = []

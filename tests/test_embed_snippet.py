@@ -19,7 +19,7 @@ def test_scripts_are_served_as_cacheable_javascript(client, name):
 
 
 def test_the_snippet_is_small_self_contained_and_wrapped():
-    from chalicelib.static_files import script
+    from chalicelib.web.static_files import script
 
     source = script("embed.js")
     body = re.sub(r"/\*.*?\*/", "", source, flags=re.S).strip()
@@ -32,7 +32,7 @@ def test_the_snippet_is_small_self_contained_and_wrapped():
 
 def test_only_the_two_scripts_are_served():
     from chalicelib.errors import NotFound
-    from chalicelib.static_files import script
+    from chalicelib.web.static_files import script
 
     with pytest.raises(NotFound):
         script("../app.py")

@@ -13,10 +13,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from hypothesis import given, strategies as st
 
-from chalicelib.campaigns import CAMPAIGNS_DIR, Campaigns, load_campaign
+from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns, load_campaign
 from chalicelib.errors import CampaignFileError
-from chalicelib.fallbacks import mailto_url
-from chalicelib.letters import resolve_target
+from chalicelib.letters.fallbacks import mailto_url
+from chalicelib.letters.composing import resolve_target
 from tests.directory_files import write_targets
 
 LETTER = {"name": "Amina Wanjiru", "email": "amina@example.org", "message": "Defenders need protection."}
@@ -26,7 +26,7 @@ SOURCE = "https://example.org/who-is-who"
 def post(client, slug, country):
     """Post a stamped letter and confirm it through the emailed link, as a supporter would."""
     import app
-    from chalicelib.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages
     from tests.conftest import LettersApi
 
     api = LettersApi(client, app.services(), sent_messages)
@@ -39,7 +39,7 @@ def post(client, slug, country):
 @pytest.fixture
 def outbox(services):
     """Letters to targets only (they have a Reply-To); confirmation emails to supporters are left out."""
-    from chalicelib.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages
 
     return lambda: [m for m in sent_messages() if m["reply_to"]]
 
@@ -59,7 +59,7 @@ def use_campaigns(monkeypatch):
 
     def use(root: Path) -> Campaigns:
         campaigns = Campaigns(root)
-        monkeypatch.setattr("chalicelib.campaigns.default_campaigns", lambda: campaigns)
+        monkeypatch.setattr("chalicelib.campaigns.catalogue.default_campaigns", lambda: campaigns)
         monkeypatch.setattr(env.loader, "searchpath", [*env.loader.searchpath, str(root.parent)])
         env.cache.clear()  # templates are cached by name, never reloaded: forget other tests' copies
         return campaigns

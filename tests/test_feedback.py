@@ -189,7 +189,7 @@ known_keys = st.sampled_from(["eventType", "notificationType", "mail", "bounce",
 @given(st.dictionaries(known_keys, json_values | st.sampled_from(["Bounce", "Delivery", "Complaint"]), max_size=6),
        st.dictionaries(known_keys, json_values, max_size=4))
 def test_any_shape_of_message_is_parsed_or_ignored_never_a_crash(top, mail):
-    from chalicelib.feedback import parse
+    from chalicelib.feedback.ses_events import parse
 
     event = parse(json.dumps({**top, "mail": {**mail, "messageId": "m"}} if "mail" in top else top))
     assert event is None or event.ses_message_id

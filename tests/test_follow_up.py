@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.responsiveness import responsiveness
+from chalicelib.feedback.responsiveness import responsiveness
 from ses_events import ses_event, sns_event
 
 SLUG = "hrd-resolution"

@@ -77,7 +77,7 @@ def get_form(client, query: str = "", headers: dict | None = None):
 
 
 def test_a_french_page_has_french_words_and_no_english_ones(client):
-    from chalicelib.i18n import catalogue
+    from chalicelib.web.i18n import catalogue
 
     page = get_form(client, "?lang=fr").body.decode()
 
@@ -112,7 +112,7 @@ def test_the_language_links_keep_the_partner_and_the_embedding(client):
 def test_any_site_may_frame_the_form_unless_the_campaign_lists_embed_origins(client, monkeypatch):
     import dataclasses
 
-    from chalicelib.campaigns import default_campaigns
+    from chalicelib.campaigns.catalogue import default_campaigns
 
     response = get_form(client, "?embed=1")
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]

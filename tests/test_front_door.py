@@ -193,7 +193,7 @@ def atomic_moto(monkeypatch):
 def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
         atomic_moto, services, letters_api, stored_items, idempotency_key):
     from chalicelib.errors import DemarcheError
-    from chalicelib.submissions import Visitor
+    from chalicelib.front_door.door import Visitor
 
     campaign = services.campaigns.get("hrd-resolution")
     payload = {**LETTER, "form_token": letters_api.stamp("hrd-resolution")}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
-from chalicelib.letter_states import Status
+from chalicelib.web.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
+from chalicelib.letters.states import Status
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -34,7 +34,7 @@ def test_every_letter_status_is_explained_to_supporters():
 def test_every_key_the_templates_and_the_script_use_exists():
     english = catalogue("en")
     pages = "".join(p.read_text(encoding="utf-8") for p in (PROJECT_DIR / "templates" / "pages").glob("*.html"))
-    script = (PROJECT_DIR / "chalicelib" / "static" / "form.js").read_text(encoding="utf-8")
+    script = (PROJECT_DIR / "chalicelib" / "web" / "static" / "form.js").read_text(encoding="utf-8")
     used = set(re.findall(r't(?:\.isolated)?\(["\']([a-z_.]+)["\']', pages))
     used |= set(re.findall(r'say(?:Into)?\((?:\w+, )?"([a-z_.]+)"', script))
     fixed = {key for key in used if not key.endswith(".")}  # "status." ~ status: covered by the test above

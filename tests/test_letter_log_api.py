@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from chalicelib import letter_queries
-from chalicelib.letter_log import LOG_SK
-from chalicelib.letter_queries import LetterFilter, LetterQueries
-from chalicelib.letter_states import Status
+from chalicelib.console import letter_queries
+from chalicelib.letters.log import LOG_SK
+from chalicelib.console.letter_queries import LetterFilter, LetterQueries
+from chalicelib.letters.states import Status
 from tests.letter_factory import make_letter, newest_first, seed
 
 CAMPAIGN = "hrd-resolution"
@@ -194,7 +194,7 @@ def test_the_index_entries_hold_no_personal_data(services, clock):
 
 def test_a_supporter_who_deleted_their_details_shows_as_nobody(services, clock, get):
     # GIVEN a letter whose supporter used the "delete my data" link (name and email removed)
-    from chalicelib.letter_log import PERSONAL_FIELDS
+    from chalicelib.letters.log import PERSONAL_FIELDS
 
     [letter] = seed(services.aws.table, [make_letter(clock)])
     services.letters.amend(letter.letter_id, Status.QUEUED, clock(), remove=PERSONAL_FIELDS)

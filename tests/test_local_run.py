@@ -55,7 +55,7 @@ def call(url: str, token: str, method: str = "GET"):
 
 def admin_cli(base: str, *argv: str) -> subprocess.CompletedProcess:
     """The admin CLI in its own process, as an administrator runs it next to `make run`."""
-    return subprocess.run([sys.executable, "-m", "chalicelib.admin", *argv], cwd=PROJECT_DIR, env=server_env(base),
+    return subprocess.run([sys.executable, "-m", "chalicelib.cli.admin", *argv], cwd=PROJECT_DIR, env=server_env(base),
                           capture_output=True, text=True, timeout=60)
 
 
@@ -65,7 +65,7 @@ def test_make_run_prints_an_organiser_token_and_the_cli_works_against_the_runnin
     token = get_json(f"{live_api}/dev/organiser-token")["token"]
     assert any(line.strip() == token for line in server_output(live_api).splitlines())
     status, body = call(f"{live_api}/admin/campaigns", token)
-    from chalicelib.campaigns import Campaigns
+    from chalicelib.campaigns.catalogue import Campaigns
 
     assert status == 200 and len(body["campaigns"]) == len(Campaigns().all())  # the token covers every campaign
 

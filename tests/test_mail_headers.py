@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.errors import InvalidField
-from chalicelib.letter_log import Letter
-from chalicelib.mailer import build_message
+from chalicelib.letters.log import Letter
+from chalicelib.mail.mailer import build_message
 
 names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=100)
 
@@ -25,8 +25,8 @@ def letter_for(name: str, email: str = "supporter@example.org") -> Letter:
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(name=names, city=st.text(max_size=100), message=st.text(max_size=500))
 def test_any_accepted_submission_makes_exactly_one_from_to_and_reply_to(name, city, message):
-    from chalicelib.checks import check_submission
-    from chalicelib.campaigns import default_campaigns
+    from chalicelib.front_door.fields import check_submission
+    from chalicelib.campaigns.catalogue import default_campaigns
     from chalicelib.directory import default_directory
 
     payload = {"country": "KE", "name": name, "email": "supporter@example.org", "city": city, "message": message}

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 from hypothesis import given, settings, strategies as st
 
-from chalicelib.fallbacks import mailto_url
+from chalicelib.letters.fallbacks import mailto_url
 
 
 def test_subject_and_body_are_percent_encoded_with_crlf_line_breaks():

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
                                                response_headers_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from chalicelib.public_api import OPENAPI_FILE
+from chalicelib.web.api_views import OPENAPI_FILE
 
 NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/letters/{letter_id}/confirm/{token}",
                 "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json", "/dev/organiser-token",

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from chalicelib.admin import main as admin
+from chalicelib.cli.admin import main as admin
 from chalicelib.errors import Forbidden
-from chalicelib.organiser_tokens import Organiser
+from chalicelib.console.tokens import Organiser
 
 A, B = "hrd-resolution", "sg-defenders"
 ROUTES = [("GET", "/admin/campaigns/{slug}/letters"), ("GET", "/admin/campaigns/{slug}/stats"),
@@ -59,7 +59,7 @@ def test_a_revoked_or_expired_token_is_refused_at_once(client, services, clock, 
     services.organiser_tokens.revoke(token_id)
     assert call(client, "GET", path, tokens["A"]).status_code == 401
 
-    from chalicelib.organiser_tokens import parse_expiry
+    from chalicelib.console.tokens import parse_expiry
 
     expiring, _ = services.organiser_tokens.create("Temp", [A], parse_expiry("12h", clock()))
     assert call(client, "GET", path, expiring).status_code == 200
@@ -78,7 +78,7 @@ def test_the_campaign_list_shows_only_the_tokens_campaigns(client, tokens):
 
     assert slugs(tokens["A"]) == [A]
     assert sorted(slugs(tokens["AB"])) == sorted([A, B])
-    from chalicelib.campaigns import Campaigns
+    from chalicelib.campaigns.catalogue import Campaigns
 
     assert len(slugs(tokens["all"])) == len(Campaigns().all())
     assert call(client, "GET", "/admin/campaigns").status_code == 401

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from chalicelib.follow_up import reply_key
-from chalicelib.responsiveness import count_entry, counter_key
+from chalicelib.feedback.follow_ups import reply_key
+from chalicelib.feedback.responsiveness import count_entry, counter_key
 from conftest import SIGN_ON, organisation
 
 DIGEST, LETTERS = "defenders-digest", "hrd-resolution"

@@ -92,7 +92,7 @@ def test_a_digest_campaigns_console_brings_digests_forward_and_shows_them(client
 
 
 def test_a_letters_campaigns_console_shows_responsiveness_and_replies(client, tokens, services):
-    from chalicelib.responsiveness import count_entry, counter_key
+    from chalicelib.feedback.responsiveness import count_entry, counter_key
 
     table = services.aws.table
     table.meta.client.transact_write_items(TransactItems=[count_entry(
@@ -108,7 +108,7 @@ def test_a_letters_campaigns_console_shows_responsiveness_and_replies(client, to
 def test_the_admin_cli_decides_on_signatories_schedules_the_letter_and_shows_replies(sign_on, services):
     import io
 
-    from chalicelib.admin import main as admin
+    from chalicelib.cli.admin import main as admin
 
     def run(*argv):
         out, err = io.StringIO(), io.StringIO()

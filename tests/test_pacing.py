@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib.pacing import hourly_limit, target_zone
+from chalicelib.delivery.pacing import hourly_limit, target_zone
 from letter_factory import queued_letter, status_path
 
 
@@ -99,7 +99,7 @@ def test_a_letter_that_waits_is_told_when_and_why(client, services, clock, drain
 def test_a_campaign_can_set_its_own_hourly_limit(services, clock, settle):
     from dataclasses import replace
 
-    from chalicelib.campaigns import Delivery
+    from chalicelib.campaigns.catalogue import Delivery
 
     campaign = services.campaigns.get("hrd-resolution")
     slow = replace(campaign, delivery=Delivery(max_per_target_per_hour=4))
@@ -135,7 +135,7 @@ def test_un_missions_and_fixed_targets_keep_their_own_office_hours():
 # --- the account's SES rate -------------------------------------------------------------------------
 
 def test_max_send_rate_is_read_from_ses_once_and_cached(services, clock):
-    from chalicelib.send_rate import SendRate
+    from chalicelib.delivery.send_rate import SendRate
 
     rate = SendRate(services.aws.table, services.aws.sesv2, clock, services.sleep, configured=None)
     with Stubber(services.aws.sesv2) as stub:
@@ -148,7 +148,7 @@ def test_max_send_rate_is_read_from_ses_once_and_cached(services, clock):
 
 
 def test_an_unreadable_rate_falls_back_to_one_per_second(services, clock):
-    from chalicelib.send_rate import FALLBACK_RATE, SendRate
+    from chalicelib.delivery.send_rate import FALLBACK_RATE, SendRate
 
     rate = SendRate(services.aws.table, services.aws.sesv2, clock, services.sleep, configured=None)
     with Stubber(services.aws.sesv2) as stub:

@@ -14,12 +14,12 @@ RENDER = """
 import sys, os
 sys.path.insert(0, os.getcwd())
 import app  # the packaged app, imported from the unzipped artefact
-from chalicelib.campaigns import default_campaigns
+from chalicelib.campaigns.catalogue import default_campaigns
 from chalicelib.directory import default_directory
-from chalicelib.letters import Supporter, compose, resolve_target
+from chalicelib.letters.composing import Supporter, compose, resolve_target
 c = default_campaigns().get("hrd-resolution"); d = default_directory(); k = d.country("KE")
 print(compose(c, k, resolve_target(c, k, d), Supporter("Packaged Person", "p@example.org")).body)
-print("TEMPLATES_FROM", __import__("chalicelib.campaigns").campaigns.TEMPLATES_DIR)
+print("TEMPLATES_FROM", __import__("chalicelib.rendering").rendering.TEMPLATES_DIR)
 """
 
 

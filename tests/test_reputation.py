@@ -14,7 +14,7 @@ from ses_events import ses_event, sns_event
 def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_resumes_on_command(
         services, drain, settle, outbox, caplog, capsys):
     import app
-    from chalicelib.reputation import main
+    from chalicelib.cli.reputation import main
 
     # GIVEN 50 letters sent to 50 ministries (the minimum sample)
     countries = [c.alpha2 for c in services.directory.countries()][:50]
@@ -31,7 +31,7 @@ def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_
     state = services.reputation.state("hrd-resolution")
     assert state.paused and "bounce rate 2.0%" in state.reason
     [notice] = [m for m in outbox() if "organisers@demarche.example.org" in m["to"]]
-    assert "paused" in notice["subject"] and "python -m chalicelib.reputation resume hrd-resolution" in notice["body"]
+    assert "paused" in notice["subject"] and "python -m chalicelib.cli.reputation resume hrd-resolution" in notice["body"]
     assert any("hrd-resolution" in r.getMessage() and "paused" in r.getMessage() for r in caplog.records)
 
     # AND new letters wait, queued, nothing sent; another campaign is not affected
@@ -105,7 +105,7 @@ def test_a_campaign_without_organiser_address_is_still_paused_and_logged(guard, 
 
 
 def test_the_status_command_shows_the_numbers_and_an_unknown_campaign_is_named(guard, services, capsys):
-    from chalicelib.reputation import main
+    from chalicelib.cli.reputation import main
 
     counted(guard, "hrd-resolution", sent=7, bounced=0)
     assert main(["status", "hrd-resolution"], services=services) == 0

@@ -1,7 +1,7 @@
 """Target health: failing is recorded once with its first diagnostic, and cleared by an organiser."""
 from __future__ import annotations
 
-from chalicelib.target_health import TargetHealth
+from chalicelib.directory.health import TargetHealth
 
 
 def test_a_target_is_failing_until_cleared(services, clock):

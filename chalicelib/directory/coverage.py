@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .index import Directory
-from .records import DIRECTORY_SETS
+from chalicelib.directory.index import Directory
+from chalicelib.directory.records import DIRECTORY_SETS
 
 COLUMNS = ("countries", "email", "email_verified", "website_only", "none", "failing")
 

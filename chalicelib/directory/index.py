@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import NotFound
-from .records import (DATA_DIR, DIRECTORY_SETS, Country, Target, countries_path, read_table,
+from chalicelib.errors import NotFound
+from chalicelib.directory.records import (DATA_DIR, DIRECTORY_SETS, Country, Target, countries_path, read_table,
                       target_set_path)
 
 # One campaign's overrides: target set -> alpha2 -> the cells its file fills in.

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .index import country_names, lookup_key
-from .records import TARGET_COLUMNS, TARGET_FACTS, Row, Table, countries_path, read_table, target_set_path, write_csv
-from .validation import Problem, check_header, check_target_row
+from chalicelib.directory.index import country_names, lookup_key
+from chalicelib.directory.records import TARGET_COLUMNS, TARGET_FACTS, Row, Table, countries_path, read_table, target_set_path, write_csv
+from chalicelib.directory.validation import Problem, check_header, check_target_row
 
 Progress = Callable[[int, int], None]
 

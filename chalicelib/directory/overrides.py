@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .index import Overrides
-from .records import DIRECTORY_SETS, TARGET_COLUMNS, read_table
-from .validation import Problem, check_targets, known_countries
+from chalicelib.directory.index import Overrides
+from chalicelib.directory.records import DIRECTORY_SETS, TARGET_COLUMNS, read_table
+from chalicelib.directory.validation import Problem, check_targets, known_countries
 
 
 def override_files(campaign_folder: Path) -> list[Path]:
