@@ -20,8 +20,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/python -m localdev
 
-## make test: the whole test suite
+## make test: the linter (ruff.toml), then the whole test suite
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make package STAGE=dev|prod: CloudFormation template, deployment zip and parameters in dist/$(STAGE)/, offline

@@ -276,9 +276,8 @@ def post_letter(slug: str) -> Response:
 @app.route("/letters/{letter_id}/{token}")
 @json_errors
 def get_letter_status(letter_id: str, token: str) -> Response:
-    from chalicelib.web.api_views import letter_status_view
     from chalicelib.front_door.door import letter_status
-
+    from chalicelib.web.api_views import letter_status_view
     from chalicelib.web.cors import cors_headers
 
     letter = letter_status(services().letters, letter_id, token)
@@ -368,9 +367,9 @@ def get_form(slug: str) -> Response:
 @app.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @html_errors
 def post_form(slug: str) -> Response:
+    from chalicelib.front_door.door import TargetUnreachable
     from chalicelib.front_door.fields import check_body_size
     from chalicelib.web.pages import error_message, form_fields, page_fields, result_page, unreachable_page
-    from chalicelib.front_door.door import TargetUnreachable
 
     s = services()
     campaign = s.campaigns.get(slug)
@@ -452,8 +451,8 @@ def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response
 @app.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}")
 @html_errors
 def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.web.pages import withdraw_page
     from chalicelib.outcomes.signatures import WITHDRAW
+    from chalicelib.web.pages import withdraw_page
 
     s = services()
     return _html(withdraw_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token, WITHDRAW)))

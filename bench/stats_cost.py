@@ -25,7 +25,7 @@ def counted_read(letters: int) -> tuple[int, int, int]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.letters.counters import counter_keys, read_stats
+    from chalicelib.letters.counters import counter_keys
     from chalicelib.settings import Settings
     from localdev.resources import create_resources
     from localdev.stack import LOCAL_ENV

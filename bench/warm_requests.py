@@ -37,10 +37,11 @@ def build_app():
 
     os.environ.setdefault("DEMARCHE_STAGE", "prod")
     os.environ.setdefault("DEMARCHE_SECRET", "bench-only-secret-not-for-any-deployment")
-    import app as app_module
-    from chalicelib.services import Services
     from fakes import FakeAws
     from fixed_time import NOW
+
+    import app as app_module
+    from chalicelib.services import Services
 
     services = Services(clock=lambda: NOW)
     services.__dict__["aws"] = FakeAws()  # replaces the cached_property: every AWS call is in-memory
@@ -52,8 +53,9 @@ def submit_body(i: int, services: Any) -> str:
     """A letter as the form posts it: with a render stamp issued a minute ago (bots are slower or faster)."""
     import datetime as dt
 
-    from chalicelib.front_door.bot_traps import issue_stamp
     from submit_payload import payload
+
+    from chalicelib.front_door.bot_traps import issue_stamp
 
     stamp = issue_stamp(services.signer, "hrd-resolution", services.clock() - dt.timedelta(minutes=1))
     return json.dumps(payload(i, stamp))

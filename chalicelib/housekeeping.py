@@ -15,13 +15,13 @@ import logging
 from collections import Counter
 from typing import Any, Callable
 
-from chalicelib.letters.confirmation import Confirmations
-from chalicelib.outcomes.digests import Digests
-from chalicelib.storage.due_index import delete_if_expired, due_items
 from chalicelib.feedback.follow_ups import FOLLOW_UP_SK, FollowUps
+from chalicelib.letters.confirmation import Confirmations
 from chalicelib.letters.log import LETTER_SK, Letter, LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
+from chalicelib.outcomes.digests import Digests
 from chalicelib.outcomes.sign_on_sends import SignOnSends
+from chalicelib.storage.due_index import delete_if_expired, due_items
 from chalicelib.storage.state_machines import MoveRefused
 
 log = logging.getLogger(__name__)

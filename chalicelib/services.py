@@ -16,32 +16,33 @@ from chalicelib.settings import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.aws import AwsClients
     from chalicelib.campaigns.catalogue import Campaigns
-    from chalicelib.letters.confirmation import Confirmations
-    from chalicelib.delivery.worker import Deliverer
-    from chalicelib.outcomes.digests import Digests
-    from chalicelib.feedback.follow_ups import FollowUps
-    from chalicelib.outcomes.group_letters import GroupSender
-    from chalicelib.outcomes.signatures import Signatures
-    from chalicelib.outcomes.sign_on_sends import SignOnSends
-    from chalicelib.console.outcomes_console import OutcomesConsole
-    from chalicelib.directory import Directory
-    from chalicelib.feedback.ses_events import Feedback
-    from chalicelib.housekeeping import Housekeeping
-    from chalicelib.letters.log import LetterLog
-    from chalicelib.letters.queue import LetterQueue
-    from chalicelib.letters.schedule import LetterSchedule
-    from chalicelib.directory.health import TargetHealth
-    from chalicelib.mail.mailer import Mailer
-    from chalicelib.letters.forgetting import Forgetting
-    from chalicelib.delivery.reputation import ReputationGuard
-    from chalicelib.delivery.send_rate import SendRate
-    from chalicelib.signing import Signer
-    from chalicelib.front_door.door import FrontDoor
-    from chalicelib.delivery.suppressions import Suppressions
+
     # the organiser side, imported only when an organiser asks
     from chalicelib.console.export_jobs import ExportJobs
     from chalicelib.console.letters_console import OrganiserConsole
+    from chalicelib.console.outcomes_console import OutcomesConsole
     from chalicelib.console.tokens import OrganiserTokens
+    from chalicelib.delivery.reputation import ReputationGuard
+    from chalicelib.delivery.send_rate import SendRate
+    from chalicelib.delivery.suppressions import Suppressions
+    from chalicelib.delivery.worker import Deliverer
+    from chalicelib.directory import Directory
+    from chalicelib.directory.health import TargetHealth
+    from chalicelib.feedback.follow_ups import FollowUps
+    from chalicelib.feedback.ses_events import Feedback
+    from chalicelib.front_door.door import FrontDoor
+    from chalicelib.housekeeping import Housekeeping
+    from chalicelib.letters.confirmation import Confirmations
+    from chalicelib.letters.forgetting import Forgetting
+    from chalicelib.letters.log import LetterLog
+    from chalicelib.letters.queue import LetterQueue
+    from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.mail.mailer import Mailer
+    from chalicelib.outcomes.digests import Digests
+    from chalicelib.outcomes.group_letters import GroupSender
+    from chalicelib.outcomes.sign_on_sends import SignOnSends
+    from chalicelib.outcomes.signatures import Signatures
+    from chalicelib.signing import Signer
 
 
 class Services:
@@ -126,9 +127,9 @@ class Services:
 
     @cached_property
     def deliverer(self) -> "Deliverer":
-        from chalicelib.delivery.worker import Deliverer
         from chalicelib.delivery.gates import Gates
         from chalicelib.delivery.pacing import Pacer
+        from chalicelib.delivery.worker import Deliverer
 
         gates = Gates(guard=self.reputation, suppressions=self.suppressions, health=self.health,
                       pacer=Pacer(self.aws.table) if self.settings.paces_targets else None,
@@ -187,8 +188,8 @@ class Services:
     @cached_property
     def front_door(self) -> "FrontDoor":
         from chalicelib.front_door.admission import Admissions
-        from chalicelib.front_door.idempotency import Idempotency
         from chalicelib.front_door.door import FrontDoor
+        from chalicelib.front_door.idempotency import Idempotency
 
         return FrontDoor(directory=self.directory, letters=self.letters, queue=self.queue, health=self.health,
                          admissions=Admissions(self.aws.table), confirmations=self.confirmations,

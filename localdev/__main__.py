@@ -5,7 +5,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -32,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     for chatty in ("werkzeug", "botocore"):  # the AWS stand-in logs every poll of the queues: keep the token readable
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
-    from .stack import LocalStack
-
     from chalicelib.clock import running_from, utc_now
+
+    from .stack import LocalStack
 
     stack = LocalStack(PROJECT_DIR, clock=running_from(args.now) if args.now else utc_now)
     stack.start()

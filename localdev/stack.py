@@ -87,9 +87,9 @@ class LocalStack:
         app_obj = config.chalice_app  # applies the stage's environment variables, then imports app.py
         settings = Settings.from_env()
         created = create_resources(settings)
-        import app as app_module
         import boto3
 
+        import app as app_module
         from chalicelib.services import Services
 
         self.organiser_token = self._organiser_token(Services(clock=self.clock))

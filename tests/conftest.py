@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_calls import AwsCallRecorder
 from hypothesis import settings as hypothesis_settings
 
 # No per-example deadline: a first example that loads campaigns and the directory, on a busy CI machine,
 # is slow for reasons that say nothing about the property. Speed belongs in `make bench`, not in tests.
 hypothesis_settings.register_profile("demarche", deadline=None)
 hypothesis_settings.load_profile("demarche")
-
-from aws_calls import AwsCallRecorder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:

@@ -15,7 +15,6 @@ import uuid
 from typing import Any, Callable, Iterable
 
 from chalicelib.clock import iso
-
 from chalicelib.letters.log import Letter
 from chalicelib.letters.states import Status
 
@@ -24,11 +23,11 @@ SUPPORTER = "Amina Wanjiru"
 
 def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolution", *, name: str = SUPPORTER,
                   enqueue: bool = True) -> str:
-    from chalicelib.letters.supporter_mail import link_hashes
-    from chalicelib.letters.fallbacks import plan_route
     from chalicelib.clock import iso
-    from chalicelib.letters.log import Letter
     from chalicelib.letters.composing import Supporter, compose
+    from chalicelib.letters.fallbacks import plan_route
+    from chalicelib.letters.log import Letter
+    from chalicelib.letters.supporter_mail import link_hashes
 
     campaign = services.campaigns.get(slug)
     where = services.directory.country(country)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from aws_calls import ACCOUNT_WIDE, UNKNOWN, Permission
+
 from infra.stack import Stack, Unresolvable
 
 # Lambda's event source mapping polls an SQS queue with the function's own role.

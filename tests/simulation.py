@@ -36,8 +36,9 @@ class MemorySes:
 def simulation(aws_env, clock):
     """The production wiring (Services) over an in-memory table twin, queue and SES: fast enough for days of
     simulated sending. Everything that decides is production code; only the transport is in memory."""
-    from chalicelib.services import Services
     from dynamo_twin import letters_twin
+
+    from chalicelib.services import Services
 
     services = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
     services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=MemorySes(clock),

@@ -95,7 +95,7 @@ def test_a_broken_field_is_named(broken, old, new, field):
 
 def test_a_missing_field_is_named(broken):
     path = broken / "campaign.toml"
-    path.write_text("\n".join(l for l in path.read_text().splitlines() if not l.startswith("organisation")))
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if not line.startswith("organisation")))
     with pytest.raises(CampaignFileError, match="organisation: is required"):
         load_campaign(broken)
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from chalicelib.console.charts import DAILY_PLOT, MAX_DAYS, TOP_COUNTRIES, country_chart, daily_chart, day_range, nice_ceiling
+from chalicelib.console.charts import (
+    DAILY_PLOT,
+    MAX_DAYS,
+    TOP_COUNTRIES,
+    country_chart,
+    daily_chart,
+    day_range,
+    nice_ceiling,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from playwright.sync_api import expect
 
-from chalicelib.letters.states import Status
 from chalicelib.directory.health import TargetHealth
+from chalicelib.letters.states import Status
 from tests.letter_factory import make_letter
 
 CAMPAIGN = "hrd-resolution"

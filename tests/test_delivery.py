@@ -7,9 +7,8 @@ import json
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
-
 from letter_factory import queued_letter
-from ses_events import sns_event, ses_event
+from ses_events import ses_event, sns_event
 
 
 class Crash(BaseException):

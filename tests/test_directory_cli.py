@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.cli.directory import main
 from chalicelib.directory.records import TARGET_COLUMNS, target_set_path, write_csv
-from tests.directory_files import copy_data, edit_row, row_number, rows_of, write_targets
+from tests.directory_files import copy_data, edit_row, rows_of, write_targets
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
@@ -120,7 +120,7 @@ def test_a_changed_fact_without_a_new_verification_makes_the_row_unverified(data
     edit_row(path, "UG", verified="true", verified_on="2026-01-05", source=SOURCE)
     fresh = write_targets(tmp_path / "u.csv", "country,website,verified,verified_on",
                           "Uganda,https://mofa.example.ug,,",
-                          f"Ivory Coast,https://diplomatie.example.ci,true,2026-11-01")
+                          "Ivory Coast,https://diplomatie.example.ci,true,2026-11-01")
 
     code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "foreign-ministry")
 

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-
 from conftest import Clock
 from dynamo_twin import letters_twin
 
@@ -24,14 +23,14 @@ class Recorder:
 
 def exercise(table: Any) -> list[Any]:
     """Every storage class on `table`, successes and refusals; returns what each call answered."""
-    from chalicelib.letters.log import Letter, LetterLog
-    from chalicelib.letters.schedule import LetterSchedule
-    from chalicelib.letters.states import Status, TransitionRefused
     from chalicelib.delivery.pacing import Pacer, target_zone
     from chalicelib.delivery.reputation import ReputationGuard
     from chalicelib.delivery.send_rate import SendRate
     from chalicelib.delivery.suppressions import Suppressions
     from chalicelib.directory.health import TargetHealth
+    from chalicelib.letters.log import Letter, LetterLog
+    from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.letters.states import Status, TransitionRefused
 
     clock = Clock(dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc))
     out: list[Any] = []

@@ -7,7 +7,6 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from live_servers import confirm, eventually, get_json, status_path, wait_for_mail
 
 pytestmark = pytest.mark.slow

@@ -12,11 +12,10 @@ import app as app_module
 from chalicelib.cli.admin import main as admin
 from chalicelib.console.csv_export import FORMULA_START, spreadsheet_safe, write_csv
 from chalicelib.console.export_jobs import MAX_ATTEMPTS, csv_key
-from chalicelib.console.letter_queries import LetterFilter
+from chalicelib.console.letter_queries import LetterFilter, LetterQueries
 from chalicelib.console.letter_rows import COLUMNS
 from chalicelib.letters.states import Status
 from chalicelib.storage import s3_sink
-from chalicelib.console.letter_queries import LetterQueries
 from chalicelib.storage.s3_sink import MB, S3Sink
 from localdev.drain import drain_until_empty, sqs_event
 from tests.letter_factory import make_letter, newest_first, seed

@@ -4,19 +4,19 @@ A letter is never dropped silently and never sent to a guessed address; campaign
 """
 from __future__ import annotations
 
-import json
 import shutil
 from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns, load_campaign
 from chalicelib.errors import CampaignFileError
-from chalicelib.letters.fallbacks import mailto_url
 from chalicelib.letters.composing import resolve_target
+from chalicelib.letters.fallbacks import mailto_url
 from tests.directory_files import write_targets
 
 LETTER = {"name": "Amina Wanjiru", "email": "amina@example.org", "message": "Defenders need protection."}

@@ -6,7 +6,6 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from letter_factory import queued_letter
 from ses_events import SHAPES, ses_event, sns_event
 

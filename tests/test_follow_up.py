@@ -5,9 +5,9 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from ses_events import ses_event, sns_event
 
 from chalicelib.feedback.responsiveness import responsiveness
-from ses_events import ses_event, sns_event
 
 SLUG = "hrd-resolution"
 AMINA = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}

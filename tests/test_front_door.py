@@ -7,7 +7,6 @@ import json
 import threading
 
 import pytest
-
 from conftest import with_policies
 
 LETTER = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}

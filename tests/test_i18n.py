@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.web.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
 from chalicelib.letters.states import Status
+from chalicelib.web.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from aws_calls import ACCOUNT, UNKNOWN, Permission, entry_points, permissions_for
 from policy_audit import Function, Grant, audit, functions, grants, lambda_needs
 
@@ -20,8 +19,9 @@ QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters"
 @pytest.fixture(scope="module")
 def deployed(packaged):
     """The packaged prod template, resolved with the local names the tests' resources have."""
-    from chalicelib.settings import Settings
     from conftest import PROJECT_DIR
+
+    from chalicelib.settings import Settings
     from infra.stack import Stack
     from localdev.resources import local_parameters
 
@@ -32,8 +32,9 @@ def deployed(packaged):
 
 
 def test_every_handler_is_a_function_with_its_own_role_and_policy_file(deployed):
-    import app as app_module
     from conftest import PROJECT_DIR
+
+    import app as app_module
 
     template, _, by_name = deployed
     assert set(entry_points(app_module.app).values()) == set(by_name)

@@ -5,7 +5,6 @@ import dataclasses
 import re
 
 import pytest
-
 from conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.slow  # reads the session's package

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from chalicelib.console import letter_queries
-from chalicelib.letters.log import LOG_SK
 from chalicelib.console.letter_queries import LetterFilter, LetterQueries
+from chalicelib.letters.log import LOG_SK
 from chalicelib.letters.states import Status
 from tests.letter_factory import make_letter, newest_first, seed
 

@@ -10,9 +10,16 @@ import urllib.error
 import urllib.request
 
 import pytest
-
-from live_servers import (PROJECT_DIR, confirmation_link, eventually, get_json, post_json, server_env,
-                          server_output, wait_for_mail)
+from live_servers import (
+    PROJECT_DIR,
+    confirmation_link,
+    eventually,
+    get_json,
+    post_json,
+    server_env,
+    server_output,
+    wait_for_mail,
+)
 
 
 @pytest.mark.slow

@@ -25,9 +25,9 @@ def letter_for(name: str, email: str = "supporter@example.org") -> Letter:
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(name=names, city=st.text(max_size=100), message=st.text(max_size=500))
 def test_any_accepted_submission_makes_exactly_one_from_to_and_reply_to(name, city, message):
-    from chalicelib.front_door.fields import check_submission
     from chalicelib.campaigns.catalogue import default_campaigns
     from chalicelib.directory import default_directory
+    from chalicelib.front_door.fields import check_submission
 
     payload = {"country": "KE", "name": name, "email": "supporter@example.org", "city": city, "message": message}
     try:

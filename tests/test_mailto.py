@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.letters.fallbacks import mailto_url
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from chalicelib.cli.admin import main as admin
-from chalicelib.errors import Forbidden
 from chalicelib.console.tokens import Organiser
+from chalicelib.errors import Forbidden
 
 A, B = "hrd-resolution", "sg-defenders"
 ROUTES = [("GET", "/admin/campaigns/{slug}/letters"), ("GET", "/admin/campaigns/{slug}/stats"),

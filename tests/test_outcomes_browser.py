@@ -4,11 +4,11 @@ which ministries reply. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import pytest
+from conftest import SIGN_ON, organisation
 from playwright.sync_api import expect
 
 from chalicelib.feedback.follow_ups import reply_key
 from chalicelib.feedback.responsiveness import count_entry, counter_key
-from conftest import SIGN_ON, organisation
 
 DIGEST, LETTERS = "defenders-digest", "hrd-resolution"
 

@@ -8,7 +8,6 @@ import time
 import urllib.request
 
 import pytest
-
 from live_servers import confirmation_link, eventually, get_json, post_json
 
 SIGN_ON, DIGEST = "ga-defenders-sign-on", "defenders-digest"

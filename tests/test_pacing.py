@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from botocore.stub import Stubber
-
-from chalicelib.delivery.pacing import hourly_limit, target_zone
 from letter_factory import queued_letter, status_path
 
+from chalicelib.delivery.pacing import hourly_limit, target_zone
 
 
 def record_sends(services, clock) -> list[dt.datetime]:

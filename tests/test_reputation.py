@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-
 from letter_factory import queued_letter
 from ses_events import ses_event, sns_event
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import contextmanager
 
-import pytest
-
 LETTER = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org", "message": "Please act."}
 
 # Calls per flow: (DynamoDB, SQS, SES). See bench/NOTES.md for what each one is.

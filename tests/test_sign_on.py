@@ -8,7 +8,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
-
 from conftest import SIGN_ON, WITHDRAW, organisation
 
 SLUG = SIGN_ON
@@ -111,6 +110,7 @@ def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_
     """Hundreds of letters: run on the production wiring over an in-memory table, queue and SES (moto would take
     a minute), so that the SES sending rate and the exactly-once sends can be checked over simulated time."""
     from conftest import fail_enqueue_once
+
     from chalicelib.front_door.bot_traps import issue_stamp
     from chalicelib.outcomes.signatures import CONFIRM
 

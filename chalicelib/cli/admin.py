@@ -22,10 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from chalicelib.errors import DemarcheError, InvalidField
 from chalicelib.cli.outcomes import COMMANDS as OUTCOME_COMMANDS
 from chalicelib.cli.outcomes import add_commands as add_outcome_commands
 from chalicelib.cli.outcomes import run as run_outcome_command
+from chalicelib.errors import DemarcheError, InvalidField
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
@@ -125,10 +125,10 @@ def token_command(args: argparse.Namespace, services: Any, out: TextIO, err: Tex
 
 def export_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> None:
     from chalicelib.console.access_audit import AccessAudit
-    from chalicelib.letters.counters import read_stats
     from chalicelib.console.csv_export import export_rows, write_csv
     from chalicelib.console.letter_queries import LetterQueries, parse_filter
     from chalicelib.console.letter_rows import country_names
+    from chalicelib.letters.counters import read_stats
 
     campaign = services.campaigns.get(args.campaign)
     params = {name: value for name in ("country", "status", "partner", "from", "to")

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from chalicelib.clock import utc_now
-from chalicelib.directory.records import DATA_DIR, DIRECTORY_SETS, TARGET_COLUMNS, read_table, render_csv, target_set_path
+from chalicelib.directory.records import (
+    DATA_DIR,
+    DIRECTORY_SETS,
+    TARGET_COLUMNS,
+    read_table,
+    render_csv,
+    target_set_path,
+)
 
 PROGRESS_MIN_ROWS = 200  # smaller files import in the blink of an eye: no bar
 
@@ -58,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _default_health() -> Any:
     from chalicelib.aws import AwsClients
-    from chalicelib.settings import Settings
     from chalicelib.directory.health import TargetHealth
+    from chalicelib.settings import Settings
 
     return TargetHealth(AwsClients(Settings.from_env()).table)
 

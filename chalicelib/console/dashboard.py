@@ -1,10 +1,10 @@
 """The organiser dashboard page: an HTML shell; its script (static/dashboard.js) fetches the numbers with the token."""
 from __future__ import annotations
 
-from chalicelib.letters.counters import STATUSES
 from chalicelib.console.charts import STATUS_COLOURS
-from chalicelib.web.i18n import Messages
+from chalicelib.letters.counters import STATUSES
 from chalicelib.rendering import render
+from chalicelib.web.i18n import Messages
 
 
 def dashboard_page(api_base: str) -> str:

@@ -14,10 +14,10 @@ import logging
 import uuid
 from typing import Any, Callable
 
-from chalicelib.console.csv_export import export_rows, write_csv
-from chalicelib.errors import NotFound
 from chalicelib.clock import iso
+from chalicelib.console.csv_export import export_rows, write_csv
 from chalicelib.console.letter_queries import LetterFilter, LetterQueries
+from chalicelib.errors import NotFound
 from chalicelib.storage.s3_sink import S3Sink
 
 log = logging.getLogger(__name__)

@@ -26,13 +26,21 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from chalicelib.storage.batch_reads import batch_get
-from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.directory import Directory
 from chalicelib.errors import InvalidField, NotFound
-from chalicelib.letters.log import (CAMPAIGN_INDEX, CAMPAIGN_PK, COUNTRY_INDEX, COUNTRY_PK, LOG_SK, campaign_partition,
-                         country_partition, letter_key)
+from chalicelib.front_door.fields import PARTNER_RE
+from chalicelib.letters.log import (
+    CAMPAIGN_INDEX,
+    CAMPAIGN_PK,
+    COUNTRY_INDEX,
+    COUNTRY_PK,
+    LOG_SK,
+    campaign_partition,
+    country_partition,
+    letter_key,
+)
 from chalicelib.letters.states import Status
+from chalicelib.storage.batch_reads import batch_get
 from chalicelib.storage.write_shards import LOG_SHARDS
 
 ROW_FIELDS = ("letter_id", "campaign", "created_at", "updated_at", "status", "country", "partner", "target_set",

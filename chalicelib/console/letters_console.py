@@ -8,17 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Mapping
 
-from chalicelib.console.access_audit import AccessAudit
-from chalicelib.letters.counters import STATUSES, CampaignStats, read_stats
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.console.charts import country_chart, daily_chart
-from chalicelib.directory import Directory
-from chalicelib.console.export_jobs import ExportJobs, job_view
 from chalicelib.clock import iso
+from chalicelib.console.access_audit import AccessAudit
+from chalicelib.console.charts import country_chart, daily_chart
+from chalicelib.console.export_jobs import ExportJobs, job_view
 from chalicelib.console.letter_queries import LetterQueries, decode_cursor, parse_filter, parse_limit
 from chalicelib.console.letter_rows import country_names, letter_row
 from chalicelib.console.tokens import Organiser
+from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
+from chalicelib.letters.counters import STATUSES, CampaignStats, read_stats
 
 LATEST = 10
 

@@ -10,18 +10,18 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
+from chalicelib.console.letters_console import actor_of
 from chalicelib.directory import DIRECTORY_SETS
 from chalicelib.errors import InvalidField
-from chalicelib.console.letters_console import actor_of
 from chalicelib.feedback.responsiveness import MIN_ANSWERS, responsiveness
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.console.access_audit import AccessAudit
-    from chalicelib.outcomes.digests import Digests
-    from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.console.tokens import Organiser
-    from chalicelib.outcomes.signatures import Signatures
+    from chalicelib.feedback.follow_ups import FollowUps
+    from chalicelib.outcomes.digests import Digests
     from chalicelib.outcomes.sign_on_sends import SignOnSends
+    from chalicelib.outcomes.signatures import Signatures
 
 
 def parse_send_at(text: Any, now: dt.datetime) -> dt.datetime | None:

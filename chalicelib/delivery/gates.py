@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.directory import Directory
-from chalicelib.letters.log import Letter
-from chalicelib.letters.states import TARGET_RECHECK
 from chalicelib.delivery.pacing import Pacer, target_zone
 from chalicelib.delivery.reputation import ReputationGuard
 from chalicelib.delivery.send_rate import SendRate
 from chalicelib.delivery.suppressions import Suppressions
+from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
+from chalicelib.letters.log import Letter
+from chalicelib.letters.states import TARGET_RECHECK
 
 RATE_WAIT = dt.timedelta(minutes=1)
 # A letter coming back from one of these waits holds its place in the target's line (it was given a place,

@@ -12,9 +12,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from chalicelib.directory.records import (
+    DATA_DIR,
+    DIRECTORY_SETS,
+    Country,
+    Target,
+    countries_path,
+    read_table,
+    target_set_path,
+)
 from chalicelib.errors import NotFound
-from chalicelib.directory.records import (DATA_DIR, DIRECTORY_SETS, Country, Target, countries_path, read_table,
-                      target_set_path)
 
 # One campaign's overrides: target set -> alpha2 -> the cells its file fills in.
 Overrides = Mapping[str, Mapping[str, Mapping[str, str]]]

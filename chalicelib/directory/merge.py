@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Callable
 
 from chalicelib.directory.index import country_names, lookup_key
-from chalicelib.directory.records import TARGET_COLUMNS, TARGET_FACTS, Row, Table, countries_path, read_table, target_set_path, write_csv
+from chalicelib.directory.records import (
+    TARGET_COLUMNS,
+    TARGET_FACTS,
+    Row,
+    Table,
+    countries_path,
+    read_table,
+    target_set_path,
+    write_csv,
+)
 from chalicelib.directory.validation import Problem, check_header, check_target_row
 
 Progress = Callable[[int, int], None]

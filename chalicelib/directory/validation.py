@@ -14,8 +14,17 @@ from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from chalicelib.directory.index import country_names, lookup_key
-from chalicelib.directory.records import (COUNTRY_COLUMNS, DIRECTORY_SETS, TARGET_COLUMNS, UN_LANGUAGES, Row, Table,
-                      countries_path, read_table, target_set_path)
+from chalicelib.directory.records import (
+    COUNTRY_COLUMNS,
+    DIRECTORY_SETS,
+    TARGET_COLUMNS,
+    UN_LANGUAGES,
+    Row,
+    Table,
+    countries_path,
+    read_table,
+    target_set_path,
+)
 
 URL_COLUMNS = ("website", "contact_form_url", "source")
 EXPECTED_STATES = {"member": 193, "observer": 2}

@@ -21,14 +21,14 @@ import logging
 from typing import Any, Callable
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter
-from chalicelib.front_door.duplicates import mailbox_hash
-from chalicelib.errors import InvalidField, LinkGone, LinkUnknown
 from chalicelib.clock import iso
+from chalicelib.errors import InvalidField, LinkGone, LinkUnknown
+from chalicelib.feedback.responsiveness import ANSWERS, answer_deltas, count_entry, counter_key
+from chalicelib.front_door.duplicates import mailbox_hash
 from chalicelib.letters.log import Letter, LetterLog, letter_key
 from chalicelib.letters.states import FINAL, Status
+from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter
 from chalicelib.mail.mailer import Mailer
-from chalicelib.feedback.responsiveness import ANSWERS, answer_deltas, count_entry, counter_key
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.state_machines import FOLLOW_UP, MoveRefused, move, put_once
 

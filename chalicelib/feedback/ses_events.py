@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Any, Callable, Mapping
 
-from chalicelib.delivery.gates import health_subject
 from chalicelib.clock import iso
-from chalicelib.letters.log import Letter, LetterLog
-from chalicelib.letters.states import ALLOWED, Status, TransitionRefused
+from chalicelib.delivery.gates import health_subject
 from chalicelib.delivery.reputation import ReputationGuard
 from chalicelib.delivery.suppressions import Suppressions
 from chalicelib.directory.health import TargetHealth
+from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.states import ALLOWED, Status, TransitionRefused
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from chalicelib.front_door import duplicates
-from chalicelib.letters.counters import counter_updates
 from chalicelib.errors import DemarcheError, ServiceUnavailable
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.front_door import duplicates
 from chalicelib.front_door.rate_limits import Counter
+from chalicelib.letters.counters import counter_updates
+from chalicelib.letters.log import Letter, LetterLog
 
 CONFLICT_RETRIES = 4  # DynamoDB cancels transactions that touch an item another transaction is writing
 

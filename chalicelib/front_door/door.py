@@ -8,24 +8,24 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.clock import iso
+from chalicelib.directory import Directory
+from chalicelib.errors import DemarcheError, DuplicateLetter, ServiceUnavailable, WrongKind
 from chalicelib.front_door.admission import Admission, Admissions
 from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
-from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.front_door.fields import check_submission
-from chalicelib.letters.confirmation import Confirmations, first_due
-from chalicelib.letters.supporter_mail import link_hashes, link_paths
-from chalicelib.directory import Directory
 from chalicelib.front_door.duplicates import guard_key, mailbox_hash
-from chalicelib.errors import DemarcheError, DuplicateLetter, ServiceUnavailable, WrongKind
-from chalicelib.letters.fallbacks import never_failing, plan_route
+from chalicelib.front_door.fields import check_submission
 from chalicelib.front_door.idempotency import Idempotency
-from chalicelib.clock import iso
+from chalicelib.front_door.proof_of_work import check_proof
+from chalicelib.front_door.rate_limits import counters_for
+from chalicelib.letters.composing import Supporter, compose
+from chalicelib.letters.confirmation import Confirmations, first_due
+from chalicelib.letters.fallbacks import never_failing, plan_route
 from chalicelib.letters.log import Letter, LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status
-from chalicelib.letters.composing import Supporter, compose
-from chalicelib.front_door.proof_of_work import check_proof
-from chalicelib.front_door.rate_limits import counters_for
+from chalicelib.letters.supporter_mail import link_hashes, link_paths
 from chalicelib.signing import Signer, token_matches
 
 if TYPE_CHECKING:  # pragma: no cover

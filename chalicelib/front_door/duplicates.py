@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.mail.addresses import mailbox_identity
-from chalicelib.storage.due_index import due_keys
 from chalicelib.signing import Signer
+from chalicelib.storage.due_index import due_keys
 
 GUARD_SK = "GUARD"
 

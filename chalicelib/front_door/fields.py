@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from chalicelib.mail.addresses import header_unsafe_reason, normalise_email
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory
 from chalicelib.errors import InvalidField, NotFound, PayloadTooLarge
+from chalicelib.mail.addresses import header_unsafe_reason, normalise_email
 
 MAX_LENGTH = {"name": 100, "email": 254, "city": 100, "message": 2000, "country": 60, "language": 5, "partner": 40}
 REQUIRED = ("country", "name", "email")

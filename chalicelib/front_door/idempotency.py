@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.storage.due_index import due_keys
 from chalicelib.errors import IdempotencyKeyReused, InvalidField, RequestInProgress
 from chalicelib.signing import Signer
+from chalicelib.storage.due_index import due_keys
 
 IDEMPOTENCY_SK = "IDEMPOTENCY"
 LIFETIME = dt.timedelta(hours=24)

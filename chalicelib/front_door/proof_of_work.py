@@ -11,11 +11,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from chalicelib.front_door.bot_traps import PROOF, Verdict
 from chalicelib.campaigns.policies import BotPolicy
-from chalicelib.storage.due_index import due_keys
 from chalicelib.errors import InvalidField
+from chalicelib.front_door.bot_traps import PROOF, Verdict
 from chalicelib.signing import Signer
+from chalicelib.storage.due_index import due_keys
 
 ALGORITHM = "PBKDF2/SHA-256"
 CHALLENGE_LIFETIME = dt.timedelta(minutes=20)

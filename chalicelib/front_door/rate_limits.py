@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.campaigns.policies import Limits
-from chalicelib.storage.due_index import due_keys
 from chalicelib.errors import TooManyLetters
+from chalicelib.storage.due_index import due_keys
 
 RATE_SK = "RATE"
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)

@@ -8,24 +8,22 @@ unconfirmed letter gets at most one reminder and then expires, its personal data
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from chalicelib.front_door import duplicates
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.errors import LinkGone, LinkUnknown, ServiceUnavailable
 from chalicelib.clock import iso
+from chalicelib.errors import LinkGone, LinkUnknown, ServiceUnavailable
+from chalicelib.front_door import duplicates
 from chalicelib.letters.log import PERSONAL_FIELDS, Letter, LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.letters.supporter_mail import CONFIRM, link_paths, mail_to_supporter
 from chalicelib.mail.mailer import Mailer, Notice
-from chalicelib.rendering import render
 from chalicelib.signing import Signer, token_matches
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chalicelib.outcomes.digests import Digests
     from chalicelib.feedback.follow_ups import FollowUps
+    from chalicelib.outcomes.digests import Digests
 
 SHELL_KEPT = dt.timedelta(days=30)  # an expired letter's data-free record, so its links still answer 410
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable
 
-from chalicelib.front_door import duplicates
-from chalicelib.letters.supporter_mail import DELETE
-from chalicelib.errors import LinkGone, LinkUnknown
 from chalicelib.clock import iso
+from chalicelib.errors import LinkGone, LinkUnknown
+from chalicelib.front_door import duplicates
 from chalicelib.letters.log import PERSONAL_FIELDS, Letter, LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.signing import token_matches

@@ -7,10 +7,9 @@ import time
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable
 
-from chalicelib.clock import iso
 from chalicelib.letters.counters import counter_keys, counter_updates
-from chalicelib.storage.due_index import due_keys
 from chalicelib.letters.states import Status, TransitionRefused, check_move
+from chalicelib.storage.due_index import due_keys
 from chalicelib.storage.write_shards import LOG_SHARDS, shard_of
 
 LETTER_SK = "LETTER"

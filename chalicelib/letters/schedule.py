@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from chalicelib.storage.due_index import due_keys
 from chalicelib.clock import iso
 from chalicelib.letters.queue import LetterQueue
+from chalicelib.storage.due_index import due_keys
 
 SCHEDULE_PK = "SCHEDULE"  # one partition ordered by due time: a Query finds what is due, never a Scan
 PAGE = 100

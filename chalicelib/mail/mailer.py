@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
-from email.headerregistry import HeaderRegistry
 from email.policy import SMTP
 from email.utils import formatdate
 from enum import Enum
 from typing import Any
 
-from chalicelib.mail.addresses import on_behalf_of
 from chalicelib.letters.log import Letter
+from chalicelib.mail.addresses import on_behalf_of
 
 
 class _HeaderClasses(HeaderRegistry):

@@ -24,14 +24,14 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns, Delivery
-from chalicelib.directory import Directory
-from chalicelib.storage.due_index import due_keys
-from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.clock import iso
+from chalicelib.delivery.pacing import target_zone
+from chalicelib.directory import Directory
+from chalicelib.letters.composing import render_letter, resolve_target
 from chalicelib.letters.log import Letter, LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
-from chalicelib.letters.composing import render_letter, resolve_target
-from chalicelib.delivery.pacing import target_zone
+from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
+from chalicelib.storage.due_index import due_keys
 from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import DIGEST, MoveRefused, move, put_once
 

@@ -14,10 +14,10 @@ from typing import Callable, Iterable
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
+from chalicelib.letters.composing import ComposedLetter
 from chalicelib.letters.log import Letter, LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status, TransitionRefused
-from chalicelib.letters.composing import ComposedLetter
 
 NAMESPACE = uuid.UUID("6f1d7c2e-1f55-4b8e-9a43-8d3f0c6a9b10")  # fixed forever: ids must come out the same
 NO_ADDRESS = "Not sent: the recipient has no email address we can use. Send it another way (see its website)."

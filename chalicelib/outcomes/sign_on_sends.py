@@ -24,16 +24,16 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.directory import DIRECTORY_SETS, Directory
-from chalicelib.storage.due_index import due_keys
-from chalicelib.errors import InvalidField, NotFound, StateConflict, WrongKind
-from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route
-from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.clock import iso
-from chalicelib.letters.log import Letter
+from chalicelib.directory import DIRECTORY_SETS, Directory
+from chalicelib.errors import InvalidField, NotFound, StateConflict, WrongKind
 from chalicelib.letters.composing import render_letter
-from chalicelib.storage.paged_query import query_all
+from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route
+from chalicelib.letters.log import Letter
+from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.outcomes.signatures import Signatures, numbered, partition
+from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import SIGN_ON_SEND, MoveRefused, move, put_once
 
 LEASE = dt.timedelta(minutes=5)  # a dispatch not heard from for this long is resumed by the next housekeeping run

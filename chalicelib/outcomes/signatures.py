@@ -23,20 +23,28 @@ import unicodedata
 import uuid
 from typing import Any, Callable, Mapping
 
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.clock import iso
+from chalicelib.directory import Directory
+from chalicelib.errors import (
+    DemarcheError,
+    InvalidField,
+    LinkGone,
+    LinkUnknown,
+    NotFound,
+    ServiceUnavailable,
+    StateConflict,
+    WrongKind,
+)
 from chalicelib.front_door.admission import Admission, Admissions
 from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
-from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.front_door.fields import check_country_and_email, clean_fields
-from chalicelib.letters.supporter_mail import campaign_mail
-from chalicelib.directory import Directory
 from chalicelib.front_door.duplicates import extend, free, guard_key, mailbox_hash
-from chalicelib.errors import (DemarcheError, InvalidField, LinkGone, LinkUnknown, NotFound, ServiceUnavailable,
-                     StateConflict, WrongKind)
-from chalicelib.clock import iso
-from chalicelib.mail.mailer import Mailer, Notice
-from chalicelib.storage.paged_query import query_all
+from chalicelib.front_door.fields import check_country_and_email, clean_fields
 from chalicelib.front_door.rate_limits import counters_for
+from chalicelib.letters.supporter_mail import campaign_mail
+from chalicelib.mail.mailer import Mailer, Notice
 from chalicelib.signing import Signer, token_hash, token_matches
+from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import SIGNATORY, MoveRefused, move
 
 log = logging.getLogger(__name__)

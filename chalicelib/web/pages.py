@@ -9,12 +9,12 @@ from typing import Any, Mapping
 from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.directory import Directory
 from chalicelib.errors import CampaignNotOpen, DemarcheError
-from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
+from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.letters.log import Letter
 from chalicelib.rendering import render
+from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 
 FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
 PAGE_ONLY_FIELDS = ("lang", "embed")  # how the page was shown, not part of the letter
