@@ -64,10 +64,10 @@ def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[
     account-wide rate alone (local stage only, like the browser tests).
     """
     os.environ.update({"DEMARCHE_STAGE": "local", "DEMARCHE_SANDBOX_RECIPIENTS": "1", "DEMARCHE_LOCAL_NO_PACING": "1"})
-    from dynamo_twin import letters_twin
     from fixed_time import NOW
-    from letter_factory import queued_letter
-    from simulation import MemoryQueue
+    from support.dynamo_twin import letters_twin
+    from support.letter_factory import queued_letter
+    from support.simulation import MemoryQueue
 
     from chalicelib.delivery.worker import QueueRecord
     from chalicelib.services import Services
