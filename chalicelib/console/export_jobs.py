@@ -18,6 +18,7 @@ from chalicelib.clock import iso
 from chalicelib.console.csv_export import export_rows, write_csv
 from chalicelib.console.letter_queries import LetterFilter, LetterQueries
 from chalicelib.errors import NotFound
+from chalicelib.storage.conditional import conditional_write
 from chalicelib.storage.s3_sink import S3Sink
 
 log = logging.getLogger(__name__)
@@ -88,16 +89,12 @@ class ExportJobs:
 
     def _start(self, export_id: str) -> int | None:
         """Count an attempt on a running job; None if the job is gone or finished (a duplicate message)."""
-        from botocore.exceptions import ClientError
-
-        try:
-            item = self._table.update_item(
-                Key=job_key(export_id), UpdateExpression="ADD attempts :one",
-                ConditionExpression="#status = :running", ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":one": 1, ":running": "running"}, ReturnValues="UPDATED_NEW")
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        item = conditional_write(
+            self._table.update_item,
+            Key=job_key(export_id), UpdateExpression="ADD attempts :one",
+            ConditionExpression="#status = :running", ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":one": 1, ":running": "running"}, ReturnValues="UPDATED_NEW")
+        if item is None:
             log.info("export %s is finished or gone; nothing to do", export_id)
             return None
         return int(item["Attributes"]["attempts"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from chalicelib.errors import Forbidden, InvalidField, NotFound, Unauthenticated
+from chalicelib.storage.conditional import conditional_write
 
 ALL = "*"
 TOKENS_PK = "ORGANISER_TOKEN"
@@ -131,18 +132,14 @@ class OrganiserTokens:
         return f"dmo_{token_id}_{secret}", record
 
     def revoke(self, token_id: str) -> TokenRecord:
-        from botocore.exceptions import ClientError
-
-        try:
-            item = self._table.update_item(
-                Key={"pk": TOKENS_PK, "sk": token_id}, ConditionExpression="attribute_exists(pk)",
-                UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
-                ExpressionAttributeValues={":now": _iso(self._clock())}, ReturnValues="ALL_NEW")["Attributes"]
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            raise NotFound(f"No token has the id {token_id!r}; `token list` shows them.") from None
-        return TokenRecord.from_item(item)
+        response = conditional_write(
+            self._table.update_item,
+            Key={"pk": TOKENS_PK, "sk": token_id}, ConditionExpression="attribute_exists(pk)",
+            UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
+            ExpressionAttributeValues={":now": _iso(self._clock())}, ReturnValues="ALL_NEW")
+        if response is None:
+            raise NotFound(f"No token has the id {token_id!r}; `token list` shows them.")
+        return TokenRecord.from_item(response["Attributes"])
 
     def list(self) -> list[TokenRecord]:
         items: list[dict[str, Any]] = []

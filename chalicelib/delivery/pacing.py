@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 HOUR_MS = 3_600_000
@@ -71,20 +72,14 @@ class Pacer:
         `holds_place` is true for a letter coming back at the place it was given: it no longer queues behind
         others, it waits only for the hourly limit.
         """
-        from botocore.exceptions import ClientError
-
         for _ in range(ATTEMPTS):
             item = self._table.get_item(Key=pace_key(address), ConsistentRead=True).get("Item") or {}
             admission, changes = self._decide(item, per_hour, zone, _ms(now), holds_place)
             if changes is None:
                 return admission
-            try:
-                self._write(address, item, changes, _ms(now))
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
-                continue  # another worker wrote first: decide again on what it wrote
-            return admission
+            if conditionally(self._write, address, item, changes, _ms(now)):
+                return admission
+            # another worker wrote first: decide again on what it wrote
         raise RuntimeError(f"pacing for one target stayed contended after {ATTEMPTS} attempts")
 
     @staticmethod

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 log = logging.getLogger(__name__)
@@ -121,18 +122,14 @@ class ReputationGuard:
 
     def pause(self, campaign: str, reason: str) -> bool:
         """Pause sending; True if this call paused it (False: it was paused already)."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self._table.update_item(
-                Key=state_key(campaign),
-                UpdateExpression="SET paused = :yes, reason = :reason, since = :now, " + _KEPT,
-                ConditionExpression="attribute_not_exists(paused) OR paused = :no",
-                ExpressionAttributeValues={":yes": True, ":no": False, ":reason": reason[:300],
-                                           ":now": self._clock().isoformat(), **self._kept(campaign)})
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        paused = conditionally(
+            self._table.update_item,
+            Key=state_key(campaign),
+            UpdateExpression="SET paused = :yes, reason = :reason, since = :now, " + _KEPT,
+            ConditionExpression="attribute_not_exists(paused) OR paused = :no",
+            ExpressionAttributeValues={":yes": True, ":no": False, ":reason": reason[:300],
+                                       ":now": self._clock().isoformat(), **self._kept(campaign)})
+        if not paused:
             return False
         log.warning("campaign %s paused: %s", campaign, reason)
         return True

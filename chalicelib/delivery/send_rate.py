@@ -11,6 +11,7 @@ import logging
 import math
 from typing import Any, Callable
 
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 log = logging.getLogger(__name__)
@@ -46,24 +47,19 @@ class SendRate:
 
     def acquire(self) -> bool:
         """Take one send token, waiting up to WAIT_AT_MOST seconds for the next second's; False if none came."""
-        from botocore.exceptions import ClientError
-
         limit = self.max_per_second()
         for _ in range(WAIT_AT_MOST + 1):
             now = self._clock()
             second = int(now.timestamp())
             due = due_keys(RATE_PK, second + 3600)
-            try:
-                self._table.update_item(
-                    Key={"pk": RATE_PK, "sk": str(second)},
-                    UpdateExpression="ADD sends :one SET expires_at = :expires, due_pk = :due_pk, due_at = :expires",
-                    ConditionExpression="attribute_not_exists(sends) OR sends < :limit",
-                    ExpressionAttributeValues={":one": 1, ":limit": limit, ":expires": due["due_at"],
-                                               ":due_pk": due["due_pk"]},
-                )
+            if conditionally(
+                self._table.update_item,
+                Key={"pk": RATE_PK, "sk": str(second)},
+                UpdateExpression="ADD sends :one SET expires_at = :expires, due_pk = :due_pk, due_at = :expires",
+                ConditionExpression="attribute_not_exists(sends) OR sends < :limit",
+                ExpressionAttributeValues={":one": 1, ":limit": limit, ":expires": due["due_at"],
+                                           ":due_pk": due["due_pk"]},
+            ):
                 return True
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    raise
             self._sleep(second + 1 - now.timestamp())
         return False

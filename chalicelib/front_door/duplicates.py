@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.mail.addresses import mailbox_identity
 from chalicelib.signing import Signer
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 GUARD_SK = "GUARD"
@@ -50,29 +51,17 @@ def holder(table: Any, key: dict[str, str], now_epoch: int) -> str | None:
 
 def extend(table: Any, guard_pk: str, letter_id: str, until: int) -> None:
     """Keep the guard as long as its letter (a confirmed letter is kept for the campaign's retention)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        table.update_item(Key={"pk": guard_pk, "sk": GUARD_SK},
-                          UpdateExpression="SET expires_at = :until, due_at = :until",
-                          ConditionExpression="letter_id = :id",
-                          ExpressionAttributeValues={":until": until, ":id": letter_id})
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    conditionally(table.update_item, Key={"pk": guard_pk, "sk": GUARD_SK},  # another letter's guard: not ours
+                  UpdateExpression="SET expires_at = :until, due_at = :until",
+                  ConditionExpression="letter_id = :id",
+                  ExpressionAttributeValues={":until": until, ":id": letter_id})
 
 
 def free(table: Any, guard_pk: str, letter_id: str) -> None:
     """Release the guard outside a transaction (letter expired unconfirmed, or its data deleted)."""
-    from botocore.exceptions import ClientError
-
     if not guard_pk:
         return
     key = {"pk": guard_pk, "sk": GUARD_SK}
     delete = release(table.name, key, letter_id)["Delete"]
-    try:
-        table.delete_item(Key=key, ConditionExpression=delete["ConditionExpression"],
-                          ExpressionAttributeValues=delete["ExpressionAttributeValues"])
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
+    conditionally(table.delete_item, Key=key, ConditionExpression=delete["ConditionExpression"],
+                  ExpressionAttributeValues=delete["ExpressionAttributeValues"])

@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.errors import IdempotencyKeyReused, InvalidField, RequestInProgress
 from chalicelib.signing import Signer
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 IDEMPOTENCY_SK = "IDEMPOTENCY"
@@ -36,8 +37,6 @@ class Idempotency:
 
     def begin(self, campaign: str, header: str, payload: Any, now: dt.datetime) -> Claim:
         """Claim `header` for this request, or return the first response to replay."""
-        from botocore.exceptions import ClientError
-
         if not KEY_RE.match(header):
             raise InvalidField("Idempotency-Key", "An Idempotency-Key is 1 to 255 visible ASCII characters.")
         pk = "IDEMPOTENCY#" + self._signer.keyed_hash("idempotency-key", f"{campaign}\n{header}")
@@ -45,20 +44,17 @@ class Idempotency:
         fingerprint = self._signer.keyed_hash("idempotency-body", json.dumps(payload, sort_keys=True))
         now_epoch = int(now.timestamp())
         expires = int((now + LIFETIME).timestamp())
-        try:
-            self._table.put_item(
-                Item={**key, "fingerprint": fingerprint, "state": "running",
-                      "lease_until": int((now + IN_PROGRESS_LEASE).timestamp()), "expires_at": expires,
-                      **due_keys(pk, expires)},
-                ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now "
-                                    "OR (#state = :running AND lease_until <= :now)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":now": now_epoch, ":running": "running"},
-            )
+        if conditionally(
+            self._table.put_item,
+            Item={**key, "fingerprint": fingerprint, "state": "running",
+                  "lease_until": int((now + IN_PROGRESS_LEASE).timestamp()), "expires_at": expires,
+                  **due_keys(pk, expires)},
+            ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now "
+                                "OR (#state = :running AND lease_until <= :now)",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={":now": now_epoch, ":running": "running"},
+        ):
             return Claim(key, None)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
         first = self._table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
         if first.get("fingerprint") != fingerprint:
             raise IdempotencyKeyReused("This Idempotency-Key was already used for a different letter; "

@@ -15,6 +15,7 @@ from chalicelib.campaigns.policies import BotPolicy
 from chalicelib.errors import InvalidField
 from chalicelib.front_door.bot_traps import PROOF, Verdict
 from chalicelib.signing import Signer
+from chalicelib.storage.conditional import put_once
 from chalicelib.storage.due_index import due_keys
 
 ALGORITHM = "PBKDF2/SHA-256"
@@ -65,14 +66,5 @@ def check_proof(proof: str, signer: Signer, table: Any, campaign: str, now: dt.d
 
 
 def _first_use(table: Any, signature: str, expires: int) -> bool:
-    from botocore.exceptions import ClientError
-
     pk = f"ALTCHA#{signature[:128]}"
-    try:
-        table.put_item(Item={"pk": pk, "sk": USED_SK, "expires_at": expires, **due_keys(pk, expires)},
-                       ConditionExpression="attribute_not_exists(pk)")
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
+    return put_once(table, {"pk": pk, "sk": USED_SK, "expires_at": expires, **due_keys(pk, expires)})

@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib.campaigns.policies import Limits
 from chalicelib.errors import TooManyLetters
+from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
 
 RATE_SK = "RATE"
@@ -52,23 +53,14 @@ class Counter:
 
     def give_back(self, table: Any, now: dt.datetime) -> None:
         """The undo of `reserve`, for a letter that was not kept after all: a counter of one is deleted."""
-        from botocore.exceptions import ClientError
-
         key = self.key(now)
         names = {"#n": "count"}
-        try:
-            table.delete_item(Key=key, ConditionExpression="#n = :one", ExpressionAttributeNames=names,
-                              ExpressionAttributeValues={":one": 1})
+        if conditionally(table.delete_item, Key=key, ConditionExpression="#n = :one", ExpressionAttributeNames=names,
+                         ExpressionAttributeValues={":one": 1}):
             return
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-        try:  # others counted meanwhile: take ours back
-            table.update_item(Key=key, UpdateExpression="ADD #n :minus", ConditionExpression="#n > :zero",
-                              ExpressionAttributeNames=names, ExpressionAttributeValues={":minus": -1, ":zero": 0})
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        # others counted meanwhile: take ours back
+        conditionally(table.update_item, Key=key, UpdateExpression="ADD #n :minus", ConditionExpression="#n > :zero",
+                      ExpressionAttributeNames=names, ExpressionAttributeValues={":minus": -1, ":zero": 0})
 
     def refusal(self, now: dt.datetime) -> TooManyLetters:
         wait = self.resets_in(now)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Iterator
 
+from chalicelib.storage.conditional import conditionally
+
 DUE_INDEX = "by-due"
 DUE_SHARDS = 4
 
@@ -40,13 +42,5 @@ def due_items(table: Any, now_epoch: int, limit: int = 500) -> Iterator[dict[str
 
 def delete_if_expired(table: Any, key: dict[str, str], now_epoch: int) -> bool:
     """Delete an item whose `expires_at` has passed (what DynamoDB TTL does, without its lag of up to days)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        table.delete_item(Key=key, ConditionExpression="expires_at <= :now",
-                          ExpressionAttributeValues={":now": now_epoch})
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
+    return conditionally(table.delete_item, Key=key, ConditionExpression="expires_at <= :now",
+                         ExpressionAttributeValues={":now": now_epoch})

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from chalicelib.clock import iso
+from chalicelib.storage.conditional import put_once  # noqa: F401  (its home now; callers import it from here too)
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,3 @@ def move(table: Any, machine: Machine, key: Mapping[str, str], source: str, targ
             raise
         raise MoveRefused(machine.name, key["pk"], target, current) from None
 
-
-def put_once(table: Any, item: Mapping[str, Any]) -> bool:
-    """Write `item` unless one with its key exists; True if this call wrote it (the idempotent create)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        table.put_item(Item=dict(item), ConditionExpression="attribute_not_exists(pk)")
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-            raise
-        return False
-    return True
