@@ -426,8 +426,10 @@ def post_signature(slug: str) -> Response:
     from chalicelib.front_door.fields import parse_json_body
 
     s = services()
-    payload = parse_json_body(app.current_request.raw_body or b"")
-    return _json(s.signatures.sign(s.campaigns.get(slug), payload, _visitor().ip, _base_url()), 202)
+    request = app.current_request
+    payload = parse_json_body(request.raw_body or b"")
+    return _json(s.signatures.sign(s.campaigns.get(slug), payload, _visitor().ip, _base_url(),
+                                   request.headers.get("idempotency-key", "")), 202)
 
 
 @app.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")

@@ -295,6 +295,14 @@ def with_policies(services, monkeypatch, slug: str, **changes):
     return updated
 
 
+def solved_challenge(client, slug: str) -> str:
+    """A fresh ALTCHA challenge for `slug` (GET /campaigns/{slug}/challenge), solved as the browser widget would."""
+    from altcha import Challenge, Payload, solve_challenge
+
+    challenge = Challenge.from_dict(client.http.get(f"/campaigns/{slug}/challenge").json_body)
+    return Payload(challenge, solve_challenge(challenge)).to_base64()
+
+
 @pytest.fixture
 def direct_sending(services, monkeypatch):
     """hrd-resolution with confirmation switched off (campaign.toml `[confirmation] required = false`)."""
@@ -425,10 +433,10 @@ class SignOnApi:
     def __init__(self, letters_api, services) -> None:
         self.letters_api, self.services, self.client = letters_api, services, letters_api.client
 
-    def post(self, payload, slug: str = SIGN_ON):
+    def post(self, payload, slug: str = SIGN_ON, headers=None):
         body = {"form_token": self.letters_api.stamp(slug), **payload}
         return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **(headers or {})})
 
     def link(self, signatory_id: str, pattern: re.Pattern = SIGN_CONFIRM) -> str:
         found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
