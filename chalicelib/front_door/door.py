@@ -16,7 +16,7 @@ from chalicelib.letters.supporter_mail import link_hashes, link_paths
 from chalicelib.directory import Directory
 from chalicelib.front_door.duplicates import guard_key
 from chalicelib.errors import DemarcheError, DuplicateLetter
-from chalicelib.letters.fallbacks import never_failing, plan_route
+from chalicelib.letters.fallbacks import Route, never_failing, plan_route
 from chalicelib.front_door.screening import Screening
 from chalicelib.clock import iso
 from chalicelib.letters.log import Letter, LetterLog
@@ -34,20 +34,18 @@ TTL_MARGIN = dt.timedelta(days=1)  # DynamoDB TTL backs up the housekeeping job 
 class TargetUnreachable(DemarcheError):
     """Nobody can be emailed for this letter (no address we may use, no fallback): we never guess one.
 
-    The error carries the letter and the other ways to send it, so nothing the supporter wrote is lost.
+    The error carries what is needed to show the letter and the other ways to send it (the route, the campaign,
+    the supporter's words and language), so nothing the supporter wrote is lost. The HTTP layer builds that view
+    (chalicelib/web/api_views.py `delivery_view`): the domain does not import presentation.
     """
 
     status = 422
     code = "target_unreachable"
 
-    def __init__(self, message: str, delivery: dict[str, Any]) -> None:
+    def __init__(self, message: str, *, route: Route, campaign: Campaign, supporter: Supporter,
+                 language: str | None) -> None:
         super().__init__(message)
-        self.delivery = delivery
-
-    def to_json(self) -> dict:
-        body = super().to_json()
-        body["error"].update(self.delivery)
-        return body
+        self.route, self.campaign, self.supporter, self.language = route, campaign, supporter, language
 
 
 @dataclass(frozen=True)
@@ -96,12 +94,10 @@ class FrontDoor:
         supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
         target = route.send_to
         if target is None:
-            from chalicelib.web.api_views import delivery_view
-
             reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"
             raise TargetUnreachable(f"{route.target.name} {reason}, so we did not send your letter. It is ready "
                                     "for you to send another way.",
-                                    delivery_view(route, campaign, supporter, sub.language))
+                                    route=route, campaign=campaign, supporter=supporter, language=sub.language)
         composed = compose(campaign, sub.country, target, supporter, sub.language)
 
         letter_id = str(uuid.uuid4())
