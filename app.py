@@ -56,11 +56,20 @@ def json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         except DemarcheError as exc:
             body = exc.to_json()
+            if exc.code == "target_unreachable":  # the letter, with the other ways to send it
+                body["error"].update(_delivery(exc))
             if exc.link:
                 body["error"]["status_url"] = _base_url() + exc.link
             return _json(body, exc.status, exc.headers)
 
     return wrapper
+
+
+def _delivery(exc: Any) -> dict[str, Any]:
+    """The view of a letter nobody can be emailed for (front_door.door.TargetUnreachable carries its data)."""
+    from chalicelib.web.api_views import delivery_view
+
+    return delivery_view(exc.route, exc.campaign, exc.supporter, exc.language)
 
 
 def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -389,7 +398,7 @@ def post_form(slug: str) -> Response:
         error = {"field": exc.field, "message": error_message(t, exc.field, exc.message)}
         return _html(_form(campaign, t, values=fields, error=error, embed=embed), 400, framed_by=_framing(slug))
     except TargetUnreachable as exc:  # the letter is shown with the other ways to send it: nothing is lost
-        page = unreachable_page(campaign, t, exc.message, exc.delivery, embed=embed)
+        page = unreachable_page(campaign, t, exc.message, _delivery(exc), embed=embed)
         return _html(page, exc.status, framed_by=_framing(slug))
     status_url = _receipt_json(receipt)["status_url"]
     return _html(result_page(campaign, t, receipt.status, status_url, embed=embed), 202, framed_by=_framing(slug))
@@ -425,8 +434,10 @@ def post_signature(slug: str) -> Response:
     from chalicelib.front_door.fields import parse_json_body
 
     s = services()
-    payload = parse_json_body(app.current_request.raw_body or b"")
-    return _json(s.signatures.sign(s.campaigns.get(slug), payload, _visitor().ip, _base_url()), 202)
+    request = app.current_request
+    payload = parse_json_body(request.raw_body or b"")
+    return _json(s.signatures.sign(s.campaigns.get(slug), payload, _visitor().ip, _base_url(),
+                                   request.headers.get("idempotency-key", "")), 202)
 
 
 @app.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")

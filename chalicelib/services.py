@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.feedback.ses_events import Feedback
     from chalicelib.front_door.door import FrontDoor
+    from chalicelib.front_door.screening import Screening
     from chalicelib.housekeeping import Housekeeping
     from chalicelib.letters.confirmation import Confirmations
     from chalicelib.letters.forgetting import Forgetting
@@ -169,11 +170,20 @@ class Services:
         return FollowUps(self.aws.table, self.letters, self.mailer, self.campaigns, self.signer, self.clock)
 
     @cached_property
-    def signatures(self) -> "Signatures":
+    def screening(self) -> "Screening":
+        """The one front door's checks, for letters and signatures alike."""
         from chalicelib.front_door.admission import Admissions
+        from chalicelib.front_door.idempotency import Idempotency
+        from chalicelib.front_door.screening import Screening
+
+        return Screening(admissions=Admissions(self.aws.table), idempotency=Idempotency(self.aws.table, self.signer),
+                         signer=self.signer, table=self.aws.table)
+
+    @cached_property
+    def signatures(self) -> "Signatures":
         from chalicelib.outcomes.signatures import Signatures
 
-        return Signatures(table=self.aws.table, admissions=Admissions(self.aws.table), mailer=self.mailer,
+        return Signatures(table=self.aws.table, screening=self.screening, mailer=self.mailer,
                           directory=self.directory, signer=self.signer, clock=self.clock)
 
     @cached_property
@@ -187,14 +197,11 @@ class Services:
 
     @cached_property
     def front_door(self) -> "FrontDoor":
-        from chalicelib.front_door.admission import Admissions
         from chalicelib.front_door.door import FrontDoor
-        from chalicelib.front_door.idempotency import Idempotency
 
         return FrontDoor(directory=self.directory, letters=self.letters, queue=self.queue, health=self.health,
-                         admissions=Admissions(self.aws.table), confirmations=self.confirmations,
-                         idempotency=Idempotency(self.aws.table, self.signer), signer=self.signer,
-                         table=self.aws.table, clock=self.clock, sandbox_recipients=self.settings.sandbox_recipients)
+                         screening=self.screening, confirmations=self.confirmations, signer=self.signer,
+                         clock=self.clock, sandbox_recipients=self.settings.sandbox_recipients)
 
     @cached_property
     def forgetting(self) -> "Forgetting":

@@ -1,9 +1,9 @@
-"""Taking a supporter's letter at the front door: bot traps, checks, duplicates and rate limits, then either
-a confirmation email (the default) or the queue. Nothing is stored, queued or sent on any error."""
+"""Taking a supporter's letter at the front door: the screening every submission passes (front_door/screening.py:
+idempotency, bot traps, proof of work, duplicates and rate limits), then either a confirmation email (the
+default) or the queue. Nothing is stored, queued or sent on any error."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -11,17 +11,14 @@ from typing import TYPE_CHECKING, Any, Callable
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import DemarcheError, DuplicateLetter, ServiceUnavailable, WrongKind
-from chalicelib.front_door.admission import Admission, Admissions
-from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
-from chalicelib.front_door.duplicates import guard_key, mailbox_hash
+from chalicelib.errors import DemarcheError, DuplicateLetter
+from chalicelib.front_door.admission import Admission
+from chalicelib.front_door.duplicates import guard_key
 from chalicelib.front_door.fields import check_submission
-from chalicelib.front_door.idempotency import Idempotency
-from chalicelib.front_door.proof_of_work import check_proof
-from chalicelib.front_door.rate_limits import counters_for
+from chalicelib.front_door.screening import Screening
 from chalicelib.letters.composing import Supporter, compose
 from chalicelib.letters.confirmation import Confirmations, first_due
-from chalicelib.letters.fallbacks import never_failing, plan_route
+from chalicelib.letters.fallbacks import Route, never_failing, plan_route
 from chalicelib.letters.log import Letter, LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status
@@ -31,27 +28,24 @@ from chalicelib.signing import Signer, token_matches
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.directory.health import TargetHealth
 
-log = logging.getLogger(__name__)
 TTL_MARGIN = dt.timedelta(days=1)  # DynamoDB TTL backs up the housekeeping job this long after it is due
 
 
 class TargetUnreachable(DemarcheError):
     """Nobody can be emailed for this letter (no address we may use, no fallback): we never guess one.
 
-    The error carries the letter and the other ways to send it, so nothing the supporter wrote is lost.
+    The error carries what is needed to show the letter and the other ways to send it (the route, the campaign,
+    the supporter's words and language), so nothing the supporter wrote is lost. The HTTP layer builds that view
+    (chalicelib/web/api_views.py `delivery_view`): the domain does not import presentation.
     """
 
     status = 422
     code = "target_unreachable"
 
-    def __init__(self, message: str, delivery: dict[str, Any]) -> None:
+    def __init__(self, message: str, *, route: Route, campaign: Campaign, supporter: Supporter,
+                 language: str | None) -> None:
         super().__init__(message)
-        self.delivery = delivery
-
-    def to_json(self) -> dict:
-        body = super().to_json()
-        body["error"].update(self.delivery)
-        return body
+        self.route, self.campaign, self.supporter, self.language = route, campaign, supporter, language
 
 
 @dataclass(frozen=True)
@@ -69,50 +63,29 @@ class Visitor:
 
 
 class FrontDoor:
-    def __init__(self, *, directory: Directory, letters: LetterLog, queue: LetterQueue, admissions: Admissions,
-                 confirmations: Confirmations, idempotency: Idempotency, signer: Signer, table: Any,
-                 clock: Callable[[], dt.datetime], sandbox_recipients: bool = False,
-                 health: TargetHealth | None = None) -> None:
-        self._directory, self._letters, self._queue = directory, letters, queue
-        self._admissions, self._confirmations, self._idempotency = admissions, confirmations, idempotency
-        self._signer, self._table, self._clock, self._sandbox = signer, table, clock, sandbox_recipients
+    def __init__(self, *, directory: Directory, letters: LetterLog, queue: LetterQueue, screening: Screening,
+                 confirmations: Confirmations, signer: Signer, clock: Callable[[], dt.datetime],
+                 sandbox_recipients: bool = False, health: TargetHealth | None = None) -> None:
+        self._directory, self._letters, self._queue, self._screening = directory, letters, queue, screening
+        self._confirmations, self._signer, self._clock, self._sandbox = confirmations, signer, clock, sandbox_recipients
         self._health = health
 
     def submit(self, campaign: Campaign, payload: Any, visitor: Visitor, idempotency_key: str = "") -> Receipt:
         """Take one letter; with an Idempotency-Key, a retry gets the first receipt back."""
         now = self._clock()
-        campaign.check_open(now.date())
-        if campaign.is_sign_on:
-            raise WrongKind(f"The campaign {campaign.slug!r} collects organisations' signatures, not letters: "
-                            f"sign it at /campaigns/{campaign.slug}/signatures.")
-        if not idempotency_key:
-            return self._submit(campaign, payload, visitor, now)[0]
-        claim = self._idempotency.begin(campaign.slug, idempotency_key, payload, now)
-        if claim.replay is not None:
-            return Receipt(**claim.replay)
-        try:
-            receipt, real = self._submit(campaign, payload, visitor, now)
-        except BaseException:
-            self._idempotency.abandon(claim)
-            raise
-        if real:
-            self._idempotency.finish(claim, {"letter_id": receipt.letter_id, "status": receipt.status})
-        else:
-            self._idempotency.abandon(claim)
-        return receipt
+        self._screening.door_open(campaign, now, sign_on=False)
+        return self._screening.once(campaign, idempotency_key, payload, now,
+                                    lambda: self._submit(campaign, payload, visitor, now),
+                                    record=lambda r: {"letter_id": r.letter_id, "status": r.status},
+                                    replay=lambda first: Receipt(**first))
 
     def _submit(self, campaign: Campaign, payload: Any, visitor: Visitor, now: dt.datetime) -> tuple[Receipt, bool]:
         confirm = campaign.policies.confirmation.required
         first_status = Status.PENDING_CONFIRMATION if confirm else Status.QUEUED
         decoy = Receipt(str(uuid.uuid4()), first_status.value), False  # what a bot is told: nothing happened
-        fields, traps = split_bot_fields(payload)
-        if judge(traps, self._signer, campaign.slug, campaign.policies.bots, now) is Verdict.BOT:
-            log.info("bot trap on %s: answered with a decoy, nothing kept", campaign.slug)
-            return decoy
-        sub = check_submission(fields, campaign, self._directory)
-        if campaign.policies.bots.proof_of_work and \
-                check_proof(traps.proof, self._signer, self._table, campaign.slug, now) is Verdict.BOT:
-            log.info("proof of work failed on %s: answered with a decoy, nothing kept", campaign.slug)
+        sub = self._screening.screen(campaign, payload, now, lambda fields: check_submission(fields, campaign,
+                                                                                              self._directory))
+        if sub is None:
             return decoy
         # Sending is decided on the target's current health (one consistent read), not the page views' snapshot.
         health = self._health
@@ -121,17 +94,15 @@ class FrontDoor:
         supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
         target = route.send_to
         if target is None:
-            from chalicelib.web.api_views import delivery_view
-
             reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"
             raise TargetUnreachable(f"{route.target.name} {reason}, so we did not send your letter. It is ready "
                                     "for you to send another way.",
-                                    delivery_view(route, campaign, supporter, sub.language))
+                                    route=route, campaign=campaign, supporter=supporter, language=sub.language)
         composed = compose(campaign, sub.country, target, supporter, sub.language)
 
         letter_id = str(uuid.uuid4())
         target_identity = f"{target.target_set}:{target.country or 'all'}"
-        mailbox = mailbox_hash(self._signer, sub.email)
+        mailbox = self._screening.mailbox(sub.email)
         guard = guard_key(campaign.slug, target_identity, mailbox)
         policies = campaign.policies
         if confirm:
@@ -149,22 +120,17 @@ class FrontDoor:
             links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id),
             # A digest lists each supporter's own parts under the campaign letter (chalicelib/digests.py).
             **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}))
-        counters = counters_for(campaign.slug, policies.limits, ip_hash=self._signer.keyed_hash("ip", visitor.ip),
-                                mailbox_hash=mailbox, target=target_identity)
+        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity)
         admission = Admission.of_letter(letter, guard, counters, now)
-        self._admissions.admit(admission, lambda existing: DuplicateLetter(
-            "You have already written to this recipient in this campaign, from this email address. "
-            "Each supporter's letter counts once; follow your first letter with its status link.",
-            letter_id=existing, link=link_paths(self._signer, existing).status))
-        try:
-            if confirm:
-                self._confirmations.send(letter, campaign)
-            else:
-                self._queue.enqueue(letter_id)
-        except Exception as exc:  # the letter must not stay logged when its email or queue message never left
-            self._admissions.withdraw(admission)
-            raise ServiceUnavailable("We could not take your letter just now; nothing was kept or sent. "
-                                     "Please try again.") from exc
+        self._screening.admit(
+            admission, lambda existing: DuplicateLetter(
+                "You have already written to this recipient in this campaign, from this email address. "
+                "Each supporter's letter counts once; follow your first letter with its status link.",
+                letter_id=existing, link=link_paths(self._signer, existing).status),
+            # the letter must not stay logged when its email or queue message never left
+            announce=(lambda: self._confirmations.send(letter, campaign)) if confirm else
+            (lambda: self._queue.enqueue(letter_id)),
+            unavailable="We could not take your letter just now; nothing was kept or sent. Please try again.")
         return Receipt(letter_id, first_status.value), True
 
 

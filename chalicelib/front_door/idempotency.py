@@ -1,4 +1,5 @@
-"""`Idempotency-Key`: a retried POST gets the first response instead of writing a second letter.
+"""`Idempotency-Key`: a retried POST gets the first response instead of writing a second letter (or
+signature).
 
 The first request with a key claims a record (a conditional put); later ones with the same key and the same
 body get the first response back; a different body with the same key is refused (422); while the first is
@@ -35,8 +36,8 @@ class Idempotency:
     def __init__(self, table: Any, signer: Signer) -> None:
         self._table, self._signer = table, signer
 
-    def begin(self, campaign: str, header: str, payload: Any, now: dt.datetime) -> Claim:
-        """Claim `header` for this request, or return the first response to replay."""
+    def begin(self, campaign: str, header: str, payload: Any, now: dt.datetime, what: str = "letter") -> Claim:
+        """Claim `header` for this request, or return the first response to replay (`what`: letter, signature)."""
         if not KEY_RE.match(header):
             raise InvalidField("Idempotency-Key", "An Idempotency-Key is 1 to 255 visible ASCII characters.")
         pk = "IDEMPOTENCY#" + self._signer.keyed_hash("idempotency-key", f"{campaign}\n{header}")
@@ -57,8 +58,8 @@ class Idempotency:
             return Claim(key, None)
         first = self._table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
         if first.get("fingerprint") != fingerprint:
-            raise IdempotencyKeyReused("This Idempotency-Key was already used for a different letter; "
-                                       "use a new key for each new letter.")
+            raise IdempotencyKeyReused(f"This Idempotency-Key was already used for a different {what}; "
+                                       f"use a new key for each new {what}.")
         if first.get("state") != "done":
             raise RequestInProgress("Your first request with this Idempotency-Key is still being handled. "
                                     "Please retry in a moment.")

@@ -5,9 +5,10 @@ conditional writes (chalicelib/state_machines.py SIGNATORY):
 
     pending_confirmation -> awaiting_approval -> approved <-> rejected
 
-- Signing goes through the same front door as a letter: bot traps, exact rate limits per IP and mailbox, and a
+- Signing goes through the same screening as a letter (chalicelib/front_door/screening.py): Idempotency-Key,
+  bot traps, proof of work when `[bots] proof_of_work` is on, exact rate limits per IP and mailbox, and a
   guard so that one organisation (name and country) signs once; signatory, guard and counters are written in
-  one transaction (chalicelib/admission.py). Then the contact person confirms their address (double opt-in).
+  one transaction (chalicelib/front_door/admission.py). Then the contact confirms their address (double opt-in).
 - An unconfirmed signature disappears when its link expires. A confirmed one is kept until `retention_days`
   after the campaign closes; the contact's name and email are never shown to the public.
 - Only approved signatories carry the keys of the `public-lists` index, which projects the organisation's name,
@@ -17,7 +18,6 @@ The letter itself, with the numbered list, is sent by chalicelib/sign_on_send.py
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import unicodedata
 import uuid
@@ -26,28 +26,16 @@ from typing import Any, Callable, Mapping
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import (
-    DemarcheError,
-    InvalidField,
-    LinkGone,
-    LinkUnknown,
-    NotFound,
-    ServiceUnavailable,
-    StateConflict,
-    WrongKind,
-)
-from chalicelib.front_door.admission import Admission, Admissions
-from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
-from chalicelib.front_door.duplicates import extend, free, guard_key, mailbox_hash
+from chalicelib.errors import DemarcheError, InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
+from chalicelib.front_door.admission import Admission
+from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
-from chalicelib.front_door.rate_limits import counters_for
+from chalicelib.front_door.screening import Screening
 from chalicelib.letters.supporter_mail import campaign_mail
 from chalicelib.mail.mailer import Mailer, Notice
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import SIGNATORY, MoveRefused, move
-
-log = logging.getLogger(__name__)
 
 SIGN_FIELDS = {"organisation": 200, "country": 60, "website": 200, "contact_name": 100, "email": 254, "language": 5}
 REQUIRED = ("organisation", "country", "contact_name", "email")
@@ -88,25 +76,29 @@ def public_view(item: Mapping[str, Any], directory: Directory) -> dict[str, str]
 
 
 class Signatures:
-    def __init__(self, *, table: Any, admissions: Admissions, mailer: Mailer, directory: Directory, signer: Signer,
+    def __init__(self, *, table: Any, screening: Screening, mailer: Mailer, directory: Directory, signer: Signer,
                  clock: Callable[[], dt.datetime]) -> None:
-        self._table, self._admissions, self._mailer = table, admissions, mailer
+        self._table, self._screening, self._mailer = table, screening, mailer
         self._directory, self._signer, self._clock = directory, signer, clock
 
-    def sign(self, campaign: Campaign, payload: Any, ip: str, links_base: str) -> dict[str, str]:
-        """Take one organisation's signature and email its contact the confirmation link."""
+    def sign(self, campaign: Campaign, payload: Any, ip: str, links_base: str,
+             idempotency_key: str = "") -> dict[str, str]:
+        """Take one organisation's signature and email its contact the confirmation link; with an
+        Idempotency-Key, a retry gets the first answer back."""
         now = self._clock()
-        campaign.check_open(now.date())
-        if not campaign.is_sign_on:
-            raise WrongKind(f"The campaign {campaign.slug!r} collects letters, not signatures: "
-                            f"write at /campaigns/{campaign.slug}/form.")
-        decoy = {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}
-        fields, traps = split_bot_fields(payload)
-        if judge(traps, self._signer, campaign.slug, campaign.policies.bots, now) is Verdict.BOT:
-            log.info("bot trap on %s signatures: answered with a decoy, nothing kept", campaign.slug)
+        self._screening.door_open(campaign, now, sign_on=True)
+        return self._screening.once(campaign, idempotency_key, payload, now,
+                                    lambda: self._sign(campaign, payload, ip, links_base, now),
+                                    record=dict, replay=dict, what="signature")
+
+    def _sign(self, campaign: Campaign, payload: Any, ip: str, links_base: str,
+              now: dt.datetime) -> tuple[dict[str, str], bool]:
+        decoy = {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}, False
+        values = self._screening.screen(campaign, payload, now, lambda fields: clean_fields(
+            fields, SIGN_FIELDS, REQUIRED, "organisation, country, contact_name and email", multiline=()),
+            "signatures")
+        if values is None:
             return decoy
-        values = clean_fields(fields, SIGN_FIELDS, REQUIRED, "organisation, country, contact_name and email",
-                              multiline=())
         country, email = check_country_and_email(values, self._directory)
         if values["website"] and not WEBSITE_RE.match(values["website"]):
             raise InvalidField("website", "The website must be an address starting with https:// (or http://).")
@@ -128,22 +120,16 @@ class Signatures:
             **_due(key, expires_at)}
         organisation = self._signer.keyed_hash("organisation", f"{item['sort_name']}|{country.alpha2}")
         guard = guard_key(campaign.slug, "sign-on", organisation)
-        counters = [c for c in counters_for(campaign.slug, campaign.policies.limits,
-                                            ip_hash=self._signer.keyed_hash("ip", ip),
-                                            mailbox_hash=mailbox_hash(self._signer, email), target="sign-on")
-                    if c.scope != "target"]
+        counters = self._screening.counters(campaign, ip, self._screening.mailbox(email), target=None)
         admission = Admission({k: v for k, v in item.items() if v != ""}, signatory_id, expires_at, guard,
                               counters, now)
-        self._admissions.admit(admission, lambda existing: DuplicateSignature(
-            f"{values['organisation']} ({country.name}) has already signed this letter. If that was not you, "
-            "please write to the organisers."))
-        try:
-            self._mailer.send_notice(self._confirmation(campaign, item))
-        except Exception as exc:  # nothing may stay behind a signature whose confirmation never left
-            self._admissions.withdraw(admission)
-            raise ServiceUnavailable("We could not take your signature just now; nothing was kept. "
-                                     "Please try again.") from exc
-        return {"signatory_id": signatory_id, "status": "pending_confirmation"}
+        self._screening.admit(
+            admission, lambda existing: DuplicateSignature(
+                f"{values['organisation']} ({country.name}) has already signed this letter. If that was not you, "
+                "please write to the organisers."),
+            announce=lambda: self._mailer.send_notice(self._confirmation(campaign, item)),
+            unavailable="We could not take your signature just now; nothing was kept. Please try again.")
+        return {"signatory_id": signatory_id, "status": "pending_confirmation"}, True
 
     def _confirmation(self, campaign: Campaign, item: Mapping[str, Any]) -> Notice:
         paths = links(self._signer, campaign.slug, item["signatory_id"])

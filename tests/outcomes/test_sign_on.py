@@ -8,6 +8,8 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
+from support.letters_api import with_policies
+from support.proof_of_work import solved_challenge
 from support.sign_on_api import SIGN_ON, WITHDRAW, organisation
 
 SLUG = SIGN_ON
@@ -84,6 +86,54 @@ def test_a_contact_can_withdraw_the_signature_from_the_emailed_link(sign_on, let
     assert sign_on.public() == []
     assert letters_api.client.http.post(link, body=b"", headers=FORM).status_code == 404
     sign_on.sign(organisation("Kenya Rights Watch"))  # and may sign again
+
+
+def signatories_in(stored_items) -> list[dict]:
+    return [i for i in stored_items() if i["sk"].startswith("SIGNATORY#")]
+
+
+def test_a_sign_on_campaign_with_proof_of_work_takes_only_solved_signatures(sign_on, letters_api, services,
+                                                                            monkeypatch, stored_items):
+    # GIVEN a sign-on campaign whose [bots] ask for proof of work (cheap puzzles for tests)
+    with_policies(services, monkeypatch, SLUG, bots={"proof_of_work": True, "proof_of_work_cost": 1})
+    client = letters_api.client
+
+    # WHEN an organisation signs without a solution, THEN the missing puzzle is named and nothing is kept
+    missing = sign_on.post(organisation("Kenya Rights Watch"))
+    assert missing.status_code == 400 and missing.json_body["error"]["field"] == "altcha"
+    # WHEN the solution is garbage, THEN it is told "thanks" (a decoy) and nothing is kept or sent
+    forged = sign_on.post({**organisation("Kenya Rights Watch"), "altcha": "bm90IGEgc29sdXRpb24="})
+    assert forged.status_code == 202 and forged.json_body["status"] == "pending_confirmation"
+    assert signatories_in(stored_items) == [] and letters_api.notices() == []
+
+    # WHEN it signs with a solved challenge, THEN the signature is taken and its contact asked to confirm
+    solution = solved_challenge(client, SLUG)
+    signed = sign_on.post({**organisation("Kenya Rights Watch"), "altcha": solution})
+    assert signed.status_code == 202
+    assert [i["signatory_id"] for i in signatories_in(stored_items)] == [signed.json_body["signatory_id"]]
+    assert len(letters_api.notices()) == 1
+    # AND the same solution cannot be spent twice: a second organisation using it gets a decoy
+    replay = sign_on.post({**organisation("Another Org"), "altcha": solution})
+    assert replay.status_code == 202 and len(signatories_in(stored_items)) == 1 and len(letters_api.notices()) == 1
+
+
+def test_a_repeated_signature_with_the_same_idempotency_key_makes_one_signatory(sign_on, letters_api, stored_items):
+    # GIVEN an organisation's signature sent with an Idempotency-Key
+    key = {"Idempotency-Key": "sign-7f3a"}
+    payload = {**organisation("Kenya Rights Watch"), "form_token": letters_api.stamp(SLUG)}
+
+    # WHEN the client retries it (a lost answer), and then reuses the key for another organisation
+    first = sign_on.post(payload, headers=key)
+    retry = sign_on.post(payload, headers=key)
+    other = sign_on.post({**payload, **organisation("Another Org")}, headers=key)
+
+    # THEN the retry gets the first answer, one signatory and one confirmation email exist, and the reuse is refused
+    assert first.status_code == retry.status_code == 202
+    assert retry.json_body == first.json_body
+    assert other.status_code == 422 and other.json_body["error"]["code"] == "idempotency_key_reused"
+    assert "different signature" in other.json_body["error"]["message"]
+    assert [i["signatory_id"] for i in signatories_in(stored_items)] == [first.json_body["signatory_id"]]
+    assert len(letters_api.notices()) == 1
 
 
 def test_the_sign_on_form_works_without_javascript_and_the_list_embeds(sign_on, letters_api, services):

@@ -73,3 +73,22 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
             if any(m > b for m, b in zip(measured[flow], BUDGET[flow]))}
     assert not over, f"calls (DynamoDB, SQS, SES) over budget: {over}; all measured: {measured}"
     assert services.letters.get(letter_id).status == "sent"
+
+
+# A signature passes the same screening as a letter (chalicelib/front_door/screening.py): signatory + guard + rate
+# counters in one transaction; the confirmation email. Proof of work (one put) and an Idempotency-Key (a put and
+# an update) cost what they cost a letter, and only on campaigns and requests that use them.
+SIGN_BUDGET = (1, 0, 1)
+
+
+def test_a_signature_stays_within_its_call_budget(sign_on, services):
+    from support.sign_on_api import organisation
+
+    # GIVEN a warm process
+    assert sign_on.post(organisation("Warm Org")).status_code == 202
+    # WHEN an organisation signs
+    with counting(services) as sign:
+        assert sign_on.post(organisation("Kenya Rights Watch")).status_code == 202
+    # THEN it makes no more AWS calls than its budget
+    measured = as_tuple(sign)
+    assert all(m <= b for m, b in zip(measured, SIGN_BUDGET)), f"sign: {measured} over {SIGN_BUDGET}"

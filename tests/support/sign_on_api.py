@@ -21,10 +21,10 @@ class SignOnApi:
     def __init__(self, letters_api, services) -> None:
         self.letters_api, self.services, self.client = letters_api, services, letters_api.client
 
-    def post(self, payload, slug: str = SIGN_ON):
+    def post(self, payload, slug: str = SIGN_ON, headers=None):
         body = {"form_token": self.letters_api.stamp(slug), **payload}
         return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **(headers or {})})
 
     def link(self, signatory_id: str, pattern: re.Pattern = SIGN_CONFIRM) -> str:
         found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
