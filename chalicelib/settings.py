@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from chalicelib.web.cors import parse_origin
+from chalicelib.campaigns.origins import parse_origin
 
 
 @dataclass(frozen=True)

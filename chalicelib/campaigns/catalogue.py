@@ -9,11 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from chalicelib.campaigns.origins import parse_origin
 from chalicelib.campaigns.policies import Policies, read_policies
 from chalicelib.directory import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Overrides
 from chalicelib.errors import CampaignFileError, CampaignNotOpen, NotFound
 from chalicelib.rendering import TEMPLATES_DIR
-from chalicelib.web.cors import parse_origin
 
 CAMPAIGNS_DIR = TEMPLATES_DIR / "campaigns"
 TARGET_SETS = (*DIRECTORY_SETS, "fixed")

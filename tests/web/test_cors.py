@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from chalicelib.web.cors import parse_origin
+from chalicelib.campaigns.origins import parse_origin
 
 PARTNER = "https://www.partner.example.org"  # in hrd-resolution's allowed_origins
 FOREIGN = "https://evil.example.net"
