@@ -9,31 +9,16 @@ from typing import TYPE_CHECKING, Any, Callable
 from chalice import AuthResponse, Chalice, Rate, Response
 
 from chalicelib.errors import DemarcheError, InvalidField, NotFound, OriginNotAllowed, Unauthenticated
-from chalicelib.services import Services
+from chalicelib.services import services, use_services
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.campaigns.catalogue import Campaign
     from chalicelib.web.i18n import Messages
 
+__all__ = ["app", "services", "use_services"]  # tests swap the services through this module
+
 app = Chalice(app_name="demarche")
 FORM_OR_EMPTY = ["application/x-www-form-urlencoded", "application/json", "text/plain"]
-
-_services: Services | None = None
-
-
-def services() -> Services:
-    """The process's services, built on first use (never at import: cheap cold starts, moto-friendly tests)."""
-    global _services
-    if _services is None:
-        _services = Services()
-    return _services
-
-
-def use_services(replacement: Services | None) -> None:
-    """Swap the services (tests); None rebuilds them from the environment on next use."""
-    global _services
-    _services = replacement
-
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
