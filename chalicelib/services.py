@@ -250,3 +250,20 @@ class Services:
         return OutcomesConsole(table=self.aws.table, campaigns=self.campaigns, signatures=self.signatures,
                                sends=self.sign_on_sends, digests=self.digests, follow_ups=self.follow_ups,
                                audit=AccessAudit(self.aws.table, self.clock), clock=self.clock)
+
+
+_services: Services | None = None
+
+
+def services() -> Services:
+    """The process's services, built on first use (never at import: cheap cold starts, moto-friendly tests)."""
+    global _services
+    if _services is None:
+        _services = Services()
+    return _services
+
+
+def use_services(replacement: Services | None) -> None:
+    """Swap the services (tests); None rebuilds them from the environment on next use."""
+    global _services
+    _services = replacement

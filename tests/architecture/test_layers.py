@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CHALICELIB = Path(__file__).resolve().parent.parent / "chalicelib"
+CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
 DOMAIN = ("front_door", "letters", "delivery", "mail", "feedback", "outcomes", "console", "campaigns", "directory",
           "storage")
 PRESENTATION = ("chalicelib.web", "chalicelib.http")

@@ -46,8 +46,8 @@ def functions(template: Mapping[str, Any], config: Mapping[str, Any]) -> list[Fu
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
         properties = resource["Properties"]
-        handler = properties["Handler"].split(".", 1)[1]
-        name = "api_handler" if handler == "app" else handler
+        handler = properties["Handler"]  # module.function, e.g. chalicelib.http.organisers.organiser_token
+        name = "api_handler" if handler == "app.app" else handler.rsplit(".", 1)[1]
         policy_file = per_function.get(name, {}).get("iam_policy_file", "<none>")
         found.append(Function(name, logical_id, properties["Role"]["Fn::GetAtt"][0], f".chalice/{policy_file}"))
     return found
