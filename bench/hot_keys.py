@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WRITES_PER_LETTER = 6  # created, then up to five moves (chalicelib/write_shards.py explains the worst case)
+WRITES_PER_LETTER = 6  # created, then up to five moves (chalicelib/storage/write_shards.py explains the worst case)
 
 
 def run(seconds: int = 20, per_second: int = 2000) -> list[dict]:

@@ -1,8 +1,8 @@
 """The scheduled job: whatever is due, found through the `by-due` index (keys only), never by scanning the table.
 
 - letters: the one confirmation reminder, expiry of unconfirmed letters, and a digest letter that missed its digest
-- digests whose time has come (chalicelib/digests.py), sign-on sends at their time (chalicelib/sign_on_send.py)
-- "did they reply?" questions and their one reminder (chalicelib/follow_up.py)
+- digests whose time has come (chalicelib/outcomes/digests.py), sign-on sends at their time (chalicelib/outcomes/sign_on_sends.py)
+- "did they reply?" questions and their one reminder (chalicelib/feedback/follow_ups.py)
 - the scrub of anything past its `expires_at` (DynamoDB TTL may lag by days)
 
 Each item gets its one next action. Every action is a conditional write, so two overlapping runs, or a run

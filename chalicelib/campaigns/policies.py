@@ -34,7 +34,7 @@ class BotPolicy:
 
 @dataclass(frozen=True)
 class FollowUpPolicy:
-    """"Did they reply?": one email to the supporter this long after their letter was delivered (chalicelib/follow_up.py)."""
+    """"Did they reply?": one email to the supporter this long after their letter was delivered (chalicelib/feedback/follow_ups.py)."""
 
     enabled: bool = True
     after: dt.timedelta = dt.timedelta(days=14)

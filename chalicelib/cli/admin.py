@@ -7,7 +7,7 @@
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
     python -m chalicelib.cli.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
-                                      (a campaign's outcomes: see chalicelib/outcomes_cli.py)
+                                      (a campaign's outcomes: see chalicelib/cli/outcomes.py)
 
 Which AWS it talks to: --endpoint URL if given; else a running `make run` stack (found through its state
 file, see local_endpoint.py) unless --aws; else the AWS of your environment (profile, region, credentials).
@@ -56,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="who revealed personal data in a campaign, newest first")
     audit.add_argument("--campaign", required=True, metavar="SLUG")
-    add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/outcomes_cli.py)
+    add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/cli/outcomes.py)
     return root
 
 

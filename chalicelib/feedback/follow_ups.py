@@ -2,7 +2,7 @@
 recipient answered, with one-click answers (yes / no / not yet) and room to paste the reply.
 
 One follow-up item per confirmed letter, beside it (pk LETTER#<id>, sk FOLLOWUP), moved by conditional writes
-(chalicelib/state_machines.py FOLLOW_UP) and found by the housekeeping job through the by-due index:
+(chalicelib/storage/state_machines.py FOLLOW_UP) and found by the housekeeping job through the by-due index:
 
     scheduled -> asked -> answered      scheduled | asked -> cancelled
 
@@ -11,7 +11,7 @@ One follow-up item per confirmed letter, beside it (pk LETTER#<id>, sk FOLLOWUP)
 - At most one reminder, `remind_after` (7 days) after the question, and only if there is no answer but "not yet".
 - Never after the supporter opted out (a link in every follow-up) or deleted their details.
 - The write comes before the email: a crash can lose an email, never send two.
-Answers count towards the target's responsiveness in the same transaction (chalicelib/responsiveness.py). A
+Answers count towards the target's responsiveness in the same transaction (chalicelib/feedback/responsiveness.py). A
 pasted reply is kept, for the organisers to read, until the letter's retention date, like everything personal.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 FOLLOW_UP_SK = "FOLLOWUP"
 PURPOSE, STOP = "follow-up", "follow-up-stop"  # what a link token is for
-# The letter reached the recipient's mailbox, as SES feedback reported it (chalicelib/feedback.py). A letter only
+# The letter reached the recipient's mailbox, as SES feedback reported it (chalicelib/feedback/ses_events.py). A letter only
 # `sent` (or `delayed`) waits: SES reports every delivery, and a letter it never delivered is not asked about.
 DELIVERED = frozenset({Status.DELIVERED.value})
 NEVER_ASKED = frozenset(s.value for s in FINAL)  # bounced, complained, failed, expired

@@ -1,6 +1,6 @@
 """Per-target responsiveness: of the supporters who told us, how many got a reply (like WriteToThem's league table).
 
-Counters are kept on write, in the same transaction as each follow-up move (chalicelib/follow_up.py), one item
+Counters are kept on write, in the same transaction as each follow-up move (chalicelib/feedback/follow_ups.py), one item
 per campaign and target, with no personal data and no TTL (numbers outlive the letters):
     pk "RESPONSES#<campaign>"   sk "TARGET#<target set>#<country or all>"
     asked (questions sent), answered (supporters who answered), and yes / no / not_yet (their latest answer).

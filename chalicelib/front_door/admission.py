@@ -58,7 +58,7 @@ class Admissions:
             {"Put": {"TableName": name, "Item": admission.item, "ConditionExpression": "attribute_not_exists(pk)"}},
             duplicates.claim(name, admission.guard, admission.item_id, admission.expires_at, now_epoch),
             *(c.reserve(name, admission.now) for c in admission.counters),
-            # last: the campaign's stats count a letter in the same write (chalicelib/campaign_stats.py)
+            # last: the campaign's stats count a letter in the same write (chalicelib/letters/counters.py)
             *counter_updates(name, admission.stats, plus=admission.status),
         ]
         reasons = self._transact(items)

@@ -17,7 +17,7 @@ from chalicelib.signing import Signer
 
 HONEYPOT = "homepage"  # hidden from people (and screen readers); bots fill every field they find
 STAMP = "form_token"
-PROOF = "altcha"  # the ALTCHA widget's field (chalicelib/proof_of_work.py)
+PROOF = "altcha"  # the ALTCHA widget's field (chalicelib/front_door/proof_of_work.py)
 BOT_FIELDS = (HONEYPOT, STAMP, PROOF)
 MAX_BOT_FIELD = 6000
 

@@ -118,7 +118,7 @@ class FrontDoor:
             status=first_status.value, created_at=iso(now), updated_at=iso(now), expires_at=expires_at,
             partner=sub.partner or "", confirm_by=confirm_by, guard=guard["pk"], due_at=due_at,
             links_base=visitor.links_base if confirm else "", **link_hashes(self._signer, letter_id),
-            # A digest lists each supporter's own parts under the campaign letter (chalicelib/digests.py).
+            # A digest lists each supporter's own parts under the campaign letter (chalicelib/outcomes/digests.py).
             **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}))
         counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity)
         admission = Admission.of_letter(letter, guard, counters, now)

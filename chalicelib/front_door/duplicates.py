@@ -1,6 +1,6 @@
 """One letter per supporter per target per campaign: a guard item, keyed by a hash of who writes to whom.
 
-The guard's key is a keyed hash of campaign, target and the supporter's mailbox (chalicelib/addresses.py
+The guard's key is a keyed hash of campaign, target and the supporter's mailbox (chalicelib/mail/addresses.py
 folds case, and dots and +tags where the provider ignores them); the item holds only the letter's id. A
 conditional put of the guard decides, exactly, which of many concurrent identical submissions wins.
 """

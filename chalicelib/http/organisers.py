@@ -48,7 +48,7 @@ def _organiser():
 
 @blueprint.route("/admin")
 def admin_page() -> Response:
-    from chalicelib.console.dashboard import dashboard_page
+    from chalicelib.web.dashboard import dashboard_page
 
     return as_html(dashboard_page(base_url()))
 

@@ -77,21 +77,21 @@ class Letter:
     ses_message_id: str = ""
     delivered_at: str = ""  # when SES reported it in the recipient's mailbox (feedback.py); "did they reply?" counts from it
     failure_reason: str = ""
-    # The confirmation step (chalicelib/confirmation.py): link tokens are kept only as hashes.
+    # The confirmation step (chalicelib/letters/confirmation.py): link tokens are kept only as hashes.
     confirm_token_hash: str = ""
     delete_token_hash: str = ""
     confirm_by: int = 0  # epoch seconds: an unconfirmed letter expires then
     confirmed_at: str = ""
     reminded_at: str = ""
-    guard: str = ""  # pk of the duplicate guard this letter holds (chalicelib/duplicates.py)
+    guard: str = ""  # pk of the duplicate guard this letter holds (chalicelib/front_door/duplicates.py)
     links_base: str = ""  # where the supporter reached us, for the links in a later reminder
-    due_at: int = 0  # epoch seconds of the next housekeeping action (chalicelib/due_index.py)
-    # Delivery (chalicelib/delivery.py):
+    due_at: int = 0  # epoch seconds of the next housekeeping action (chalicelib/storage/due_index.py)
+    # Delivery (chalicelib/delivery/worker.py):
     attempt_id: str = ""  # the send attempt in flight or last made; SES events carry it as a tag
     retries: int = 0  # sends SES did not accept (throttled, unreachable): sets the next backoff
     waiting_until: str = ""  # a queued letter held back (pacing, backoff, paused campaign) until about then
     waiting_reason: str = ""
-    # "" for a supporter's own letter; "digest" (chalicelib/digests.py) or "sign-on" (chalicelib/sign_on_send.py)
+    # "" for a supporter's own letter; "digest" (chalicelib/outcomes/digests.py) or "sign-on" (chalicelib/outcomes/sign_on_sends.py)
     # for a letter the organisers send on behalf of many.
     kind: str = ""
     # Digest campaigns: the supporter's own parts, listed in the digest; and which digest (and which of its

@@ -18,7 +18,7 @@ still arrive later, `failed -> sent` records the truth (only for a letter with n
 (DeliveryDelay); SES keeps trying, and a later Delivery or Bounce moves the letter on.
 A Reject event (SES refused the message after accepting the call, e.g. a virus) moves `sent -> failed`.
 
-Digest campaigns (chalicelib/digests.py) hold a confirmed letter instead of sending it alone:
+Digest campaigns (chalicelib/outcomes/digests.py) hold a confirmed letter instead of sending it alone:
 pending_confirmation -> awaiting_digest -> in_digest. `in_digest` is the end of the supporter's own letter:
 it was listed in the digest letter named by its `digest_letter_id`, and that letter's state (sent, delivered,
 bounced...) is what happened to it. `awaiting_digest -> expired` is the supporter deleting their details first.
@@ -65,7 +65,7 @@ FINAL = frozenset({S.BOUNCED, S.COMPLAINED, S.FAILED, S.EXPIRED})
 OWED = frozenset({S.QUEUED, S.SENDING})
 
 # Time limits.
-# Retention of personal data and the confirmation window are per campaign: chalicelib/campaign_policies.py.
+# Retention of personal data and the confirmation window are per campaign: chalicelib/campaigns/policies.py.
 SENDING_LEASE = dt.timedelta(minutes=15)  # a letter `sending` for longer is reconciled, never resent blindly
 RETRY_FIRST = dt.timedelta(seconds=30)  # first wait after SES throttled us or could not be reached; doubles each time
 RETRY_MAX = dt.timedelta(hours=1)  # the longest wait between two tries

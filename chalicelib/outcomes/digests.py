@@ -3,7 +3,7 @@ carrying the campaign letter once and then everyone who wrote in that period.
 
 A confirmed letter in a digest campaign is not sent alone: it moves `pending_confirmation -> awaiting_digest`
 and joins the digest due next for its target. A digest is an item that collects entries until its time (its
-`due_at` in the by-due index), when the housekeeping job closes it (chalicelib/state_machines.py DIGEST):
+`due_at` in the by-due index), when the housekeeping job closes it (chalicelib/storage/state_machines.py DIGEST):
 
     collecting -> closing (no entry can join any more) -> handed_over (its letters logged and queued)
                                                         -> empty (everyone deleted their details: nothing is sent)

@@ -1,7 +1,7 @@
 """Letters the organisers send on behalf of many: a digest of supporters' letters, or a coalition's sign-on letter.
 
 Each is an ordinary letter in the log (queued -> sending -> sent -> delivered ...), so the worker paces, guards
-and tracks it like any other (chalicelib/delivery.py). Only its id differs: it is derived from what the letter
+and tracks it like any other (chalicelib/delivery/worker.py). Only its id differs: it is derived from what the letter
 is for (a digest and its part, a send and its target), so building it twice, as a job resumed after a failure
 does, logs it once and sends it once.
 """

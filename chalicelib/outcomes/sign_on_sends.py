@@ -3,7 +3,7 @@ alphabetical list of approved signatories goes to every target in a target set (
 missions in Geneva...), one logged letter per target.
 
 A send is one item in the campaign's partition (sk "SEND#<id>"), found by the housekeeping job through the by-due
-index at its time, and moved by conditional writes (chalicelib/state_machines.py SIGN_ON_SEND):
+index at its time, and moved by conditional writes (chalicelib/storage/state_machines.py SIGN_ON_SEND):
 
     scheduled -> dispatching -> dispatched          scheduled -> cancelled
 

@@ -1,7 +1,7 @@
 """Coalition sign-on letters, part one: organisations sign, confirm by email, and organisers approve or reject.
 
 A signatory is one item in its campaign's partition (pk "SIGNON#<campaign>", sk "SIGNATORY#<id>"), moved by
-conditional writes (chalicelib/state_machines.py SIGNATORY):
+conditional writes (chalicelib/storage/state_machines.py SIGNATORY):
 
     pending_confirmation -> awaiting_approval -> approved <-> rejected
 
@@ -13,7 +13,7 @@ conditional writes (chalicelib/state_machines.py SIGNATORY):
   after the campaign closes; the contact's name and email are never shown to the public.
 - Only approved signatories carry the keys of the `public-lists` index, which projects the organisation's name,
   country and website and nothing else: the public list reads that index, never a contact's details.
-The letter itself, with the numbered list, is sent by chalicelib/sign_on_send.py.
+The letter itself, with the numbered list, is sent by chalicelib/outcomes/sign_on_sends.py.
 """
 from __future__ import annotations
 

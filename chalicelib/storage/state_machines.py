@@ -1,4 +1,4 @@
-"""The small state machines beside the letter's (chalicelib/letter_states.py), and their one conditional write.
+"""The small state machines beside the letter's (chalicelib/letters/states.py), and their one conditional write.
 
 signatory     pending_confirmation -> awaiting_approval -> approved <-> rejected
               pending_confirmation -> expired (not confirmed in time; personal data removed)

@@ -171,7 +171,7 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
     return render("pages/outbox.html", t=Messages("en"), embed=False, messages=list(reversed(messages)))
 
 
-# "Did they reply?" (chalicelib/follow_up.py): the emailed links open these; only their buttons POST.
+# "Did they reply?" (chalicelib/feedback/follow_ups.py): the emailed links open these; only their buttons POST.
 ANSWER_LABELS = (("yes", "Yes, they replied"), ("no", "No reply"), ("not_yet", "Not yet"))
 THANKS = {"yes": "Thank you: we have counted their reply.",
           "no": "Thank you: we have counted that they did not reply.",
