@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
+from support.paths import PROJECT_DIR
 
 from chalicelib.storage.conditional import conditional_write, conditionally, put_once
 
@@ -100,4 +100,4 @@ def test_a_plain_exception_is_not_taken_for_a_failed_condition():
 def test_importing_the_helper_loads_no_botocore():
     # cold starts: a handler that never writes conditionally must not pay for botocore's import here
     code = "import sys, chalicelib.storage.conditional; assert 'botocore' not in sys.modules, 'botocore imported'"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_DIR)
