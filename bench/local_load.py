@@ -36,7 +36,7 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 def run(seconds: int = 60, users: int = 20) -> list[dict]:
-    from localdev.stack import free_port
+    from localdev.local_stack import free_port
 
     port = free_port()
     server = start_server(port)

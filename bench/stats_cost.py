@@ -27,8 +27,8 @@ def counted_read(letters: int) -> tuple[int, int, int]:
 
     from chalicelib.letters.counters import counter_keys
     from chalicelib.settings import Settings
+    from localdev.local_stack import LOCAL_ENV
     from localdev.resources import create_resources
-    from localdev.stack import LOCAL_ENV
 
     os.environ.update(LOCAL_ENV)
     os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -73,7 +73,7 @@ def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
 
 def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
     """Package `stage` into `out_dir` (emptied first); returns the deployment zip's path."""
-    from infra.stack import load_template
+    from infra.template import load_template
 
     template = load_template()
     parameters = stage_parameters(stage)

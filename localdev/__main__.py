@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from chalicelib.clock import running_from, utc_now
 
-    from .stack import LocalStack
+    from .local_stack import LocalStack
 
     stack = LocalStack(PROJECT_DIR, clock=running_from(args.now) if args.now else utc_now)
     stack.start()

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from chalicelib.settings import Settings
-from infra.stack import Stack, load_template
+from infra.template import Stack, load_template
 
 SENDER_DOMAIN = "demarche.example.org"
 LOCAL_ACCOUNT = "123456789012"  # moto's account

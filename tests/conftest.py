@@ -49,7 +49,7 @@ def aws_calls() -> AwsCallRecorder:
 
 @pytest.fixture
 def aws_env(monkeypatch):
-    from localdev.stack import LOCAL_ENV
+    from localdev.local_stack import LOCAL_ENV
 
     for name, value in LOCAL_ENV.items():
         monkeypatch.setenv(name, value)
@@ -247,7 +247,7 @@ def live_app(services):
     from chalice.local import LocalChalice, LocalDevServer, create_local_server
 
     import app as app_module
-    from localdev.stack import free_port
+    from localdev.local_stack import free_port
 
     port = free_port()
     config = Config.create(chalice_stage="local", app_name="demarche")

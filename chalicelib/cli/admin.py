@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
@@ -25,16 +24,13 @@ from typing import Any, Sequence, TextIO
 from chalicelib.cli.outcomes import COMMANDS as OUTCOME_COMMANDS
 from chalicelib.cli.outcomes import add_commands as add_outcome_commands
 from chalicelib.cli.outcomes import run as run_outcome_command
+from chalicelib.cli.running_stack import add_aws_options, connect
 from chalicelib.errors import DemarcheError, InvalidField
-
-LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli.admin", description=__doc__.split("\n\n")[0])
-    where = root.add_mutually_exclusive_group()
-    where.add_argument("--endpoint", help="an AWS endpoint URL, e.g. a local stand-in")
-    where.add_argument("--aws", action="store_true", help="use your environment's AWS even if `make run` is running")
+    add_aws_options(root)
     commands = root.add_subparsers(dest="command", required=True)
 
     token = commands.add_parser("token", help="organiser tokens").add_subparsers(dest="action", required=True)
@@ -58,21 +54,6 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--campaign", required=True, metavar="SLUG")
     add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/cli/outcomes.py)
     return root
-
-
-def connect(args: argparse.Namespace, err: TextIO) -> None:
-    """Point boto3 (through the environment) at the AWS this command should use."""
-    from chalicelib.cli.local_stack import running_stack
-
-    if args.endpoint:
-        os.environ["AWS_ENDPOINT_URL"] = args.endpoint
-        for name, value in LOCAL_CREDENTIALS.items():
-            os.environ.setdefault(name, value)
-        return
-    stack = None if args.aws else running_stack()
-    if stack:
-        os.environ.update(stack["env"])
-        print(f"(using the local stack of `make run` at {stack['api']}; --aws to use AWS instead)", file=err)
 
 
 class ProgressBar:

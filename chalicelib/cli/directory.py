@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from chalicelib.cli.running_stack import add_aws_options, connect
 from chalicelib.clock import utc_now
 from chalicelib.directory.records import (
     DATA_DIR,
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli.directory",
                                      description="Check, refresh and measure the target directory.")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: %(default)s)")
+    add_aws_options(parser)  # for `health` and `coverage --health`, the only commands that talk to AWS
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check files; print file:row:column: message per problem")
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO
          health: Callable[[], Any] = _default_health, clock: Callable[[], dt.datetime] = utc_now) -> int:
     """Run one command; `clock` (what "today" and "since" mean) and `health` (the AWS store) are passed in by tests."""
     args = _parser().parse_args(argv)
+    if args.command == "health" or getattr(args, "health", False):
+        connect(args, err)
     run = {"validate": _validate, "import": _import, "coverage": _coverage, "export": _export, "health": _health}
     return run[args.command](args, out=out, err=err, health=health, clock=clock, today=clock().date())
 

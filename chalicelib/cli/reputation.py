@@ -10,6 +10,7 @@ import logging
 import sys
 from typing import Any
 
+from chalicelib.cli.running_stack import add_aws_options, connect
 from chalicelib.delivery.reputation import resume_sending
 
 
@@ -18,7 +19,9 @@ def main(argv: list[str] | None = None, *, services: Any = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli.reputation", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=("status", "resume"))
     parser.add_argument("campaign")
+    add_aws_options(parser)
     args = parser.parse_args(argv)
+    connect(args, sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from chalicelib.errors import DemarcheError
     if services is None:

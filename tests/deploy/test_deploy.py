@@ -8,7 +8,7 @@ import pytest
 
 from infra.deploy import DeployError, commands, main
 from infra.package import StageError, stage_parameters, stage_problems
-from infra.stack import load_template
+from infra.template import load_template
 
 REAL = {"TableName": "ngo-letters", "QueueName": "ngo-letters", "ConfigurationSetName": "ngo",
         "SenderDomain": "letters.ngo.org", "AlarmEmail": "ops@ngo.org", "WorkerConcurrency": "3",

@@ -22,7 +22,7 @@ def deployed(packaged):
     from support.paths import PROJECT_DIR
 
     from chalicelib.settings import Settings
-    from infra.stack import Stack
+    from infra.template import Stack
     from localdev.resources import local_parameters
 
     stack = Stack(packaged.template, local_parameters(Settings.from_env({})), region="us-east-1", account=ACCOUNT,

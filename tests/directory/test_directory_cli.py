@@ -28,7 +28,7 @@ class Terminal(io.StringIO):
 
 def run(*argv: str, health=None, err: io.StringIO | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), err if err is not None else io.StringIO()
-    code = main(list(argv), out=out, err=err, clock=lambda: NOW, health=health or (lambda: pytest.fail("no AWS here")))
+    code = main(["--aws", *argv], out=out, err=err, clock=lambda: NOW, health=health or (lambda: pytest.fail("no AWS here")))
     return code, out.getvalue(), err.getvalue()
 
 

@@ -62,8 +62,26 @@ def call(url: str, token: str, method: str = "GET"):
 
 def admin_cli(base: str, *argv: str) -> subprocess.CompletedProcess:
     """The admin CLI in its own process, as an administrator runs it next to `make run`."""
-    return subprocess.run([sys.executable, "-m", "chalicelib.cli.admin", *argv], cwd=PROJECT_DIR, env=server_env(base),
-                          capture_output=True, text=True, timeout=60)
+    return cli(base, "admin", *argv)
+
+
+def cli(base: str, tool: str, *argv: str) -> subprocess.CompletedProcess:
+    """`python -m chalicelib.cli.<tool>` in its own process, next to the running stack at `base`."""
+    return subprocess.run([sys.executable, "-m", f"chalicelib.cli.{tool}", *argv], cwd=PROJECT_DIR,
+                          env=server_env(base), capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_the_reputation_and_target_health_clis_find_the_running_stack(live_api):
+    # GIVEN `make run` is running (its state file names its AWS stand-in; this shell sets no region)
+    # WHEN an organiser asks for a campaign's sending state and the failing targets
+    status = cli(live_api, "reputation", "status", "hrd-resolution")
+    health = cli(live_api, "directory", "health", "list")
+    # THEN both answer from the local stack instead of failing with NoRegionError
+    assert status.returncode == 0, status.stderr
+    assert "using the local stack" in status.stderr and "hrd-resolution: sending; last 24 h:" in status.stdout
+    assert health.returncode == 0, health.stderr
+    assert "using the local stack" in health.stderr and "failing target(s)" in health.stderr
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from localdev.stack import free_port
+from localdev.local_stack import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOCAL_NOW = "2026-11-26T10:00:00Z"  # the moment the `clock` fixture pins, too

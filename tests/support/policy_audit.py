@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from infra.stack import Stack, Unresolvable
+from infra.template import Stack, Unresolvable
 from support.aws_calls import ACCOUNT_WIDE, UNKNOWN, Permission
 
 # Lambda's event source mapping polls an SQS queue with the function's own role.

@@ -88,7 +88,7 @@ class Stack:
                 separator, parts = arg
                 return separator.join(str(p) for p in self.resolve(parts))
             if key.startswith("Fn::"):
-                raise Unresolvable(f"{key} is not supported by infra/stack.py")
+                raise Unresolvable(f"{key} is not supported by infra/template.py")
         return {k: self.resolve(v) for k, v in value.items()}
 
     def _sub(self, arg: Any) -> str:
@@ -122,7 +122,7 @@ class Stack:
                  "AWS::Lambda::Function": "FunctionName", "AWS::IAM::Role": "RoleName", "AWS::S3::Bucket": "BucketName"}
         if kind in names:
             return self._name(name, names[kind])
-        raise Unresolvable(f"Ref {name} ({kind}): teach infra/stack.py how CloudFormation names it")
+        raise Unresolvable(f"Ref {name} ({kind}): teach infra/template.py how CloudFormation names it")
 
     def get_att(self, name: str, attribute: str) -> str:
         kind = self._type(name)
@@ -141,7 +141,7 @@ class Stack:
             return arns[kind]()
         if kind == "AWS::SQS::Queue" and attribute == "QueueName":
             return self._name(name, "QueueName")
-        raise Unresolvable(f"Fn::GetAtt {name}.{attribute} ({kind}): teach infra/stack.py this attribute")
+        raise Unresolvable(f"Fn::GetAtt {name}.{attribute} ({kind}): teach infra/template.py this attribute")
 
     # --- helpers ---------------------------------------------------------------------------------------
     def properties(self, logical_id: str) -> dict[str, Any]:

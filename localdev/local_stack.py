@@ -74,7 +74,7 @@ class LocalStack:
         """Load the app as `chalice local --stage local` would, create resources, start the drainer."""
         from chalice.cli.factory import CLIFactory
 
-        from chalicelib.cli.local_stack import write_state
+        from chalicelib.cli.running_stack import write_state
         from chalicelib.settings import Settings
 
         from .drain import scheduled_event, start_drainer
@@ -121,7 +121,7 @@ class LocalStack:
         return token
 
     def stop(self) -> None:
-        from chalicelib.cli.local_stack import remove_state
+        from chalicelib.cli.running_stack import remove_state
 
         remove_state()
         self._stop.set()
