@@ -16,7 +16,7 @@ WRITES_PER_LETTER = 6  # created, then up to five moves (chalicelib/storage/writ
 
 def run(seconds: int = 20, per_second: int = 2000) -> list[dict]:
     from chalicelib.letters.counters import counter_keys
-    from chalicelib.letters.log import index_keys
+    from chalicelib.letters.letter import index_keys
 
     rng, busiest = random.Random(9), Counter()
     created = "2026-11-26T10:00:00.000Z"

@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from chalicelib.feedback.follow_ups import FOLLOW_UP_SK, FollowUps
 from chalicelib.letters.confirmation import Confirmations
-from chalicelib.letters.log import LETTER_SK, Letter, LetterLog
+from chalicelib.letters.letter import LETTER_SK, Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.outcomes.digests import Digests
 from chalicelib.outcomes.sign_on_sends import SignOnSends

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from chalicelib.directory import Directory
 from chalicelib.errors import InvalidField, NotFound
 from chalicelib.front_door.fields import PARTNER_RE
-from chalicelib.letters.log import (
+from chalicelib.letters.letter import (
     CAMPAIGN_INDEX,
     CAMPAIGN_PK,
     COUNTRY_INDEX,

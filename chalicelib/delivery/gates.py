@@ -19,7 +19,7 @@ from chalicelib.delivery.send_rate import SendRate
 from chalicelib.delivery.suppressions import Suppressions
 from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import TARGET_RECHECK
 
 RATE_WAIT = dt.timedelta(minutes=1)

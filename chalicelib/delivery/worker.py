@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.delivery.gates import Decision, Gates
 from chalicelib.delivery.reputation import ReputationGuard
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import letter_id_of
 from chalicelib.letters.schedule import LetterSchedule
 from chalicelib.letters.states import QUOTA_WAIT, RETRY_FIRST, RETRY_MAX, SENDING_LEASE, Status, TransitionRefused

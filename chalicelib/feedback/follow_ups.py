@@ -25,7 +25,8 @@ from chalicelib.clock import iso
 from chalicelib.errors import InvalidField, LinkGone, LinkUnknown
 from chalicelib.feedback.responsiveness import ANSWERS, answer_deltas, count_entry, counter_key
 from chalicelib.front_door.duplicates import mailbox_hash
-from chalicelib.letters.log import Letter, LetterLog, letter_key
+from chalicelib.letters.letter import Letter, letter_key
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import FINAL, Status
 from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter
 from chalicelib.mail.mailer import Mailer

@@ -23,7 +23,8 @@ from chalicelib.delivery.gates import health_subject
 from chalicelib.delivery.reputation import ReputationGuard
 from chalicelib.delivery.suppressions import Suppressions
 from chalicelib.directory.health import TargetHealth
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import ALLOWED, Status, TransitionRefused
 
 log = logging.getLogger(__name__)

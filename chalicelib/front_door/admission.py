@@ -17,7 +17,8 @@ from chalicelib.errors import DemarcheError, ServiceUnavailable
 from chalicelib.front_door import duplicates
 from chalicelib.front_door.rate_limits import Counter
 from chalicelib.letters.counters import counter_updates
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 
 CONFLICT_RETRIES = 4  # DynamoDB cancels transactions that touch an item another transaction is writing
 

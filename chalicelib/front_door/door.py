@@ -19,7 +19,8 @@ from chalicelib.front_door.screening import Screening
 from chalicelib.letters.composing import Supporter, compose
 from chalicelib.letters.confirmation import Confirmations, first_due
 from chalicelib.letters.fallbacks import Route, never_failing, plan_route
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status
 from chalicelib.letters.supporter_mail import link_hashes, link_paths

@@ -14,7 +14,8 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.clock import iso
 from chalicelib.errors import LinkGone, LinkUnknown, ServiceUnavailable
 from chalicelib.front_door import duplicates
-from chalicelib.letters.log import PERSONAL_FIELDS, Letter, LetterLog
+from chalicelib.letters.letter import PERSONAL_FIELDS, Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.letters.supporter_mail import CONFIRM, link_paths, mail_to_supporter

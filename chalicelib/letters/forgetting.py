@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from chalicelib.clock import iso
 from chalicelib.errors import LinkGone, LinkUnknown
 from chalicelib.front_door import duplicates
-from chalicelib.letters.log import PERSONAL_FIELDS, Letter, LetterLog
+from chalicelib.letters.letter import PERSONAL_FIELDS, Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.signing import token_matches
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.mail.mailer import Notice
 from chalicelib.rendering import render
 from chalicelib.signing import Signer, token_hash

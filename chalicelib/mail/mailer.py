@@ -10,7 +10,7 @@ from email.utils import formatdate
 from enum import Enum
 from typing import Any
 
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.mail.addresses import on_behalf_of
 
 

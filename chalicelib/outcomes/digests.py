@@ -28,7 +28,8 @@ from chalicelib.clock import iso
 from chalicelib.delivery.pacing import target_zone
 from chalicelib.directory import Directory
 from chalicelib.letters.composing import render_letter, resolve_target
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.storage.due_index import due_keys

@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.letters.composing import ComposedLetter
-from chalicelib.letters.log import Letter, LetterLog
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status, TransitionRefused
 

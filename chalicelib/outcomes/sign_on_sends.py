@@ -29,7 +29,7 @@ from chalicelib.directory import DIRECTORY_SETS, Directory
 from chalicelib.errors import InvalidField, NotFound, StateConflict, WrongKind
 from chalicelib.letters.composing import render_letter
 from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.outcomes.signatures import Signatures, numbered, partition
 from chalicelib.storage.due_index import due_keys

@@ -11,7 +11,7 @@ from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.letters.composing import ComposedLetter, Supporter, compose
 from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import EXPLAINED, WAITING_EXPLAINED, Status
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"

@@ -12,7 +12,7 @@ from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
 from chalicelib.errors import CampaignNotOpen, DemarcheError
 from chalicelib.front_door.fields import PARTNER_RE
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.rendering import render
 from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 

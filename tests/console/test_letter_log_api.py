@@ -9,7 +9,7 @@ from support.letter_factory import make_letter, newest_first, seed
 
 from chalicelib.console import letter_queries
 from chalicelib.console.letter_queries import LetterFilter, LetterQueries
-from chalicelib.letters.log import LOG_SK
+from chalicelib.letters.letter import LOG_SK
 from chalicelib.letters.states import Status
 
 CAMPAIGN = "hrd-resolution"
@@ -194,7 +194,7 @@ def test_the_index_entries_hold_no_personal_data(services, clock):
 
 def test_a_supporter_who_deleted_their_details_shows_as_nobody(services, clock, get):
     # GIVEN a letter whose supporter used the "delete my data" link (name and email removed)
-    from chalicelib.letters.log import PERSONAL_FIELDS
+    from chalicelib.letters.letter import PERSONAL_FIELDS
 
     [letter] = seed(services.aws.table, [make_letter(clock)])
     services.letters.amend(letter.letter_id, Status.QUEUED, clock(), remove=PERSONAL_FIELDS)

@@ -329,7 +329,7 @@ def test_the_dlq_handler_reconciles_a_letter_that_may_be_in_flight_instead_of_fa
 
 def test_a_letter_with_an_unsafe_header_value_is_failed_not_sent(services, outbox):
     # The API refuses such input; should one reach the log anyway, the worker must not send it.
-    from chalicelib.letters.log import Letter
+    from chalicelib.letters.letter import Letter
 
     services.letters.create(Letter(
         letter_id="bad", campaign="hrd-resolution", country="KE", target_set="foreign-ministry", target_name="T",

@@ -20,7 +20,7 @@ def _alarm_metrics(resources) -> dict[str, str]:
 
 
 def test_letters_expire_by_ttl_on_the_field_the_code_writes(resources):
-    from chalicelib.letters.log import Letter
+    from chalicelib.letters.letter import Letter
 
     table = resources["LettersTable"]["Properties"]
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
@@ -28,7 +28,7 @@ def test_letters_expire_by_ttl_on_the_field_the_code_writes(resources):
 
 
 def test_the_table_has_the_index_the_code_writes_with_no_personal_data(resources):
-    from chalicelib.letters.log import campaign_index_keys
+    from chalicelib.letters.letter import campaign_index_keys
 
     table = resources["LettersTable"]["Properties"]
     [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "by-campaign"]

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from support.letter_factory import make_letter
 
 from chalicelib.letters.counters import counter_keys, read_stats
-from chalicelib.letters.log import index_keys
+from chalicelib.letters.letter import index_keys
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.storage.write_shards import COUNTER_SHARDS
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.errors import InvalidField
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.mail.mailer import build_message
 
 names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=100)

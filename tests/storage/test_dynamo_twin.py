@@ -28,7 +28,8 @@ def exercise(table: Any) -> list[Any]:
     from chalicelib.delivery.send_rate import SendRate
     from chalicelib.delivery.suppressions import Suppressions
     from chalicelib.directory.health import TargetHealth
-    from chalicelib.letters.log import Letter, LetterLog
+    from chalicelib.letters.letter import Letter
+    from chalicelib.letters.log import LetterLog
     from chalicelib.letters.schedule import LetterSchedule
     from chalicelib.letters.states import Status, TransitionRefused
 

@@ -15,7 +15,7 @@ import uuid
 from typing import Any, Callable, Iterable
 
 from chalicelib.clock import iso
-from chalicelib.letters.log import Letter
+from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import Status
 
 SUPPORTER = "Amina Wanjiru"
@@ -26,7 +26,7 @@ def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolutio
     from chalicelib.clock import iso
     from chalicelib.letters.composing import Supporter, compose
     from chalicelib.letters.fallbacks import plan_route
-    from chalicelib.letters.log import Letter
+    from chalicelib.letters.letter import Letter
     from chalicelib.letters.supporter_mail import link_hashes
 
     campaign = services.campaigns.get(slug)
