@@ -20,9 +20,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/python -m localdev
 
-## make test: the linter (ruff.toml), then the whole test suite
+## make test: the linter and the formatter's check (ruff.toml), then the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make package STAGE=dev|prod: CloudFormation template, deployment zip and parameters in dist/$(STAGE)/, offline

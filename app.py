@@ -3,6 +3,7 @@
 Event handlers stay here: one declared in a blueprint gets a handler path into the blueprint's module, which skips
 this file (aws/chalice#1566). Their names are the Lambda functions' names in .chalice/ and infra/template.yaml.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -15,16 +16,17 @@ from chalicelib.services import services, use_services
 __all__ = ["app", "services", "use_services"]  # tests swap the services through this module
 
 app = Chalice(app_name="demarche")
-app.register_blueprint(request.blueprint)          # no routes: lets the HTTP helpers reach the current request
-app.register_blueprint(public_api.blueprint)       # partners' pages: campaigns, targets, letters as JSON
+app.register_blueprint(request.blueprint)  # no routes: lets the HTTP helpers reach the current request
+app.register_blueprint(public_api.blueprint)  # partners' pages: campaigns, targets, letters as JSON
 app.register_blueprint(supporter_pages.blueprint)  # the HTML form, then the confirm, status and delete links
-app.register_blueprint(sign_on.blueprint)          # organisations sign a letter; the public list
-app.register_blueprint(follow_ups.blueprint)       # "did they reply?"
-app.register_blueprint(organisers.blueprint)       # the console and its authorizer (organiser_token)
-app.register_blueprint(dev.blueprint)              # the local stage's outbox and token
+app.register_blueprint(sign_on.blueprint)  # organisations sign a letter; the public list
+app.register_blueprint(follow_ups.blueprint)  # "did they reply?"
+app.register_blueprint(organisers.blueprint)  # the console and its authorizer (organiser_token)
+app.register_blueprint(dev.blueprint)  # the local stage's outbox and token
 
 
 # --- housekeeping ----------------------------------------------------------------------------------
+
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def housekeeping(event: Any) -> dict[str, int]:
@@ -33,6 +35,7 @@ def housekeeping(event: Any) -> dict[str, int]:
 
 
 # --- the sender ------------------------------------------------------------------------------------
+
 
 def _records(event: Any) -> list:
     from chalicelib.delivery.worker import QueueRecord
@@ -74,6 +77,7 @@ def on_ses_feedback(event: Any) -> None:
 
 
 # --- organisers' exports ---------------------------------------------------------------------------
+
 
 @app.on_sqs_message(queue="demarche-letters-exports", batch_size=1)  # infra/template.yaml: ExportsQueue
 def on_export_message(event: Any) -> None:

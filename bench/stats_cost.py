@@ -5,6 +5,7 @@ writes would leave them, in moto's DynamoDB (the local stack's table); read_stat
 Query and item is counted. Both campaigns span the same 30 days, 195 countries and 20 partners, so the only
 difference is the number of letters.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,10 +73,14 @@ def _read(table, letters: int, counter_items: int) -> tuple[int, int, int]:
 def run(small_letters: int = 1_000, large_letters: int = 1_000_000) -> list[dict]:
     small, large = counted_read(small_letters), counted_read(large_letters)
     bound = 40 * (30 + 195 + 20)  # shards x (days + countries + partners): the most there can ever be
-    return [{"figure": f"stats read: {small_letters:,} vs {large_letters:,} letters (30 days, 195 countries, 20 partners)",
-             "value": f"{small[0]} vs {large[0]} Queries; {small[1]} vs {large[1]} items (bound {bound})",
-             "goal": f"equal Queries; items never above {bound}, whatever the letters",
-             "met": small[0] == large[0] and max(small[1], large[1]) <= bound}]
+    return [
+        {
+            "figure": f"stats read: {small_letters:,} vs {large_letters:,} letters (30 days, 195 countries, 20 partners)",
+            "value": f"{small[0]} vs {large[0]} Queries; {small[1]} vs {large[1]} items (bound {bound})",
+            "goal": f"equal Queries; items never above {bound}, whatever the letters",
+            "met": small[0] == large[0] and max(small[1], large[1]) <= bound,
+        }
+    ]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 A clock is any `() -> datetime` (timezone-aware, UTC). Tests pass a fixed or hand-moved one; command lines
 take `--now` to run as if at another moment (a rehearsal, or a test that must not depend on today's date).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -8,6 +8,7 @@
 Each item gets its one next action. Every action is a conditional write, so two overlapping runs, or a run
 racing a supporter's click, cannot do anything twice; an item whose action fails stays due for the next run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,9 +30,17 @@ log = logging.getLogger(__name__)
 
 
 class Housekeeping:
-    def __init__(self, table: Any, letters: LetterLog, confirmations: Confirmations,
-                 clock: Callable[[], dt.datetime], *, digests: Digests, sends: SignOnSends,
-                 follow_ups: FollowUps) -> None:
+    def __init__(
+        self,
+        table: Any,
+        letters: LetterLog,
+        confirmations: Confirmations,
+        clock: Callable[[], dt.datetime],
+        *,
+        digests: Digests,
+        sends: SignOnSends,
+        follow_ups: FollowUps,
+    ) -> None:
         self._table, self._letters, self._confirmations, self._clock = table, letters, confirmations, clock
         self._digests, self._sends, self._follow_ups = digests, sends, follow_ups
 

@@ -1,4 +1,5 @@
 """The one Jinja2 environment: sandboxed, strict, HTML autoescaped. Supporter text is only ever a value."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -3,6 +3,7 @@
 Imports of the domain modules happen inside the properties: a cold start pays only for what the
 first request uses (see bench/).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Services:
-    def __init__(self, settings: Settings | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self.clock, self.sleep = clock, sleep
 
@@ -117,8 +123,11 @@ class Services:
     def reputation(self) -> "ReputationGuard":
         from chalicelib.delivery.reputation import ReputationGuard, tell_organisers
 
-        return ReputationGuard(self.aws.table, self.clock, lambda slug, reason, rates: tell_organisers(
-            self.campaigns.get(slug), reason, rates, self.mailer))
+        return ReputationGuard(
+            self.aws.table,
+            self.clock,
+            lambda slug, reason, rates: tell_organisers(self.campaigns.get(slug), reason, rates, self.mailer),
+        )
 
     @cached_property
     def send_rate(self) -> "SendRate":
@@ -132,11 +141,23 @@ class Services:
         from chalicelib.delivery.pacing import Pacer
         from chalicelib.delivery.worker import Deliverer
 
-        gates = Gates(guard=self.reputation, suppressions=self.suppressions, health=self.health,
-                      pacer=Pacer(self.aws.table) if self.settings.paces_targets else None,
-                      send_rate=self.send_rate, directory=self.directory)
-        return Deliverer(self.letters, self.mailer, self.campaigns, self.clock, gates=gates, schedule=self.schedule,
-                         guard=self.reputation)
+        gates = Gates(
+            guard=self.reputation,
+            suppressions=self.suppressions,
+            health=self.health,
+            pacer=Pacer(self.aws.table) if self.settings.paces_targets else None,
+            send_rate=self.send_rate,
+            directory=self.directory,
+        )
+        return Deliverer(
+            self.letters,
+            self.mailer,
+            self.campaigns,
+            self.clock,
+            gates=gates,
+            schedule=self.schedule,
+            guard=self.reputation,
+        )
 
     @cached_property
     def feedback(self) -> "Feedback":
@@ -148,8 +169,17 @@ class Services:
     def confirmations(self) -> "Confirmations":
         from chalicelib.letters.confirmation import Confirmations
 
-        return Confirmations(self.letters, self.queue, self.mailer, self.campaigns, self.signer, self.aws.table,
-                             self.clock, digests=self.digests, follow_ups=self.follow_ups)
+        return Confirmations(
+            self.letters,
+            self.queue,
+            self.mailer,
+            self.campaigns,
+            self.signer,
+            self.aws.table,
+            self.clock,
+            digests=self.digests,
+            follow_ups=self.follow_ups,
+        )
 
     @cached_property
     def group_sender(self) -> "GroupSender":
@@ -176,32 +206,56 @@ class Services:
         from chalicelib.front_door.idempotency import Idempotency
         from chalicelib.front_door.screening import Screening
 
-        return Screening(admissions=Admissions(self.aws.table), idempotency=Idempotency(self.aws.table, self.signer),
-                         signer=self.signer, table=self.aws.table)
+        return Screening(
+            admissions=Admissions(self.aws.table),
+            idempotency=Idempotency(self.aws.table, self.signer),
+            signer=self.signer,
+            table=self.aws.table,
+        )
 
     @cached_property
     def signatures(self) -> "Signatures":
         from chalicelib.outcomes.signatures import Signatures
 
-        return Signatures(table=self.aws.table, screening=self.screening, mailer=self.mailer,
-                          directory=self.directory, signer=self.signer, clock=self.clock)
+        return Signatures(
+            table=self.aws.table,
+            screening=self.screening,
+            mailer=self.mailer,
+            directory=self.directory,
+            signer=self.signer,
+            clock=self.clock,
+        )
 
     @cached_property
     def sign_on_sends(self) -> "SignOnSends":
         from chalicelib.outcomes.sign_on_sends import SignOnSends
 
-        return SignOnSends(table=self.aws.table, signatures=self.signatures, sender=self.group_sender,
-                           campaigns=self.campaigns, directory=self.directory, clock=self.clock,
-                           is_failing=self.health.is_failing,
-                           sandbox=self.settings.sandbox_recipients)
+        return SignOnSends(
+            table=self.aws.table,
+            signatures=self.signatures,
+            sender=self.group_sender,
+            campaigns=self.campaigns,
+            directory=self.directory,
+            clock=self.clock,
+            is_failing=self.health.is_failing,
+            sandbox=self.settings.sandbox_recipients,
+        )
 
     @cached_property
     def front_door(self) -> "FrontDoor":
         from chalicelib.front_door.door import FrontDoor
 
-        return FrontDoor(directory=self.directory, letters=self.letters, queue=self.queue, health=self.health,
-                         screening=self.screening, confirmations=self.confirmations, signer=self.signer,
-                         clock=self.clock, sandbox_recipients=self.settings.sandbox_recipients)
+        return FrontDoor(
+            directory=self.directory,
+            letters=self.letters,
+            queue=self.queue,
+            health=self.health,
+            screening=self.screening,
+            confirmations=self.confirmations,
+            signer=self.signer,
+            clock=self.clock,
+            sandbox_recipients=self.settings.sandbox_recipients,
+        )
 
     @cached_property
     def forgetting(self) -> "Forgetting":
@@ -213,8 +267,15 @@ class Services:
     def housekeeping(self) -> "Housekeeping":
         from chalicelib.housekeeping import Housekeeping
 
-        return Housekeeping(self.aws.table, self.letters, self.confirmations, self.clock, digests=self.digests,
-                            sends=self.sign_on_sends, follow_ups=self.follow_ups)
+        return Housekeeping(
+            self.aws.table,
+            self.letters,
+            self.confirmations,
+            self.clock,
+            digests=self.digests,
+            sends=self.sign_on_sends,
+            follow_ups=self.follow_ups,
+        )
 
     @cached_property
     def organiser_tokens(self) -> "OrganiserTokens":
@@ -228,9 +289,16 @@ class Services:
         from chalicelib.console.letter_queries import LetterQueries
         from chalicelib.console.letter_rows import country_names
 
-        return ExportJobs(table=self.aws.table, s3=self.aws.s3, bucket=self.settings.exports_bucket, sqs=self.aws.sqs,
-                          queue_url=lambda: self.aws.exports_queue_url, queries=LetterQueries(self.aws.table),
-                          country_name=country_names(self.directory), clock=self.clock)
+        return ExportJobs(
+            table=self.aws.table,
+            s3=self.aws.s3,
+            bucket=self.settings.exports_bucket,
+            sqs=self.aws.sqs,
+            queue_url=lambda: self.aws.exports_queue_url,
+            queries=LetterQueries(self.aws.table),
+            country_name=country_names(self.directory),
+            clock=self.clock,
+        )
 
     @cached_property
     def console(self) -> "OrganiserConsole":
@@ -238,18 +306,32 @@ class Services:
         from chalicelib.console.letter_queries import LetterQueries
         from chalicelib.console.letters_console import OrganiserConsole
 
-        return OrganiserConsole(table=self.aws.table, campaigns=self.campaigns, directory=self.directory,
-                                queries=LetterQueries(self.aws.table), audit=AccessAudit(self.aws.table, self.clock),
-                                health=self.health, exports=self.exports, clock=self.clock)
+        return OrganiserConsole(
+            table=self.aws.table,
+            campaigns=self.campaigns,
+            directory=self.directory,
+            queries=LetterQueries(self.aws.table),
+            audit=AccessAudit(self.aws.table, self.clock),
+            health=self.health,
+            exports=self.exports,
+            clock=self.clock,
+        )
 
     @cached_property
     def outcomes(self) -> "OutcomesConsole":
         from chalicelib.console.access_audit import AccessAudit
         from chalicelib.console.outcomes_console import OutcomesConsole
 
-        return OutcomesConsole(table=self.aws.table, campaigns=self.campaigns, signatures=self.signatures,
-                               sends=self.sign_on_sends, digests=self.digests, follow_ups=self.follow_ups,
-                               audit=AccessAudit(self.aws.table, self.clock), clock=self.clock)
+        return OutcomesConsole(
+            table=self.aws.table,
+            campaigns=self.campaigns,
+            signatures=self.signatures,
+            sends=self.sign_on_sends,
+            digests=self.digests,
+            follow_ups=self.follow_ups,
+            audit=AccessAudit(self.aws.table, self.clock),
+            clock=self.clock,
+        )
 
 
 _services: Services | None = None

@@ -1,4 +1,5 @@
 """Stage settings, read from the environment when needed (never at import)."""
+
 from __future__ import annotations
 
 import os

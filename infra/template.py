@@ -3,6 +3,7 @@
 localdev creates its table and queues from these definitions (one schema, not two), and the IAM policy
 test resolves the policies' `Fn::GetAtt`/`Fn::Sub` to the ARNs the code really touches under moto.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,12 +57,25 @@ class Stack:
     Unnamed resources get `<stack>-<LogicalId>` where CloudFormation would add a random suffix.
     """
 
-    def __init__(self, template: Mapping[str, Any], parameters: Mapping[str, str], *, region: str,
-                 account: str, stack_name: str, partition: str = "aws") -> None:
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        parameters: Mapping[str, str],
+        *,
+        region: str,
+        account: str,
+        stack_name: str,
+        partition: str = "aws",
+    ) -> None:
         self.template = template
         self.resources: Mapping[str, Any] = template.get("Resources", {})
-        self._pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::StackName": stack_name,
-                        "AWS::Partition": partition, "AWS::URLSuffix": "amazonaws.com"}
+        self._pseudo = {
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::StackName": stack_name,
+            "AWS::Partition": partition,
+            "AWS::URLSuffix": "amazonaws.com",
+        }
         self._parameters: dict[str, Any] = {}
         for name, spec in template.get("Parameters", {}).items():
             value = parameters.get(name, spec.get("Default"))
@@ -76,7 +90,7 @@ class Stack:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
@@ -113,13 +127,21 @@ class Stack:
             raise Unresolvable(f"parameter {name} has no value for this stack")
         kind = self._type(name)
         if kind == "AWS::SQS::Queue":
-            return f"https://sqs.{self.ref('AWS::Region')}.amazonaws.com/{self.ref('AWS::AccountId')}/" \
-                   f"{self._name(name, 'QueueName')}"
+            return (
+                f"https://sqs.{self.ref('AWS::Region')}.amazonaws.com/{self.ref('AWS::AccountId')}/"
+                f"{self._name(name, 'QueueName')}"
+            )
         if kind == "AWS::SNS::Topic":
             return self._arn("sns", self._name(name, "TopicName"))
-        names = {"AWS::DynamoDB::Table": "TableName", "AWS::SES::ConfigurationSet": "Name",
-                 "AWS::Logs::LogGroup": "LogGroupName", "AWS::Serverless::Function": "FunctionName",
-                 "AWS::Lambda::Function": "FunctionName", "AWS::IAM::Role": "RoleName", "AWS::S3::Bucket": "BucketName"}
+        names = {
+            "AWS::DynamoDB::Table": "TableName",
+            "AWS::SES::ConfigurationSet": "Name",
+            "AWS::Logs::LogGroup": "LogGroupName",
+            "AWS::Serverless::Function": "FunctionName",
+            "AWS::Lambda::Function": "FunctionName",
+            "AWS::IAM::Role": "RoleName",
+            "AWS::S3::Bucket": "BucketName",
+        }
         if kind in names:
             return self._name(name, names[kind])
         raise Unresolvable(f"Ref {name} ({kind}): teach infra/template.py how CloudFormation names it")
@@ -133,8 +155,9 @@ class Stack:
             "AWS::Logs::LogGroup": lambda: self._arn("logs", f"log-group:{self.ref(name)}:*"),
             "AWS::Serverless::Function": lambda: self._arn("lambda", f"function:{self.ref(name)}"),
             "AWS::Lambda::Function": lambda: self._arn("lambda", f"function:{self.ref(name)}"),
-            "AWS::IAM::Role": lambda: f"arn:{self.ref('AWS::Partition')}:iam::{self.ref('AWS::AccountId')}:"
-                                      f"role/{self.ref(name)}",
+            "AWS::IAM::Role": lambda: (
+                f"arn:{self.ref('AWS::Partition')}:iam::{self.ref('AWS::AccountId')}:role/{self.ref(name)}"
+            ),
             "AWS::S3::Bucket": lambda: f"arn:{self.ref('AWS::Partition')}:s3:::{self.ref(name)}",
         }
         if attribute == "Arn" and kind in arns:
@@ -158,5 +181,7 @@ class Stack:
         return str(self.resolve(given)) if given is not None else f"{self.ref('AWS::StackName')}-{logical_id}"
 
     def _arn(self, service: str, resource: str) -> str:
-        return f"arn:{self.ref('AWS::Partition')}:{service}:{self.ref('AWS::Region')}:" \
-               f"{self.ref('AWS::AccountId')}:{resource}"
+        return (
+            f"arn:{self.ref('AWS::Partition')}:{service}:{self.ref('AWS::Region')}:"
+            f"{self.ref('AWS::AccountId')}:{resource}"
+        )

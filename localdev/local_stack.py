@@ -1,4 +1,5 @@
 """The local stack: moto's server in this process on a loopback port, resources created, queue drained."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,14 @@ LOCAL_ENV = {
 
 
 # What the admin CLI needs to reach this stack's resources (written to its state file, see local_endpoint.py).
-SHARED_NAMES = ("DEMARCHE_STAGE", "DEMARCHE_TABLE", "DEMARCHE_QUEUE", "DEMARCHE_CONFIGURATION_SET",
-                "DEMARCHE_EXPORTS_BUCKET", "DEMARCHE_EXPORTS_QUEUE")
+SHARED_NAMES = (
+    "DEMARCHE_STAGE",
+    "DEMARCHE_TABLE",
+    "DEMARCHE_QUEUE",
+    "DEMARCHE_CONFIGURATION_SET",
+    "DEMARCHE_EXPORTS_BUCKET",
+    "DEMARCHE_EXPORTS_QUEUE",
+)
 
 
 def serialise_moto_requests() -> None:
@@ -96,8 +103,11 @@ class LocalStack:
         # Built after the token, whose value the settings read: the routes' and handlers' clock is the stack's.
         app_module.use_services(Services(clock=self.clock))
 
-        queues = [(created["queue_url"], app_module.on_sqs_message), (created["dlq_url"], app_module.on_dead_letter),
-                  (created["exports_queue_url"], app_module.on_export_message)]
+        queues = [
+            (created["queue_url"], app_module.on_sqs_message),
+            (created["dlq_url"], app_module.on_dead_letter),
+            (created["exports_queue_url"], app_module.on_export_message),
+        ]
 
         def every_minute() -> None:  # in AWS: release every minute, housekeeping every 15 (both on EventBridge)
             app_module.release_waiting_letters(scheduled_event(), None)

@@ -3,6 +3,7 @@
 Also: the AWS call recorder (every call the app's handlers make, for the IAM policy test) and the
 deployment package, built once per session.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,19 +28,24 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 AWS_CALLS = AwsCallRecorder(Path(__file__).resolve().parent)
-pytest_plugins = ("support.simulation",)  # the `simulation` fixture: production wiring over an in-memory table, queue and SES
+pytest_plugins = (
+    "support.simulation",
+)  # the `simulation` fixture: production wiring over an in-memory table, queue and SES
 
 
 def pytest_configure(config):
     if os.environ.get("CLOCK_AHEAD_DAYS") and "time_machine" not in sys.modules:
-        raise pytest.UsageError("CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on "
-                                "PYTHONPATH (see .ci/run)")
+        raise pytest.UsageError(
+            "CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on PYTHONPATH (see .ci/run)"
+        )
     AWS_CALLS.install()  # before any test creates a boto3 session
     config.pluginmanager.register(AWS_CALLS, "aws-calls")
 
 
 def pytest_report_header(config):
-    return f"calendar: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d} ({os.environ.get('CLOCK_AHEAD_DAYS', '0')} days ahead)"
+    return (
+        f"calendar: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d} ({os.environ.get('CLOCK_AHEAD_DAYS', '0')} days ahead)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -187,8 +193,9 @@ def stored_items(services):
 @pytest.fixture
 def queued_count(services):
     def count() -> int:
-        attrs = services.aws.sqs.get_queue_attributes(QueueUrl=services.aws.queue_url,
-                                                      AttributeNames=["ApproximateNumberOfMessages"])
+        attrs = services.aws.sqs.get_queue_attributes(
+            QueueUrl=services.aws.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+        )
         return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
     return count
@@ -210,13 +217,22 @@ def housekeeping(services):
     """Run the scheduled housekeeping Lambda handler as EventBridge would (so its AWS calls count for it)."""
     import app as app_module
 
-    event = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
-             "account": "123456789012", "time": "2026-11-26T10:00:00Z", "region": "us-east-1",
-             "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"], "detail": {}}
+    event = {
+        "version": "0",
+        "id": "bench",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-11-26T10:00:00Z",
+        "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"],
+        "detail": {},
+    }
     return lambda: app_module.housekeeping(event, None)
 
 
 # --- real servers and a real browser (shared by the session: each costs seconds to start) ----------------------
+
 
 @pytest.fixture(scope="session")
 def partner_site():
@@ -263,6 +279,7 @@ def live_app(services):
 
 
 # --- sign-on letters (chalicelib/outcomes/signatures.py) ---------------------------------------------------------
+
 
 @pytest.fixture
 def sign_on(letters_api, services):

@@ -1,4 +1,5 @@
 """Campaigns are files: templates/campaigns/<slug>/campaign.toml plus one letter template per language."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -119,8 +120,9 @@ class _Reader:
     def fail(self, field_name: str, message: str) -> CampaignFileError:
         return CampaignFileError(str(self.path), field_name, message)
 
-    def get(self, name: str, kind: type, *, table: Mapping[str, Any] | None = None, prefix: str = "",
-            default: Any = ...) -> Any:
+    def get(
+        self, name: str, kind: type, *, table: Mapping[str, Any] | None = None, prefix: str = "", default: Any = ...
+    ) -> Any:
         source = self.data if table is None else table
         if name not in source:
             if default is not ...:
@@ -208,7 +210,9 @@ def load_campaign(folder: Path) -> Campaign:
         fixed = FixedTarget(
             name=r.one_line(p + "name", r.get("name", str, table=ft, prefix=p)),
             addressee=r.one_line(p + "addressee", r.get("addressee", str, table=ft, prefix=p)),
-            email=email, website=r.get("website", str, table=ft, prefix=p, default=""), language=language,
+            email=email,
+            website=r.get("website", str, table=ft, prefix=p, default=""),
+            language=language,
             timezone=timezone,
         )
         if email:
@@ -300,8 +304,11 @@ def check_campaign_deeply(campaign: Campaign) -> None:
         try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
             template.render(**sample_context(campaign))
         except UndefinedError as exc:
-            raise CampaignFileError(str(path), "template", f"{exc.message}: this kind of campaign provides "
-                                    f"{', '.join(sample_context(campaign))}") from None
+            raise CampaignFileError(
+                str(path),
+                "template",
+                f"{exc.message}: this kind of campaign provides {', '.join(sample_context(campaign))}",
+            ) from None
 
 
 def sample_context(campaign: Campaign) -> dict[str, Any]:
@@ -311,8 +318,11 @@ def sample_context(campaign: Campaign) -> dict[str, Any]:
     if campaign.is_sign_on:
         return {**base, "signatories": [{"number": 1, "organisation": "Example Org", "country": "Kenya"}]}
     if campaign.delivery.is_digest:
-        return {**base, "supporters": [{**person, "country": "Kenya"}],
-                "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"}}
+        return {
+            **base,
+            "supporters": [{**person, "country": "Kenya"}],
+            "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"},
+        }
     return {**base, "supporter": person}
 
 
@@ -341,8 +351,9 @@ def _read_delivery(r: _Reader, kind: str) -> Delivery:
         raise r.fail(p + "weekday", f"must be one of {', '.join(WEEKDAYS)}")
     if "weekday" in d and period != "weekly":
         raise r.fail(p + "weekday", 'is used only with period = "weekly"')
-    return Delivery(mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour,
-                    weekday=WEEKDAYS.index(weekday))
+    return Delivery(
+        mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour, weekday=WEEKDAYS.index(weekday)
+    )
 
 
 ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -366,7 +377,9 @@ def _load_overrides(folder: Path) -> Overrides:
     overrides, problems = load_overrides(folder, DATA_DIR, dt.date.today())
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more: run python -m chalicelib.cli.directory validate)" if problems[1:] else ""
+        more = (
+            f" (and {len(problems) - 1} more: run python -m chalicelib.cli.directory validate)" if problems[1:] else ""
+        )
         raise CampaignFileError(f"{display_path(first.path)}:{first.row or '-'}", first.column, first.message + more)
     return overrides
 

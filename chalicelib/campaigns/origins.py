@@ -1,4 +1,5 @@
 """Partner sites' origins as campaigns list them (`allowed_origins`): parsed and normalised once, here."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -3,6 +3,7 @@
 Every setting has a documented default (README, "Campaigns are files"); campaign.toml may override each one
 in its `[confirmation]`, `[limits]`, `[bots]`, `[privacy]` and `[follow_up]` tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,7 @@ class BotPolicy:
 
 @dataclass(frozen=True)
 class FollowUpPolicy:
-    """"Did they reply?": one email to the supporter this long after their letter was delivered (chalicelib/feedback/follow_ups.py)."""
+    """ "Did they reply?": one email to the supporter this long after their letter was delivered (chalicelib/feedback/follow_ups.py)."""
 
     enabled: bool = True
     after: dt.timedelta = dt.timedelta(days=14)
@@ -65,20 +66,28 @@ def read_policies(r: Any) -> Policies:
     remind_hours = number(c, "confirmation", "remind_after_hours", 48, 0)
     if remind_hours >= expires_days * 24:
         raise r.fail("confirmation.remind_after_hours", "must be shorter than expires_after_days")
-    confirmation = ConfirmationPolicy(required=required, expires_after=dt.timedelta(days=expires_days),
-                                      remind_after=dt.timedelta(hours=remind_hours) if remind_hours else None)
+    confirmation = ConfirmationPolicy(
+        required=required,
+        expires_after=dt.timedelta(days=expires_days),
+        remind_after=dt.timedelta(hours=remind_hours) if remind_hours else None,
+    )
 
     lim = r.get("limits", dict, default={})
-    limits = Limits(per_ip_per_hour=number(lim, "limits", "per_ip_per_hour", 20, 1),
-                    per_email_per_day=number(lim, "limits", "per_email_per_day", 5, 1),
-                    per_target_per_hour=number(lim, "limits", "per_target_per_hour", 200, 1))
+    limits = Limits(
+        per_ip_per_hour=number(lim, "limits", "per_ip_per_hour", 20, 1),
+        per_email_per_day=number(lim, "limits", "per_email_per_day", 5, 1),
+        per_target_per_hour=number(lim, "limits", "per_target_per_hour", 200, 1),
+    )
 
     b = r.get("bots", dict, default={})
     min_fill = number(b, "bots", "min_fill_seconds", 2, 0)
     max_age = number(b, "bots", "max_age_hours", 24, 1)
-    bots = BotPolicy(min_fill=dt.timedelta(seconds=min_fill), max_age=dt.timedelta(hours=max_age),
-                     proof_of_work=r.get("proof_of_work", bool, table=b, prefix="bots.", default=False),
-                     proof_of_work_cost=number(b, "bots", "proof_of_work_cost", 5000, 1))
+    bots = BotPolicy(
+        min_fill=dt.timedelta(seconds=min_fill),
+        max_age=dt.timedelta(hours=max_age),
+        proof_of_work=r.get("proof_of_work", bool, table=b, prefix="bots.", default=False),
+        proof_of_work_cost=number(b, "bots", "proof_of_work_cost", 5000, 1),
+    )
 
     p = r.get("privacy", dict, default={})
     retention = dt.timedelta(days=number(p, "privacy", "retention_days", 90, 1))
@@ -87,7 +96,9 @@ def read_policies(r: Any) -> Policies:
     remind = number(f, "follow_up", "remind_after_days", 7, 0)
     if dt.timedelta(days=after + remind) >= retention:
         raise r.fail("follow_up.after_days", "the question and its reminder must come before [privacy] retention_days")
-    follow_up = FollowUpPolicy(enabled=r.get("enabled", bool, table=f, prefix="follow_up.", default=True),
-                               after=dt.timedelta(days=after),
-                               remind_after=dt.timedelta(days=remind) if remind else None)
+    follow_up = FollowUpPolicy(
+        enabled=r.get("enabled", bool, table=f, prefix="follow_up.", default=True),
+        after=dt.timedelta(days=after),
+        remind_after=dt.timedelta(days=remind) if remind else None,
+    )
     return Policies(confirmation=confirmation, limits=limits, bots=bots, retention=retention, follow_up=follow_up)

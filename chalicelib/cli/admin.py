@@ -12,6 +12,7 @@
 Which AWS it talks to: --endpoint URL if given; else a running `make run` stack (found through its state
 file, see local_endpoint.py) unless --aws; else the AWS of your environment (profile, region, credentials).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,13 +90,18 @@ def token_command(args: argparse.Namespace, services: Any, out: TextIO, err: Tex
             services.campaigns.get(slug)  # NotFound names an unknown campaign
         expires = parse_expiry(args.expires, services.clock()) if args.expires else None
         token, record = tokens.create(args.label, [ALL] if args.all else args.campaign, expires)
-        print(f"Token {record.token_id} for {record.label!r}; campaigns: {', '.join(record.campaigns)}; "
-              f"expires: {record.expires or 'never'}. It is shown only now: keep it safe.", file=err)
+        print(
+            f"Token {record.token_id} for {record.label!r}; campaigns: {', '.join(record.campaigns)}; "
+            f"expires: {record.expires or 'never'}. It is shown only now: keep it safe.",
+            file=err,
+        )
         print(token, file=out)
     elif args.action == "list":
         now = services.clock()
-        rows = [(r.token_id, r.state(now), ",".join(r.campaigns), r.expires or "-", r.created_at, r.label)
-                for r in tokens.list()]
+        rows = [
+            (r.token_id, r.state(now), ",".join(r.campaigns), r.expires or "-", r.created_at, r.label)
+            for r in tokens.list()
+        ]
         print("\t".join(("id", "state", "campaigns", "expires", "created", "label")), file=out)
         for row in rows:
             print("\t".join(row), file=out)
@@ -112,21 +118,27 @@ def export_command(args: argparse.Namespace, services: Any, out: TextIO, err: Te
     from chalicelib.letters.counters import read_stats
 
     campaign = services.campaigns.get(args.campaign)
-    params = {name: value for name in ("country", "status", "partner", "from", "to")
-              if (value := getattr(args, f"filter_{name}"))}
+    params = {
+        name: value
+        for name in ("country", "status", "partner", "from", "to")
+        if (value := getattr(args, f"filter_{name}"))
+    }
     filters = parse_filter(params, services.directory)
     table = services.aws.table
     if args.reveal:
-        AccessAudit(table, services.clock).record(campaign.slug, actor=f"cli {getpass.getuser()}",
-                                                  action="reveal_export", filters=filters.as_dict())
+        AccessAudit(table, services.clock).record(
+            campaign.slug, actor=f"cli {getpass.getuser()}", action="reveal_export", filters=filters.as_dict()
+        )
     stats = read_stats(table, campaign.slug)
     days = (filters.since or "0000", filters.until or "9999") if (filters.since or filters.until) else None
-    bar = ProgressBar(stats.upper_bound(status=filters.status, country=filters.country, partner=filters.partner,
-                                        days=days), err)
+    bar = ProgressBar(
+        stats.upper_bound(status=filters.status, country=filters.country, partner=filters.partner, days=days), err
+    )
     path = args.output or Path(f"{campaign.slug}-letters.csv")
     with path.open("w", encoding="utf-8", newline="") as csv_file:
-        rows = export_rows(LetterQueries(table), campaign.slug, filters, country_names(services.directory),
-                           reveal=args.reveal)
+        rows = export_rows(
+            LetterQueries(table), campaign.slug, filters, country_names(services.directory), reveal=args.reveal
+        )
         count = write_csv(rows, csv_file, progress=bar.update)
     bar.finish(count)
     print(path, file=out)
@@ -140,8 +152,9 @@ def audit_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
         print(json.dumps(record, default=str, ensure_ascii=False), file=out)
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
-         services: Any = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *, services: Any = None
+) -> int:
     """Run one admin command; `services` (clock, table, mailer) defaults to the environment's, tests pass theirs."""
     args = parser().parse_args(argv)
     connect(args, err)

@@ -3,6 +3,7 @@
 Every command works on the CSV files in chalicelib/data/ (or `--data DIR`); only `health` and
 `coverage --health` talk to AWS (the DynamoDB table named by DEMARCHE_TABLE, with the usual AWS settings).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,15 +28,17 @@ PROGRESS_MIN_ROWS = 200  # smaller files import in the blink of an eye: no bar
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli.directory",
-                                     description="Check, refresh and measure the target directory.")
+    parser = argparse.ArgumentParser(
+        prog="python -m chalicelib.cli.directory", description="Check, refresh and measure the target directory."
+    )
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: %(default)s)")
     add_aws_options(parser)  # for `health` and `coverage --health`, the only commands that talk to AWS
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check files; print file:row:column: message per problem")
-    validate.add_argument("files", nargs="*", type=Path,
-                          help="files to check (default: the shared data and every campaign's overrides)")
+    validate.add_argument(
+        "files", nargs="*", type=Path, help="files to check (default: the shared data and every campaign's overrides)"
+    )
     validate.add_argument("--campaigns", type=Path, default=None, help="campaigns folder for the default check")
 
     merge = commands.add_parser("import", help="merge an organiser's CSV into a target set")
@@ -55,8 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     actions = health.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="every failing target")
     listing.add_argument("--json", action="store_true")
-    for name, text in (("clear", "let a failing target receive letters again"),
-                       ("set", "mark a target failing by hand")):
+    for name, text in (
+        ("clear", "let a failing target receive letters again"),
+        ("set", "mark a target failing by hand"),
+    ):
         action = actions.add_parser(name, help=text)
         action.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
         action.add_argument("--country", required=True, help="ISO code or name")
@@ -91,8 +96,14 @@ class ProgressBar:
         self.stream.flush()
 
 
-def main(argv: list[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
-         health: Callable[[], Any] = _default_health, clock: Callable[[], dt.datetime] = utc_now) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    health: Callable[[], Any] = _default_health,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> int:
     """Run one command; `clock` (what "today" and "since" mean) and `health` (the AWS store) are passed in by tests."""
     args = _parser().parse_args(argv)
     if args.command == "health" or getattr(args, "health", False):
@@ -127,8 +138,14 @@ def _import(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.dat
     rows = len(read_table(args.file).rows)
     show_bar = args.progress or (rows >= PROGRESS_MIN_ROWS and err.isatty())
     try:
-        report = import_file(args.file, args.target_set, args.data, today, dry_run=args.dry_run,
-                             progress=ProgressBar(err) if show_bar else None)
+        report = import_file(
+            args.file,
+            args.target_set,
+            args.data,
+            today,
+            dry_run=args.dry_run,
+            progress=ProgressBar(err) if show_bar else None,
+        )
     except ImportRefused as exc:
         for problem in exc.problems:
             print(problem, file=out)
@@ -136,8 +153,13 @@ def _import(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.dat
         return 1
     for problem in report.rejected:
         print(f"rejected {problem}", file=out)
-    where = "(dry run: nothing written)" if args.dry_run else \
-        f"-> {target_set_path(args.data, args.target_set)}" if report.written else "(no change to write)"
+    where = (
+        "(dry run: nothing written)"
+        if args.dry_run
+        else f"-> {target_set_path(args.data, args.target_set)}"
+        if report.written
+        else "(no change to write)"
+    )
     print(f"{args.target_set}: {report.summary()} {where}", file=out)
     return 1 if report.rejected else 0
 
@@ -148,8 +170,7 @@ def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any
 
     failing = [(f.target_set, f.country) for f in health().all_failing()] if args.health else []
     report = coverage(Directory(args.data), failing)
-    print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health),
-          file=out)
+    print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health), file=out)
     return 0
 
 
@@ -159,8 +180,15 @@ def _export(args: argparse.Namespace, *, out: TextIO, **_: Any) -> int:
     return 0
 
 
-def _health(args: argparse.Namespace, *, out: TextIO, err: TextIO, health: Callable[[], Any],
-            clock: Callable[[], dt.datetime], **_: Any) -> int:
+def _health(
+    args: argparse.Namespace,
+    *,
+    out: TextIO,
+    err: TextIO,
+    health: Callable[[], Any],
+    clock: Callable[[], dt.datetime],
+    **_: Any,
+) -> int:
     from chalicelib.directory.index import Directory
 
     store = health()
@@ -179,13 +207,16 @@ def _health(args: argparse.Namespace, *, out: TextIO, err: TextIO, health: Calla
         return 1
     if args.action == "set":
         store.mark_failing(args.target_set, country.alpha2, args.diagnostic, clock())
-        print(f"{args.target_set} {country.alpha2}: marked failing; letters use the fallbacks until cleared",
-              file=out)
+        print(f"{args.target_set} {country.alpha2}: marked failing; letters use the fallbacks until cleared", file=out)
         return 0
     cleared = store.clear(args.target_set, country.alpha2)
-    print(f"{args.target_set} {country.alpha2}: " +
-          (f"cleared (failing since {cleared.since})" if cleared else "was not failing; nothing to clear"), file=out)
+    print(
+        f"{args.target_set} {country.alpha2}: "
+        + (f"cleared (failing since {cleared.since})" if cleared else "was not failing; nothing to clear"),
+        file=out,
+    )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

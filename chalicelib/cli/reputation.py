@@ -3,6 +3,7 @@
 `status` shows the last 24 hours' sends, hard bounces and complaints; `resume` lifts a pause and queues the
 waiting letters again (see chalicelib/delivery/reputation.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None, *, services: Any = None) -> int:
     connect(args, sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from chalicelib.errors import DemarcheError
+
     if services is None:
         from chalicelib.services import Services
 
@@ -38,8 +40,10 @@ def main(argv: list[str] | None = None, *, services: Any = None) -> int:
         released = resume_sending(args.campaign, guard, services.schedule, services.queue)
         print(f"{args.campaign}: sending resumed; {released} waiting letters queued again")
     state, rates = guard.state(args.campaign), guard.rates(args.campaign)
-    print(f"{args.campaign}: {'PAUSED since ' + state.since + ' — ' + state.reason if state.paused else 'sending'}; "
-          f"last 24 h: {rates.sent} sent, {rates.bounced} hard bounces, {rates.complained} complaints")
+    print(
+        f"{args.campaign}: {'PAUSED since ' + state.since + ' — ' + state.reason if state.paused else 'sending'}; "
+        f"last 24 h: {rates.sent} sent, {rates.bounced} hard bounces, {rates.complained} complaints"
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ The file holds the environment that points boto3 at the local AWS stand-in (its 
 table and queue names) and the API's address. It lives in .localdev/ (git-ignored) unless
 DEMARCHE_LOCAL_STATE names another path. Nothing here is used in Lambda.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ This module does the arithmetic (scales, bars, ticks); templates/admin/*.svg do 
 Every bar carries data-* attributes and a <title>, so people (tooltips, screen readers) and tests can read
 the exact numbers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,18 @@ from chalicelib.rendering import render
 
 # Stacking order, bottom up, and colours (Okabe-Ito, readable with colour blindness; problems warm, progress cool).
 STATUS_COLOURS = {
-    "delivered": "#00573f", "delayed": "#f0e442", "sent": "#009e73", "sending": "#0072b2", "queued": "#56b4e9",
-    "pending_confirmation": "#b0b0b0", "expired": "#6b6b6b", "complained": "#cc79a7", "bounced": "#e69f00",
-    "failed": "#d55e00", "awaiting_digest": "#a6cee3", "in_digest": "#3f8f7f",
+    "delivered": "#00573f",
+    "delayed": "#f0e442",
+    "sent": "#009e73",
+    "sending": "#0072b2",
+    "queued": "#56b4e9",
+    "pending_confirmation": "#b0b0b0",
+    "expired": "#6b6b6b",
+    "complained": "#cc79a7",
+    "bounced": "#e69f00",
+    "failed": "#d55e00",
+    "awaiting_digest": "#a6cee3",
+    "in_digest": "#3f8f7f",
 }
 WIDTH = 400
 DAILY_PLOT = (34, 10, 392, 170)  # left, top, right, bottom of the plot area
@@ -70,17 +80,37 @@ def daily_chart(by_day: dict[str, dict[str, int]]) -> str:
             if count:
                 height = count * scale
                 y -= height
-                segments.append(Segment(round(left + i * slot + slot * 0.1, 2), round(y, 2), round(slot * 0.8, 2),
-                                        round(height, 2), day, status, count, colour))
+                segments.append(
+                    Segment(
+                        round(left + i * slot + slot * 0.1, 2),
+                        round(y, 2),
+                        round(slot * 0.8, 2),
+                        round(height, 2),
+                        day,
+                        status,
+                        count,
+                        colour,
+                    )
+                )
     every = max(1, math.ceil(len(days) / 6))
     x_ticks = [(round(left + (i + 0.5) * slot, 2), day[5:]) for i, day in enumerate(days) if i % every == 0]
-    y_ticks = [(round(bottom - (bottom - top) * f, 2), round(peak * f))
-               for f in (0, 0.5, 1) if peak * f == int(peak * f)]  # no half-letter ticks
+    y_ticks = [
+        (round(bottom - (bottom - top) * f, 2), round(peak * f)) for f in (0, 0.5, 1) if peak * f == int(peak * f)
+    ]  # no half-letter ticks
     present = [s for s in STATUS_COLOURS if any(seg.status == s for seg in segments)]
     legend = [(16 + (n % 3) * 128, 200 + (n // 3) * 18, s, STATUS_COLOURS[s]) for n, s in enumerate(present)]
     height = 200 + math.ceil(len(present) / 3) * 18 + 4
-    return render("admin/daily_chart.svg", width=WIDTH, height=height, plot=DAILY_PLOT, segments=segments,
-                  x_ticks=x_ticks, y_ticks=y_ticks, legend=legend, days=days)
+    return render(
+        "admin/daily_chart.svg",
+        width=WIDTH,
+        height=height,
+        plot=DAILY_PLOT,
+        segments=segments,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        legend=legend,
+        days=days,
+    )
 
 
 def country_chart(by_country: list[dict[str, Any]]) -> str:
@@ -88,11 +118,27 @@ def country_chart(by_country: list[dict[str, Any]]) -> str:
     top = by_country[:TOP_COUNTRIES]
     peak = max((c["total"] for c in top), default=0)
     label_width, bar_left, bar_right = 134, 140, WIDTH - 44
-    bars = [{"y": 6 + n * BAR_ROW, "label": _shorten(c["name"], 20), "name": c["name"], "country": c["country"],
-             "total": c["total"], "width": round((bar_right - bar_left) * c["total"] / peak, 2) if peak else 0}
-            for n, c in enumerate(top)]
-    return render("admin/country_chart.svg", width=WIDTH, height=12 + len(bars) * BAR_ROW, bars=bars,
-                  label_width=label_width, bar_left=bar_left, shown=len(bars), of=len(by_country))
+    bars = [
+        {
+            "y": 6 + n * BAR_ROW,
+            "label": _shorten(c["name"], 20),
+            "name": c["name"],
+            "country": c["country"],
+            "total": c["total"],
+            "width": round((bar_right - bar_left) * c["total"] / peak, 2) if peak else 0,
+        }
+        for n, c in enumerate(top)
+    ]
+    return render(
+        "admin/country_chart.svg",
+        width=WIDTH,
+        height=12 + len(bars) * BAR_ROW,
+        bars=bars,
+        label_width=label_width,
+        bar_left=bar_left,
+        shown=len(bars),
+        of=len(by_country),
+    )
 
 
 def _shorten(text: str, size: int) -> str:

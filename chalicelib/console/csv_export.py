@@ -1,4 +1,5 @@
 """A campaign's letters as CSV that is safe to open in a spreadsheet, streamed row by row whatever its size."""
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,9 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def export_rows(queries: LetterQueries, campaign: str, filters: LetterFilter, country_name: Callable[[str], str],
-                *, reveal: bool) -> Iterator[dict[str, str]]:
+def export_rows(
+    queries: LetterQueries, campaign: str, filters: LetterFilter, country_name: Callable[[str], str], *, reveal: bool
+) -> Iterator[dict[str, str]]:
     """Every matching letter as a row, newest first, fetched a hundred at a time."""
     entries = queries.all_entries(campaign, filters)
     while batch := list(islice(entries, MAX_PAGE)):

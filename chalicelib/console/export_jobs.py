@@ -6,6 +6,7 @@ attempts), deleted by TTL after JOB_RETENTION; the CSV's S3 key is "exports/<cam
 The queue message holds only the job id. A redelivered message for a finished job does nothing; a job
 that crashed MAX_ATTEMPTS times is marked failed, so a poison export never loops.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,18 @@ def job_key(export_id: str) -> dict[str, str]:
 
 
 class ExportJobs:
-    def __init__(self, *, table: Any, s3: Any, bucket: str, sqs: Any, queue_url: Callable[[], str],
-                 queries: LetterQueries, country_name: Callable[[str], str], clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        *,
+        table: Any,
+        s3: Any,
+        bucket: str,
+        sqs: Any,
+        queue_url: Callable[[], str],
+        queries: LetterQueries,
+        country_name: Callable[[str], str],
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._table, self._s3, self._bucket, self._sqs, self._queue_url = table, s3, bucket, sqs, queue_url
         self._queries, self._country_name, self._clock = queries, country_name, clock
 
@@ -43,9 +54,19 @@ class ExportJobs:
         """Record the job and queue it; the job is `running` until the worker finishes it."""
         now = self._clock()
         export_id = str(uuid.uuid4())
-        job = {**job_key(export_id), "export_id": export_id, "campaign": campaign, "filters": filters.as_dict(),
-               "reveal": reveal, "actor": actor, "status": "running", "rows": 0, "attempts": 0,
-               "created_at": iso(now), "expires_at": int((now + JOB_RETENTION).timestamp())}
+        job = {
+            **job_key(export_id),
+            "export_id": export_id,
+            "campaign": campaign,
+            "filters": filters.as_dict(),
+            "reveal": reveal,
+            "actor": actor,
+            "status": "running",
+            "rows": 0,
+            "attempts": 0,
+            "created_at": iso(now),
+            "expires_at": int((now + JOB_RETENTION).timestamp()),
+        }
         self._table.put_item(Item=job)
         try:
             self._sqs.send_message(QueueUrl=self._queue_url(), MessageBody=json.dumps({"export_id": export_id}))
@@ -63,9 +84,15 @@ class ExportJobs:
 
     def download_url(self, job: dict[str, Any]) -> str:
         filename = f"{job['campaign']}-letters-{job['created_at'][:10]}.csv"
-        return self._s3.generate_presigned_url("get_object", ExpiresIn=LINK_SECONDS, Params={
-            "Bucket": self._bucket, "Key": csv_key(job),
-            "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+        return self._s3.generate_presigned_url(
+            "get_object",
+            ExpiresIn=LINK_SECONDS,
+            Params={
+                "Bucket": self._bucket,
+                "Key": csv_key(job),
+                "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            },
+        )
 
     def run(self, export_id: str) -> None:
         """The worker: stream every matching letter to S3, then mark the job done (or failed, finally)."""
@@ -77,8 +104,13 @@ class ExportJobs:
             self._finish(export_id, "failed", error="The export failed repeatedly; please try again later.")
             return
         sink = S3Sink(self._s3, self._bucket, csv_key(job))
-        rows = export_rows(self._queries, job["campaign"], LetterFilter(**job["filters"]), self._country_name,
-                           reveal=bool(job["reveal"]))
+        rows = export_rows(
+            self._queries,
+            job["campaign"],
+            LetterFilter(**job["filters"]),
+            self._country_name,
+            reveal=bool(job["reveal"]),
+        )
         try:
             count = write_csv(rows, sink, progress=lambda n: self._progress(export_id, n))
             sink.finish()
@@ -91,9 +123,13 @@ class ExportJobs:
         """Count an attempt on a running job; None if the job is gone or finished (a duplicate message)."""
         item = conditional_write(
             self._table.update_item,
-            Key=job_key(export_id), UpdateExpression="ADD attempts :one",
-            ConditionExpression="#status = :running", ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={":one": 1, ":running": "running"}, ReturnValues="UPDATED_NEW")
+            Key=job_key(export_id),
+            UpdateExpression="ADD attempts :one",
+            ConditionExpression="#status = :running",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":one": 1, ":running": "running"},
+            ReturnValues="UPDATED_NEW",
+        )
         if item is None:
             log.info("export %s is finished or gone; nothing to do", export_id)
             return None
@@ -101,9 +137,12 @@ class ExportJobs:
 
     def _progress(self, export_id: str, rows: int) -> None:
         if rows % PROGRESS_WRITES_EVERY == 0:
-            self._table.update_item(Key=job_key(export_id), UpdateExpression="SET #rows = :rows",
-                                    ExpressionAttributeNames={"#rows": "rows"},
-                                    ExpressionAttributeValues={":rows": rows})
+            self._table.update_item(
+                Key=job_key(export_id),
+                UpdateExpression="SET #rows = :rows",
+                ExpressionAttributeNames={"#rows": "rows"},
+                ExpressionAttributeValues={":rows": rows},
+            )
 
     def _finish(self, export_id: str, status: str, **fields: Any) -> None:
         names, values = {"#status": "status"}, {":status": status, ":now": iso(self._clock())}
@@ -111,8 +150,12 @@ class ExportJobs:
         for name, value in fields.items():
             names[f"#{name}"], values[f":{name}"] = name, value
             sets.append(f"#{name} = :{name}")
-        self._table.update_item(Key=job_key(export_id), UpdateExpression="SET " + ", ".join(sets),
-                                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        self._table.update_item(
+            Key=job_key(export_id),
+            UpdateExpression="SET " + ", ".join(sets),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
 
 
 def csv_key(job: dict[str, Any]) -> str:
@@ -131,4 +174,3 @@ def export_id_of(body: str) -> str:
         return str(uuid.UUID(export_id))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ValueError("not an export message") from None
-

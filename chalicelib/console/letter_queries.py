@@ -16,6 +16,7 @@ Both indexes are sharded (write_shards.py): a page merges the shards' newest-fir
 few entries at a time. The cursor is the sort key of the last letter seen and the next page continues
 strictly below it on every shard, so each letter comes exactly once, in order, even while letters arrive.
 """
+
 from __future__ import annotations
 
 import base64
@@ -43,8 +44,21 @@ from chalicelib.letters.states import Status
 from chalicelib.storage.batch_reads import batch_get
 from chalicelib.storage.write_shards import LOG_SHARDS
 
-ROW_FIELDS = ("letter_id", "campaign", "created_at", "updated_at", "status", "country", "partner", "target_set",
-              "target_name", "language", "supporter_name", "supporter_email", "failure_reason")
+ROW_FIELDS = (
+    "letter_id",
+    "campaign",
+    "created_at",
+    "updated_at",
+    "status",
+    "country",
+    "partner",
+    "target_set",
+    "target_name",
+    "language",
+    "supporter_name",
+    "supporter_email",
+    "failure_reason",
+)
 MAX_PAGE = 100
 READ_BUDGET = 1_000  # index entries per shard per request when status or partner filters
 FILTERED_CHUNK = 250
@@ -162,8 +176,9 @@ class LetterQueries:
         """Every matching letter, newest first, read in large chunks (exports)."""
         return self._merged(campaign, filters, None, EXPORT_CHUNK, None)  # type: ignore[return-value]
 
-    def _merged(self, campaign: str, filters: LetterFilter, before: str | None, chunk: int,
-                max_calls: int | None) -> Iterator[dict[str, Any] | _Stop]:
+    def _merged(
+        self, campaign: str, filters: LetterFilter, before: str | None, chunk: int, max_calls: int | None
+    ) -> Iterator[dict[str, Any] | _Stop]:
         low = filters.since or LOWEST
         high = f"{filters.until}~" if filters.until else HIGHEST
         if before is not None:
@@ -176,10 +191,14 @@ class LetterQueries:
         else:
             index, pk_name = CAMPAIGN_INDEX, CAMPAIGN_PK
             partitions = [campaign_partition(campaign, s) for s in range(LOG_SHARDS)]
-        query = {"IndexName": index, "ScanIndexForward": False, "Limit": chunk,
-                 "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :low AND :high",
-                 "ExpressionAttributeNames": {"#pk": pk_name, "#sk": LOG_SK},
-                 "ExpressionAttributeValues": {":low": low, ":high": high}}
+        query = {
+            "IndexName": index,
+            "ScanIndexForward": False,
+            "Limit": chunk,
+            "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :low AND :high",
+            "ExpressionAttributeNames": {"#pk": pk_name, "#sk": LOG_SK},
+            "ExpressionAttributeValues": {":low": low, ":high": high},
+        }
         conditions = []
         for name, value in (("status", filters.status), ("partner", filters.partner)):
             if value:
@@ -191,8 +210,9 @@ class LetterQueries:
         streams = [self._shard(query, pk, before, max_calls) for pk in partitions]
         return heapq.merge(*streams, key=_sort_key, reverse=True)
 
-    def _shard(self, query: dict[str, Any], pk: str, before: str | None,
-               max_calls: int | None) -> Iterator[dict[str, Any] | _Stop]:
+    def _shard(
+        self, query: dict[str, Any], pk: str, before: str | None, max_calls: int | None
+    ) -> Iterator[dict[str, Any] | _Stop]:
         kwargs = {**query, "ExpressionAttributeValues": {**query["ExpressionAttributeValues"], ":pk": pk}}
         calls = 0
         while True:

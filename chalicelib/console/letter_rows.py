@@ -1,4 +1,5 @@
 """What an organiser sees of one letter: a flat row, with the supporter's name and email masked unless revealed."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -6,8 +7,21 @@ from typing import Any, Callable
 from chalicelib.directory import Directory
 from chalicelib.errors import NotFound
 
-COLUMNS = ("letter_id", "created_at", "updated_at", "status", "country", "country_name", "target_set", "target_name",
-           "language", "partner", "supporter_name", "supporter_email", "failure_reason")
+COLUMNS = (
+    "letter_id",
+    "created_at",
+    "updated_at",
+    "status",
+    "country",
+    "country_name",
+    "target_set",
+    "target_name",
+    "language",
+    "partner",
+    "supporter_name",
+    "supporter_email",
+    "failure_reason",
+)
 
 
 def mask_email(email: str) -> str:
@@ -36,6 +50,7 @@ def letter_row(item: dict[str, Any], country_name: Callable[[str], str], *, reve
 
 def country_names(directory: Directory) -> Callable[[str], str]:
     """Code -> the country's name (the code itself if the directory does not know it)."""
+
     def name(code: str) -> str:
         try:
             return directory.country(code).name

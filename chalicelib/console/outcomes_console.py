@@ -4,6 +4,7 @@ and sign-on sends to schedule; digests; per-target responsiveness and the replie
 Each method checks first that the organiser's token covers the campaign (as organiser_console.py does), masks
 contact details unless revealed, and records every reveal in the access audit.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def parse_send_at(text: Any, now: dt.datetime) -> dt.datetime | None:
-    """"now" (or nothing) for at once, else an ISO 8601 time with its zone, e.g. 2026-12-01T09:00:00Z."""
+    """ "now" (or nothing) for at once, else an ISO 8601 time with its zone, e.g. 2026-12-01T09:00:00Z."""
     if text in (None, "", "now"):
         return None
     if not isinstance(text, str):
@@ -40,9 +41,18 @@ def parse_send_at(text: Any, now: dt.datetime) -> dt.datetime | None:
 
 
 class OutcomesConsole:
-    def __init__(self, *, table: Any, campaigns: Campaigns, signatures: "Signatures", sends: "SignOnSends",
-                 digests: "Digests", follow_ups: "FollowUps", audit: "AccessAudit",
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        *,
+        table: Any,
+        campaigns: Campaigns,
+        signatures: "Signatures",
+        sends: "SignOnSends",
+        digests: "Digests",
+        follow_ups: "FollowUps",
+        audit: "AccessAudit",
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._table, self._campaigns, self._signatures, self._sends = table, campaigns, signatures, sends
         self._digests, self._follow_ups, self._audit, self._clock = digests, follow_ups, audit, clock
 
@@ -55,10 +65,17 @@ class OutcomesConsole:
         campaign = self._campaign(organiser, slug)
         view: dict[str, Any] = {"kind": campaign.kind, "delivery": campaign.delivery.mode}
         if campaign.is_sign_on:
-            return {**view, "signatories": self._signatures.all(slug), "sends": self._sends.all(slug),
-                    "target_sets": list(DIRECTORY_SETS)}
-        view.update(min_answers=MIN_ANSWERS, responsiveness=responsiveness(self._table, slug),
-                    replies=self._follow_ups.replies(slug))
+            return {
+                **view,
+                "signatories": self._signatures.all(slug),
+                "sends": self._sends.all(slug),
+                "target_sets": list(DIRECTORY_SETS),
+            }
+        view.update(
+            min_answers=MIN_ANSWERS,
+            responsiveness=responsiveness(self._table, slug),
+            replies=self._follow_ups.replies(slug),
+        )
         if campaign.delivery.is_digest:
             view["digests"] = self._digests.recent(slug, limit=20)
         return view
@@ -69,8 +86,13 @@ class OutcomesConsole:
         reveal = params.get("reveal") == "1"
         listed = self._signatures.all(campaign.slug, reveal=reveal)
         if reveal:
-            self._audit.record(campaign.slug, actor=actor_of(organiser), action="reveal_signatories",
-                               filters={}, letter_ids=[s["signatory_id"] for s in listed])
+            self._audit.record(
+                campaign.slug,
+                actor=actor_of(organiser),
+                action="reveal_signatories",
+                filters={},
+                letter_ids=[s["signatory_id"] for s in listed],
+            )
         return {"signatories": listed, "revealed": reveal}
 
     def decide(self, organiser: "Organiser", slug: str, signatory_id: str, decision: str) -> dict[str, Any]:
@@ -81,8 +103,10 @@ class OutcomesConsole:
         """Plan the sign-on letter: body {"target_set": "foreign-ministry", "send_at": "now" | ISO time}."""
         campaign = self._campaign(organiser, slug)
         if not isinstance(body, Mapping):
-            raise InvalidField("body", 'Send a JSON object such as {"target_set": "foreign-ministry", '
-                                       '"send_at": "2026-12-01T09:00:00Z"}.')
+            raise InvalidField(
+                "body",
+                'Send a JSON object such as {"target_set": "foreign-ministry", "send_at": "2026-12-01T09:00:00Z"}.',
+            )
         target_set = body.get("target_set", campaign.target_set)
         send_at = parse_send_at(body.get("send_at"), self._clock())
         return self._sends.schedule(campaign, target_set, send_at, actor=actor_of(organiser))

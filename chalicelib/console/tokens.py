@@ -5,6 +5,7 @@ enough) in one small partition, pk "ORGANISER_TOKEN" / sk "<id>": one GetItem ch
 them. Revoked tokens are kept (marked) so the list shows who had access; expiring ones are deleted by the
 table's TTL 30 days after they expire.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,7 @@ def bearer_token(header: str | None) -> str:
 
 
 def parse_expiry(text: str, now: dt.datetime) -> dt.datetime:
-    """"30d" / "12h" from now, or a date (the token works until the end of that UTC day)."""
+    """ "30d" / "12h" from now, or a date (the token works until the end of that UTC day)."""
     duration = DURATION_RE.match(text.strip())
     if duration:
         amount, unit = int(duration.group(1)), duration.group(2)
@@ -102,16 +103,23 @@ class TokenRecord:
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "TokenRecord":
-        return cls(item["sk"], item["label"], tuple(item["campaigns"]), item["created_at"], item.get("expires"),
-                   item.get("revoked_at"))
+        return cls(
+            item["sk"],
+            item["label"],
+            tuple(item["campaigns"]),
+            item["created_at"],
+            item.get("expires"),
+            item.get("revoked_at"),
+        )
 
 
 class OrganiserTokens:
     def __init__(self, table: Any, clock: Callable[[], dt.datetime]) -> None:
         self._table, self._clock = table, clock
 
-    def create(self, label: str, campaigns: Sequence[str],
-               expires: dt.datetime | None = None) -> tuple[str, TokenRecord]:
+    def create(
+        self, label: str, campaigns: Sequence[str], expires: dt.datetime | None = None
+    ) -> tuple[str, TokenRecord]:
         """A new token for `campaigns` (or [ALL]); returns the token, shown once, and its record."""
         label = label.strip()
         if not label or len(label) > 100 or not label.isprintable():
@@ -120,11 +128,17 @@ class OrganiserTokens:
             raise InvalidField("campaign", "Name at least one campaign, or all of them.")
         now = self._clock()
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-        record = TokenRecord(token_id, label, tuple(dict.fromkeys(campaigns)), _iso(now),
-                             _iso(expires) if expires else None)
-        item: dict[str, Any] = {"pk": TOKENS_PK, "sk": token_id, "label": record.label,
-                                "campaigns": list(record.campaigns), "created_at": record.created_at,
-                                "secret_hash": _hash(secret)}
+        record = TokenRecord(
+            token_id, label, tuple(dict.fromkeys(campaigns)), _iso(now), _iso(expires) if expires else None
+        )
+        item: dict[str, Any] = {
+            "pk": TOKENS_PK,
+            "sk": token_id,
+            "label": record.label,
+            "campaigns": list(record.campaigns),
+            "created_at": record.created_at,
+            "secret_hash": _hash(secret),
+        }
         if expires:
             item["expires"] = record.expires
             item["expires_at"] = int((expires + KEEP_EXPIRED).timestamp())  # TTL: the record goes a month later
@@ -134,9 +148,12 @@ class OrganiserTokens:
     def revoke(self, token_id: str) -> TokenRecord:
         response = conditional_write(
             self._table.update_item,
-            Key={"pk": TOKENS_PK, "sk": token_id}, ConditionExpression="attribute_exists(pk)",
+            Key={"pk": TOKENS_PK, "sk": token_id},
+            ConditionExpression="attribute_exists(pk)",
             UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
-            ExpressionAttributeValues={":now": _iso(self._clock())}, ReturnValues="ALL_NEW")
+            ExpressionAttributeValues={":now": _iso(self._clock())},
+            ReturnValues="ALL_NEW",
+        )
         if response is None:
             raise NotFound(f"No token has the id {token_id!r}; `token list` shows them.")
         return TokenRecord.from_item(response["Attributes"])

@@ -6,6 +6,7 @@
 4. the target's hourly pace                    -> wait for its place in line
 5. the account's SES MaxSendRate               -> wait a minute if no token came within a few seconds
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,16 @@ def health_subject(target_set: str, country: str, campaign: str) -> tuple[str, s
 
 
 class Gates:
-    def __init__(self, *, guard: ReputationGuard, suppressions: Suppressions, health: TargetHealth,
-                 pacer: Pacer | None, send_rate: SendRate, directory: Directory) -> None:
+    def __init__(
+        self,
+        *,
+        guard: ReputationGuard,
+        suppressions: Suppressions,
+        health: TargetHealth,
+        pacer: Pacer | None,
+        send_rate: SendRate,
+        directory: Directory,
+    ) -> None:
         self._guard, self._suppressions, self._health = guard, suppressions, health
         self._pacer, self._rate, self._directory = pacer, send_rate, directory
 
@@ -58,9 +67,13 @@ class Gates:
         if self._health.failing(*health_subject(letter.target_set, letter.country, campaign.slug)):
             return Decision("wait", "target_failing", now + TARGET_RECHECK)
         if self._pacer is not None:  # None only in a local stage that switched pacing off
-            admission = self._pacer.admit(letter.target_email, campaign.delivery.max_per_target_per_hour,
-                                          self._zone(letter, campaign), now,
-                                          holds_place=letter.waiting_reason in PLACE_HOLDING)
+            admission = self._pacer.admit(
+                letter.target_email,
+                campaign.delivery.max_per_target_per_hour,
+                self._zone(letter, campaign),
+                now,
+                holds_place=letter.waiting_reason in PLACE_HOLDING,
+            )
             if not admission.go:
                 return Decision("wait", "pacing", admission.not_before)
         if not self._rate.acquire():

@@ -10,6 +10,7 @@ One small DynamoDB item per recipient address (keyed by a hash, shared by every 
 The limit is the campaign's `max_per_target_per_hour` during the target's office hours and a quarter of it
 (at least one) at night and at weekends, in the target's own time zone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,8 +84,9 @@ class Pacer:
         raise RuntimeError(f"pacing for one target stayed contended after {ATTEMPTS} attempts")
 
     @staticmethod
-    def _decide(item: dict[str, Any], per_hour: int, zone: ZoneInfo, now: int,
-                holds_place: bool) -> tuple[Admission, dict[str, Any] | None]:
+    def _decide(
+        item: dict[str, Any], per_hour: int, zone: ZoneInfo, now: int, holds_place: bool
+    ) -> tuple[Admission, dict[str, Any] | None]:
         def limit_at(ms: int) -> int:
             return hourly_limit(per_hour, _at(ms).astimezone(zone))
 
@@ -105,8 +107,13 @@ class Pacer:
         version = int(old.get("version", 0))
         key, expires_at = pace_key(address), (max(now, changes["next_free"]) + 2 * HOUR_MS) // 1000
         self._table.put_item(
-            Item={**key, **changes, "version": version + 1, "expires_at": expires_at,
-                  **due_keys(key["pk"], expires_at)},
+            Item={
+                **key,
+                **changes,
+                "version": version + 1,
+                "expires_at": expires_at,
+                **due_keys(key["pk"], expires_at),
+            },
             ConditionExpression="attribute_not_exists(pk) OR version = :v",
             ExpressionAttributeValues={":v": version},
         )

@@ -11,6 +11,7 @@ do not pause the campaign again at its next bounce.
 Organisers resume with `python -m chalicelib.cli.reputation resume SLUG` (`status SLUG` shows the numbers);
 the console calls `resume_sending`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,22 +71,34 @@ class Rates:
         if self.sent < MIN_SAMPLE:
             return None
         if self.bounce_rate >= BOUNCE_LIMIT:
-            return f"bounce rate {self.bounce_rate:.1%} ({self.bounced} of {self.sent} in 24 h) reached {BOUNCE_LIMIT:.0%}"
+            return (
+                f"bounce rate {self.bounce_rate:.1%} ({self.bounced} of {self.sent} in 24 h) reached {BOUNCE_LIMIT:.0%}"
+            )
         if self.complaint_rate >= COMPLAINT_LIMIT:
-            return (f"complaint rate {self.complaint_rate:.2%} ({self.complained} of {self.sent} in 24 h) "
-                    f"reached {COMPLAINT_LIMIT:.2%}")
+            return (
+                f"complaint rate {self.complaint_rate:.2%} ({self.complained} of {self.sent} in 24 h) "
+                f"reached {COMPLAINT_LIMIT:.2%}"
+            )
         return None
 
 
 class ReputationGuard:
-    def __init__(self, table: Any, clock: Callable[[], dt.datetime],
-                 on_pause: Callable[[str, str, Rates], None] = lambda slug, reason, rates: None) -> None:
+    def __init__(
+        self,
+        table: Any,
+        clock: Callable[[], dt.datetime],
+        on_pause: Callable[[str, str, Rates], None] = lambda slug, reason, rates: None,
+    ) -> None:
         self._table, self._clock, self._on_pause = table, clock, on_pause
 
     def state(self, campaign: str) -> SendingState:
         item = self._table.get_item(Key=state_key(campaign), ConsistentRead=True).get("Item") or {}
-        return SendingState(paused=bool(item.get("paused", False)), reason=item.get("reason", ""),
-                            since=item.get("since", ""), epoch=int(item.get("epoch", 0)))
+        return SendingState(
+            paused=bool(item.get("paused", False)),
+            reason=item.get("reason", ""),
+            since=item.get("since", ""),
+            epoch=int(item.get("epoch", 0)),
+        )
 
     def count(self, campaign: str, what: str) -> None:
         """Add one to this hour's `sent`, `bounced` or `complained` for the campaign's current epoch."""
@@ -106,8 +119,11 @@ class ReputationGuard:
 
         now = self._clock()
         epoch = self.state(campaign).epoch
-        items = self._table.query(KeyConditionExpression=Key("pk").eq(f"GUARD#{campaign}") & Key("sk").between(
-            _rates_sk(epoch, now - WINDOW), _rates_sk(epoch, now)), ConsistentRead=True)["Items"]
+        items = self._table.query(
+            KeyConditionExpression=Key("pk").eq(f"GUARD#{campaign}")
+            & Key("sk").between(_rates_sk(epoch, now - WINDOW), _rates_sk(epoch, now)),
+            ConsistentRead=True,
+        )["Items"]
         return Rates(*(sum(int(item.get(name, 0)) for item in items) for name in COUNTS))
 
     def check(self, campaign: str) -> bool:
@@ -127,8 +143,14 @@ class ReputationGuard:
             Key=state_key(campaign),
             UpdateExpression="SET paused = :yes, reason = :reason, since = :now, " + _KEPT,
             ConditionExpression="attribute_not_exists(paused) OR paused = :no",
-            ExpressionAttributeValues={":yes": True, ":no": False, ":reason": reason[:300],
-                                       ":now": self._clock().isoformat(), **self._kept(campaign)})
+            ExpressionAttributeValues={
+                ":yes": True,
+                ":no": False,
+                ":reason": reason[:300],
+                ":now": self._clock().isoformat(),
+                **self._kept(campaign),
+            },
+        )
         if not paused:
             return False
         log.warning("campaign %s paused: %s", campaign, reason)
@@ -139,10 +161,14 @@ class ReputationGuard:
         self._table.update_item(
             Key=state_key(campaign),
             UpdateExpression="SET paused = :no, since = :now, " + _KEPT + " ADD epoch :one REMOVE reason",
-            ExpressionAttributeValues={":no": False, ":now": self._clock().isoformat(), ":one": 1,
-                                       **self._kept(campaign)})
+            ExpressionAttributeValues={
+                ":no": False,
+                ":now": self._clock().isoformat(),
+                ":one": 1,
+                **self._kept(campaign),
+            },
+        )
         log.warning("campaign %s resumed by an organiser", campaign)
-
 
     def _kept(self, campaign: str) -> dict[str, Any]:
         due = due_keys(state_key(campaign)["pk"], int((self._clock() + KEEP_STATE).timestamp()))
@@ -164,17 +190,30 @@ def resume_sending(campaign: str, guard: ReputationGuard, schedule: Any, queue: 
 
 def tell_organisers(campaign: Any, reason: str, rates: Rates, mailer: Any) -> None:
     """Email the campaign's organiser address (if it has one) that sending paused; the log says it either way."""
-    log.warning("campaign %s paused by the reputation guard: %s (organisers: %s)", campaign.slug, reason,
-                campaign.organiser_email or "no organiser_email in campaign.toml")
+    log.warning(
+        "campaign %s paused by the reputation guard: %s (organisers: %s)",
+        campaign.slug,
+        reason,
+        campaign.organiser_email or "no organiser_email in campaign.toml",
+    )
     if not campaign.organiser_email:
         return
     from chalicelib.mail.mailer import Notice
 
     subject, text = pause_notice(campaign, reason, rates)
     try:
-        mailer.send_notice(Notice(to_name=f"Organisers of {campaign.slug}", to_email=campaign.organiser_email,
-                                  organisation=campaign.organisation, sender_address=campaign.sender_address,
-                                  subject=subject, body=text, language="en", campaign=campaign.slug))
+        mailer.send_notice(
+            Notice(
+                to_name=f"Organisers of {campaign.slug}",
+                to_email=campaign.organiser_email,
+                organisation=campaign.organisation,
+                sender_address=campaign.sender_address,
+                subject=subject,
+                body=text,
+                language="en",
+                campaign=campaign.slug,
+            )
+        )
     except Exception:  # noqa: BLE001 - the pause stands; the log line above already told
         log.exception("campaign %s: could not email %s about the pause", campaign.slug, campaign.organiser_email)
 
@@ -182,9 +221,11 @@ def tell_organisers(campaign: Any, reason: str, rates: Rates, mailer: Any) -> No
 def pause_notice(campaign: Any, reason: str, rates: Rates) -> tuple[str, str]:
     """The subject and text organisers receive when their campaign pauses itself."""
     subject = f"Démarche: sending paused for campaign {campaign.slug}"
-    text = (f"Sending for the campaign \"{campaign.slug}\" paused by itself: {reason}.\n\n"
-            f"Last 24 hours: {rates.sent} letters sent, {rates.bounced} hard bounces, {rates.complained} complaints.\n"
-            "No letter is lost: new and waiting letters stay queued until you resume.\n\n"
-            "Check the bounced addresses in the send log (a ministry address may have changed), then resume with:\n"
-            f"    python -m chalicelib.cli.reputation resume {campaign.slug}\n")
+    text = (
+        f'Sending for the campaign "{campaign.slug}" paused by itself: {reason}.\n\n'
+        f"Last 24 hours: {rates.sent} letters sent, {rates.bounced} hard bounces, {rates.complained} complaints.\n"
+        "No letter is lost: new and waiting letters stay queued until you resume.\n\n"
+        "Check the bounced addresses in the send log (a ministry address may have changed), then resume with:\n"
+        f"    python -m chalicelib.cli.reputation resume {campaign.slug}\n"
+    )
     return subject, text

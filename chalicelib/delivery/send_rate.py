@@ -4,6 +4,7 @@ The rate comes from SES v2 GetAccount at run time (cached for a while), or from 
 (`DEMARCHE_MAX_SEND_RATE`, used locally, where no real account exists). Each send takes a token from a
 per-second counter item in DynamoDB: one conditional increment, shared by every worker.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,14 @@ FALLBACK_RATE = 1  # SES's sandbox rate: used if GetAccount cannot be read, so w
 
 
 class SendRate:
-    def __init__(self, table: Any, sesv2: Any, clock: Callable[[], dt.datetime],
-                 sleep: Callable[[float], None], configured: float | None = None) -> None:
+    def __init__(
+        self,
+        table: Any,
+        sesv2: Any,
+        clock: Callable[[], dt.datetime],
+        sleep: Callable[[float], None],
+        configured: float | None = None,
+    ) -> None:
         self._table, self._ses, self._clock, self._sleep = table, sesv2, clock, sleep
         self._configured = configured
         self._cached: tuple[int, dt.datetime] | None = None
@@ -57,8 +64,12 @@ class SendRate:
                 Key={"pk": RATE_PK, "sk": str(second)},
                 UpdateExpression="ADD sends :one SET expires_at = :expires, due_pk = :due_pk, due_at = :expires",
                 ConditionExpression="attribute_not_exists(sends) OR sends < :limit",
-                ExpressionAttributeValues={":one": 1, ":limit": limit, ":expires": due["due_at"],
-                                           ":due_pk": due["due_pk"]},
+                ExpressionAttributeValues={
+                    ":one": 1,
+                    ":limit": limit,
+                    ":expires": due["due_at"],
+                    ":due_pk": due["due_pk"],
+                },
             ):
                 return True
             self._sleep(second + 1 - now.timestamp())

@@ -2,6 +2,7 @@
 
 One item per (campaign, recipient); the address is stored only as a hash, so the record holds no address.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,16 @@ class Suppressions:
 
     def suppress(self, campaign: str, address: str, reason: str, now: dt.datetime) -> None:
         key, expires_at = suppression_key(campaign, address), int((now + KEEP).timestamp())
-        self._table.put_item(Item={**key, "campaign": campaign, "reason": reason[:200], "since": now.isoformat(),
-                                   "expires_at": expires_at, **due_keys(key["pk"], expires_at)})
+        self._table.put_item(
+            Item={
+                **key,
+                "campaign": campaign,
+                "reason": reason[:200],
+                "since": now.isoformat(),
+                "expires_at": expires_at,
+                **due_keys(key["pk"], expires_at),
+            }
+        )
 
     def is_suppressed(self, campaign: str, address: str) -> bool:
         return "Item" in self._table.get_item(Key=suppression_key(campaign, address))

@@ -6,6 +6,7 @@ Every wait is written to the schedule before the handler returns (only then does
 so a waiting letter is never in neither place. Only unexpected errors return a message to SQS; after five
 receives it goes to the dead-letter queue, whose handler (`give_up`) marks the letter failed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,10 @@ from chalicelib.mail.mailer import Mailer, Outcome, SendFailed, message_bytes
 
 log = logging.getLogger(__name__)
 
-INTERRUPTED = ("Interrupted: sending was cut off and SES reported nothing about it, so we cannot tell whether it "
-               "left. It was not resent automatically, to avoid a duplicate; an organiser can resend it.")
+INTERRUPTED = (
+    "Interrupted: sending was cut off and SES reported nothing about it, so we cannot tell whether it "
+    "left. It was not resent automatically, to avoid a duplicate; an organiser can resend it."
+)
 GAVE_UP = "Not sent: the sender failed on this letter five times (the worker's log says why)."
 TIME_NEEDED_MS = 15_000  # a send needs at most this long (SES timeouts included); below it, leave the rest queued
 
@@ -53,8 +56,17 @@ def backoff(retries: int, outcome: Outcome, letter_id: str) -> dt.timedelta:
 
 
 class Deliverer:
-    def __init__(self, letters: LetterLog, mailer: Mailer, campaigns: Campaigns, clock: Callable[[], dt.datetime],
-                 *, gates: Gates, schedule: LetterSchedule, guard: ReputationGuard) -> None:
+    def __init__(
+        self,
+        letters: LetterLog,
+        mailer: Mailer,
+        campaigns: Campaigns,
+        clock: Callable[[], dt.datetime],
+        *,
+        gates: Gates,
+        schedule: LetterSchedule,
+        guard: ReputationGuard,
+    ) -> None:
         self._letters, self._mailer, self._campaigns, self._clock = letters, mailer, campaigns, clock
         self._gates, self._schedule, self._guard = gates, schedule, guard
 
@@ -85,8 +97,14 @@ class Deliverer:
             return self._fail(letter, Status.QUEUED, f"Not sent: {exc}")
         attempt = uuid.uuid4().hex
         try:
-            self._letters.move(letter.letter_id, Status.QUEUED, Status.SENDING, self._clock(), attempt_id=attempt,
-                               remove=("waiting_until", "waiting_reason"))
+            self._letters.move(
+                letter.letter_id,
+                Status.QUEUED,
+                Status.SENDING,
+                self._clock(),
+                attempt_id=attempt,
+                remove=("waiting_until", "waiting_reason"),
+            )
         except TransitionRefused:
             return None  # another worker took it
         # From here until `sent` is written is the one ambiguous window (letter_states.py explains the rule).
@@ -95,8 +113,14 @@ class Deliverer:
         except SendFailed as exc:
             return self._not_sent(letter, attempt, exc)
         try:
-            self._letters.move(letter.letter_id, Status.SENDING, Status.SENT, self._clock(),
-                               expect={"attempt_id": attempt}, ses_message_id=ses_id)
+            self._letters.move(
+                letter.letter_id,
+                Status.SENDING,
+                Status.SENT,
+                self._clock(),
+                expect={"attempt_id": attempt},
+                ses_message_id=ses_id,
+            )
         except TransitionRefused as refused:
             log.info("letter %s: SES feedback recorded it first (%s)", letter.letter_id, refused.current)
             return Status(refused.current) if refused.current else None
@@ -112,11 +136,24 @@ class Deliverer:
             self._schedule.add(letter.letter_id, now + SENDING_LEASE, "reconcile", letter.expires_at)
             return Status.SENDING
         until = now + backoff(letter.retries, exc.outcome, letter.letter_id)
-        log.info("letter %s not accepted (%s); retry %d at %s", letter.letter_id, exc.reason, letter.retries + 1,
-                 until.isoformat())
+        log.info(
+            "letter %s not accepted (%s); retry %d at %s",
+            letter.letter_id,
+            exc.reason,
+            letter.retries + 1,
+            until.isoformat(),
+        )
         # Queued first: were the entry written first, a crash in between would leave it `sending` (interrupted).
-        self._letters.move(letter.letter_id, Status.SENDING, Status.QUEUED, now, expect=mine,
-                           retries=letter.retries + 1, waiting_until=until.isoformat(), waiting_reason="retry")
+        self._letters.move(
+            letter.letter_id,
+            Status.SENDING,
+            Status.QUEUED,
+            now,
+            expect=mine,
+            retries=letter.retries + 1,
+            waiting_until=until.isoformat(),
+            waiting_reason="retry",
+        )
         self._schedule.add(letter.letter_id, until, "retry", letter.expires_at)
         return Status.QUEUED
 
@@ -134,18 +171,19 @@ class Deliverer:
             self._schedule.add(letter.letter_id, decision.until, decision.reason, letter.expires_at)
             until = decision.until.isoformat()
         try:  # what the supporter and organisers read; the schedule entry above is what counts
-            self._letters.amend(letter.letter_id, Status.QUEUED, self._clock(), waiting_until=until,
-                               waiting_reason=decision.reason)
+            self._letters.amend(
+                letter.letter_id, Status.QUEUED, self._clock(), waiting_until=until, waiting_reason=decision.reason
+            )
         except TransitionRefused:
             return None  # another worker moved it meanwhile; the entry will find nothing to do
         return Status.QUEUED
 
-    def _fail(self, letter: Letter, source: Status, reason: str,
-              expect: dict[str, str] | None = None) -> Status | None:
+    def _fail(self, letter: Letter, source: Status, reason: str, expect: dict[str, str] | None = None) -> Status | None:
         """Fail the letter with `reason`, if it is still where this worker left it (None: it moved on)."""
         try:
-            self._letters.move(letter.letter_id, source, Status.FAILED, self._clock(), expect=expect,
-                               failure_reason=reason[:500])
+            self._letters.move(
+                letter.letter_id, source, Status.FAILED, self._clock(), expect=expect, failure_reason=reason[:500]
+            )
         except TransitionRefused:
             return None  # another worker, or SES evidence, moved it meanwhile
         return Status.FAILED
@@ -169,8 +207,12 @@ class Deliverer:
             return None
         return self._fail(letter, Status.QUEUED, GAVE_UP)
 
-    def deliver_batch(self, records: Iterable[QueueRecord], handle: Callable[[str], object] | None = None,
-                      time_left_ms: Callable[[], int] | None = None) -> list[str]:
+    def deliver_batch(
+        self,
+        records: Iterable[QueueRecord],
+        handle: Callable[[str], object] | None = None,
+        time_left_ms: Callable[[], int] | None = None,
+    ) -> list[str]:
         """Handle each record; return the message ids that must come back (SQS batchItemFailures).
 
         Records left when the Lambda's time runs low are returned untouched rather than risk a cut-off send.

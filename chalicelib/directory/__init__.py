@@ -3,8 +3,19 @@
 Runtime code reads the CSV files in chalicelib/data/ (index.py); the organiser's tools (validate, import,
 coverage, export, health) live beside it and run as `python -m chalicelib.cli.directory` (cli.py).
 """
+
 from chalicelib.directory.index import Directory, Overrides, apply_override, default_directory, lookup_key
 from chalicelib.directory.records import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Country, Target
 
-__all__ = ["DATA_DIR", "DIRECTORY_SETS", "UN_LANGUAGES", "Country", "Directory", "Overrides", "Target",
-           "apply_override", "default_directory", "lookup_key"]
+__all__ = [
+    "DATA_DIR",
+    "DIRECTORY_SETS",
+    "UN_LANGUAGES",
+    "Country",
+    "Directory",
+    "Overrides",
+    "Target",
+    "apply_override",
+    "default_directory",
+    "lookup_key",
+]

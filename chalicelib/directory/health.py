@@ -8,6 +8,7 @@ Page views must not cost a DynamoDB read each: `is_failing` answers from an in-p
 targets, refreshed by one Query at most every `cache_seconds` (60 s by default) per warm Lambda. `failing`
 reads the one item, strongly consistent, for decisions that send mail.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ def _failing(item: dict[str, Any]) -> Failing:
 
 
 class TargetHealth:
-    def __init__(self, table: Any, *, cache_seconds: float = 60.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, table: Any, *, cache_seconds: float = 60.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._table = table
         self._cache_seconds = cache_seconds
         self._monotonic = monotonic
@@ -52,9 +54,13 @@ class TargetHealth:
         self._table.update_item(
             Key=health_key(target_set, country),
             UpdateExpression="SET target_set = :set, country = :country, since = if_not_exists(since, :now), "
-                             "diagnostic = if_not_exists(diagnostic, :diag), last_bounce = :now",
-            ExpressionAttributeValues={":set": target_set, ":country": country, ":now": now.isoformat(),
-                                       ":diag": diagnostic[:500]},
+            "diagnostic = if_not_exists(diagnostic, :diag), last_bounce = :now",
+            ExpressionAttributeValues={
+                ":set": target_set,
+                ":country": country,
+                ":now": now.isoformat(),
+                ":diag": diagnostic[:500],
+            },
         )
         self._snapshot = None
 
@@ -72,8 +78,9 @@ class TargetHealth:
         """Every failing target, sorted by set and country (one Query, paginated)."""
         items, start = [], {}
         while True:
-            page = self._table.query(KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": HEALTH_PK},
-                                     **start)
+            page = self._table.query(
+                KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": HEALTH_PK}, **start
+            )
             items += page.get("Items", [])
             if "LastEvaluatedKey" not in page:
                 break

@@ -1,4 +1,4 @@
-""""Did they reply?": some days after a letter was delivered, one short email asks the supporter whether the
+""" "Did they reply?": some days after a letter was delivered, one short email asks the supporter whether the
 recipient answered, with one-click answers (yes / no / not yet) and room to paste the reply.
 
 One follow-up item per confirmed letter, beside it (pk LETTER#<id>, sk FOLLOWUP), moved by conditional writes
@@ -14,6 +14,7 @@ One follow-up item per confirmed letter, beside it (pk LETTER#<id>, sk FOLLOWUP)
 Answers count towards the target's responsiveness in the same transaction (chalicelib/feedback/responsiveness.py). A
 pasted reply is kept, for the organisers to read, until the letter's retention date, like everything personal.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,8 +77,15 @@ def _moment(text: str) -> dt.datetime:
 
 
 class FollowUps:
-    def __init__(self, table: Any, letters: LetterLog, mailer: Mailer, campaigns: Campaigns, signer: Signer,
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        table: Any,
+        letters: LetterLog,
+        mailer: Mailer,
+        campaigns: Campaigns,
+        signer: Signer,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._table, self._letters, self._mailer = table, letters, mailer
         self._campaigns, self._signer, self._clock = campaigns, signer, clock
 
@@ -91,13 +99,24 @@ class FollowUps:
 
         key = follow_up_key(letter.letter_id)
         now = self._clock()
-        put_once(self._table, {
-            **key, **due_keys(key["pk"], int((now + policy.after).timestamp())), "status": "scheduled",
-            "letter_id": letter.letter_id, "campaign": campaign.slug, "target_set": letter.target_set,
-            "country": "" if letter.target_set == "fixed" else letter.country, "target_name": letter.target_name,
-            "token_hash": token_hash(self._signer.token(PURPOSE, letter.letter_id)),
-            "stop_token_hash": token_hash(self._signer.token(STOP, letter.letter_id)),
-            "created_at": iso(now), "updated_at": iso(now), "expires_at": expires_at})
+        put_once(
+            self._table,
+            {
+                **key,
+                **due_keys(key["pk"], int((now + policy.after).timestamp())),
+                "status": "scheduled",
+                "letter_id": letter.letter_id,
+                "campaign": campaign.slug,
+                "target_set": letter.target_set,
+                "country": "" if letter.target_set == "fixed" else letter.country,
+                "target_name": letter.target_name,
+                "token_hash": token_hash(self._signer.token(PURPOSE, letter.letter_id)),
+                "stop_token_hash": token_hash(self._signer.token(STOP, letter.letter_id)),
+                "created_at": iso(now),
+                "updated_at": iso(now),
+                "expires_at": expires_at,
+            },
+        )
 
     # --- the housekeeping job ------------------------------------------------------------------------------
 
@@ -137,10 +156,23 @@ class FollowUps:
             return self._cancel(key, "scheduled", "too late: the letter's details are about to be deleted")
         remind = campaign.policies.follow_up.remind_after
         next_due = now + remind if remind else dt.datetime.fromtimestamp(int(item["expires_at"]), dt.timezone.utc)
-        move(self._table, FOLLOW_UP, key, "scheduled", "asked", now,
-             changes={"asked_at": iso(now), **_due(item, next_due)},
-             also=[count_entry(self._table.name, counter_key(item["campaign"], item["target_set"], item["country"]),
-                               item["target_name"], asked=1)])
+        move(
+            self._table,
+            FOLLOW_UP,
+            key,
+            "scheduled",
+            "asked",
+            now,
+            changes={"asked_at": iso(now), **_due(item, next_due)},
+            also=[
+                count_entry(
+                    self._table.name,
+                    counter_key(item["campaign"], item["target_set"], item["country"]),
+                    item["target_name"],
+                    asked=1,
+                )
+            ],
+        )
         self._send(letter, campaign, reminder=False)
         return "asked"
 
@@ -167,8 +199,16 @@ class FollowUps:
     def _remind(self, key: dict[str, str], item: dict[str, Any], letter: Letter) -> str:
         now = self._clock()
         until = dt.datetime.fromtimestamp(int(item["expires_at"]), dt.timezone.utc)
-        move(self._table, FOLLOW_UP, key, item["status"], item["status"], now,
-             changes={"reminded_at": iso(now), **_due(item, until)}, condition="attribute_not_exists(reminded_at)")
+        move(
+            self._table,
+            FOLLOW_UP,
+            key,
+            item["status"],
+            item["status"],
+            now,
+            changes={"reminded_at": iso(now), **_due(item, until)},
+            condition="attribute_not_exists(reminded_at)",
+        )
         self._send(letter, self._campaigns.get(letter.campaign), reminder=True)
         return "follow_up_reminded"
 
@@ -183,11 +223,20 @@ class FollowUps:
     def _send(self, letter: Letter, campaign: Campaign, *, reminder: bool) -> None:
         paths = links(self._signer, letter.letter_id)
         base = letter.links_base + paths["answer"]
-        self._mailer.send_notice(mail_to_supporter(
-            letter, campaign, "follow_up", reminder=reminder, sent=(letter.confirmed_at or letter.created_at)[:10],
-            yes_url=f"{base}?answer=yes", no_url=f"{base}?answer=no", not_yet_url=f"{base}?answer=not_yet",
-            stop_url=letter.links_base + paths["stop"],
-            delete_url=letter.links_base + link_paths(self._signer, letter.letter_id).delete))
+        self._mailer.send_notice(
+            mail_to_supporter(
+                letter,
+                campaign,
+                "follow_up",
+                reminder=reminder,
+                sent=(letter.confirmed_at or letter.created_at)[:10],
+                yes_url=f"{base}?answer=yes",
+                no_url=f"{base}?answer=no",
+                not_yet_url=f"{base}?answer=not_yet",
+                stop_url=letter.links_base + paths["stop"],
+                delete_url=letter.links_base + link_paths(self._signer, letter.letter_id).delete,
+            )
+        )
 
     # --- the supporter's answer ---------------------------------------------------------------------------
 
@@ -215,16 +264,41 @@ class FollowUps:
             key = counter_key(item["campaign"], item["target_set"], item["country"])
             also.append(count_entry(self._table.name, key, item["target_name"], **deltas))
         if reply:
-            also.append({"Put": {"TableName": self._table.name, "Item": {
-                **reply_key(item["campaign"], item["asked_at"], letter_id), "target_name": item["target_name"],
-                "target_set": item["target_set"], "country": item["country"], "answer": answer, "reply": reply,
-                "answered_at": iso(now), "expires_at": int(item["expires_at"])}}})
-        condition, values = ("attribute_not_exists(answer)", {}) if previous is None else \
-            ("answer = :previous", {":previous": previous})
+            also.append(
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": {
+                            **reply_key(item["campaign"], item["asked_at"], letter_id),
+                            "target_name": item["target_name"],
+                            "target_set": item["target_set"],
+                            "country": item["country"],
+                            "answer": answer,
+                            "reply": reply,
+                            "answered_at": iso(now),
+                            "expires_at": int(item["expires_at"]),
+                        },
+                    }
+                }
+            )
+        condition, values = (
+            ("attribute_not_exists(answer)", {})
+            if previous is None
+            else ("answer = :previous", {":previous": previous})
+        )
         try:
-            move(self._table, FOLLOW_UP, follow_up_key(letter_id), item["status"], "answered", now,
-                 changes={"answer": answer, "answered_at": iso(now), **({"has_reply": True} if reply else {})},
-                 condition=condition, values=values, also=also)
+            move(
+                self._table,
+                FOLLOW_UP,
+                follow_up_key(letter_id),
+                item["status"],
+                "answered",
+                now,
+                changes={"answer": answer, "answered_at": iso(now), **({"has_reply": True} if reply else {})},
+                condition=condition,
+                values=values,
+                also=also,
+            )
         except MoveRefused:  # a second click at the same moment: answer again from what it wrote
             return self.answer(letter_id, token, answer, reply)
         return {**item, "answer": answer}
@@ -236,8 +310,13 @@ class FollowUps:
         now = self._clock()
         if letter is not None and letter.supporter_email:
             mailbox = mailbox_hash(self._signer, letter.supporter_email)
-            self._table.put_item(Item={**opt_out_key(mailbox), "expires_at": int((now + OPT_OUT_KEPT).timestamp()),
-                                       "created_at": iso(now)})
+            self._table.put_item(
+                Item={
+                    **opt_out_key(mailbox),
+                    "expires_at": int((now + OPT_OUT_KEPT).timestamp()),
+                    "created_at": iso(now),
+                }
+            )
         if item["status"] in ("scheduled", "asked"):
             try:
                 self._cancel(follow_up_key(letter_id), item["status"], "the supporter opted out")
@@ -266,11 +345,21 @@ class FollowUps:
         from boto3.dynamodb.conditions import Key
 
         now = int(self._clock().timestamp())
-        items = self._table.query(KeyConditionExpression=Key("pk").eq(f"REPLIES#{campaign}"),
-                                  ScanIndexForward=False, Limit=limit)["Items"]
-        return [{"target_name": i["target_name"], "target_set": i["target_set"], "country": i["country"],
-                 "answer": i["answer"], "reply": i["reply"], "answered_at": i["answered_at"]}
-                for i in items if int(i["expires_at"]) > now]
+        items = self._table.query(
+            KeyConditionExpression=Key("pk").eq(f"REPLIES#{campaign}"), ScanIndexForward=False, Limit=limit
+        )["Items"]
+        return [
+            {
+                "target_name": i["target_name"],
+                "target_set": i["target_set"],
+                "country": i["country"],
+                "answer": i["answer"],
+                "reply": i["reply"],
+                "answered_at": i["answered_at"],
+            }
+            for i in items
+            if int(i["expires_at"]) > now
+        ]
 
 
 def check_reply(text: Any) -> str:

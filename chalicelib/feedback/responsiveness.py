@@ -6,6 +6,7 @@ per campaign and target, with no personal data and no TTL (numbers outlive the l
     asked (questions sent), answered (supporters who answered), and yes / no / not_yet (their latest answer).
 A rate is shown only once MIN_ANSWERS supporters answered: below that, one answer swings it too far to mean much.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,9 +29,15 @@ def count_entry(table_name: str, key: dict[str, str], target_name: str, **deltas
     for i, (counter, delta) in enumerate(deltas.items()):
         names[f"#c{i}"], values[f":d{i}"] = counter, delta
         adds.append(f"#c{i} :d{i}")
-    return {"Update": {"TableName": table_name, "Key": key,
-                       "UpdateExpression": "SET #name = :name ADD " + ", ".join(adds),
-                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+    return {
+        "Update": {
+            "TableName": table_name,
+            "Key": key,
+            "UpdateExpression": "SET #name = :name ADD " + ", ".join(adds),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
 
 
 def answer_deltas(previous: str | None, answer: str) -> dict[str, int]:
@@ -45,10 +52,17 @@ def answer_deltas(previous: str | None, answer: str) -> dict[str, int]:
 def figures(item: dict[str, Any]) -> dict[str, Any]:
     asked, answered, replied = (int(item.get(name, 0)) for name in ("asked", "answered", "yes"))
     target_set, _, country = item["sk"].removeprefix("TARGET#").partition("#")
-    return {"target_set": target_set, "country": "" if country == "all" else country,
-            "target_name": item.get("target_name", ""), "asked": asked, "answered": answered, "replied": replied,
-            "no_reply": int(item.get("no", 0)), "not_yet": int(item.get("not_yet", 0)),
-            "rate": round(replied / answered, 3) if answered >= MIN_ANSWERS else None}
+    return {
+        "target_set": target_set,
+        "country": "" if country == "all" else country,
+        "target_name": item.get("target_name", ""),
+        "asked": asked,
+        "answered": answered,
+        "replied": replied,
+        "no_reply": int(item.get("no", 0)),
+        "not_yet": int(item.get("not_yet", 0)),
+        "rate": round(replied / answered, 3) if answered >= MIN_ANSWERS else None,
+    }
 
 
 def responsiveness(table: Any, campaign: str) -> list[dict[str, Any]]:

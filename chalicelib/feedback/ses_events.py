@@ -9,6 +9,7 @@ whose answer was lost, by its `letter` and `attempt` tags: that evidence reconci
 Side effects: a hard bounce marks the target failing; a complaint suppresses the recipient for the
 campaign; both count toward the campaign's reputation guard, once per letter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,14 +30,28 @@ from chalicelib.letters.states import ALLOWED, Status, TransitionRefused
 
 log = logging.getLogger(__name__)
 
-KINDS = {"Send": "send", "Delivery": "delivery", "Bounce": "bounce", "Complaint": "complaint",
-         "DeliveryDelay": "delay", "Reject": "reject"}
+KINDS = {
+    "Send": "send",
+    "Delivery": "delivery",
+    "Bounce": "bounce",
+    "Complaint": "complaint",
+    "DeliveryDelay": "delay",
+    "Reject": "reject",
+}
 # Where each kind lists its recipients, and the field holding each address.
-RECIPIENTS = {"delivery": ("delivery", "recipients", None), "bounce": ("bounce", "bouncedRecipients", "emailAddress"),
-              "complaint": ("complaint", "complainedRecipients", "emailAddress"),
-              "delay": ("deliveryDelay", "delayedRecipients", "emailAddress")}
-OUTCOME = {"delivery": Status.DELIVERED, "delay": Status.DELAYED, "bounce": Status.BOUNCED,
-           "complaint": Status.COMPLAINED, "reject": Status.FAILED}
+RECIPIENTS = {
+    "delivery": ("delivery", "recipients", None),
+    "bounce": ("bounce", "bouncedRecipients", "emailAddress"),
+    "complaint": ("complaint", "complainedRecipients", "emailAddress"),
+    "delay": ("deliveryDelay", "delayedRecipients", "emailAddress"),
+}
+OUTCOME = {
+    "delivery": Status.DELIVERED,
+    "delay": Status.DELAYED,
+    "bounce": Status.BOUNCED,
+    "complaint": Status.COMPLAINED,
+    "reject": Status.FAILED,
+}
 
 
 @dataclass(frozen=True)
@@ -91,21 +106,35 @@ def parse(message: str | bytes | Mapping[str, Any]) -> SesEvent | None:
             address = _address(_mapping(entry).get(address_field, "") if address_field else entry)
             if address:
                 recipients.append(address)
-                details[address] = " ".join(str(v) for k in ("status", "diagnosticCode") if (v := _mapping(entry).get(k)))
+                details[address] = " ".join(
+                    str(v) for k in ("status", "diagnosticCode") if (v := _mapping(entry).get(k))
+                )
     detail = {
         "bounce": f"{body.get('bounceType', '')}/{body.get('bounceSubType', '')}",
         "complaint": str(body.get("complaintFeedbackType", "")),
         "delay": str(body.get("delayType", "")),
         "reject": str(body.get("reason", "")),
     }.get(kind, "")
-    return SesEvent(kind=kind, ses_message_id=ses_id, recipients=tuple(recipients), tags=tags,
-                    hard_bounce=kind == "bounce" and body.get("bounceType") == "Permanent",
-                    details=details, detail=detail)
+    return SesEvent(
+        kind=kind,
+        ses_message_id=ses_id,
+        recipients=tuple(recipients),
+        tags=tags,
+        hard_bounce=kind == "bounce" and body.get("bounceType") == "Permanent",
+        details=details,
+        detail=detail,
+    )
 
 
 class Feedback:
-    def __init__(self, letters: LetterLog, health: TargetHealth, suppressions: Suppressions, guard: ReputationGuard,
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        letters: LetterLog,
+        health: TargetHealth,
+        suppressions: Suppressions,
+        guard: ReputationGuard,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._letters, self._health, self._suppressions = letters, health, suppressions
         self._guard, self._clock = guard, clock
 
@@ -126,7 +155,9 @@ class Feedback:
         """Apply one SES event to its letter; returns the letter's state afterwards (None: not one of ours)."""
         letter = self._find(event)
         if letter is None:
-            log.info("SES %s for message %s: no such letter (expired, or not a letter)", event.kind, event.ses_message_id)
+            log.info(
+                "SES %s for message %s: no such letter (expired, or not a letter)", event.kind, event.ses_message_id
+            )
             return None
         if not event.about(letter.target_email):
             log.info("SES %s for letter %s lists other recipients only; ignored", event.kind, letter.letter_id)
@@ -136,12 +167,20 @@ class Feedback:
             return Status(letter.status)
         reason = event.reason_for(letter.target_email)
         if event.kind == "bounce" and event.hard_bounce:
-            self._health.mark_failing(*health_subject(letter.target_set, letter.country, letter.campaign),
-                                      reason, self._clock())
+            self._health.mark_failing(
+                *health_subject(letter.target_set, letter.country, letter.campaign), reason, self._clock()
+            )
         if event.kind == "complaint":
-            self._suppressions.suppress(letter.campaign, letter.target_email, event.detail or "complaint", self._clock())
-        changes = {"failure_reason": reason[:500]} if event.kind in ("bounce", "reject") else \
-            {"delivered_at": iso(self._clock())} if event.kind == "delivery" else {}
+            self._suppressions.suppress(
+                letter.campaign, letter.target_email, event.detail or "complaint", self._clock()
+            )
+        changes = (
+            {"failure_reason": reason[:500]}
+            if event.kind in ("bounce", "reject")
+            else {"delivered_at": iso(self._clock())}
+            if event.kind == "delivery"
+            else {}
+        )
         if self._advance(letter, OUTCOME[event.kind], changes):
             if event.kind == "complaint" or event.hard_bounce:
                 self._guard.count(letter.campaign, "complained" if event.kind == "complaint" else "bounced")
@@ -157,17 +196,31 @@ class Feedback:
 
     def _reconcile(self, letter: Letter, event: SesEvent) -> Letter:
         """SES evidence for a send whose answer was lost: the letter was sent after all."""
-        evidence = (not letter.ses_message_id and letter.attempt_id and event.tags.get("attempt") == letter.attempt_id
-                    and letter.status in (Status.SENDING.value, Status.FAILED.value))
+        evidence = (
+            not letter.ses_message_id
+            and letter.attempt_id
+            and event.tags.get("attempt") == letter.attempt_id
+            and letter.status in (Status.SENDING.value, Status.FAILED.value)
+        )
         if not evidence:
             return letter
         try:
-            self._letters.move(letter.letter_id, Status(letter.status), Status.SENT, self._clock(),
-                               expect={"attempt_id": letter.attempt_id}, ses_message_id=event.ses_message_id)
+            self._letters.move(
+                letter.letter_id,
+                Status(letter.status),
+                Status.SENT,
+                self._clock(),
+                expect={"attempt_id": letter.attempt_id},
+                ses_message_id=event.ses_message_id,
+            )
         except TransitionRefused:
             return self._letters.get(letter.letter_id) or letter
-        log.warning("letter %s reconciled: SES %s event shows it was sent (%s)", letter.letter_id, event.kind,
-                    event.ses_message_id)
+        log.warning(
+            "letter %s reconciled: SES %s event shows it was sent (%s)",
+            letter.letter_id,
+            event.kind,
+            event.ses_message_id,
+        )
         self._guard.count(letter.campaign, "sent")
         return self._letters.get(letter.letter_id) or letter
 

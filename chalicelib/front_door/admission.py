@@ -5,6 +5,7 @@ Either all of them are written or none is: a refused letter leaves no counter ra
 of twenty identical submissions racing each other exactly one is admitted. `withdraw` is the undo, for a
 letter admitted whose confirmation email or queue message could then not be sent.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,10 +36,17 @@ class Admission:
     status: str = ""
 
     @classmethod
-    def of_letter(cls, letter: Letter, guard: dict[str, str], counters: list[Counter],
-                  now: dt.datetime) -> "Admission":
-        return cls(letter.to_item(), letter.letter_id, letter.expires_at, guard, counters, now,
-                   tuple(letter.counter_keys()), letter.status)
+    def of_letter(cls, letter: Letter, guard: dict[str, str], counters: list[Counter], now: dt.datetime) -> "Admission":
+        return cls(
+            letter.to_item(),
+            letter.letter_id,
+            letter.expires_at,
+            guard,
+            counters,
+            now,
+            tuple(letter.counter_keys()),
+            letter.status,
+        )
 
     @property
     def key(self) -> dict[str, str]:

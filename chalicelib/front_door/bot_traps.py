@@ -4,6 +4,7 @@ nothing is stored or sent, so it learns nothing; a person whose form grew old is
 The stamp is "<epoch seconds>.<HMAC(campaign, seconds)>": issued with the form (or by
 GET /campaigns/{slug}/form-token), valid from `min_fill` after issue until `max_age`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,10 +64,14 @@ def judge(fields: BotFields, signer: Signer, campaign: str, policy: BotPolicy, n
     if fields.honeypot.strip():
         return Verdict.BOT
     if not fields.stamp:
-        raise InvalidField(STAMP, "The form_token is missing: load the form again, or get one from "
-                                  f"GET /campaigns/{campaign}/form-token.")
+        raise InvalidField(
+            STAMP,
+            f"The form_token is missing: load the form again, or get one from GET /campaigns/{campaign}/form-token.",
+        )
     seconds, _, signature = fields.stamp.partition(".")
-    if not (seconds.isdigit() and len(seconds) <= 12) or not signer.verify("form-stamp", f"{campaign}:{seconds}", signature):
+    if not (seconds.isdigit() and len(seconds) <= 12) or not signer.verify(
+        "form-stamp", f"{campaign}:{seconds}", signature
+    ):
         return Verdict.BOT
     age = now - dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc)
     if age < policy.min_fill:

@@ -4,6 +4,7 @@ The guard's key is a keyed hash of campaign, target and the supporter's mailbox 
 folds case, and dots and +tags where the provider ignores them); the item holds only the letter's id. A
 conditional put of the guard decides, exactly, which of many concurrent identical submissions wins.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,18 +28,26 @@ def guard_key(campaign: str, target: str, mailbox: str) -> dict[str, str]:
 
 def claim(table_name: str, key: dict[str, str], letter_id: str, expires_at: int, now_epoch: int) -> dict[str, Any]:
     """A transaction item that takes the guard iff nobody holds it (a guard past its expiry counts as free)."""
-    return {"Put": {
-        "TableName": table_name,
-        "Item": {**key, "letter_id": letter_id, "expires_at": expires_at, **due_keys(key["pk"], expires_at)},
-        "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
-        "ExpressionAttributeValues": {":now": now_epoch},
-    }}
+    return {
+        "Put": {
+            "TableName": table_name,
+            "Item": {**key, "letter_id": letter_id, "expires_at": expires_at, **due_keys(key["pk"], expires_at)},
+            "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
+            "ExpressionAttributeValues": {":now": now_epoch},
+        }
+    }
 
 
 def release(table_name: str, key: dict[str, str], letter_id: str) -> dict[str, Any]:
     """A transaction item that frees the guard iff `letter_id` still holds it."""
-    return {"Delete": {"TableName": table_name, "Key": key, "ConditionExpression": "letter_id = :id",
-                       "ExpressionAttributeValues": {":id": letter_id}}}
+    return {
+        "Delete": {
+            "TableName": table_name,
+            "Key": key,
+            "ConditionExpression": "letter_id = :id",
+            "ExpressionAttributeValues": {":id": letter_id},
+        }
+    }
 
 
 def holder(table: Any, key: dict[str, str], now_epoch: int) -> str | None:
@@ -51,10 +60,13 @@ def holder(table: Any, key: dict[str, str], now_epoch: int) -> str | None:
 
 def extend(table: Any, guard_pk: str, letter_id: str, until: int) -> None:
     """Keep the guard as long as its letter (a confirmed letter is kept for the campaign's retention)."""
-    conditionally(table.update_item, Key={"pk": guard_pk, "sk": GUARD_SK},  # another letter's guard: not ours
-                  UpdateExpression="SET expires_at = :until, due_at = :until",
-                  ConditionExpression="letter_id = :id",
-                  ExpressionAttributeValues={":until": until, ":id": letter_id})
+    conditionally(
+        table.update_item,
+        Key={"pk": guard_pk, "sk": GUARD_SK},  # another letter's guard: not ours
+        UpdateExpression="SET expires_at = :until, due_at = :until",
+        ConditionExpression="letter_id = :id",
+        ExpressionAttributeValues={":until": until, ":id": letter_id},
+    )
 
 
 def free(table: Any, guard_pk: str, letter_id: str) -> None:
@@ -63,5 +75,9 @@ def free(table: Any, guard_pk: str, letter_id: str) -> None:
         return
     key = {"pk": guard_pk, "sk": GUARD_SK}
     delete = release(table.name, key, letter_id)["Delete"]
-    conditionally(table.delete_item, Key=key, ConditionExpression=delete["ConditionExpression"],
-                  ExpressionAttributeValues=delete["ExpressionAttributeValues"])
+    conditionally(
+        table.delete_item,
+        Key=key,
+        ConditionExpression=delete["ConditionExpression"],
+        ExpressionAttributeValues=delete["ExpressionAttributeValues"],
+    )

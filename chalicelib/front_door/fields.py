@@ -1,4 +1,5 @@
 """Checking what a supporter submitted: every bad field is named, with a message that says how to fix it."""
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,8 @@ def parse_json_body(raw: bytes) -> Any:
         raise InvalidField("body", "The request body is not valid JSON (UTF-8).") from None
     except RecursionError:
         raise InvalidField("body", "The request body is nested too deeply.") from None
+
+
 PARTNER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
@@ -54,8 +57,14 @@ def _has_control_characters(value: str, allowed: str) -> bool:
     return bool((CONTROL_EXCEPT_NEWLINE_TAB if allowed else CONTROL).search(value))
 
 
-def clean_fields(payload: Any, limits: Mapping[str, int], required: tuple[str, ...], required_text: str, *,
-                 multiline: tuple[str, ...] = ("message",)) -> dict[str, str]:
+def clean_fields(
+    payload: Any,
+    limits: Mapping[str, int],
+    required: tuple[str, ...],
+    required_text: str,
+    *,
+    multiline: tuple[str, ...] = ("message",),
+) -> dict[str, str]:
     """Every field in `limits` as clean text (a missing one is ""), or InvalidField naming the first bad one.
     Unknown fields are refused; a field in `multiline` may hold line breaks and tabs, the others are one line
     (collapsed whitespace) safe for a mail header."""
@@ -116,5 +125,12 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
     partner = values["partner"] or None
     if partner is not None and not PARTNER_RE.match(partner):
         raise InvalidField("partner", "A partner code uses only letters, digits, '-' and '_'.")
-    return Submission(country=country, name=values["name"], email=email, city=values["city"],
-                      message=values["message"], language=language, partner=partner)
+    return Submission(
+        country=country,
+        name=values["name"],
+        email=email,
+        city=values["city"],
+        message=values["message"],
+        language=language,
+        partner=partner,
+    )

@@ -7,6 +7,7 @@ still running, they are asked to retry (409). Records live 24 hours. The key and
 keyed hashes, and the response only as the letter's id and status, with no token: the status link is
 derived again from the id (chalicelib/signing.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,29 +48,39 @@ class Idempotency:
         expires = int((now + LIFETIME).timestamp())
         if conditionally(
             self._table.put_item,
-            Item={**key, "fingerprint": fingerprint, "state": "running",
-                  "lease_until": int((now + IN_PROGRESS_LEASE).timestamp()), "expires_at": expires,
-                  **due_keys(pk, expires)},
+            Item={
+                **key,
+                "fingerprint": fingerprint,
+                "state": "running",
+                "lease_until": int((now + IN_PROGRESS_LEASE).timestamp()),
+                "expires_at": expires,
+                **due_keys(pk, expires),
+            },
             ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now "
-                                "OR (#state = :running AND lease_until <= :now)",
+            "OR (#state = :running AND lease_until <= :now)",
             ExpressionAttributeNames={"#state": "state"},
             ExpressionAttributeValues={":now": now_epoch, ":running": "running"},
         ):
             return Claim(key, None)
         first = self._table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
         if first.get("fingerprint") != fingerprint:
-            raise IdempotencyKeyReused(f"This Idempotency-Key was already used for a different {what}; "
-                                       f"use a new key for each new {what}.")
+            raise IdempotencyKeyReused(
+                f"This Idempotency-Key was already used for a different {what}; use a new key for each new {what}."
+            )
         if first.get("state") != "done":
-            raise RequestInProgress("Your first request with this Idempotency-Key is still being handled. "
-                                    "Please retry in a moment.")
+            raise RequestInProgress(
+                "Your first request with this Idempotency-Key is still being handled. Please retry in a moment."
+            )
         return Claim(key, json.loads(first["response"]))
 
     def finish(self, claim: Claim, response: dict[str, Any]) -> None:
         """Keep the first response (a dict with no secrets in it) for replays."""
-        self._table.update_item(Key=claim.key, UpdateExpression="SET #state = :done, #response = :response",
-                                ExpressionAttributeNames={"#state": "state", "#response": "response"},
-                                ExpressionAttributeValues={":done": "done", ":response": json.dumps(response)})
+        self._table.update_item(
+            Key=claim.key,
+            UpdateExpression="SET #state = :done, #response = :response",
+            ExpressionAttributeNames={"#state": "state", "#response": "response"},
+            ExpressionAttributeValues={":done": "done", ":response": json.dumps(response)},
+        )
 
     def abandon(self, claim: Claim) -> None:
         """Free the key after an error, so that a retry runs again (and gets the same answer if it was ours)."""

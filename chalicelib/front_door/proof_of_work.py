@@ -4,6 +4,7 @@ Challenges are HMAC-signed by us (the `altcha` package), bound to one campaign, 
 CHALLENGE_LIFETIME, and are accepted once: the signature of each solved challenge is recorded until it
 expires, so a solution cannot be replayed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,12 @@ def new_challenge(signer: Signer, campaign: str, policy: BotPolicy, now: dt.date
     from altcha import create_challenge
 
     expires = int((now + CHALLENGE_LIFETIME).timestamp())
-    challenge = create_challenge(ALGORITHM, policy.proof_of_work_cost, hmac_secret=_secret(signer),
-                                 data={"campaign": campaign, "expires": str(expires)})
+    challenge = create_challenge(
+        ALGORITHM,
+        policy.proof_of_work_cost,
+        hmac_secret=_secret(signer),
+        data={"campaign": campaign, "expires": str(expires)},
+    )
     return challenge.to_dict()
 
 
@@ -50,8 +55,11 @@ def check_proof(proof: str, signer: Signer, table: Any, campaign: str, now: dt.d
     from altcha import verify_solution
 
     if not proof:
-        raise InvalidField(PROOF, "This campaign asks your browser to solve a short puzzle first (it needs "
-                                  "JavaScript). Please wait for the check to finish, then send again.")
+        raise InvalidField(
+            PROOF,
+            "This campaign asks your browser to solve a short puzzle first (it needs "
+            "JavaScript). Please wait for the check to finish, then send again.",
+        )
     decoded = _decode(proof)
     if decoded is None or not verify_solution(proof, _secret(signer)).verified:
         return Verdict.BOT

@@ -4,6 +4,7 @@ Windows are fixed (the clock hour, the UTC day), so a counter is an exact count 
 its window, not an estimate. Who is a keyed hash (chalicelib/signing.py) of the IP address or the
 supporter's mailbox: neither is ever stored in clear. Counters expire with DynamoDB TTL after their window.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,35 +44,49 @@ class Counter:
         key = self.key(now)
         expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
         due = due_keys(key["pk"], expires)
-        return {"Update": {
-            "TableName": table_name, "Key": key,
-            "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
-            "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-            "ExpressionAttributeNames": {"#n": "count"},
-            "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due["due_pk"], ":limit": self.limit},
-        }}
+        return {
+            "Update": {
+                "TableName": table_name,
+                "Key": key,
+                "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
+                "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+                "ExpressionAttributeNames": {"#n": "count"},
+                "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due["due_pk"], ":limit": self.limit},
+            }
+        }
 
     def give_back(self, table: Any, now: dt.datetime) -> None:
         """The undo of `reserve`, for a letter that was not kept after all: a counter of one is deleted."""
         key = self.key(now)
         names = {"#n": "count"}
-        if conditionally(table.delete_item, Key=key, ConditionExpression="#n = :one", ExpressionAttributeNames=names,
-                         ExpressionAttributeValues={":one": 1}):
+        if conditionally(
+            table.delete_item,
+            Key=key,
+            ConditionExpression="#n = :one",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={":one": 1},
+        ):
             return
         # others counted meanwhile: take ours back
-        conditionally(table.update_item, Key=key, UpdateExpression="ADD #n :minus", ConditionExpression="#n > :zero",
-                      ExpressionAttributeNames=names, ExpressionAttributeValues={":minus": -1, ":zero": 0})
+        conditionally(
+            table.update_item,
+            Key=key,
+            UpdateExpression="ADD #n :minus",
+            ConditionExpression="#n > :zero",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={":minus": -1, ":zero": 0},
+        )
 
     def refusal(self, now: dt.datetime) -> TooManyLetters:
         wait = self.resets_in(now)
         when = f"in {max(1, round(wait / 60))} minutes" if wait < 5400 else f"in {max(1, round(wait / 3600))} hours"
         message = {
             "ip": f"Too many letters have been sent from your network in the last hour (at most {self.limit}). "
-                  f"Please try again {when}.",
+            f"Please try again {when}.",
             "email": f"This email address has sent {self.limit} letters today, the most this campaign allows. "
-                     f"Please try again {when}.",
+            f"Please try again {when}.",
             "target": f"This recipient has received {self.limit} letters in the last hour, the most this campaign "
-                      f"sends. Please try again {when}.",
+            f"sends. Please try again {when}.",
         }[self.scope]
         return TooManyLetters(message, retry_after=wait)
 

@@ -8,6 +8,7 @@ one transaction with the item; and if the email (or queue message) announcing it
 A bot is never told it was caught: the caller answers it with a decoy shaped like success, and nothing is kept.
 `FrontDoor` (letters) and `Signatures` (sign-on letters) differ only in their fields, their item and their email.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,15 +39,28 @@ class Screening:
         """CampaignNotOpen outside its dates; WrongKind for a letter to a sign-on campaign, or the reverse."""
         campaign.check_open(now.date())
         if campaign.is_sign_on and not sign_on:
-            raise WrongKind(f"The campaign {campaign.slug!r} collects organisations' signatures, not letters: "
-                            f"sign it at /campaigns/{campaign.slug}/signatures.")
+            raise WrongKind(
+                f"The campaign {campaign.slug!r} collects organisations' signatures, not letters: "
+                f"sign it at /campaigns/{campaign.slug}/signatures."
+            )
         if sign_on and not campaign.is_sign_on:
-            raise WrongKind(f"The campaign {campaign.slug!r} collects letters, not signatures: "
-                            f"write at /campaigns/{campaign.slug}/form.")
+            raise WrongKind(
+                f"The campaign {campaign.slug!r} collects letters, not signatures: "
+                f"write at /campaigns/{campaign.slug}/form."
+            )
 
-    def once(self, campaign: Campaign, idempotency_key: str, payload: Any, now: dt.datetime,
-             take: Callable[[], tuple[T, bool]], *, record: Callable[[T], dict[str, Any]],
-             replay: Callable[[dict[str, Any]], T], what: str = "letter") -> T:
+    def once(
+        self,
+        campaign: Campaign,
+        idempotency_key: str,
+        payload: Any,
+        now: dt.datetime,
+        take: Callable[[], tuple[T, bool]],
+        *,
+        record: Callable[[T], dict[str, Any]],
+        replay: Callable[[dict[str, Any]], T],
+        what: str = "letter",
+    ) -> T:
         """Run `take` (its answer, and whether anything real was kept) once per Idempotency-Key: a retry with the
         same key and body gets the first answer back. Without a key, `take` simply runs. A decoy is not kept,
         so a bot's retry is screened again."""
@@ -66,8 +80,14 @@ class Screening:
             self._idempotency.abandon(claim)
         return answer
 
-    def screen(self, campaign: Campaign, payload: Any, now: dt.datetime,
-               check: Callable[[Mapping[str, Any]], Checked], what: str = "") -> Checked | None:
+    def screen(
+        self,
+        campaign: Campaign,
+        payload: Any,
+        now: dt.datetime,
+        check: Callable[[Mapping[str, Any]], Checked],
+        what: str = "",
+    ) -> Checked | None:
         """The fields as `check` returns them, or None for a bot (answer it with a decoy; keep nothing).
 
         The traps come first (a bot's fields are not worth checking), the proof of work last: a person whose
@@ -78,8 +98,10 @@ class Screening:
             log.info("bot trap on %s: answered with a decoy, nothing kept", where)
             return None
         checked = check(fields)
-        if campaign.policies.bots.proof_of_work and \
-                check_proof(traps.proof, self._signer, self._table, campaign.slug, now) is Verdict.BOT:
+        if (
+            campaign.policies.bots.proof_of_work
+            and check_proof(traps.proof, self._signer, self._table, campaign.slug, now) is Verdict.BOT
+        ):
             log.info("proof of work failed on %s: answered with a decoy, nothing kept", where)
             return None
         return checked
@@ -90,12 +112,22 @@ class Screening:
 
     def counters(self, campaign: Campaign, ip: str, mailbox: str, target: str | None) -> list[Counter]:
         """The exact rate limits one submission counts against: per IP, per mailbox and, for a letter, per target."""
-        counters = counters_for(campaign.slug, campaign.policies.limits, ip_hash=self._signer.keyed_hash("ip", ip),
-                                mailbox_hash=mailbox, target=target or "")
+        counters = counters_for(
+            campaign.slug,
+            campaign.policies.limits,
+            ip_hash=self._signer.keyed_hash("ip", ip),
+            mailbox_hash=mailbox,
+            target=target or "",
+        )
         return counters if target is not None else [c for c in counters if c.scope != "target"]
 
-    def admit(self, admission: Admission, duplicate_error: Callable[[str], DemarcheError],
-              announce: Callable[[], None], unavailable: str) -> None:
+    def admit(
+        self,
+        admission: Admission,
+        duplicate_error: Callable[[str], DemarcheError],
+        announce: Callable[[], None],
+        unavailable: str,
+    ) -> None:
         """Write item, duplicate guard and rate counters in one transaction, then `announce` it (the confirmation
         email, or the queue message); if that fails, everything admitted is taken back and ServiceUnavailable
         says `unavailable`."""

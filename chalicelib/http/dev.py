@@ -1,4 +1,5 @@
 """The local stage only (`make run`): the outbox of mail "sent", and the organiser token for this machine's browser."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response

@@ -1,4 +1,5 @@
-""""Did they reply?": the pages behind the links in the follow-up mail (the links show buttons; only buttons POST)."""
+""" "Did they reply?": the pages behind the links in the follow-up mail (the links show buttons; only buttons POST)."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -26,8 +27,9 @@ def get_follow_up(letter_id: str, token: str) -> Response:
     return as_html(follow_up_page(item, query_param("answer"), _stop_link(letter_id)))
 
 
-@blueprint.route("/follow-ups/{letter_id}/{token}", methods=["POST"],
-                 content_types=["application/x-www-form-urlencoded"])
+@blueprint.route(
+    "/follow-ups/{letter_id}/{token}", methods=["POST"], content_types=["application/x-www-form-urlencoded"]
+)
 @html_errors
 def post_follow_up(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import answered_page, form_fields

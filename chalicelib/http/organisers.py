@@ -1,4 +1,5 @@
 """The organisers' console: its page and scripts, the JSON behind them, and the authorizer that checks their token."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,8 +33,9 @@ def organiser_token(auth_request: Any) -> AuthResponse:
     except Unauthenticated:
         raise _unauthorized() from None
     scopes = ["*"] if organiser.covers_all else organiser.campaigns
-    routes = ["/admin/campaigns"] + [path for slug in scopes
-                                     for path in (f"/admin/campaigns/{slug}", f"/admin/campaigns/{slug}/*")]
+    routes = ["/admin/campaigns"] + [
+        path for slug in scopes for path in (f"/admin/campaigns/{slug}", f"/admin/campaigns/{slug}/*")
+    ]
     return AuthResponse(routes=routes, principal_id=organiser.token_id, context=organiser.context())
 
 
@@ -127,29 +129,42 @@ def admin_signatories(slug: str) -> Response:
     return private(services().outcomes.signatories(_organiser(), slug, query_params()))
 
 
-@blueprint.route("/admin/campaigns/{slug}/signatories/{signatory_id}/{decision}", methods=["POST"],
-           authorizer=organiser_token, content_types=FORM_OR_EMPTY)
+@blueprint.route(
+    "/admin/campaigns/{slug}/signatories/{signatory_id}/{decision}",
+    methods=["POST"],
+    authorizer=organiser_token,
+    content_types=FORM_OR_EMPTY,
+)
 @json_errors
 def admin_decide(slug: str, signatory_id: str, decision: str) -> Response:
     return private(services().outcomes.decide(_organiser(), slug, signatory_id, decision))
 
 
-@blueprint.route("/admin/campaigns/{slug}/sends", methods=["POST"], authorizer=organiser_token,
-           content_types=["application/json"])
+@blueprint.route(
+    "/admin/campaigns/{slug}/sends", methods=["POST"], authorizer=organiser_token, content_types=["application/json"]
+)
 @json_errors
 def admin_schedule_send(slug: str) -> Response:
     return private(services().outcomes.schedule_send(_organiser(), slug, _admin_body()), 201)
 
 
-@blueprint.route("/admin/campaigns/{slug}/sends/{send_id}/cancel", methods=["POST"], authorizer=organiser_token,
-           content_types=FORM_OR_EMPTY)
+@blueprint.route(
+    "/admin/campaigns/{slug}/sends/{send_id}/cancel",
+    methods=["POST"],
+    authorizer=organiser_token,
+    content_types=FORM_OR_EMPTY,
+)
 @json_errors
 def admin_cancel_send(slug: str, send_id: str) -> Response:
     return private(services().outcomes.cancel_send(_organiser(), slug, send_id))
 
 
-@blueprint.route("/admin/campaigns/{slug}/digests/send-now", methods=["POST"], authorizer=organiser_token,
-           content_types=FORM_OR_EMPTY)
+@blueprint.route(
+    "/admin/campaigns/{slug}/digests/send-now",
+    methods=["POST"],
+    authorizer=organiser_token,
+    content_types=FORM_OR_EMPTY,
+)
 @json_errors
 def admin_send_digests_now(slug: str) -> Response:
     return private(services().outcomes.send_digests_now(_organiser(), slug), 202)

@@ -1,4 +1,5 @@
 """The JSON API partners' pages call: campaigns, targets, letters, and the scripts and description they load."""
+
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -24,13 +25,17 @@ def preflight(slug: str | None = None, **_path: str) -> Response:
 
     origin, allowed = origin_header(), allowed_origins(slug)
     if not is_allowed(origin, allowed):
-        raise OriginNotAllowed(f"The origin {origin!r} may not call this API from a browser: the campaign's "
-                               "organisers can add it to allowed_origins in campaign.toml." if origin else
-                               "A preflight request needs an Origin header.")
+        raise OriginNotAllowed(
+            f"The origin {origin!r} may not call this API from a browser: the campaign's "
+            "organisers can add it to allowed_origins in campaign.toml."
+            if origin
+            else "A preflight request needs an Origin header."
+        )
     return Response(body="", status_code=204, headers=cors_headers(origin, allowed, preflight=True))
 
 
 # --- files: the embed snippet, the form's script, the API's description ---------------------------------
+
 
 @blueprint.route("/embed.js")
 def embed_js() -> Response:
@@ -54,6 +59,7 @@ def openapi_json() -> Response:
 
 
 # --- campaigns and targets -------------------------------------------------------------------------
+
 
 @blueprint.route("/campaigns")
 @partner_cors
@@ -83,10 +89,19 @@ def get_target(slug: str, country: str) -> Response:
 
     s = services()
     campaign = s.campaigns.get(slug)
-    return as_json(preview(campaign, s.directory.country(country), s.directory,
-                           language=query_param("language") or None, name=query_param("name")[:100],
-                           city=query_param("city")[:100], message=query_param("message")[:2000],
-                           is_failing=s.health.is_failing, sandbox=s.settings.sandbox_recipients))
+    return as_json(
+        preview(
+            campaign,
+            s.directory.country(country),
+            s.directory,
+            language=query_param("language") or None,
+            name=query_param("name")[:100],
+            city=query_param("city")[:100],
+            message=query_param("message")[:2000],
+            is_failing=s.health.is_failing,
+            sandbox=s.settings.sandbox_recipients,
+        )
+    )
 
 
 @blueprint.route("/campaigns/{slug}/form-token")
@@ -99,9 +114,14 @@ def get_form_token(slug: str) -> Response:
     campaign = s.campaigns.get(slug)
     now = s.clock()
     bots = campaign.policies.bots
-    return as_json({"form_token": issue_stamp(s.signer, slug, now),
-                  "usable_after_seconds": int(bots.min_fill.total_seconds()),
-                  "usable_for_seconds": int(bots.max_age.total_seconds())}, headers={"Cache-Control": "no-store"})
+    return as_json(
+        {
+            "form_token": issue_stamp(s.signer, slug, now),
+            "usable_after_seconds": int(bots.min_fill.total_seconds()),
+            "usable_for_seconds": int(bots.max_age.total_seconds()),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @blueprint.route("/campaigns/{slug}/challenge")
@@ -114,8 +134,9 @@ def get_challenge(slug: str) -> Response:
     campaign = s.campaigns.get(slug)
     if not campaign.policies.bots.proof_of_work:
         raise NotFound("This campaign does not use a proof-of-work check.")
-    return as_json(new_challenge(s.signer, slug, campaign.policies.bots, s.clock()),
-                   headers={"Cache-Control": "no-store"})
+    return as_json(
+        new_challenge(s.signer, slug, campaign.policies.bots, s.clock()), headers={"Cache-Control": "no-store"}
+    )
 
 
 @blueprint.route("/campaigns/{slug}/letters", methods=["POST"], content_types=["application/json"])
@@ -127,8 +148,7 @@ def post_letter(slug: str) -> Response:
     request = blueprint.current_request
     payload = parse_json_body(request.raw_body or b"")
     s = services()
-    receipt = s.front_door.submit(s.campaigns.get(slug), payload, visitor(),
-                                  request.headers.get("idempotency-key", ""))
+    receipt = s.front_door.submit(s.campaigns.get(slug), payload, visitor(), request.headers.get("idempotency-key", ""))
     body = receipt_json(receipt)
     return as_json(body, 202, {"Location": body["status_url"]})
 

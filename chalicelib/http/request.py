@@ -1,4 +1,5 @@
 """Reading the request being answered: its query, its origin, its visitor, and where we are reachable."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

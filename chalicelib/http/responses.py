@@ -1,4 +1,5 @@
 """Building answers: JSON and HTML responses, domain errors mapped to HTTP (the one place), partners' CORS."""
+
 from __future__ import annotations
 
 import functools
@@ -14,12 +15,16 @@ from chalicelib.services import services
 
 
 def as_json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
-                    headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
 
 
-def as_html(body: str, status: int = 200, headers: dict[str, str] | None = None, *,
-         framed_by: str = "'none'") -> Response:
+def as_html(
+    body: str, status: int = 200, headers: dict[str, str] | None = None, *, framed_by: str = "'none'"
+) -> Response:
     from chalicelib.web.pages import page_headers
 
     return Response(body=body, status_code=status, headers={**page_headers(framed_by), **(headers or {})})
@@ -91,6 +96,7 @@ def framing(slug: str | None) -> str:
 
 
 # --- partners' own pages calling the JSON API (CORS) -----------------------------------------------------
+
 
 def allowed_origins(slug: str | None) -> frozenset[str]:
     """The campaign's `allowed_origins` (every campaign's for the list; none for an unknown campaign)."""

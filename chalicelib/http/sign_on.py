@@ -1,4 +1,5 @@
 """Sign-on letters: organisations sign (form or JSON), confirm or withdraw by mail; the public list of signatories."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,14 @@ def sign_on_form(campaign: "Campaign", **kwargs: Any) -> str:
     from chalicelib.web.sign_on_pages import sign_on_form_page
 
     s = services()
-    return sign_on_form_page(campaign, s.directory, s.signatures.public(campaign.slug), today=current_date(),
-                             stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs)
+    return sign_on_form_page(
+        campaign,
+        s.directory,
+        s.signatures.public(campaign.slug),
+        today=current_date(),
+        stamp=issue_stamp(s.signer, campaign.slug, s.clock()),
+        **kwargs,
+    )
 
 
 def post_sign_on_form(campaign: "Campaign", fields: dict[str, str], embed: bool) -> Response:
@@ -33,8 +40,9 @@ def post_sign_on_form(campaign: "Campaign", fields: dict[str, str], embed: bool)
     except InvalidField as exc:
         page = sign_on_form(campaign, values=fields, error={"field": exc.field, "message": exc.message}, embed=embed)
         return as_html(page, 400, framed_by=framing(campaign.slug))
-    return as_html(signed_page(campaign, fields.get("organisation", ""), embed=embed), 202,
-                 framed_by=framing(campaign.slug))
+    return as_html(
+        signed_page(campaign, fields.get("organisation", ""), embed=embed), 202, framed_by=framing(campaign.slug)
+    )
 
 
 @blueprint.route("/campaigns/{slug}/signatures", methods=["POST"], content_types=["application/json"])
@@ -46,8 +54,12 @@ def post_signature(slug: str) -> Response:
     s = services()
     request = blueprint.current_request
     payload = parse_json_body(request.raw_body or b"")
-    return as_json(s.signatures.sign(s.campaigns.get(slug), payload, visitor().ip, base_url(),
-                                     request.headers.get("idempotency-key", "")), 202)
+    return as_json(
+        s.signatures.sign(
+            s.campaigns.get(slug), payload, visitor().ip, base_url(), request.headers.get("idempotency-key", "")
+        ),
+        202,
+    )
 
 
 @blueprint.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")
@@ -59,8 +71,9 @@ def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
     return as_html(signature_confirm_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token)))
 
 
-@blueprint.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}", methods=["POST"],
-           content_types=FORM_OR_EMPTY)
+@blueprint.route(
+    "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}", methods=["POST"], content_types=FORM_OR_EMPTY
+)
 @html_errors
 def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
     from chalicelib.web.pages import signature_confirmed_page
@@ -79,8 +92,9 @@ def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response
     return as_html(withdraw_page(s.signatures.look(s.campaigns.get(slug), signatory_id, token, WITHDRAW)))
 
 
-@blueprint.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}", methods=["POST"],
-           content_types=FORM_OR_EMPTY)
+@blueprint.route(
+    "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}", methods=["POST"], content_types=FORM_OR_EMPTY
+)
 @html_errors
 def post_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
     from chalicelib.web.pages import withdrawn_page
@@ -95,8 +109,10 @@ def post_signature_withdraw(slug: str, signatory_id: str, token: str) -> Respons
 def get_signatories(slug: str) -> Response:
     s = services()
     campaign = s.campaigns.get(slug)
-    return as_json({"campaign": campaign.slug, "signatories": s.signatures.public(campaign.slug)},
-                 headers={"Cache-Control": "public, max-age=60"})
+    return as_json(
+        {"campaign": campaign.slug, "signatories": s.signatures.public(campaign.slug)},
+        headers={"Cache-Control": "public, max-age=60"},
+    )
 
 
 @blueprint.route("/campaigns/{slug}/signatories/embed")

@@ -1,5 +1,6 @@
 """Pages a supporter opens: the HTML form (works without JavaScript; framed on partners' sites), then the links in
 their mail to confirm or delete their letter."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ blueprint = Blueprint(__name__)
 
 
 # --- links in the confirmation email: GET shows a button, POST acts (mail scanners only GET) --------
+
 
 @blueprint.route("/letters/{letter_id}/confirm/{token}")
 @html_errors
@@ -57,6 +59,7 @@ def post_delete(letter_id: str, token: str) -> Response:
 
 # --- the HTML form (works without JavaScript; framed on partners' sites) -----------------------------
 
+
 def _page_messages(requested: str | None, campaign: "Campaign | None") -> "Messages":
     """The page's words: `requested` (?lang= or the form's field), else Accept-Language, else the campaign's."""
     from chalicelib.web.i18n import Messages, negotiate
@@ -70,8 +73,9 @@ def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
     from chalicelib.web.pages import form_page
 
     s = services()
-    return form_page(campaign, s.directory, t, today=current_date(),
-                     stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs)
+    return form_page(
+        campaign, s.directory, t, today=current_date(), stamp=issue_stamp(s.signer, campaign.slug, s.clock()), **kwargs
+    )
 
 
 @blueprint.route("/campaigns/{slug}/form")
@@ -80,8 +84,12 @@ def get_form(slug: str) -> Response:
     campaign = services().campaigns.get(slug)
     if campaign.is_sign_on:
         return as_html(sign_on_form(campaign, embed=query_param("embed") == "1"), framed_by=framing(slug))
-    page = _form(campaign, _page_messages(query_param("lang") or None, campaign), partner=query_param("partner"),
-                 embed=query_param("embed") == "1")
+    page = _form(
+        campaign,
+        _page_messages(query_param("lang") or None, campaign),
+        partner=query_param("partner"),
+        embed=query_param("embed") == "1",
+    )
     return as_html(page, framed_by=framing(slug))
 
 

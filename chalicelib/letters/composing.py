@@ -1,4 +1,5 @@
 """Composing a letter: who it goes to and what it says, from campaign, country and supporter."""
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,18 @@ def resolve_target(campaign: Campaign, country: Country, directory: Directory) -
     """The campaign's target for a supporter in `country` (the campaign's overrides win over shared data)."""
     fixed = campaign.fixed_target
     if fixed is not None:
-        return Target(target_set="fixed", name=fixed.name, addressee=fixed.addressee, email=fixed.email,
-                      website=fixed.website, contact_form_url="", language=fixed.language, verified=True,
-                      source="campaign.toml", country=None)
+        return Target(
+            target_set="fixed",
+            name=fixed.name,
+            addressee=fixed.addressee,
+            email=fixed.email,
+            website=fixed.website,
+            contact_form_url="",
+            language=fixed.language,
+            verified=True,
+            source="campaign.toml",
+            country=None,
+        )
     return directory.target(campaign.target_set, country.alpha2, campaign.target_overrides)
 
 
@@ -46,8 +56,9 @@ def supporter_context(supporter: Supporter) -> dict[str, str]:
     return {"name": supporter.name, "city": supporter.city, "message": supporter.message.strip()}
 
 
-def compose(campaign: Campaign, country: Country, target: Target, supporter: Supporter,
-            language: str | None = None) -> ComposedLetter:
+def compose(
+    campaign: Campaign, country: Country, target: Target, supporter: Supporter, language: str | None = None
+) -> ComposedLetter:
     """Render subject and body; supporter fields are values in the template context, never template source.
 
     A digest campaign's template lists `supporters`: one supporter's letter is the digest with them alone.
@@ -57,20 +68,30 @@ def compose(campaign: Campaign, country: Country, target: Target, supporter: Sup
         return render_letter(campaign, country.name, target, language, signatories=[])
     if campaign.delivery.is_digest:
         one = {**supporter_context(supporter), "country": country.name}
-        return render_letter(campaign, country.name, target, language, supporters=[one],
-                             digest={"count": 1, "part": 1, "parts": 1, "date": ""})
+        return render_letter(
+            campaign,
+            country.name,
+            target,
+            language,
+            supporters=[one],
+            digest={"count": 1, "part": 1, "parts": 1, "date": ""},
+        )
     return render_letter(campaign, country.name, target, language, supporter=supporter_context(supporter))
 
 
-def render_letter(campaign: Campaign, country_name: str, target: Target, language: str | None,
-                  **lists: object) -> ComposedLetter:
+def render_letter(
+    campaign: Campaign, country_name: str, target: Target, language: str | None, **lists: object
+) -> ComposedLetter:
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
     lang = campaign.language_for(language, target.language)
-    body = render(campaign.letter_template_name(lang), target={"name": target.name, "addressee": target.addressee},
-                  country={"name": country_name}, **lists)
-    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang),
-                          body=tidy(body))
+    body = render(
+        campaign.letter_template_name(lang),
+        target={"name": target.name, "addressee": target.addressee},
+        country={"name": country_name},
+        **lists,
+    )
+    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
 
 
 def tidy(text: str) -> str:

@@ -6,6 +6,7 @@ with one number per status, e.g. {"queued": 3, "sent": 120}. LetterLog updates t
 transaction as the letter (+1 on create, -1/+1 on each move, -1 when an unsent letter is forgotten), so
 they never drift from the log. A day is the UTC day the letter was written. Why 40 shards: write_shards.py.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -26,21 +27,34 @@ def counter_pk(campaign: str, shard: int) -> str:
 def counter_keys(campaign: str, letter_id: str, created_at: str, country: str, partner: str) -> list[dict[str, str]]:
     """The three counter items one letter counts in (its day, country and partner), on the letter's shard."""
     pk = counter_pk(campaign, shard_of(letter_id, COUNTER_SHARDS))
-    return [{"pk": pk, "sk": DAY + created_at[:10]}, {"pk": pk, "sk": COUNTRY + country},
-            {"pk": pk, "sk": PARTNER + partner}]
+    return [
+        {"pk": pk, "sk": DAY + created_at[:10]},
+        {"pk": pk, "sk": COUNTRY + country},
+        {"pk": pk, "sk": PARTNER + partner},
+    ]
 
 
-def counter_updates(table_name: str, keys: Iterable[dict[str, str]], *, minus: str | None = None,
-                    plus: str | None = None) -> list[dict[str, Any]]:
+def counter_updates(
+    table_name: str, keys: Iterable[dict[str, str]], *, minus: str | None = None, plus: str | None = None
+) -> list[dict[str, Any]]:
     """TransactWriteItems entries moving one letter out of status `minus` and/or into status `plus`."""
     adds, names, values = [], {}, {}
     for tag, status, delta in (("m", minus, -1), ("p", plus, 1)):
         if status:
             adds.append(f"#{tag} :{tag}")
             names[f"#{tag}"], values[f":{tag}"] = status, delta
-    return [{"Update": {"TableName": table_name, "Key": key, "UpdateExpression": "ADD " + ", ".join(adds),
-                        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
-            for key in keys]
+    return [
+        {
+            "Update": {
+                "TableName": table_name,
+                "Key": key,
+                "UpdateExpression": "ADD " + ", ".join(adds),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+        for key in keys
+    ]
 
 
 Tally = dict[str, int]  # status -> letters
@@ -70,14 +84,24 @@ class CampaignStats:
     def total(self) -> int:
         return _total(self.by_status)
 
-    def upper_bound(self, *, status: str | None = None, country: str | None = None, partner: str | None = None,
-                    days: tuple[str, str] | None = None) -> int:
+    def upper_bound(
+        self,
+        *,
+        status: str | None = None,
+        country: str | None = None,
+        partner: str | None = None,
+        days: tuple[str, str] | None = None,
+    ) -> int:
         """Letters matching these filters: exact for one dimension (with or without status), else an upper bound."""
+
         def count(tallies: Iterable[Tally]) -> int:
             return sum(t.get(status, 0) if status else _total(t) for t in tallies)
 
-        bounds = [count(self.by_day.values()) if days is None else
-                  count(t for day, t in self.by_day.items() if days[0] <= day <= days[1])]
+        bounds = [
+            count(self.by_day.values())
+            if days is None
+            else count(t for day, t in self.by_day.items() if days[0] <= day <= days[1])
+        ]
         if country is not None:
             bounds.append(count([self.by_country.get(country, {})]))
         if partner is not None:
@@ -89,8 +113,10 @@ def read_stats(table: Any, campaign: str) -> CampaignStats:
     """One Query per counter shard; cost grows with days, countries and partners, never with letters."""
     dims: dict[str, dict[str, Tally]] = {DAY: defaultdict(dict), COUNTRY: defaultdict(dict), PARTNER: defaultdict(dict)}
     for shard in range(COUNTER_SHARDS):
-        kwargs: dict[str, Any] = {"KeyConditionExpression": "pk = :pk",
-                                  "ExpressionAttributeValues": {":pk": counter_pk(campaign, shard)}}
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": counter_pk(campaign, shard)},
+        }
         while True:
             page = table.query(**kwargs)
             for item in page["Items"]:
@@ -102,8 +128,9 @@ def read_stats(table: Any, campaign: str) -> CampaignStats:
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    return CampaignStats(by_day=_nonempty(dims[DAY]), by_country=_nonempty(dims[COUNTRY]),
-                         by_partner=_nonempty(dims[PARTNER]))
+    return CampaignStats(
+        by_day=_nonempty(dims[DAY]), by_country=_nonempty(dims[COUNTRY]), by_partner=_nonempty(dims[PARTNER])
+    )
 
 
 def _nonempty(tallies: dict[str, Tally]) -> dict[str, Tally]:

@@ -5,6 +5,7 @@ order: the campaign's fallback target set (Démarche emails it, if that target h
 the target's contact form, with the letter ready to copy; and a mailto link to send it from the supporter's
 own mailbox. A letter is never dropped silently and never sent to a guessed address.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -61,9 +62,16 @@ class Route:
         return {"target": self.target, "fallback_target": self.fallback}.get(way or "")
 
 
-def plan_route(campaign: Campaign, country: Country, directory: Directory, *, is_failing: IsFailing = never_failing,
-               sandbox: bool = False) -> Route:
+def plan_route(
+    campaign: Campaign,
+    country: Country,
+    directory: Directory,
+    *,
+    is_failing: IsFailing = never_failing,
+    sandbox: bool = False,
+) -> Route:
     """The route for a supporter in `country`; health is asked only about targets that have an address."""
+
     def failing(target: Target) -> bool:
         return bool(target.email and target.country and is_failing(target.target_set, target.country))
 

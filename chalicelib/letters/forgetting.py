@@ -4,6 +4,7 @@ A letter not yet handed to SES (or not yet listed in a digest) is stopped (-> ex
 A letter already sent keeps only what organisers count (state, target, country, dates); the ministry keeps the
 copy it received. Any "did they reply?" follow-up is cancelled, with the answer and reply it may hold.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,9 @@ NOT_SENT_YET = (Status.PENDING_CONFIRMATION, Status.QUEUED, Status.AWAITING_DIGE
 
 
 class Forgetting:
-    def __init__(self, letters: LetterLog, table: Any, clock: Callable[[], dt.datetime], *,
-                 follow_ups: FollowUps | None = None) -> None:
+    def __init__(
+        self, letters: LetterLog, table: Any, clock: Callable[[], dt.datetime], *, follow_ups: FollowUps | None = None
+    ) -> None:
         self._letters, self._table, self._clock = letters, table, clock
         self._follow_ups = follow_ups
 
@@ -44,8 +46,9 @@ class Forgetting:
         status = Status(letter.status)
         try:
             if status in NOT_SENT_YET:
-                self._letters.move(letter_id, status, Status.EXPIRED, now, remove=PERSONAL_FIELDS,
-                                   forgotten_at=iso(now))
+                self._letters.move(
+                    letter_id, status, Status.EXPIRED, now, remove=PERSONAL_FIELDS, forgotten_at=iso(now)
+                )
             else:
                 self._letters.amend(letter_id, status, now, remove=PERSONAL_FIELDS, forgotten_at=iso(now))
         except TransitionRefused:  # it moved on meanwhile (e.g. the worker sent it): try again from there

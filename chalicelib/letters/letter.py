@@ -2,6 +2,7 @@
 
 What happens to it is in states.py (which moves are allowed) and log.py (the conditional writes that move it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -38,8 +39,10 @@ def country_partition(campaign: str, country: str, shard: int) -> str:
 def campaign_index_keys(campaign: str, created_at: str, letter_id: str) -> dict[str, str]:
     """Keys of the `by-campaign` index (newest first per campaign), on the letter's shard (write_shards.py).
     The log indexes hold no personal data."""
-    return {CAMPAIGN_PK: campaign_partition(campaign, shard_of(letter_id, LOG_SHARDS)),
-            LOG_SK: f"{created_at}#{letter_id}"}
+    return {
+        CAMPAIGN_PK: campaign_partition(campaign, shard_of(letter_id, LOG_SHARDS)),
+        LOG_SK: f"{created_at}#{letter_id}",
+    }
 
 
 def index_keys(campaign: str, created_at: str, letter_id: str, country: str) -> dict[str, str]:
@@ -68,7 +71,9 @@ class Letter:
     expires_at: int  # epoch seconds: DynamoDB TTL deletes the item (and its personal data) then
     partner: str = ""
     ses_message_id: str = ""
-    delivered_at: str = ""  # when SES reported it in the recipient's mailbox (feedback.py); "did they reply?" counts from it
+    delivered_at: str = (
+        ""  # when SES reported it in the recipient's mailbox (feedback.py); "did they reply?" counts from it
+    )
     failure_reason: str = ""
     # The confirmation step (chalicelib/letters/confirmation.py): link tokens are kept only as hashes.
     confirm_token_hash: str = ""

@@ -1,4 +1,5 @@
 """The send log: one DynamoDB item per letter, moved between states only by conditional writes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,13 @@ class LetterLog:
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
     def create(self, letter: Letter) -> None:
-        put = {"Put": {"TableName": self._table.name, "Item": letter.to_item(),
-                       "ConditionExpression": "attribute_not_exists(pk)"}}
+        put = {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": letter.to_item(),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
         if self._transact([put, *counter_updates(self._table.name, letter.counter_keys(), plus=letter.status)]):
             raise LetterExists(letter.letter_id)
 
@@ -42,10 +48,15 @@ class LetterLog:
             status, keys = self._counted(letter_id) or (None, [])
             if status is None:
                 return
-            delete = {"Delete": {"TableName": self._table.name, "Key": letter_key(letter_id),
-                                 "ConditionExpression": "#status = :status",
-                                 "ExpressionAttributeNames": {"#status": "status"},
-                                 "ExpressionAttributeValues": {":status": status}}}
+            delete = {
+                "Delete": {
+                    "TableName": self._table.name,
+                    "Key": letter_key(letter_id),
+                    "ConditionExpression": "#status = :status",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":status": status},
+                }
+            }
             if not self._transact([delete, *counter_updates(self._table.name, keys, minus=status)]):
                 return
         raise TransitionRefused(letter_id, Status.EXPIRED, "moving too fast to delete")
@@ -66,21 +77,39 @@ class LetterLog:
             return None
         return Letter.from_item(item)
 
-    def move(self, letter_id: str, source: Status, target: Status, now: dt.datetime, *,
-             remove: Iterable[str] = (), expect: dict[str, str] | None = None, **changes: Any) -> None:
+    def move(
+        self,
+        letter_id: str,
+        source: Status,
+        target: Status,
+        now: dt.datetime,
+        *,
+        remove: Iterable[str] = (),
+        expect: dict[str, str] | None = None,
+        **changes: Any,
+    ) -> None:
         """Move a letter from `source` to `target` iff it is in `source` now (and its fields match `expect`);
         else TransitionRefused. `changes` are set and the attributes named in `remove` deleted, in the same
         conditional write."""
         check_move(letter_id, source, target)
         self._write(letter_id, source, target, now, remove, changes, expect or {})
 
-    def amend(self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (),
-              **changes: Any) -> None:
+    def amend(
+        self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (), **changes: Any
+    ) -> None:
         """Change fields of a letter iff it is in `status` now (no state change); else TransitionRefused."""
         self._write(letter_id, status, status, now, remove, changes, {})
 
-    def _write(self, letter_id: str, source: Status, target: Status, now: dt.datetime, remove: Iterable[str],
-               changes: dict[str, Any], expect: dict[str, str]) -> None:
+    def _write(
+        self,
+        letter_id: str,
+        source: Status,
+        target: Status,
+        now: dt.datetime,
+        remove: Iterable[str],
+        changes: dict[str, Any],
+        expect: dict[str, str],
+    ) -> None:
         keys: list[dict[str, str]] = []
         if source is not target:  # a move: the counters follow it, so read what they are keyed on
             status, keys = self._counted(letter_id) or (None, [])
@@ -88,8 +117,16 @@ class LetterLog:
                 raise TransitionRefused(letter_id, target, status)
         from chalicelib.storage.state_machines import move_entry  # here: state_machines imports this module
 
-        entry = move_entry(self._table.name, letter_key(letter_id), source.value, target.value, now, changes=changes,
-                           remove=remove, expect=expect)
+        entry = move_entry(
+            self._table.name,
+            letter_key(letter_id),
+            source.value,
+            target.value,
+            now,
+            changes=changes,
+            remove=remove,
+            expect=expect,
+        )
         update = {name: value for name, value in entry["Update"].items() if name != "TableName"}
         if source is not target:
             counters = counter_updates(self._table.name, keys, minus=source.value, plus=target.value)
@@ -111,20 +148,24 @@ class LetterLog:
         """The letter SES knows by this MessageId (a KEYS_ONLY index: no personal data leaves the item)."""
         from boto3.dynamodb.conditions import Key
 
-        items = self._table.query(IndexName=SES_MESSAGE_INDEX, Limit=1,
-                                  KeyConditionExpression=Key("ses_message_id").eq(ses_message_id))["Items"]
+        items = self._table.query(
+            IndexName=SES_MESSAGE_INDEX, Limit=1, KeyConditionExpression=Key("ses_message_id").eq(ses_message_id)
+        )["Items"]
         return self.get(items[0]["pk"].removeprefix("LETTER#")) if items else None
 
     def _counted(self, letter_id: str) -> tuple[str, list[dict[str, str]]] | None:
         """The letter's status and its counter items (None if there is no such letter)."""
         item = self._table.get_item(
-            Key=letter_key(letter_id), ConsistentRead=True,
+            Key=letter_key(letter_id),
+            ConsistentRead=True,
             ProjectionExpression="#campaign, country, created_at, partner, #status",
-            ExpressionAttributeNames={"#campaign": "campaign", "#status": "status"}).get("Item")
+            ExpressionAttributeNames={"#campaign": "campaign", "#status": "status"},
+        ).get("Item")
         if not item:
             return None
-        return item["status"], counter_keys(item["campaign"], letter_id, item["created_at"], item["country"],
-                                             item.get("partner", ""))
+        return item["status"], counter_keys(
+            item["campaign"], letter_id, item["created_at"], item["country"], item.get("partner", "")
+        )
 
     def _transact(self, items: list[dict[str, Any]]) -> "_Refused | None":
         """Run one transaction whose first item is the letter; a _Refused if the letter's condition failed."""
@@ -143,7 +184,7 @@ class LetterLog:
                 conflict = any(r.get("Code") == "TransactionConflict" for r in reasons)
                 if not conflict or attempt == TRANSACT_ATTEMPTS - 1:
                     raise
-                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
         raise AssertionError("unreachable")
 
 

@@ -1,4 +1,5 @@
 """The queue between the API and the sender. Messages carry only a letter id: no personal data in SQS."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,14 @@ class LetterQueue:
         """Queue each id; returns, per id, whether SQS took it (a failed one can be tried again)."""
         ok = [False] * len(letter_ids)
         for start in range(0, len(letter_ids), BATCH):
-            chunk = letter_ids[start:start + BATCH]
-            response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=[
-                {"Id": str(start + i), "MessageBody": letter_message(letter_id)} for i, letter_id in enumerate(chunk)])
+            chunk = letter_ids[start : start + BATCH]
+            response = self._sqs.send_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {"Id": str(start + i), "MessageBody": letter_message(letter_id)}
+                    for i, letter_id in enumerate(chunk)
+                ],
+            )
             for success in response.get("Successful", []):
                 ok[int(success["Id"])] = True
         return ok

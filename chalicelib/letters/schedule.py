@@ -6,6 +6,7 @@ before its handler returns (only then does SQS delete the message), and the rele
 only after SQS took its message. A crash in between leaves two messages for one letter, which is harmless:
 only one worker can move it `queued -> sending`. Entries hold only the letter id, and expire with the letter (TTL, and the housekeeping job's by-due scrub).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,14 +30,28 @@ class LetterSchedule:
 
     def add(self, letter_id: str, due: dt.datetime, reason: str, expires_at: int) -> None:
         """Hand `letter_id` back to the queue at `due` (its reason is kept for whoever reads the table)."""
-        self._table.put_item(Item={"pk": SCHEDULE_PK, "sk": f"{iso(due)}#{letter_id}", "letter_id": letter_id,
-                                   "reason": reason, "expires_at": expires_at,
-                                   **due_keys(f"{SCHEDULE_PK}#{letter_id}", expires_at)})
+        self._table.put_item(
+            Item={
+                "pk": SCHEDULE_PK,
+                "sk": f"{iso(due)}#{letter_id}",
+                "letter_id": letter_id,
+                "reason": reason,
+                "expires_at": expires_at,
+                **due_keys(f"{SCHEDULE_PK}#{letter_id}", expires_at),
+            }
+        )
 
     def park(self, campaign: str, letter_id: str, expires_at: int) -> None:
         """Hold `letter_id` until its paused campaign resumes."""
-        self._table.put_item(Item={"pk": parked_pk(campaign), "sk": letter_id, "letter_id": letter_id,
-                                   "expires_at": expires_at, **due_keys(parked_pk(campaign), expires_at)})
+        self._table.put_item(
+            Item={
+                "pk": parked_pk(campaign),
+                "sk": letter_id,
+                "letter_id": letter_id,
+                "expires_at": expires_at,
+                **due_keys(parked_pk(campaign), expires_at),
+            }
+        )
 
     def unpark(self, campaign: str, letter_id: str) -> None:
         self._table.delete_item(Key={"pk": parked_pk(campaign), "sk": letter_id})
@@ -57,15 +72,17 @@ class LetterSchedule:
         """When the earliest waiting letter is due (None if none waits)."""
         from boto3.dynamodb.conditions import Key
 
-        items = self._table.query(KeyConditionExpression=Key("pk").eq(SCHEDULE_PK), Limit=1,
-                                  ConsistentRead=True)["Items"]
+        items = self._table.query(KeyConditionExpression=Key("pk").eq(SCHEDULE_PK), Limit=1, ConsistentRead=True)[
+            "Items"
+        ]
         return dt.datetime.fromisoformat(items[0]["sk"].split("#", 1)[0]) if items else None
 
     def _release(self, condition: Any, queue: LetterQueue, limit: int) -> int:
         released = 0
         while released < limit:
-            items = self._table.query(KeyConditionExpression=condition, ConsistentRead=True,
-                                      Limit=min(PAGE, limit - released))["Items"]
+            items = self._table.query(
+                KeyConditionExpression=condition, ConsistentRead=True, Limit=min(PAGE, limit - released)
+            )["Items"]
             if not items:
                 break
             self._queue_then_delete(items, queue)

@@ -23,6 +23,7 @@ pending_confirmation -> awaiting_digest -> in_digest. `in_digest` is the end of 
 it was listed in the digest letter named by its `digest_letter_id`, and that letter's state (sent, delivered,
 bounced...) is what happened to it. `awaiting_digest -> expired` is the supporter deleting their details first.
 """
+
 from __future__ import annotations
 
 import datetime as dt

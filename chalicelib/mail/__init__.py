@@ -1,2 +1,1 @@
-"""Mail: building MIME messages and sending them through SES v2; address checks. Entry: `mailer.Mailer`.
-"""
+"""Mail: building MIME messages and sending them through SES v2; address checks. Entry: `mailer.Mailer`."""

@@ -1,4 +1,5 @@
 """Mail addresses: check supporters' emails and build header values that cannot smuggle extra headers."""
+
 from __future__ import annotations
 
 from email.headerregistry import Address
@@ -29,8 +30,10 @@ def normalise_email(text: str) -> str:
         raise ValueError(str(exc)) from None
     for label in result.domain.split("."):
         if len(_scripts(label)) > 1:
-            raise ValueError("The domain of this email address mixes alphabets (for example Latin and Cyrillic "
-                             "letters that look alike). Please type it again.")
+            raise ValueError(
+                "The domain of this email address mixes alphabets (for example Latin and Cyrillic "
+                "letters that look alike). Please type it again."
+            )
     return result.ascii_email or result.normalized
 
 
@@ -54,8 +57,20 @@ def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) ->
 # Providers that deliver "a.b+tag@" to "ab@": one person, one mailbox. Others may treat dots and tags as
 # different mailboxes, so only the case is folded for them.
 IGNORES_DOTS = frozenset({"gmail.com", "googlemail.com"})
-IGNORES_PLUS_TAGS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
-                               "icloud.com", "me.com", "proton.me", "protonmail.com", "fastmail.com"})
+IGNORES_PLUS_TAGS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "fastmail.com",
+    }
+)
 SAME_MAILBOX_DOMAIN = {"googlemail.com": "gmail.com"}
 
 

@@ -1,4 +1,5 @@
 """Sending a letter through Amazon SES v2: builds the MIME message and classifies SES's answer."""
+
 from __future__ import annotations
 
 import re
@@ -35,10 +36,17 @@ MAIL_POLICY = SMTP.clone(header_factory=_HeaderClasses())
 UNFOLDED = MAIL_POLICY.clone(max_line_length=998)
 
 # SES errors that no retry will fix: the letter is marked failed with the reason.
-PERMANENT_ERRORS = frozenset({
-    "MessageRejected", "MailFromDomainNotVerifiedException", "SendingPausedException",
-    "AccountSuspendedException", "BadRequestException", "NotFoundException", "InvalidParameterValue",
-})
+PERMANENT_ERRORS = frozenset(
+    {
+        "MessageRejected",
+        "MailFromDomainNotVerifiedException",
+        "SendingPausedException",
+        "AccountSuspendedException",
+        "BadRequestException",
+        "NotFoundException",
+        "InvalidParameterValue",
+    }
+)
 # SES asking us to slow down: retried later with a growing wait.
 THROTTLING_ERRORS = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException"})
 QUOTA_ERRORS = frozenset({"LimitExceededException"})  # the account's 24-hour quota is used up
@@ -84,10 +92,14 @@ def message_bytes(letter: Letter, organisation: str, sender_address: str) -> byt
 
 def build_message(letter: Letter, organisation: str, sender_address: str) -> EmailMessage:
     """The letter as an RFC 5322 message: From us on the supporter's behalf, Reply-To the supporter."""
-    return _plain_message(on_behalf_of(letter.supporter_name, organisation, sender_address),
-                          _address(letter.target_name, letter.target_email),
-                          _address(letter.supporter_name, letter.supporter_email),
-                          letter.subject, letter.body, letter.language)
+    return _plain_message(
+        on_behalf_of(letter.supporter_name, organisation, sender_address),
+        _address(letter.target_name, letter.target_email),
+        _address(letter.supporter_name, letter.supporter_email),
+        letter.subject,
+        letter.body,
+        letter.language,
+    )
 
 
 @dataclass(frozen=True)
@@ -107,12 +119,14 @@ class Notice:
 def build_notice(notice: Notice) -> EmailMessage:
     local, _, domain = notice.sender_address.rpartition("@")
     sender = Address(display_name=notice.organisation, username=local, domain=domain)
-    return _plain_message(sender, _address(notice.to_name, notice.to_email), None, notice.subject, notice.body,
-                          notice.language)
+    return _plain_message(
+        sender, _address(notice.to_name, notice.to_email), None, notice.subject, notice.body, notice.language
+    )
 
 
-def _plain_message(sender: Address, to: Address, reply_to: Address | None, subject: str, body: str,
-                   language: str) -> EmailMessage:
+def _plain_message(
+    sender: Address, to: Address, reply_to: Address | None, subject: str, body: str, language: str
+) -> EmailMessage:
     msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = sender
     msg["To"] = to
@@ -143,14 +157,27 @@ class Mailer:
 
         The letter and attempt ids travel as tags, so SES's events can reconcile a send whose answer was lost.
         """
-        return self._send_raw(message, sender_address, letter.target_email, {
-            "campaign": letter.campaign, "country": letter.country, "kind": "letter", "letter": letter.letter_id,
-            "attempt": attempt_id})
+        return self._send_raw(
+            message,
+            sender_address,
+            letter.target_email,
+            {
+                "campaign": letter.campaign,
+                "country": letter.country,
+                "kind": "letter",
+                "letter": letter.letter_id,
+                "attempt": attempt_id,
+            },
+        )
 
     def send_notice(self, notice: Notice) -> str:
         """Send a notice (a supporter's confirmation or reminder, an organiser's alert); SES's MessageId or SendFailed."""
-        return self._send_raw(build_notice(notice).as_bytes(policy=UNFOLDED), notice.sender_address, notice.to_email,
-                              {"campaign": notice.campaign, "kind": "notice"})
+        return self._send_raw(
+            build_notice(notice).as_bytes(policy=UNFOLDED),
+            notice.sender_address,
+            notice.to_email,
+            {"campaign": notice.campaign, "kind": "notice"},
+        )
 
     def _send_raw(self, message: bytes, sender_address: str, recipient: str, tags: dict[str, str]) -> str:
         from botocore.exceptions import ClientError, ConnectionError, HTTPClientError

@@ -16,6 +16,7 @@ ordinary letter: paced per target, held by the reputation guard, followed throug
 A letter misses its digest only by joining in the instant it closes; it is still `awaiting_digest` when its own
 due time (the digest's plus GRACE) comes, and then joins the next one. A period nobody wrote in has no digest.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,6 +46,8 @@ SCRUB_AFTER = dt.timedelta(days=1)  # a digest letter's text is deleted once SES
 OWED_OR_HELD = frozenset({Status.QUEUED.value, Status.SENDING.value})  # not yet handed to SES
 MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
 ENTRY = "ENTRY#"
+
+
 def next_send_at(delivery: Delivery, zone: ZoneInfo, after: dt.datetime) -> dt.datetime:
     """The first digest time strictly after `after`: `local_hour` in the target's zone, daily or on `weekday`."""
     day = after.astimezone(zone).date()
@@ -79,8 +82,15 @@ def entries_pk(digest_id: str) -> str:
 
 
 class Digests:
-    def __init__(self, table: Any, letters: LetterLog, sender: GroupSender, campaigns: Campaigns,
-                 directory: Directory, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        table: Any,
+        letters: LetterLog,
+        sender: GroupSender,
+        campaigns: Campaigns,
+        directory: Directory,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._table, self._letters, self._sender = table, letters, sender
         self._campaigns, self._directory, self._clock = campaigns, directory, clock
 
@@ -97,8 +107,9 @@ class Digests:
             if source is Status.AWAITING_DIGEST:
                 self._letters.amend(letter.letter_id, source, now, digest_id=digest_id, due_at=due, **changes)
             else:
-                self._letters.move(letter.letter_id, source, Status.AWAITING_DIGEST, now, digest_id=digest_id,
-                                   due_at=due, **changes)
+                self._letters.move(
+                    letter.letter_id, source, Status.AWAITING_DIGEST, now, digest_id=digest_id, due_at=due, **changes
+                )
             source, changes = Status.AWAITING_DIGEST, {}
             if self._add_entry(digest_id, letter.letter_id, letter.confirmed_at or iso(now), send_at):
                 return digest_id
@@ -112,12 +123,23 @@ class Digests:
         digest_id = digest_id_for(campaign.slug, letter.target_set, letter.country, send_at)
         expires = int((send_at + KEPT).timestamp())
         key = digest_key(digest_id)
-        put_once(self._table, {**key, **due_keys(key["pk"] + key["sk"], int(send_at.timestamp())),
-                               "status": "collecting", "digest_id": digest_id, "campaign": campaign.slug,
-                               "target_set": letter.target_set, "country": recipient(letter.target_set, letter.country),
-                               "target_name": letter.target_name, "send_at": iso(send_at),
-                               "created_at": iso(self._clock()), "updated_at": iso(self._clock()),
-                               "expires_at": expires})
+        put_once(
+            self._table,
+            {
+                **key,
+                **due_keys(key["pk"] + key["sk"], int(send_at.timestamp())),
+                "status": "collecting",
+                "digest_id": digest_id,
+                "campaign": campaign.slug,
+                "target_set": letter.target_set,
+                "country": recipient(letter.target_set, letter.country),
+                "target_name": letter.target_name,
+                "send_at": iso(send_at),
+                "created_at": iso(self._clock()),
+                "updated_at": iso(self._clock()),
+                "expires_at": expires,
+            },
+        )
         return digest_id, send_at
 
     def _add_entry(self, digest_id: str, letter_id: str, confirmed_at: str, send_at: dt.datetime) -> bool:
@@ -125,15 +147,30 @@ class Digests:
         from botocore.exceptions import ClientError
 
         try:
-            self._table.meta.client.transact_write_items(TransactItems=[
-                {"Put": {"TableName": self._table.name,
-                         "Item": {"pk": entries_pk(digest_id), "sk": f"{ENTRY}{confirmed_at}#{letter_id}",
-                                  "letter_id": letter_id, "expires_at": int((send_at + KEPT).timestamp())}}},
-                {"ConditionCheck": {"TableName": self._table.name, "Key": digest_key(digest_id),
-                                    "ConditionExpression": "#status = :collecting",
-                                    "ExpressionAttributeNames": {"#status": "status"},
-                                    "ExpressionAttributeValues": {":collecting": "collecting"}}},
-            ])
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": {
+                                "pk": entries_pk(digest_id),
+                                "sk": f"{ENTRY}{confirmed_at}#{letter_id}",
+                                "letter_id": letter_id,
+                                "expires_at": int((send_at + KEPT).timestamp()),
+                            },
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._table.name,
+                            "Key": digest_key(digest_id),
+                            "ConditionExpression": "#status = :collecting",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": {":collecting": "collecting"},
+                        }
+                    },
+                ]
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
@@ -183,8 +220,15 @@ class Digests:
             move(self._table, DIGEST, key, "closing", "empty", now, changes={"due_at": int(item["expires_at"])})
             return "digest_empty"
         sent = self._hand_over(item, members)
-        move(self._table, DIGEST, key, "closing", "handed_over", now,
-             changes={"letters": sent, "supporters": len(members), "due_at": int((now + SCRUB_AFTER).timestamp())})
+        move(
+            self._table,
+            DIGEST,
+            key,
+            "closing",
+            "handed_over",
+            now,
+            changes={"letters": sent, "supporters": len(members), "due_at": int((now + SCRUB_AFTER).timestamp())},
+        )
         return "digest_sent"
 
     def _scrub(self, key: dict[str, str], item: dict[str, Any]) -> str:
@@ -204,11 +248,25 @@ class Digests:
                 waiting = True  # SES feedback moved it meanwhile: next time
         now = self._clock()
         if waiting:
-            move(self._table, DIGEST, key, "handed_over", "handed_over", now,
-                 changes={"due_at": int((now + SCRUB_AFTER).timestamp())})
+            move(
+                self._table,
+                DIGEST,
+                key,
+                "handed_over",
+                "handed_over",
+                now,
+                changes={"due_at": int((now + SCRUB_AFTER).timestamp())},
+            )
             return "waiting"
-        move(self._table, DIGEST, key, "handed_over", "handed_over", now,
-             changes={"scrubbed": True, "due_at": int(item["expires_at"])})
+        move(
+            self._table,
+            DIGEST,
+            key,
+            "handed_over",
+            "handed_over",
+            now,
+            changes={"scrubbed": True, "due_at": int(item["expires_at"])},
+        )
         return "digest_scrubbed"
 
     def _done(self, key: dict[str, str], status: str, item: dict[str, Any]) -> None:
@@ -218,8 +276,11 @@ class Digests:
         """The letters still waiting for this digest, in the order they were confirmed."""
         from boto3.dynamodb.conditions import Key
 
-        entries = query_all(self._table, KeyConditionExpression=Key("pk").eq(entries_pk(digest_id)) &
-                            Key("sk").begins_with(ENTRY), ConsistentRead=True)
+        entries = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(entries_pk(digest_id)) & Key("sk").begins_with(ENTRY),
+            ConsistentRead=True,
+        )
         ids = [entry["letter_id"] for entry in entries]
         members = []
         for letter_id in dict.fromkeys(ids):
@@ -230,31 +291,37 @@ class Digests:
 
     def _hand_over(self, item: dict[str, Any], members: list[str]) -> list[str]:
         campaign = self._campaigns.get(item["campaign"])
-        parts = [members[i:i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
         logged = []
         for number, part in enumerate(parts, start=1):
             letter_id = group_letter_id("digest", item["digest_id"], str(number))
             letter = self._sender.logged(letter_id)
             if letter is None:
-                written = [letter for m in part if (letter := self._letters.get(m)) is not None
-                           and letter.status == Status.AWAITING_DIGEST.value and letter.supporter_name]
+                written = [
+                    letter
+                    for m in part
+                    if (letter := self._letters.get(m)) is not None
+                    and letter.status == Status.AWAITING_DIGEST.value
+                    and letter.supporter_name
+                ]
                 if not written:
                     continue  # everyone in this part deleted their details meanwhile
-                digest = {"count": len(members), "part": number, "parts": len(parts),
-                          "date": item["send_at"][:10]}
+                digest = {"count": len(members), "part": number, "parts": len(parts), "date": item["send_at"][:10]}
                 letter = self._sender.log(self._letter(campaign, item, letter_id, written, digest))
             logged.append(letter)
             for member in part:
                 try:
-                    self._letters.move(member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(),
-                                       digest_letter_id=letter_id)
+                    self._letters.move(
+                        member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(), digest_letter_id=letter_id
+                    )
                 except TransitionRefused:
                     pass  # moved by a previous run, or the supporter deleted their details
         self._sender.queue(logged)
         return [letter.letter_id for letter in logged]
 
-    def _letter(self, campaign: Campaign, item: dict[str, Any], letter_id: str, written: list[Letter],
-                digest: dict[str, Any]) -> GroupLetter:
+    def _letter(
+        self, campaign: Campaign, item: dict[str, Any], letter_id: str, written: list[Letter], digest: dict[str, Any]
+    ) -> GroupLetter:
         latest = written[-1]
         country = self._directory.country(latest.country)
         if latest.target_set == "fixed":
@@ -263,13 +330,27 @@ class Digests:
         else:
             target = self._directory.target(latest.target_set, latest.country, campaign.target_overrides)
             country_name = country.name
-        supporters = [{"name": w.supporter_name, "city": w.supporter_city, "message": w.supporter_message.strip(),
-                       "country": self._directory.country(w.country).name} for w in written]
+        supporters = [
+            {
+                "name": w.supporter_name,
+                "city": w.supporter_city,
+                "message": w.supporter_message.strip(),
+                "country": self._directory.country(w.country).name,
+            }
+            for w in written
+        ]
         composed = render_letter(campaign, country_name, target, None, supporters=supporters, digest=digest)
-        return GroupLetter(letter_id=letter_id, kind="digest", campaign=campaign,
-                           country=item["country"] if item["country"] != "all" else "", target_set=latest.target_set,
-                           target_name=latest.target_name, target_email=latest.target_email, composed=composed,
-                           digest_id=item["digest_id"])
+        return GroupLetter(
+            letter_id=letter_id,
+            kind="digest",
+            campaign=campaign,
+            country=item["country"] if item["country"] != "all" else "",
+            target_set=latest.target_set,
+            target_name=latest.target_name,
+            target_email=latest.target_email,
+            composed=composed,
+            digest_id=item["digest_id"],
+        )
 
     def send_now(self, campaign: str) -> int:
         """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
@@ -277,15 +358,26 @@ class Digests:
         from boto3.dynamodb.conditions import Key
 
         now = self._clock()
-        upcoming = query_all(self._table, KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}") &
-                             Key("sk").gt(f"DIGEST#{now.strftime('%Y%m%dT%H%MZ')}"), ConsistentRead=True)
+        upcoming = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}")
+            & Key("sk").gt(f"DIGEST#{now.strftime('%Y%m%dT%H%MZ')}"),
+            ConsistentRead=True,
+        )
         moved = 0
         for item in upcoming:
             if item["status"] != "collecting":
                 continue
             try:
-                move(self._table, DIGEST, {"pk": item["pk"], "sk": item["sk"]}, "collecting", "collecting", now,
-                     changes={"send_at": iso(now), "due_at": int(now.timestamp())})
+                move(
+                    self._table,
+                    DIGEST,
+                    {"pk": item["pk"], "sk": item["sk"]},
+                    "collecting",
+                    "collecting",
+                    now,
+                    changes={"send_at": iso(now), "due_at": int(now.timestamp())},
+                )
             except MoveRefused:
                 continue  # closed meanwhile
             moved += 1
@@ -297,9 +389,21 @@ class Digests:
         """The campaign's latest digests, newest first (one Query on the campaign's digest partition)."""
         from boto3.dynamodb.conditions import Key
 
-        items = self._table.query(KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}") &
-                                  Key("sk").begins_with("DIGEST#"), ScanIndexForward=False, Limit=limit)["Items"]
-        return [{"digest_id": i["digest_id"], "status": i["status"], "send_at": i["send_at"],
-                 "target_set": i["target_set"], "country": i["country"], "target_name": i.get("target_name", ""),
-                 "supporters": int(i.get("supporters", len(i.get("members") or []))),
-                 "letters": list(i.get("letters", []))} for i in items]
+        items = self._table.query(
+            KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}") & Key("sk").begins_with("DIGEST#"),
+            ScanIndexForward=False,
+            Limit=limit,
+        )["Items"]
+        return [
+            {
+                "digest_id": i["digest_id"],
+                "status": i["status"],
+                "send_at": i["send_at"],
+                "target_set": i["target_set"],
+                "country": i["country"],
+                "target_name": i.get("target_name", ""),
+                "supporters": int(i.get("supporters", len(i.get("members") or []))),
+                "letters": list(i.get("letters", [])),
+            }
+            for i in items
+        ]

@@ -5,6 +5,7 @@ and tracks it like any other (chalicelib/delivery/worker.py). Only its id differ
 is for (a digest and its part, a send and its target), so building it twice, as a job resumed after a failure
 does, logs it once and sends it once.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,9 @@ class GroupSender:
             return self._letters.get(spec.letter_id) or letter  # an earlier run logged it
         if not spec.target_email:
             try:
-                self._letters.move(letter.letter_id, Status.QUEUED, Status.FAILED, self._clock(),
-                                   failure_reason=NO_ADDRESS)
+                self._letters.move(
+                    letter.letter_id, Status.QUEUED, Status.FAILED, self._clock(), failure_reason=NO_ADDRESS
+                )
             except TransitionRefused:
                 pass
             return self._letters.get(letter.letter_id) or letter
@@ -79,10 +81,25 @@ class GroupSender:
         campaign = spec.campaign
         keep_until = int((now + campaign.policies.retention).timestamp())
         return Letter(
-            letter_id=spec.letter_id, campaign=campaign.slug, country=spec.country, target_set=spec.target_set,
-            target_name=spec.target_name, target_email=spec.target_email, language=spec.composed.language,
-            subject=spec.composed.subject, body=spec.composed.body,
+            letter_id=spec.letter_id,
+            campaign=campaign.slug,
+            country=spec.country,
+            target_set=spec.target_set,
+            target_name=spec.target_name,
+            target_email=spec.target_email,
+            language=spec.composed.language,
+            subject=spec.composed.subject,
+            body=spec.composed.body,
             # From "<from_name> via <organisation>", Reply-To the organisers: nobody's personal address.
-            supporter_name=campaign.from_name, supporter_email=campaign.reply_to,
-            status=Status.QUEUED.value, created_at=iso(now), updated_at=iso(now), status_token_hash="",
-            expires_at=keep_until, due_at=keep_until, kind=spec.kind, digest_id=spec.digest_id, send_id=spec.send_id)
+            supporter_name=campaign.from_name,
+            supporter_email=campaign.reply_to,
+            status=Status.QUEUED.value,
+            created_at=iso(now),
+            updated_at=iso(now),
+            status_token_hash="",
+            expires_at=keep_until,
+            due_at=keep_until,
+            kind=spec.kind,
+            digest_id=spec.digest_id,
+            send_id=spec.send_id,
+        )

@@ -16,6 +16,7 @@ index at its time, and moved by conditional writes (chalicelib/storage/state_mac
 - A target nobody can be emailed at (no sourced address, or failing, and no fallback) is logged as a failed
   letter saying so, and listed in the send's `unreachable`: never skipped in silence.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,17 +47,33 @@ def send_key(campaign: str, send_id: str) -> dict[str, str]:
 
 
 def send_view(item: dict[str, Any]) -> dict[str, Any]:
-    return {"send_id": item["send_id"], "status": item["status"], "target_set": item["target_set"],
-            "send_at": item["send_at"], "requested_by": item.get("requested_by", ""),
-            "signatories": len(item.get("signatories") or []), "letters": int(item.get("letters", 0)),
-            "unreachable": list(item.get("unreachable") or []), "progress": item.get("cursor", ""),
-            "why": item.get("why", "")}
+    return {
+        "send_id": item["send_id"],
+        "status": item["status"],
+        "target_set": item["target_set"],
+        "send_at": item["send_at"],
+        "requested_by": item.get("requested_by", ""),
+        "signatories": len(item.get("signatories") or []),
+        "letters": int(item.get("letters", 0)),
+        "unreachable": list(item.get("unreachable") or []),
+        "progress": item.get("cursor", ""),
+        "why": item.get("why", ""),
+    }
 
 
 class SignOnSends:
-    def __init__(self, *, table: Any, signatures: Signatures, sender: GroupSender, campaigns: Campaigns,
-                 directory: Directory, clock: Callable[[], dt.datetime], is_failing: IsFailing = never_failing,
-                 sandbox: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        table: Any,
+        signatures: Signatures,
+        sender: GroupSender,
+        campaigns: Campaigns,
+        directory: Directory,
+        clock: Callable[[], dt.datetime],
+        is_failing: IsFailing = never_failing,
+        sandbox: bool = False,
+    ) -> None:
         self._table, self._signatures, self._sender = table, signatures, sender
         self._campaigns, self._directory, self._clock = campaigns, directory, clock
         self._is_failing, self._sandbox = is_failing, sandbox
@@ -75,22 +92,41 @@ class SignOnSends:
             raise StateConflict("No signatory is approved yet: approve at least one before scheduling the letter.")
         for other in self.all(campaign.slug):
             if other["target_set"] == target_set and other["status"] in OPEN:
-                raise StateConflict(f"A send to {target_set} is already {other['status']} ({other['send_id']}): "
-                                    "cancel it first; every target gets this letter once.")
+                raise StateConflict(
+                    f"A send to {target_set} is already {other['status']} ({other['send_id']}): "
+                    "cancel it first; every target gets this letter once."
+                )
         send_id = f"{when.strftime('%Y%m%dT%H%MZ')}-{uuid.uuid4().hex[:8]}"
         key = send_key(campaign.slug, send_id)
         expires = int((when + campaign.policies.retention).timestamp())
-        item = {**key, **due_keys(key["pk"] + key["sk"], int(when.timestamp())), "send_id": send_id,
-                "campaign": campaign.slug, "status": "scheduled", "target_set": target_set, "send_at": iso(when),
-                "requested_by": actor, "created_at": iso(now), "updated_at": iso(now), "expires_at": expires}
+        item = {
+            **key,
+            **due_keys(key["pk"] + key["sk"], int(when.timestamp())),
+            "send_id": send_id,
+            "campaign": campaign.slug,
+            "status": "scheduled",
+            "target_set": target_set,
+            "send_at": iso(when),
+            "requested_by": actor,
+            "created_at": iso(now),
+            "updated_at": iso(now),
+            "expires_at": expires,
+        }
         put_once(self._table, item)
         return send_view(item)
 
     def cancel(self, campaign: Campaign, send_id: str, actor: str) -> dict[str, Any]:
         key = send_key(campaign.slug, send_id)
         try:
-            move(self._table, SIGN_ON_SEND, key, "scheduled", "cancelled", self._clock(),
-                 changes={"why": f"cancelled by {actor}"})
+            move(
+                self._table,
+                SIGN_ON_SEND,
+                key,
+                "scheduled",
+                "cancelled",
+                self._clock(),
+                changes={"why": f"cancelled by {actor}"},
+            )
         except MoveRefused as refused:
             if refused.current is None:
                 raise NotFound(f"No send {send_id!r} in {campaign.slug}.") from None
@@ -100,8 +136,11 @@ class SignOnSends:
     def all(self, campaign: str) -> list[dict[str, Any]]:
         from boto3.dynamodb.conditions import Key
 
-        items = query_all(self._table, KeyConditionExpression=Key("pk").eq(partition(campaign)) &
-                          Key("sk").begins_with("SEND#"), ConsistentRead=True)
+        items = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(partition(campaign)) & Key("sk").begins_with("SEND#"),
+            ConsistentRead=True,
+        )
         return [send_view(i) for i in items]
 
     # --- the housekeeping job --------------------------------------------------------------------------------
@@ -116,15 +155,36 @@ class SignOnSends:
                 return "not_yet"
             signatories = numbered(self._signatures.approved(campaign.slug))
             if not signatories:
-                move(self._table, SIGN_ON_SEND, key, "scheduled", "cancelled", now,
-                     changes={"why": "no approved signatory at send time", "due_at": int(item["expires_at"])})
+                move(
+                    self._table,
+                    SIGN_ON_SEND,
+                    key,
+                    "scheduled",
+                    "cancelled",
+                    now,
+                    changes={"why": "no approved signatory at send time", "due_at": int(item["expires_at"])},
+                )
                 return "send_cancelled"
-            move(self._table, SIGN_ON_SEND, key, "scheduled", "dispatching", now,
-                 changes={"signatories": signatories, "cursor": "", "due_at": _lease(now)})
+            move(
+                self._table,
+                SIGN_ON_SEND,
+                key,
+                "scheduled",
+                "dispatching",
+                now,
+                changes={"signatories": signatories, "cursor": "", "due_at": _lease(now)},
+            )
             item = {**item, "status": "dispatching", "signatories": signatories, "cursor": ""}
         if item["status"] != "dispatching":
-            move(self._table, SIGN_ON_SEND, key, item["status"], item["status"], now,
-                 changes={"due_at": int(item["expires_at"])})
+            move(
+                self._table,
+                SIGN_ON_SEND,
+                key,
+                item["status"],
+                item["status"],
+                now,
+                changes={"due_at": int(item["expires_at"])},
+            )
             return "rescheduled"
         return self._dispatch(key, item, campaign)
 
@@ -132,9 +192,11 @@ class SignOnSends:
         target_set, cursor = item["target_set"], item.get("cursor", "")
         unreachable = list(item.get("unreachable") or [])
         # The campaign as if it wrote to this send's set (its fallback only if that is another set).
-        as_sent = replace(campaign, target_set=target_set,
-                          fallback_target_set=None if campaign.fallback_target_set == target_set
-                          else campaign.fallback_target_set)
+        as_sent = replace(
+            campaign,
+            target_set=target_set,
+            fallback_target_set=None if campaign.fallback_target_set == target_set else campaign.fallback_target_set,
+        )
         countries = sorted(c.alpha2 for c in self._directory.countries() if c.status == "member")
         batch: list[Letter] = []
         for alpha2 in countries:
@@ -147,13 +209,31 @@ class SignOnSends:
             cursor = alpha2
             if len(batch) == PROGRESS_EVERY:
                 self._sender.queue(batch)  # first queued, then recorded: a crash in between queues them again
-                move(self._table, SIGN_ON_SEND, key, "dispatching", "dispatching", self._clock(),
-                     changes={"cursor": cursor, "unreachable": unreachable, "due_at": _lease(self._clock())})
+                move(
+                    self._table,
+                    SIGN_ON_SEND,
+                    key,
+                    "dispatching",
+                    "dispatching",
+                    self._clock(),
+                    changes={"cursor": cursor, "unreachable": unreachable, "due_at": _lease(self._clock())},
+                )
                 batch = []
         self._sender.queue(batch)
-        move(self._table, SIGN_ON_SEND, key, "dispatching", "dispatched", self._clock(),
-             changes={"cursor": cursor, "letters": len(countries), "unreachable": unreachable,
-                      "due_at": int(item["expires_at"])})
+        move(
+            self._table,
+            SIGN_ON_SEND,
+            key,
+            "dispatching",
+            "dispatched",
+            self._clock(),
+            changes={
+                "cursor": cursor,
+                "letters": len(countries),
+                "unreachable": unreachable,
+                "due_at": int(item["expires_at"]),
+            },
+        )
         return "sign_on_dispatched"
 
     def _one(self, item: dict[str, Any], campaign: Campaign, alpha2: str) -> Letter:
@@ -162,10 +242,19 @@ class SignOnSends:
         route = plan_route(campaign, country, self._directory, is_failing=self._is_failing, sandbox=self._sandbox)
         target = route.send_to or route.target
         composed = render_letter(campaign, country.name, target, None, signatories=item["signatories"])
-        return self._sender.log(GroupLetter(
-            letter_id=group_letter_id("sign-on", item["send_id"], alpha2), kind="sign-on", campaign=campaign,
-            country=alpha2, target_set=target.target_set, target_name=target.name,
-            target_email=(target.email or "") if route.send_to else "", composed=composed, send_id=item["send_id"]))
+        return self._sender.log(
+            GroupLetter(
+                letter_id=group_letter_id("sign-on", item["send_id"], alpha2),
+                kind="sign-on",
+                campaign=campaign,
+                country=alpha2,
+                target_set=target.target_set,
+                target_name=target.name,
+                target_email=(target.email or "") if route.send_to else "",
+                composed=composed,
+                send_id=item["send_id"],
+            )
+        )
 
     def _item(self, key: dict[str, str]) -> dict[str, Any]:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")

@@ -15,6 +15,7 @@ conditional writes (chalicelib/storage/state_machines.py SIGNATORY):
   country and website and nothing else: the public list reads that index, never a contact's details.
 The letter itself, with the numbered list, is sent by chalicelib/outcomes/sign_on_sends.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,37 +67,66 @@ def sort_name(organisation: str) -> str:
 
 def links(signer: Signer, campaign: str, signatory_id: str) -> dict[str, str]:
     base = f"/campaigns/{campaign}/signatures/{signatory_id}"
-    return {"confirm": f"{base}/confirm/{signer.token(CONFIRM, signatory_id)}",
-            "withdraw": f"{base}/withdraw/{signer.token(WITHDRAW, signatory_id)}"}
+    return {
+        "confirm": f"{base}/confirm/{signer.token(CONFIRM, signatory_id)}",
+        "withdraw": f"{base}/withdraw/{signer.token(WITHDRAW, signatory_id)}",
+    }
 
 
 def public_view(item: Mapping[str, Any], directory: Directory) -> dict[str, str]:
-    return {"organisation": item["organisation"], "country": item["country"],
-            "country_name": directory.country(item["country"]).name, "website": item.get("website", "")}
+    return {
+        "organisation": item["organisation"],
+        "country": item["country"],
+        "country_name": directory.country(item["country"]).name,
+        "website": item.get("website", ""),
+    }
 
 
 class Signatures:
-    def __init__(self, *, table: Any, screening: Screening, mailer: Mailer, directory: Directory, signer: Signer,
-                 clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        *,
+        table: Any,
+        screening: Screening,
+        mailer: Mailer,
+        directory: Directory,
+        signer: Signer,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
         self._table, self._screening, self._mailer = table, screening, mailer
         self._directory, self._signer, self._clock = directory, signer, clock
 
-    def sign(self, campaign: Campaign, payload: Any, ip: str, links_base: str,
-             idempotency_key: str = "") -> dict[str, str]:
+    def sign(
+        self, campaign: Campaign, payload: Any, ip: str, links_base: str, idempotency_key: str = ""
+    ) -> dict[str, str]:
         """Take one organisation's signature and email its contact the confirmation link; with an
         Idempotency-Key, a retry gets the first answer back."""
         now = self._clock()
         self._screening.door_open(campaign, now, sign_on=True)
-        return self._screening.once(campaign, idempotency_key, payload, now,
-                                    lambda: self._sign(campaign, payload, ip, links_base, now),
-                                    record=dict, replay=dict, what="signature")
+        return self._screening.once(
+            campaign,
+            idempotency_key,
+            payload,
+            now,
+            lambda: self._sign(campaign, payload, ip, links_base, now),
+            record=dict,
+            replay=dict,
+            what="signature",
+        )
 
-    def _sign(self, campaign: Campaign, payload: Any, ip: str, links_base: str,
-              now: dt.datetime) -> tuple[dict[str, str], bool]:
+    def _sign(
+        self, campaign: Campaign, payload: Any, ip: str, links_base: str, now: dt.datetime
+    ) -> tuple[dict[str, str], bool]:
         decoy = {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}, False
-        values = self._screening.screen(campaign, payload, now, lambda fields: clean_fields(
-            fields, SIGN_FIELDS, REQUIRED, "organisation, country, contact_name and email", multiline=()),
-            "signatures")
+        values = self._screening.screen(
+            campaign,
+            payload,
+            now,
+            lambda fields: clean_fields(
+                fields, SIGN_FIELDS, REQUIRED, "organisation, country, contact_name and email", multiline=()
+            ),
+            "signatures",
+        )
         if values is None:
             return decoy
         country, email = check_country_and_email(values, self._directory)
@@ -110,34 +140,57 @@ class Signatures:
         expires_at = confirm_by + 86_400  # an unconfirmed signature is deleted a day after its link expires
         key = signatory_key(campaign.slug, signatory_id)
         item = {
-            **key, "signatory_id": signatory_id, "campaign": campaign.slug, "status": "pending_confirmation",
-            "organisation": values["organisation"], "sort_name": sort_name(values["organisation"]),
-            "country": country.alpha2, "website": values["website"], "contact_name": values["contact_name"],
-            "contact_email": email, "language": language, "created_at": iso(now), "updated_at": iso(now),
-            "confirm_by": confirm_by, "expires_at": expires_at, "links_base": links_base,
+            **key,
+            "signatory_id": signatory_id,
+            "campaign": campaign.slug,
+            "status": "pending_confirmation",
+            "organisation": values["organisation"],
+            "sort_name": sort_name(values["organisation"]),
+            "country": country.alpha2,
+            "website": values["website"],
+            "contact_name": values["contact_name"],
+            "contact_email": email,
+            "language": language,
+            "created_at": iso(now),
+            "updated_at": iso(now),
+            "confirm_by": confirm_by,
+            "expires_at": expires_at,
+            "links_base": links_base,
             "confirm_token_hash": token_hash(self._signer.token(CONFIRM, signatory_id)),
             "withdraw_token_hash": token_hash(self._signer.token(WITHDRAW, signatory_id)),
-            **_due(key, expires_at)}
+            **_due(key, expires_at),
+        }
         organisation = self._signer.keyed_hash("organisation", f"{item['sort_name']}|{country.alpha2}")
         guard = guard_key(campaign.slug, "sign-on", organisation)
         counters = self._screening.counters(campaign, ip, self._screening.mailbox(email), target=None)
-        admission = Admission({k: v for k, v in item.items() if v != ""}, signatory_id, expires_at, guard,
-                              counters, now)
+        admission = Admission(
+            {k: v for k, v in item.items() if v != ""}, signatory_id, expires_at, guard, counters, now
+        )
         self._screening.admit(
-            admission, lambda existing: DuplicateSignature(
+            admission,
+            lambda existing: DuplicateSignature(
                 f"{values['organisation']} ({country.name}) has already signed this letter. If that was not you, "
-                "please write to the organisers."),
+                "please write to the organisers."
+            ),
             announce=lambda: self._mailer.send_notice(self._confirmation(campaign, item)),
-            unavailable="We could not take your signature just now; nothing was kept. Please try again.")
+            unavailable="We could not take your signature just now; nothing was kept. Please try again.",
+        )
         return {"signatory_id": signatory_id, "status": "pending_confirmation"}, True
 
     def _confirmation(self, campaign: Campaign, item: Mapping[str, Any]) -> Notice:
         paths = links(self._signer, campaign.slug, item["signatory_id"])
-        return campaign_mail(campaign, "sign_on_confirm", item["language"], item["contact_name"], item["contact_email"],
-                             name=item["contact_name"], signatory=item["organisation"],
-                             confirm_url=item["links_base"] + paths["confirm"],
-                             withdraw_url=item["links_base"] + paths["withdraw"],
-                             expires=dt.datetime.fromtimestamp(int(item["confirm_by"]), dt.timezone.utc).date().isoformat())
+        return campaign_mail(
+            campaign,
+            "sign_on_confirm",
+            item["language"],
+            item["contact_name"],
+            item["contact_email"],
+            name=item["contact_name"],
+            signatory=item["organisation"],
+            confirm_url=item["links_base"] + paths["confirm"],
+            withdraw_url=item["links_base"] + paths["withdraw"],
+            expires=dt.datetime.fromtimestamp(int(item["confirm_by"]), dt.timezone.utc).date().isoformat(),
+        )
 
     # --- the contact's links ------------------------------------------------------------------------------
 
@@ -146,8 +199,10 @@ class Signatures:
         field = "confirm_token_hash" if purpose == CONFIRM else "withdraw_token_hash"
         now = int(self._clock().timestamp())
         if item is None or int(item["expires_at"]) <= now or not token_matches(item.get(field, ""), token):
-            raise LinkUnknown("This link is not one we sent, or it expired and the signature was deleted. "
-                              "You are welcome to sign again.")
+            raise LinkUnknown(
+                "This link is not one we sent, or it expired and the signature was deleted. "
+                "You are welcome to sign again."
+            )
         if purpose == CONFIRM and item["status"] != "pending_confirmation":
             raise LinkGone("This link was already used: your signature is confirmed and waits for the organisers.")
         if purpose == CONFIRM and int(item["confirm_by"]) <= now:
@@ -158,13 +213,21 @@ class Signatures:
         """The contact's address is theirs: the signature waits for the organisers' approval."""
         item = self.look(campaign, signatory_id, token)
         now = self._clock()
-        keep_until = int((dt.datetime.combine(campaign.closes, dt.time(), dt.timezone.utc)
-                          + campaign.policies.retention).timestamp())
+        keep_until = int(
+            (dt.datetime.combine(campaign.closes, dt.time(), dt.timezone.utc) + campaign.policies.retention).timestamp()
+        )
         keep_until = max(keep_until, int((now + campaign.policies.retention).timestamp()))
         key = signatory_key(campaign.slug, signatory_id)
         try:
-            move(self._table, SIGNATORY, key, "pending_confirmation", "awaiting_approval", now,
-                 changes={"confirmed_at": iso(now), "expires_at": keep_until, "due_at": keep_until})
+            move(
+                self._table,
+                SIGNATORY,
+                key,
+                "pending_confirmation",
+                "awaiting_approval",
+                now,
+                changes={"confirmed_at": iso(now), "expires_at": keep_until, "due_at": keep_until},
+            )
         except MoveRefused:
             return self.look(campaign, signatory_id, token)
         organisation = self._signer.keyed_hash("organisation", f"{item['sort_name']}|{item['country']}")
@@ -198,13 +261,30 @@ class Signatures:
         listed = {"list_pk": f"SIGNATORIES#{campaign.slug}", "list_sk": f"{item['sort_name']}#{signatory_id}"}
         try:
             if target == "approved":
-                move(self._table, SIGNATORY, key, item["status"], target, now,
-                     changes={**listed, "decided_at": iso(now), "decided_by": actor})
+                move(
+                    self._table,
+                    SIGNATORY,
+                    key,
+                    item["status"],
+                    target,
+                    now,
+                    changes={**listed, "decided_at": iso(now), "decided_by": actor},
+                )
             else:
-                move(self._table, SIGNATORY, key, item["status"], target, now,
-                     changes={"decided_at": iso(now), "decided_by": actor}, remove=tuple(listed))
+                move(
+                    self._table,
+                    SIGNATORY,
+                    key,
+                    item["status"],
+                    target,
+                    now,
+                    changes={"decided_at": iso(now), "decided_by": actor},
+                    remove=tuple(listed),
+                )
         except MoveRefused as refused:
-            raise StateConflict(f"Another organiser changed this signatory meanwhile (now {refused.current}).") from None
+            raise StateConflict(
+                f"Another organiser changed this signatory meanwhile (now {refused.current})."
+            ) from None
         return self._organiser_view({**item, "status": target, "decided_by": actor}, reveal=False)
 
     def all(self, campaign: str, *, reveal: bool = False) -> list[dict[str, Any]]:
@@ -212,8 +292,11 @@ class Signatures:
         from boto3.dynamodb.conditions import Key
 
         now = int(self._clock().timestamp())
-        items = query_all(self._table, KeyConditionExpression=Key("pk").eq(partition(campaign)) &
-                           Key("sk").begins_with("SIGNATORY#"), ConsistentRead=True)
+        items = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(partition(campaign)) & Key("sk").begins_with("SIGNATORY#"),
+            ConsistentRead=True,
+        )
         live = [i for i in items if int(i["expires_at"]) > now]
         return [self._organiser_view(i, reveal=reveal) for i in sorted(live, key=lambda i: i["sort_name"])]
 
@@ -226,22 +309,30 @@ class Signatures:
         contact details (it may lag a write by a second)."""
         from boto3.dynamodb.conditions import Key
 
-        items = query_all(self._table, IndexName=PUBLIC_INDEX,
-                           KeyConditionExpression=Key("list_pk").eq(f"SIGNATORIES#{campaign}"))
+        items = query_all(
+            self._table, IndexName=PUBLIC_INDEX, KeyConditionExpression=Key("list_pk").eq(f"SIGNATORIES#{campaign}")
+        )
         return [{"number": n, **public_view(i, self._directory)} for n, i in enumerate(items, start=1)]
 
     def _organiser_view(self, item: Mapping[str, Any], *, reveal: bool) -> dict[str, Any]:
         email = item.get("contact_email", "")
-        return {"signatory_id": item["signatory_id"], "status": item["status"], **public_view(item, self._directory),
-                "contact_name": item.get("contact_name", "") if reveal else _mask(item.get("contact_name", "")),
-                "contact_email": email if reveal else _mask_email(email), "signed_at": item["created_at"],
-                "decided_by": item.get("decided_by", "")}
+        return {
+            "signatory_id": item["signatory_id"],
+            "status": item["status"],
+            **public_view(item, self._directory),
+            "contact_name": item.get("contact_name", "") if reveal else _mask(item.get("contact_name", "")),
+            "contact_email": email if reveal else _mask_email(email),
+            "signed_at": item["created_at"],
+            "decided_by": item.get("decided_by", ""),
+        }
 
 
 def numbered(signatories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The list as printed in the letter: 1. Organisation (Country)."""
-    return [{"number": n, "organisation": s["organisation"], "country": s["country_name"]}
-            for n, s in enumerate(signatories, start=1)]
+    return [
+        {"number": n, "organisation": s["organisation"], "country": s["country_name"]}
+        for n, s in enumerate(signatories, start=1)
+    ]
 
 
 def _due(key: Mapping[str, str], at: int) -> dict[str, Any]:

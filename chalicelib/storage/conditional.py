@@ -13,6 +13,7 @@ front_door/admission.py, outcomes/digests.py). Their handlers stay beside the re
 
 botocore is imported inside the functions: a module that only imports this one pays nothing at cold start.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping

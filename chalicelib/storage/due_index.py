@@ -4,6 +4,7 @@ Items carry `due_pk` ("DUE#<shard>") and `due_at` (epoch seconds of their next a
 keys only, so it holds no personal data; the housekeeping job queries it for `due_at <= now` instead of
 scanning the table. A few shards spread the writes of a busy campaign over several index partitions.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,5 +43,9 @@ def due_items(table: Any, now_epoch: int, limit: int = 500) -> Iterator[dict[str
 
 def delete_if_expired(table: Any, key: dict[str, str], now_epoch: int) -> bool:
     """Delete an item whose `expires_at` has passed (what DynamoDB TTL does, without its lag of up to days)."""
-    return conditionally(table.delete_item, Key=key, ConditionExpression="expires_at <= :now",
-                         ExpressionAttributeValues={":now": now_epoch})
+    return conditionally(
+        table.delete_item,
+        Key=key,
+        ConditionExpression="expires_at <= :now",
+        ExpressionAttributeValues={":now": now_epoch},
+    )

@@ -1,4 +1,5 @@
 """Reading a whole DynamoDB Query, page after page (a partition or an index key: never a Scan)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -10,6 +10,7 @@ follow-up     scheduled -> asked -> answered (-> answered: a supporter may chang
 As with letters, every move is one conditional write: it happens only if the item is in the state the move
 starts from, so two runs of a job, or a job racing a click, can never both make it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,13 @@ def _machine(name: str, **moves: str) -> Machine:
     return Machine(name, {source: frozenset(targets.split()) for source, targets in moves.items()})
 
 
-SIGNATORY = _machine("signatory", pending_confirmation="awaiting_approval expired",
-                     awaiting_approval="approved rejected", approved="rejected", rejected="approved")
+SIGNATORY = _machine(
+    "signatory",
+    pending_confirmation="awaiting_approval expired",
+    awaiting_approval="approved rejected",
+    approved="rejected",
+    rejected="approved",
+)
 SIGN_ON_SEND = _machine("sign-on send", scheduled="dispatching cancelled", dispatching="dispatched")
 DIGEST = _machine("digest", collecting="closing", closing="handed_over empty")
 FOLLOW_UP = _machine("follow-up", scheduled="asked cancelled", asked="answered cancelled", answered="answered")
@@ -49,10 +55,19 @@ class MoveRefused(Exception):
         self.machine, self.item, self.wanted, self.current = machine, item, wanted, current
 
 
-def move_entry(table_name: str, key: Mapping[str, str], source: str, target: str, now: dt.datetime, *,
-               changes: Mapping[str, Any] | None = None, remove: Iterable[str] = (),
-               expect: Mapping[str, Any] | None = None, condition: str = "",
-               values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def move_entry(
+    table_name: str,
+    key: Mapping[str, str],
+    source: str,
+    target: str,
+    now: dt.datetime,
+    *,
+    changes: Mapping[str, Any] | None = None,
+    remove: Iterable[str] = (),
+    expect: Mapping[str, Any] | None = None,
+    condition: str = "",
+    values: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """A TransactWriteItems `Update` moving the item at `key` from `source` to `target` (status, updated_at),
     setting `changes` and removing `remove`, iff it is in `source` and its fields equal `expect`. A raw
     `condition` (with its `values`) is ANDed too. Letters (letter_log.py) and the small machines both use it."""
@@ -72,13 +87,30 @@ def move_entry(table_name: str, key: Mapping[str, str], source: str, target: str
         removes.append(f"#r{i}")
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
     check = " AND ".join(checks) + (f" AND ({condition})" if condition else "")
-    return {"Update": {"TableName": table_name, "Key": dict(key), "UpdateExpression": expression,
-                       "ConditionExpression": check, "ExpressionAttributeNames": names,
-                       "ExpressionAttributeValues": vals, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
+    return {
+        "Update": {
+            "TableName": table_name,
+            "Key": dict(key),
+            "UpdateExpression": expression,
+            "ConditionExpression": check,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": vals,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+    }
 
 
-def move(table: Any, machine: Machine, key: Mapping[str, str], source: str, target: str, now: dt.datetime, *,
-         also: Iterable[Mapping[str, Any]] = (), **kwargs: Any) -> None:
+def move(
+    table: Any,
+    machine: Machine,
+    key: Mapping[str, str],
+    source: str,
+    target: str,
+    now: dt.datetime,
+    *,
+    also: Iterable[Mapping[str, Any]] = (),
+    **kwargs: Any,
+) -> None:
     """Move one item (see `move_entry`); `also` are transaction entries written with it (counters), all or none.
     Raises MoveRefused when the item was not in `source` (or the extra condition failed)."""
     from botocore.exceptions import ClientError
@@ -106,4 +138,3 @@ def move(table: Any, machine: Machine, key: Mapping[str, str], source: str, targ
         else:
             raise
         raise MoveRefused(machine.name, key["pk"], target, current) from None
-

@@ -33,6 +33,7 @@ Benchmarks (issue 9) can replay a stream of letters through `shard_of` together 
 `letter_log.index_keys` and `campaign_stats.counter_keys` to count writes per key, as
 tests/test_campaign_stats.py does for the hot case above.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The JSON shapes of the public API: campaigns, countries, targets and letter previews."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,14 @@ from chalicelib.letters.states import EXPLAINED, WAITING_EXPLAINED, Status
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 
-PLACEHOLDER_NAME = {"en": "[Your name]", "fr": "[Votre nom]", "es": "[Su nombre]", "ar": "[اسمك]",
-                    "ru": "[Ваше имя]", "zh": "[您的姓名]"}
+PLACEHOLDER_NAME = {
+    "en": "[Your name]",
+    "fr": "[Votre nom]",
+    "es": "[Su nombre]",
+    "ar": "[اسمك]",
+    "ru": "[Ваше имя]",
+    "zh": "[您的姓名]",
+}
 
 
 def campaign_summary(campaign: Campaign, today: dt.date) -> dict[str, Any]:
@@ -65,20 +72,25 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
         return []
     offers: list[dict[str, Any]] = []
     if route.fallback is not None and fallback_letter is not None:
-        offers.append({"kind": "fallback_target", "target": target_view(route.fallback),
-                       "letter": letter_view(fallback_letter)})
+        offers.append(
+            {"kind": "fallback_target", "target": target_view(route.fallback), "letter": letter_view(fallback_letter)}
+        )
     if route.target.contact_form_url:
         offers.append({"kind": "contact_form", "url": route.target.contact_form_url, "letter": letter_view(letter)})
-    offers.append({"kind": "mailto", "url": mailto_url(letter.subject, letter.body),
-                   "website": route.target.website or None})
+    offers.append(
+        {"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": route.target.website or None}
+    )
     return offers
 
 
 def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
     """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any."""
     letter = compose(campaign, route.country, route.target, supporter, language)
-    fallback_letter = compose(campaign, route.country, route.fallback, supporter, language) \
-        if route.fallback is not None and not route.email_available else None
+    fallback_letter = (
+        compose(campaign, route.country, route.fallback, supporter, language)
+        if route.fallback is not None and not route.email_available
+        else None
+    )
     return {
         "target": target_view(route.target, failing=route.target_failing),
         "letter": letter_view(letter),
@@ -90,16 +102,28 @@ def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, langua
     }
 
 
-def preview(campaign: Campaign, country: Country, directory: Directory, *, language: str | None = None,
-            name: str = "", city: str = "", message: str = "", is_failing: IsFailing = never_failing,
-            sandbox: bool = False) -> dict[str, Any]:
+def preview(
+    campaign: Campaign,
+    country: Country,
+    directory: Directory,
+    *,
+    language: str | None = None,
+    name: str = "",
+    city: str = "",
+    message: str = "",
+    is_failing: IsFailing = never_failing,
+    sandbox: bool = False,
+) -> dict[str, Any]:
     """The target and the letter as it would be sent, with a placeholder where the name is not given yet."""
     route = plan_route(campaign, country, directory, is_failing=is_failing, sandbox=sandbox)
     lang = campaign.language_for(language, route.target.language)
-    supporter = Supporter(name=name.strip() or PLACEHOLDER_NAME.get(lang, "[Your name]"), email="", city=city,
-                          message=message)
-    return {"country": {"code": country.alpha2, "name": country.name},
-            **delivery_view(route, campaign, supporter, lang)}
+    supporter = Supporter(
+        name=name.strip() or PLACEHOLDER_NAME.get(lang, "[Your name]"), email="", city=city, message=message
+    )
+    return {
+        "country": {"code": country.alpha2, "name": country.name},
+        **delivery_view(route, campaign, supporter, lang),
+    }
 
 
 def letter_status_view(letter: Letter) -> dict[str, Any]:
@@ -122,8 +146,11 @@ def _waiting(letter: Letter) -> dict[str, Any] | None:
     """Why a queued letter is held back and until about when (None when it is not waiting)."""
     if letter.status != Status.QUEUED.value or letter.waiting_reason not in WAITING_EXPLAINED:
         return None
-    return {"reason": letter.waiting_reason, "explanation": WAITING_EXPLAINED[letter.waiting_reason],
-            "until": letter.waiting_until or None}
+    return {
+        "reason": letter.waiting_reason,
+        "explanation": WAITING_EXPLAINED[letter.waiting_reason],
+        "until": letter.waiting_until or None,
+    }
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ Chalice's CORSConfig takes a single origin, so the check is ours: the request's 
 string, with the campaign's `allowed_origins`. A match is echoed back; anything else gets no CORS header at all,
 and never `*`. Every answer says `Vary: Origin`, so a cache never hands one partner's answer to another.
 """
+
 from __future__ import annotations
 
 from typing import Collection
@@ -25,9 +26,13 @@ def cors_headers(origin: str | None, allowed: Collection[str], *, preflight: boo
         return headers
     headers["Access-Control-Allow-Origin"] = str(origin)
     if preflight:
-        headers.update({"Access-Control-Allow-Methods": ALLOWED_METHODS,
-                        "Access-Control-Allow-Headers": ALLOWED_HEADERS,
-                        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE})
+        headers.update(
+            {
+                "Access-Control-Allow-Methods": ALLOWED_METHODS,
+                "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+                "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+            }
+        )
     else:
         headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     return headers

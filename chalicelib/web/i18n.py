@@ -4,6 +4,7 @@ Templates and scripts hold keys, never sentences. A page's language comes from `
 Accept-Language, else the campaign's first language. English is complete by definition; a key missing from
 another catalogue falls back to English (a test keeps en, fr and es complete).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,9 @@ def accepted(header: str | None) -> list[str]:
     return [language for _, _, language in sorted(ranked)]
 
 
-def negotiate(requested: str | None, accept_language: str | None, default: str,
-              available: Iterable[str] = UI_LANGUAGES) -> str:
+def negotiate(
+    requested: str | None, accept_language: str | None, default: str, available: Iterable[str] = UI_LANGUAGES
+) -> str:
     """`?lang=` if we have it, else the first Accept-Language we have, else `default`."""
     have = tuple(available)
     for language in (primary(requested), *accepted(accept_language)):
@@ -82,8 +84,10 @@ class Messages:
 
         text = self._own.get(key) or self._english[key]
         parts = _PLACEHOLDER.split(text)  # text, name, text, name, …, text
-        return Markup("").join(escape(part) if index % 2 == 0 else Markup("<bdi>%s</bdi>") % values[part]
-                               for index, part in enumerate(parts))
+        return Markup("").join(
+            escape(part) if index % 2 == 0 else Markup("<bdi>%s</bdi>") % values[part]
+            for index, part in enumerate(parts)
+        )
 
     def group(self, prefix: str) -> dict[str, str]:
         """Every message whose key starts with `prefix`, unformatted (for the page's script)."""

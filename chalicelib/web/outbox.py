@@ -2,6 +2,7 @@
 
 Only the `local` stage calls this; moto is a development dependency and is imported here lazily.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,15 @@ def sent_messages() -> list[dict[str, Any]]:
 
 def _describe(raw: str | None, message: Any) -> dict[str, Any]:
     if raw is None:  # a Simple (non-raw) message: moto keeps only these fields
-        return {"to": ", ".join(sum(message.destinations.values(), [])), "from": message.source, "reply_to": None,
-                "subject": message.subject, "body": message.body, "sent_at": None, "message_id": message.id}
+        return {
+            "to": ", ".join(sum(message.destinations.values(), [])),
+            "from": message.source,
+            "reply_to": None,
+            "subject": message.subject,
+            "body": message.body,
+            "sent_at": None,
+            "message_id": message.id,
+        }
     parsed = message_from_string(raw, policy=default_policy)
     date = parsed["Date"]
     return {

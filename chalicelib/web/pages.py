@@ -2,6 +2,7 @@
 
 Every word comes from the message catalogues (i18n.py); every page works without JavaScript.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,10 +50,16 @@ def frame_ancestors(campaign: Campaign | None) -> str:
 
 def page_headers(ancestors: str = "'none'") -> dict[str, str]:
     """Headers for every HTML page: scripts only from us, no referrer leaks, framing as `ancestors` allows."""
-    policy = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-              f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}")
-    return {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": policy,
-            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    policy = (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    return {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
 
 
 def error_message(t: Messages, field: str, api_message: str) -> str:
@@ -83,24 +90,40 @@ def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
     """Title and summary in the page language if the campaign has it, each tagged with the language it is in."""
     title, title_lang = campaign.localised(campaign.title, lang)
     summary, summary_lang = campaign.localised(campaign.summary, lang)
-    return {"title": title, "summary": summary,
-            "title_lang": {"code": title_lang, "dir": direction(title_lang)},
-            "summary_lang": {"code": summary_lang, "dir": direction(summary_lang)}}
+    return {
+        "title": title,
+        "summary": summary,
+        "title_lang": {"code": title_lang, "dir": direction(title_lang)},
+        "summary_lang": {"code": summary_lang, "dir": direction(summary_lang)},
+    }
 
 
-def form_page(campaign: Campaign, directory: Directory, t: Messages, *, today: dt.date,
-              values: Mapping[str, str] | None = None, error: Mapping[str, str] | None = None,
-              partner: str = "", embed: bool = False, stamp: str = "") -> str:
+def form_page(
+    campaign: Campaign,
+    directory: Directory,
+    t: Messages,
+    *,
+    today: dt.date,
+    values: Mapping[str, str] | None = None,
+    error: Mapping[str, str] | None = None,
+    partner: str = "",
+    embed: bool = False,
+    stamp: str = "",
+) -> str:
     values = {**FORM_FIELDS, **(values or {})}
     partner = safe_partner(values["partner"] or partner)
     error = {"field": "", "message": "", **(error or {})}
     return render(
         "pages/form.html",
-        t=t, embed=embed, campaign=campaign, **campaign_texts(campaign, t.language),
+        t=t,
+        embed=embed,
+        campaign=campaign,
+        **campaign_texts(campaign, t.language),
         closed=closed_notice(campaign, t, today),
         countries=directory.countries(),
         letter_languages=[{"code": code, "name": ENDONYMS[code]} for code in campaign.languages],
-        values=values, partner=partner,
+        values=values,
+        partner=partner,
         error={**error, "link": error["field"] in VISIBLE_FIELDS},
         languages=_language_links(t.language, partner, embed),
         script_text={key: value for prefix in SCRIPT_TEXT for key, value in t.group(prefix).items()},
@@ -110,22 +133,40 @@ def form_page(campaign: Campaign, directory: Directory, t: Messages, *, today: d
 
 
 def result_page(campaign: Campaign, t: Messages, status: str, status_url: str, *, embed: bool = False) -> str:
-    return render("pages/result.html", t=t, embed=embed, **campaign_texts(campaign, t.language),
-                  status=status, status_url=status_url)
+    return render(
+        "pages/result.html",
+        t=t,
+        embed=embed,
+        **campaign_texts(campaign, t.language),
+        status=status,
+        status_url=status_url,
+    )
 
 
-def unreachable_page(campaign: Campaign, t: Messages, message: str, delivery: Mapping[str, Any], *,
-                     embed: bool = False) -> str:
+def unreachable_page(
+    campaign: Campaign, t: Messages, message: str, delivery: Mapping[str, Any], *, embed: bool = False
+) -> str:
     """The supporter's letter, ready to copy, with the other ways to send it (contact form, own email)."""
-    return render("pages/unreachable.html", t=t, embed=embed, **campaign_texts(campaign, t.language),
-                  message=error_message(t, "target", message), delivery=delivery,
-                  letter_dir=direction(delivery["letter"]["language"]))
+    return render(
+        "pages/unreachable.html",
+        t=t,
+        embed=embed,
+        **campaign_texts(campaign, t.language),
+        message=error_message(t, "target", message),
+        delivery=delivery,
+        letter_dir=direction(delivery["letter"]["language"]),
+    )
 
 
 # The confirmation and deletion pages (opened from an email) are in English for now: their words are not in the
 # catalogues yet, so the page says it is English rather than claim the letter's language.
-ERROR_TITLES = {404: "Link not found", 409: "Already written", 410: "Link no longer valid",
-                429: "Please wait a little", 503: "Please try again"}
+ERROR_TITLES = {
+    404: "Link not found",
+    409: "Already written",
+    410: "Link no longer valid",
+    429: "Please wait a little",
+    503: "Please try again",
+}
 
 
 def _english_page(**context: Any) -> str:
@@ -134,37 +175,56 @@ def _english_page(**context: Any) -> str:
 
 def error_page(error: DemarcheError, link: str = "") -> str:
     title = ERROR_TITLES.get(error.status, "Your letter was not sent" if error.status < 500 else "Please try again")
-    return _english_page(title=title, message=error.message, link=link,
-                         link_text="Follow your letter" if link else "", button="")
+    return _english_page(
+        title=title, message=error.message, link=link, link_text="Follow your letter" if link else "", button=""
+    )
 
 
 def confirm_page(letter: Letter) -> str:
-    return _english_page(title="Confirm your letter",
-                         message=f"Your letter to {letter.target_name} will be sent as soon as you confirm.",
-                         button="Confirm and send my letter", link="", link_text="")
+    return _english_page(
+        title="Confirm your letter",
+        message=f"Your letter to {letter.target_name} will be sent as soon as you confirm.",
+        button="Confirm and send my letter",
+        link="",
+        link_text="",
+    )
 
 
 def confirmed_page(letter: Letter, status_url: str) -> str:
-    where = ("will go in the next digest: one letter to the recipient listing everyone who wrote"
-             if letter.status == "awaiting_digest" else "is in the queue and will be sent shortly")
-    return _english_page(title="Thank you: your letter is confirmed",
-                         message=f"Your letter to {letter.target_name} {where}.",
-                         button="", link=status_url, link_text="Follow your letter")
+    where = (
+        "will go in the next digest: one letter to the recipient listing everyone who wrote"
+        if letter.status == "awaiting_digest"
+        else "is in the queue and will be sent shortly"
+    )
+    return _english_page(
+        title="Thank you: your letter is confirmed",
+        message=f"Your letter to {letter.target_name} {where}.",
+        button="",
+        link=status_url,
+        link_text="Follow your letter",
+    )
 
 
 def delete_page(letter: Letter) -> str:
     sent = letter.status not in ("pending_confirmation", "queued", "awaiting_digest")
-    note = (f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
-            "We will delete your name, email address and words from our records." if sent else
-            f"Your letter to {letter.target_name} will not be sent, and we will delete your name, email "
-            "address and words.")
-    return _english_page(title="Delete your details", message=note, button="Delete my details", link="",
-                         link_text="")
+    note = (
+        f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
+        "We will delete your name, email address and words from our records."
+        if sent
+        else f"Your letter to {letter.target_name} will not be sent, and we will delete your name, email "
+        "address and words."
+    )
+    return _english_page(title="Delete your details", message=note, button="Delete my details", link="", link_text="")
 
 
 def deleted_page(letter: Letter) -> str:
-    return _english_page(title="Your details are deleted", button="", link="", link_text="",
-                         message="We no longer hold your name, email address or words for this letter.")
+    return _english_page(
+        title="Your details are deleted",
+        button="",
+        link="",
+        link_text="",
+        message="We no longer hold your name, email address or words for this letter.",
+    )
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
@@ -173,58 +233,108 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
 
 # "Did they reply?" (chalicelib/feedback/follow_ups.py): the emailed links open these; only their buttons POST.
 ANSWER_LABELS = (("yes", "Yes, they replied"), ("no", "No reply"), ("not_yet", "Not yet"))
-THANKS = {"yes": "Thank you: we have counted their reply.",
-          "no": "Thank you: we have counted that they did not reply.",
-          "not_yet": "Thank you. If you have not answered again in a week, we will ask you once more."}
+THANKS = {
+    "yes": "Thank you: we have counted their reply.",
+    "no": "Thank you: we have counted that they did not reply.",
+    "not_yet": "Thank you. If you have not answered again in a week, we will ask you once more.",
+}
 
 
 def follow_up_page(item: Mapping[str, Any], chosen: str, stop_link: str) -> str:
-    return render("pages/follow_up.html", t=Messages("en"), embed=False, title="Did they reply?",
-                  message=f"You wrote to {item['target_name']}. Your answer helps everyone see which offices reply.",
-                  asking=True, target=item["target_name"], answers=ANSWER_LABELS,
-                  chosen=chosen if chosen in dict(ANSWER_LABELS) else "", stop_link=stop_link)
+    return render(
+        "pages/follow_up.html",
+        t=Messages("en"),
+        embed=False,
+        title="Did they reply?",
+        message=f"You wrote to {item['target_name']}. Your answer helps everyone see which offices reply.",
+        asking=True,
+        target=item["target_name"],
+        answers=ANSWER_LABELS,
+        chosen=chosen if chosen in dict(ANSWER_LABELS) else "",
+        stop_link=stop_link,
+    )
 
 
 def answered_page(answer: str, stop_link: str) -> str:
-    return render("pages/follow_up.html", t=Messages("en"), embed=False, title="Thank you", message=THANKS[answer],
-                  asking=False, stop_link=stop_link)
+    return render(
+        "pages/follow_up.html",
+        t=Messages("en"),
+        embed=False,
+        title="Thank you",
+        message=THANKS[answer],
+        asking=False,
+        stop_link=stop_link,
+    )
 
 
 def stop_page() -> str:
-    return _english_page(title="No more questions", button="Send me no more of these questions", link="",
-                         link_text="", message="We will not ask you again whether a recipient replied, about this "
-                                               "letter or any other you write with us.")
+    return _english_page(
+        title="No more questions",
+        button="Send me no more of these questions",
+        link="",
+        link_text="",
+        message="We will not ask you again whether a recipient replied, about this "
+        "letter or any other you write with us.",
+    )
 
 
 def stopped_page() -> str:
-    return _english_page(title="Done", button="", link="", link_text="",
-                         message="You will get no more of these questions.")
+    return _english_page(
+        title="Done", button="", link="", link_text="", message="You will get no more of these questions."
+    )
 
 
 def signed_page(campaign: Campaign, organisation: str, *, embed: bool = False) -> str:
-    return render("pages/action.html", t=Messages("en"), embed=embed, title="Thank you: please check your email",
-                  message=f"We have sent a link to the contact address. {organisation}'s signature counts once it is "
-                          "opened; the organisers then review it before it appears on the list.",
-                  button="", link="", link_text="")
+    return render(
+        "pages/action.html",
+        t=Messages("en"),
+        embed=embed,
+        title="Thank you: please check your email",
+        message=f"We have sent a link to the contact address. {organisation}'s signature counts once it is "
+        "opened; the organisers then review it before it appears on the list.",
+        button="",
+        link="",
+        link_text="",
+    )
 
 
 def signature_confirm_page(item: Mapping[str, Any]) -> str:
-    return _english_page(title="Confirm your signature", button="Confirm the signature", link="", link_text="",
-                         message=f"{item['organisation']} signs the letter once you confirm.")
+    return _english_page(
+        title="Confirm your signature",
+        button="Confirm the signature",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} signs the letter once you confirm.",
+    )
 
 
 def signature_confirmed_page(item: Mapping[str, Any]) -> str:
-    return _english_page(title="Thank you: the signature is confirmed", button="", link="", link_text="",
-                         message=f"The organisers will review {item['organisation']}'s signature and add it to the "
-                                 "list. You do not need to do anything else.")
+    return _english_page(
+        title="Thank you: the signature is confirmed",
+        button="",
+        link="",
+        link_text="",
+        message=f"The organisers will review {item['organisation']}'s signature and add it to the "
+        "list. You do not need to do anything else.",
+    )
 
 
 def withdraw_page(item: Mapping[str, Any]) -> str:
-    return _english_page(title="Take the signature back", button="Take our signature back", link="", link_text="",
-                         message=f"{item['organisation']} will be removed from the list of signatories. A letter "
-                                 "already sent keeps the list it was sent with.")
+    return _english_page(
+        title="Take the signature back",
+        button="Take our signature back",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} will be removed from the list of signatories. A letter "
+        "already sent keeps the list it was sent with.",
+    )
 
 
 def withdrawn_page(item: Mapping[str, Any]) -> str:
-    return _english_page(title="The signature is withdrawn", button="", link="", link_text="",
-                         message=f"{item['organisation']} is no longer on the list, and we deleted what you gave us.")
+    return _english_page(
+        title="The signature is withdrawn",
+        button="",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} is no longer on the list, and we deleted what you gave us.",
+    )

@@ -1,5 +1,6 @@
 """The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements),
 dashboard.js (the organiser dashboard) and outcomes.js (its signatories, digests and "did they reply?" panels)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -21,5 +22,9 @@ def script(name: str) -> str:
 def script_headers() -> dict[str, str]:
     # Cached for an hour: partners' pages load embed.js on every view. Cross-origin resource policy lets pages
     # that isolate themselves (COEP) still load it.
-    return {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600",
-            "X-Content-Type-Options": "nosniff", "Cross-Origin-Resource-Policy": "cross-origin"}
+    return {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }

@@ -1,4 +1,5 @@
 """Only app.py and chalicelib/http/ import Chalice: the domain code stays testable and importable without it."""
+
 from __future__ import annotations
 
 import ast
@@ -25,16 +26,22 @@ def imports_chalice(source: str, filename: str) -> list[int]:
 
 
 def test_the_checker_sees_top_level_nested_and_from_imports():
-    source = ("import chalice\ndef f():\n    from chalice.local import X\n"
-              "import chalicelib.errors\nfrom chalicelib import x\n")
+    source = (
+        "import chalice\ndef f():\n    from chalice.local import X\n"
+        "import chalicelib.errors\nfrom chalicelib import x\n"
+    )
     assert imports_chalice(source, "example.py") == [1, 3]
 
 
 def test_only_app_py_and_chalicelib_http_import_chalice():
     files = [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]
-    offenders = [f"{path.relative_to(ROOT)}:{line}" for path in files
-                 if path not in ALLOWED and ALLOWED_UNDER not in path.parents
-                 for line in imports_chalice(path.read_text(encoding="utf-8"), str(path))]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in files
+        if path not in ALLOWED and ALLOWED_UNDER not in path.parents
+        for line in imports_chalice(path.read_text(encoding="utf-8"), str(path))
+    ]
     assert offenders == [], f"these modules import chalice; move that code to chalicelib/http/: {offenders}"
-    assert any(imports_chalice(path.read_text(encoding="utf-8"), str(path))
-               for path in ALLOWED_UNDER.glob("*.py")), "the walk should see the blueprints' own chalice imports"
+    assert any(imports_chalice(path.read_text(encoding="utf-8"), str(path)) for path in ALLOWED_UNDER.glob("*.py")), (
+        "the walk should see the blueprints' own chalice imports"
+    )

@@ -1,5 +1,6 @@
 """The domain does not import presentation: chalicelib.web (views, pages) and chalicelib.http (routes) are the
 HTTP layer's, which calls the domain and turns its answers and errors into responses, never the other way."""
+
 from __future__ import annotations
 
 import ast
@@ -8,8 +9,18 @@ from pathlib import Path
 import pytest
 
 CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
-DOMAIN = ("front_door", "letters", "delivery", "mail", "feedback", "outcomes", "console", "campaigns", "directory",
-          "storage")
+DOMAIN = (
+    "front_door",
+    "letters",
+    "delivery",
+    "mail",
+    "feedback",
+    "outcomes",
+    "console",
+    "campaigns",
+    "directory",
+    "storage",
+)
 PRESENTATION = ("chalicelib.web", "chalicelib.http")
 # Known offenders, each to be moved out, never added to: a new import fails the test, and so does an entry here
 # once its import is gone (so the list only shrinks).
@@ -40,12 +51,16 @@ def test_no_domain_module_imports_the_http_layer(package):
     files = sorted((CHALICELIB / package).rglob("*.py"))
     assert files, f"chalicelib/{package} has no modules: is DOMAIN out of date?"
     # WHEN its imports are read (as written: `import`, `from ... import`, at the top or inside a function)
-    imports = {(str(path.relative_to(CHALICELIB.parent)), line, module) for path in files
-               for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
-               if is_presentation(module)}
+    imports = {
+        (str(path.relative_to(CHALICELIB.parent)), line, module)
+        for path in files
+        for line, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if is_presentation(module)
+    }
     # THEN none of them is chalicelib.web or chalicelib.http (but the known offenders, still there)
-    offenders = sorted(f"{path}:{line} imports {module}" for path, line, module in imports
-                       if (path, module) not in KNOWN)
+    offenders = sorted(
+        f"{path}:{line} imports {module}" for path, line, module in imports if (path, module) not in KNOWN
+    )
     assert not offenders, "domain code imports presentation:\n" + "\n".join(offenders)
     mine = {known for known in KNOWN if known[0].startswith(f"chalicelib/{package}/")}
     gone = mine - {(path, module) for path, _, module in imports}

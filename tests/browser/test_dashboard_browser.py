@@ -1,6 +1,7 @@
 """The organiser dashboard in a real browser (Debian's Chromium through Playwright, the `browser` fixture): an
 organiser enters their token once and sees their campaign's numbers in the totals, charts and tables, on a desktop
 and on a phone. Screenshots go to test-artifacts/."""
+
 from __future__ import annotations
 
 import threading
@@ -14,9 +15,13 @@ from chalicelib.directory.health import TargetHealth
 from chalicelib.letters.states import Status
 
 CAMPAIGN = "hrd-resolution"
-JOURNEYS = {"queued": [], "sent": [Status.SENDING, Status.SENT],
-            "delivered": [Status.SENDING, Status.SENT, Status.DELIVERED],
-            "bounced": [Status.SENDING, Status.SENT, Status.BOUNCED], "failed": [Status.SENDING, Status.FAILED]}
+JOURNEYS = {
+    "queued": [],
+    "sent": [Status.SENDING, Status.SENT],
+    "delivered": [Status.SENDING, Status.SENT, Status.DELIVERED],
+    "bounced": [Status.SENDING, Status.SENT, Status.BOUNCED],
+    "failed": [Status.SENDING, Status.FAILED],
+}
 
 
 @pytest.fixture
@@ -27,8 +32,13 @@ def seeded(services, clock):
     for n, country in enumerate(plan):
         clock.now = clock.now.replace(day=24 + n % 3, hour=8 + n % 10)
         status = list(JOURNEYS)[n % len(JOURNEYS)]
-        letter = make_letter(clock, country=country, partner="pen-kenya" if n % 3 == 0 else "",
-                             name=f"Supporter {n}", email=f"s{n}@example.org")
+        letter = make_letter(
+            clock,
+            country=country,
+            partner="pen-kenya" if n % 3 == 0 else "",
+            name=f"Supporter {n}",
+            email=f"s{n}@example.org",
+        )
         services.letters.create(letter)
         for source, target in zip([Status.QUEUED, *JOURNEYS[status]], JOURNEYS[status]):
             services.letters.move(letter.letter_id, source, target, clock())
@@ -42,8 +52,9 @@ def cell_texts(page, selector):
 
 
 @pytest.mark.slow
-def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(browser, live_app, services, seeded,
-                                                                     run_exports_in_background, screenshot):
+def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(
+    browser, live_app, services, seeded, run_exports_in_background, screenshot
+):
     token = services.organiser_tokens.create("Browser", [CAMPAIGN])[0]
     by_status = Counter(status for _, status in seeded)
     by_country = Counter(letter.country for letter, _ in seeded)
@@ -62,13 +73,17 @@ def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(browser, l
 
     # AND each day's bar has one segment per status, with the right count
     segments = page.locator("#daily-chart rect[data-day]")
-    found = {(s.get_attribute("data-day"), s.get_attribute("data-status")): int(s.get_attribute("data-count"))
-             for s in segments.all()}
+    found = {
+        (s.get_attribute("data-day"), s.get_attribute("data-status")): int(s.get_attribute("data-count"))
+        for s in segments.all()
+    }
     assert found == dict(by_day_status)
 
     # AND the country chart and table, sorted by letters, then by name when asked
-    bars = [(g.get_attribute("data-country"), int(g.get_attribute("data-count")))
-            for g in page.locator("#country-chart g[data-country]").all()]
+    bars = [
+        (g.get_attribute("data-country"), int(g.get_attribute("data-count")))
+        for g in page.locator("#country-chart g[data-country]").all()
+    ]
     assert bars == by_country.most_common()
     assert cell_texts(page, "#countries tbody tr td:nth-child(1)") == ["Kenya", "France", "Brazil", "Japan"]
     assert cell_texts(page, "#countries tbody tr td:nth-child(2)") == ["10", "7", "5", "3"]
@@ -77,8 +92,9 @@ def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(browser, l
     assert page.locator("#countries th[data-key=name]").get_attribute("aria-sort") == "ascending"
 
     # AND partners, failing targets and the latest letters (masked)
-    partners = dict(zip(cell_texts(page, "#partners tbody td:nth-child(1)"),
-                        cell_texts(page, "#partners tbody td:nth-child(2)")))
+    partners = dict(
+        zip(cell_texts(page, "#partners tbody td:nth-child(1)"), cell_texts(page, "#partners tbody td:nth-child(2)"))
+    )
     assert partners == {"(no partner)": "16", "pen-kenya": "9"}
     assert cell_texts(page, "#failing tbody td:nth-child(1)") == ["Japan"]
     latest = cell_texts(page, "#latest tbody td:nth-child(4)")

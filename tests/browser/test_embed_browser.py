@@ -1,5 +1,6 @@
 """A partner's page embeds the campaign with one line; supporters complete it in Chromium, by mouse or keyboard only,
 in their language. The partner page and the API are two real servers on two loopback ports (two origins)."""
+
 from __future__ import annotations
 
 import time
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.slow
 
 
 def partner_html(api: str, body: str, lang: str = "en", head: str = "") -> str:
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Partner</title>{head}</head>'
-            f'<body><h1>Our partner campaign</h1>{body}</body></html>')
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Partner</title>{head}</head>'
+        f"<body><h1>Our partner campaign</h1>{body}</body></html>"
+    )
 
 
 def snippet(api: str, campaign: str, partner: str = "", extra: str = "") -> str:
@@ -72,16 +75,26 @@ def tab_to(page, frame, element_id: str, presses: int = 40) -> None:
     pytest.fail(f"Tab never reached #{element_id}")
 
 
-def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(browser, live_api, partner_site,
-                                                                              screenshot):
+def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(
+    browser, live_api, partner_site, screenshot
+):
     # GIVEN a partner page with two embeds, a malformed third tag, and the partner's own script after them
-    url = partner_site.page("/two-forms.html", partner_html(live_api, "".join([
-        snippet(live_api, "Not A Slug!"),
-        snippet(live_api, "hrd-resolution", "pen-kenya"),
-        "<p>Between the two forms</p>",
-        snippet(live_api, "sg-defenders", "pen-kenya-sg"),
-        '<script>document.body.setAttribute("data-host-ok", "yes");</script>',
-    ]), head="<script>window.namesBefore = Object.getOwnPropertyNames(window);</script>"))
+    url = partner_site.page(
+        "/two-forms.html",
+        partner_html(
+            live_api,
+            "".join(
+                [
+                    snippet(live_api, "Not A Slug!"),
+                    snippet(live_api, "hrd-resolution", "pen-kenya"),
+                    "<p>Between the two forms</p>",
+                    snippet(live_api, "sg-defenders", "pen-kenya-sg"),
+                    '<script>document.body.setAttribute("data-host-ok", "yes");</script>',
+                ]
+            ),
+            head="<script>window.namesBefore = Object.getOwnPropertyNames(window);</script>",
+        ),
+    )
     page = browser.new_page(viewport={"width": 900, "height": 900})
     warnings, errors = [], []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
@@ -98,8 +111,9 @@ def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(bro
     assert query == {"partner": ["pen-kenya"], "lang": ["en"], "embed": ["1"]}
     assert any("data-campaign must be" in w for w in warnings) and errors == []
     assert page.get_attribute("body", "data-host-ok") == "yes"
-    leaked = page.evaluate("Object.getOwnPropertyNames(window)"
-                           ".filter(n => !window.namesBefore.includes(n) && !/^[0-9]+$/.test(n))")
+    leaked = page.evaluate(
+        "Object.getOwnPropertyNames(window).filter(n => !window.namesBefore.includes(n) && !/^[0-9]+$/.test(n))"
+    )
     assert leaked == ["namesBefore"]  # embed.js added no global of its own (window[0], [1] are the frames)
     # and each frame is exactly as tall as its own content, and titled after the campaign
     first_height = eventually(lambda: assert_fits(handle, frame))
@@ -153,8 +167,9 @@ def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(bro
     page.close()
 
 
-def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sends(browser, live_api, partner_site,
-                                                                                   screenshot):
+def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sends(
+    browser, live_api, partner_site, screenshot
+):
     # GIVEN a French partner page with the snippet (no data-lang: the page's <html lang> decides)
     page, handle, frame = open_embedded(browser, partner_site, live_api, "fr-FR", "ldh")
 
@@ -167,8 +182,10 @@ def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sen
     page.keyboard.type("Kenya")
     frame.wait_for_selector("#target:has-text('Ministry of Foreign and Diaspora Affairs')")
     tab_to(page, frame, "name")
-    outline = frame.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
-                             "getComputedStyle(document.activeElement).outlineWidth")
+    outline = frame.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+        "getComputedStyle(document.activeElement).outlineWidth"
+    )
     assert outline.startswith("solid") and float(outline.split()[1].rstrip("px")) >= 2  # visible focus
     page.keyboard.type("Camille Martin")
     tab_to(page, frame, "email")
@@ -210,8 +227,9 @@ def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sen
     page.close()
 
 
-def test_an_arabic_page_renders_the_form_right_to_left_and_fits_a_320px_phone(browser, live_api, partner_site,
-                                                                              screenshot):
+def test_an_arabic_page_renders_the_form_right_to_left_and_fits_a_320px_phone(
+    browser, live_api, partner_site, screenshot
+):
     # GIVEN an Arabic partner page, open on a 320 px wide phone
     page, handle, frame = open_embedded(browser, partner_site, live_api, "ar", "cihrs", width=320)
 
@@ -240,9 +258,17 @@ def test_an_arabic_page_renders_the_form_right_to_left_and_fits_a_320px_phone(br
 def test_the_iframe_alternative_works_with_javascript_off(browser, live_api, partner_site, screenshot):
     # GIVEN a partner page using the documented <iframe> alternative, and a browser with JavaScript off
     email = fresh_email("nojs")
-    url = partner_site.page("/iframe.html", partner_html(live_api, (
-        f'<iframe src="{live_api}/campaigns/hrd-resolution/form?partner=pen-kenya&lang=es&embed=1" '
-        'title="Carta" style="width:100%;height:1600px;border:0"></iframe>'), lang="es"))
+    url = partner_site.page(
+        "/iframe.html",
+        partner_html(
+            live_api,
+            (
+                f'<iframe src="{live_api}/campaigns/hrd-resolution/form?partner=pen-kenya&lang=es&embed=1" '
+                'title="Carta" style="width:100%;height:1600px;border:0"></iframe>'
+            ),
+            lang="es",
+        ),
+    )
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(url)
@@ -304,6 +330,7 @@ def test_a_partners_own_form_may_call_the_api_only_from_an_allowed_origin(browse
     confirm(live_api, allowed)
     wait_for_mail(live_api, allowed)
     page.close()
+
 
 TEXT_COLOURS = """() => {
     const rgba = c => { const p = c.match(/[\\d.]+/g).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };

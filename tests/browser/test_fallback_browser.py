@@ -3,6 +3,7 @@
 Runs Debian's Chromium through Playwright (conftest's `browser`, shared by the session) against the app served on
 a loopback port (AWS mocked in-process).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ def browser_page(browser):
 
 
 @pytest.mark.slow
-def test_no_email_shows_why_and_hands_the_letter_back_with_the_other_ways(live_app, browser_page, services,
-                                                                          stored_items, clock):
+def test_no_email_shows_why_and_hands_the_letter_back_with_the_other_ways(
+    live_app, browser_page, services, stored_items, clock
+):
     object.__setattr__(services.settings, "sandbox_recipients", False)  # as in dev and prod
     page = browser_page
     page.goto(f"{live_app}/campaigns/hrd-resolution/form")
@@ -53,5 +55,7 @@ def test_the_form_says_where_the_letter_goes_instead(live_app, browser_page):
     note = page.locator("#target-note")
     note.wait_for(state="visible")
 
-    assert note.inner_text() == ("We have no email address for Ministry of Foreign and Diaspora Affairs, so your "
-                                 "letter will go to Permanent Mission of Kenya to the United Nations.")
+    assert note.inner_text() == (
+        "We have no email address for Ministry of Foreign and Diaspora Affairs, so your "
+        "letter will go to Permanent Mission of Kenya to the United Nations."
+    )

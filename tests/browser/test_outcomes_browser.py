@@ -1,6 +1,7 @@
 """The dashboard's outcome panels in a real browser (Debian's Chromium through Playwright, the `browser` fixture): an
 organiser approves signatories and schedules a sign-on letter, brings a digest campaign's digests forward, and reads
 which ministries reply. Screenshots go to test-artifacts/."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,19 +23,39 @@ def outcomes(sign_on, letters_api, services):
     assert sign_on.post(organisation("Unconfirmed Org", "FR")).status_code == 202
     letters_api.send(DIGEST, {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"})
     table = services.aws.table
-    table.meta.client.transact_write_items(TransactItems=[count_entry(
-        table.name, counter_key(LETTERS, "foreign-ministry", "KE"), "Ministry of Foreign and Diaspora Affairs",
-        asked=15, answered=12, yes=9, no=2, not_yet=1)])
-    table.put_item(Item={**reply_key(LETTERS, "2026-11-20T10:00:00.000Z", "letter-1"),
-                         "target_name": "Ministry of Foreign and Diaspora Affairs", "target_set": "foreign-ministry",
-                         "country": "KE", "answer": "yes", "reply": "We will co-sponsor. <script>alert(1)</script>",
-                         "answered_at": "2026-11-25T10:00:00.000Z", "expires_at": 4_000_000_000})
+    table.meta.client.transact_write_items(
+        TransactItems=[
+            count_entry(
+                table.name,
+                counter_key(LETTERS, "foreign-ministry", "KE"),
+                "Ministry of Foreign and Diaspora Affairs",
+                asked=15,
+                answered=12,
+                yes=9,
+                no=2,
+                not_yet=1,
+            )
+        ]
+    )
+    table.put_item(
+        Item={
+            **reply_key(LETTERS, "2026-11-20T10:00:00.000Z", "letter-1"),
+            "target_name": "Ministry of Foreign and Diaspora Affairs",
+            "target_set": "foreign-ministry",
+            "country": "KE",
+            "answer": "yes",
+            "reply": "We will co-sponsor. <script>alert(1)</script>",
+            "answered_at": "2026-11-25T10:00:00.000Z",
+            "expires_at": 4_000_000_000,
+        }
+    )
     return kept
 
 
 @pytest.mark.slow
-def test_an_organiser_decides_schedules_and_reads_the_outcomes(browser, live_app, services, outcomes, sign_on,
-                                                                screenshot):
+def test_an_organiser_decides_schedules_and_reads_the_outcomes(
+    browser, live_app, services, outcomes, sign_on, screenshot
+):
     token = services.organiser_tokens.create("Coalition secretariat", [SIGN_ON, DIGEST, LETTERS])[0]
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.goto(f"{live_app}/admin#{SIGN_ON}")
@@ -47,7 +68,8 @@ def test_an_organiser_decides_schedules_and_reads_the_outcomes(browser, live_app
     expect(page.locator("#replies-panel")).to_be_hidden()
     expect(page.locator("#digest-panel")).to_be_hidden()
     expect(page.locator("#signatories tbody td:nth-child(1)")).to_have_text(
-        ["Asociación Ejemplo", "Kenya Rights Watch", "Unconfirmed Org"])
+        ["Asociación Ejemplo", "Kenya Rights Watch", "Unconfirmed Org"]
+    )
     assert "K…@kenyarightswatch.example.org" not in page.content()  # masked: the contact's first letter only
     expect(signatories.nth(2)).to_contain_text("email not confirmed")
     expect(signatories.nth(2).get_by_role("button")).to_have_count(0)  # nothing to decide before confirmation
@@ -81,6 +103,7 @@ def test_an_organiser_decides_schedules_and_reads_the_outcomes(browser, live_app
     page.get_by_label("Campaign").select_option(LETTERS)
     expect(page.locator("#replies-panel")).to_be_visible()
     expect(page.locator("#responsiveness tbody tr").first.locator("td")).to_have_text(
-        ["Ministry of Foreign and Diaspora Affairs (KE)", "15", "12", "9", "2", "1", "75%"])
+        ["Ministry of Foreign and Diaspora Affairs (KE)", "15", "12", "9", "2", "1", "75%"]
+    )
     expect(page.locator("#replies blockquote")).to_have_text("We will co-sponsor. <script>alert(1)</script>")
     screenshot(page, "outcomes-replies")

@@ -1,4 +1,5 @@
 """Campaign files: the shipped ones load and render; a broken one fails at load naming the file and field."""
+
 from __future__ import annotations
 
 import shutil
@@ -45,7 +46,9 @@ def test_supporter_text_is_data_not_template_source(services):
     campaign = services.campaigns.get("hrd-resolution")
     country = services.directory.country("KE")
     target = resolve_target(campaign, country, services.directory)
-    letter = compose(campaign, country, target, Supporter("{{ 7*7 }}", "x@example.org", "", "{% if 1 %}boom{% endif %}"))
+    letter = compose(
+        campaign, country, target, Supporter("{{ 7*7 }}", "x@example.org", "", "{% if 1 %}boom{% endif %}")
+    )
     assert "{{ 7*7 }}" in letter.body and "{% if 1 %}boom{% endif %}" in letter.body
     assert "49" not in letter.body
 
@@ -65,26 +68,41 @@ def edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("old,new,field", [
-    ('target_set = "foreign-ministry"', 'target_set = "parliament"', "target_set"),
-    ('sender_address = "letters@demarche.example.org"', 'sender_address = "not an address"', "sender_address"),
-    ('languages = ["en", "fr", "es"]', 'languages = ["en", "xx"]', "languages"),
-    ('languages = ["en", "fr", "es"]', 'languages = "en"', "languages"),
-    ("closes = 2027-12-31", "closes = 2020-01-01", "closes"),
-    ("closes = 2027-12-31", 'closes = "soon"', "closes"),
-    ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
-    ('mode = "direct"', 'mode = "carrier-pigeon"', "delivery.mode"),
-    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["*"]', "allowed_origins[0]"),
-    ('allowed_origins = ["https://www.partner.example.org"]',
-     'allowed_origins = ["https://ok.example.org", "https://x.example.org/page"]', "allowed_origins[1]"),
-    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["http://partner.example.org"]',
-     "allowed_origins[0]"),
-    ('allowed_origins = ["https://www.partner.example.org"]', "allowed_origins = [42]", "allowed_origins[0]"),
-    ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = "https://a.example.org"',
-     "allowed_origins"),
-    ('allowed_origins = ["https://www.partner.example.org"]', 'embed_origins = ["partner.example.org"]',
-     "embed_origins[0]"),
-])
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('target_set = "foreign-ministry"', 'target_set = "parliament"', "target_set"),
+        ('sender_address = "letters@demarche.example.org"', 'sender_address = "not an address"', "sender_address"),
+        ('languages = ["en", "fr", "es"]', 'languages = ["en", "xx"]', "languages"),
+        ('languages = ["en", "fr", "es"]', 'languages = "en"', "languages"),
+        ("closes = 2027-12-31", "closes = 2020-01-01", "closes"),
+        ("closes = 2027-12-31", 'closes = "soon"', "closes"),
+        ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
+        ('mode = "direct"', 'mode = "carrier-pigeon"', "delivery.mode"),
+        ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["*"]', "allowed_origins[0]"),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = ["https://ok.example.org", "https://x.example.org/page"]',
+            "allowed_origins[1]",
+        ),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = ["http://partner.example.org"]',
+            "allowed_origins[0]",
+        ),
+        ('allowed_origins = ["https://www.partner.example.org"]', "allowed_origins = [42]", "allowed_origins[0]"),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = "https://a.example.org"',
+            "allowed_origins",
+        ),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'embed_origins = ["partner.example.org"]',
+            "embed_origins[0]",
+        ),
+    ],
+)
 def test_a_broken_field_is_named(broken, old, new, field):
     edit(broken, old, new)
     with pytest.raises(CampaignFileError) as info:
@@ -131,12 +149,18 @@ def test_a_letter_template_with_a_syntax_error_is_reported_with_file_and_line(br
 
 
 def test_origins_are_kept_as_browsers_send_them(broken):
-    edit(broken, 'allowed_origins = ["https://www.partner.example.org"]',
-         'allowed_origins = ["HTTPS://WWW.Partner.example.org:443/", "http://localhost:3000", "https://bücher.example"]\n'
-         'embed_origins = []')
+    edit(
+        broken,
+        'allowed_origins = ["https://www.partner.example.org"]',
+        'allowed_origins = ["HTTPS://WWW.Partner.example.org:443/", "http://localhost:3000", "https://bücher.example"]\n'
+        "embed_origins = []",
+    )
     campaign = load_campaign(broken)
-    assert campaign.allowed_origins == ("https://www.partner.example.org", "http://localhost:3000",
-                                        "https://xn--bcher-kva.example")
+    assert campaign.allowed_origins == (
+        "https://www.partner.example.org",
+        "http://localhost:3000",
+        "https://xn--bcher-kva.example",
+    )
     assert campaign.embed_origins == ()  # listed but empty: no other site may frame the form
 
 

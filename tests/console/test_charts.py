@@ -1,4 +1,5 @@
 """The dashboard's server-drawn SVG charts: well-formed, escaped, and carrying the exact numbers."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -30,8 +31,11 @@ def test_the_day_axis_fills_gaps_and_shows_at_most_the_last_90_days():
 def test_the_daily_chart_has_one_bar_segment_per_day_and_status_with_its_count():
     by_day = {"2026-11-24": {"sent": 3, "failed": 1}, "2026-11-26": {"delivered": 5}}
     root = ET.fromstring(daily_chart(by_day))
-    segments = {(r.get("data-day"), r.get("data-status")): int(r.get("data-count"))
-                for r in root.iter(f"{SVG}rect") if r.get("data-day")}
+    segments = {
+        (r.get("data-day"), r.get("data-status")): int(r.get("data-count"))
+        for r in root.iter(f"{SVG}rect")
+        if r.get("data-day")
+    }
     assert segments == {("2026-11-24", "sent"): 3, ("2026-11-24", "failed"): 1, ("2026-11-26", "delivered"): 5}
     # the taller day's bar reaches the top of the plot (axis maximum 5), the other is 4/5 of it; the gap day is empty
     heights: dict[str, float] = {}
@@ -50,8 +54,9 @@ def test_an_empty_campaign_draws_an_empty_chart():
 
 
 def test_the_country_chart_shows_the_top_countries_and_escapes_names():
-    countries = [{"country": f"C{n}", "name": "A & <B>" if n == 0 else f"Country {n}", "total": 100 - n}
-                 for n in range(20)]
+    countries = [
+        {"country": f"C{n}", "name": "A & <B>" if n == 0 else f"Country {n}", "total": 100 - n} for n in range(20)
+    ]
     svg = country_chart(countries)
     root = ET.fromstring(svg)  # parses: the name was escaped
     bars = [(g.get("data-country"), int(g.get("data-count"))) for g in root.iter(f"{SVG}g")]

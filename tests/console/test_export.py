@@ -1,5 +1,6 @@
 """Exports: every matching letter as CSV in S3 (never in an API response), spreadsheet formulas escaped, reveals
 audited, and the same export from the CLI with a progress bar."""
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,7 @@ from chalicelib.storage.s3_sink import MB, S3Sink
 from localdev.drain import drain_until_empty, sqs_event
 
 CAMPAIGN = "hrd-resolution"
-NASTY = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\uff1d1+1"]
+NASTY = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\uff1d1+1"]
 
 
 @pytest.fixture
@@ -29,8 +30,12 @@ def organiser(client, services):
     token = services.organiser_tokens.create("Exporter", [CAMPAIGN])[0]
 
     def request(method, path, body=b""):
-        response = client.http.request(method, f"/admin/campaigns/{CAMPAIGN}{path}", body=body,
-                                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        response = client.http.request(
+            method,
+            f"/admin/campaigns/{CAMPAIGN}{path}",
+            body=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         return response.status_code, json.loads(response.body)
 
     return request
@@ -60,14 +65,19 @@ def test_every_formula_start_is_escaped_and_nothing_else_changes():
         assert spreadsheet_safe(value) == value
 
 
-def test_an_export_job_writes_every_matching_letter_to_s3_and_hands_out_a_link(services, clock, organiser,
-                                                                                run_exports):
+def test_an_export_job_writes_every_matching_letter_to_s3_and_hands_out_a_link(services, clock, organiser, run_exports):
     # GIVEN 30 letters, some with would-be formulas for names or failure reasons, and another campaign's letter
     letters = []
     for n in range(30):
         clock.advance(minutes=1)
-        letters.append(make_letter(clock, country="KE" if n % 3 else "FR", name=NASTY[n % len(NASTY)] + " Doe",
-                                   status=Status.FAILED if n % 5 == 0 else Status.SENT))
+        letters.append(
+            make_letter(
+                clock,
+                country="KE" if n % 3 else "FR",
+                name=NASTY[n % len(NASTY)] + " Doe",
+                status=Status.FAILED if n % 5 == 0 else Status.SENT,
+            )
+        )
     seed(services.aws.table, letters + [make_letter(clock, campaign="sg-defenders")])
 
     # WHEN the organiser asks for the Kenyan letters, and the worker runs
@@ -110,8 +120,9 @@ def test_a_duplicate_message_for_a_finished_export_does_nothing(services, clock,
     seed(services.aws.table, [make_letter(clock)])
     _, job = organiser("POST", "/exports")
     run_exports()
-    services.aws.sqs.send_message(QueueUrl=services.aws.exports_queue_url,
-                                  MessageBody=json.dumps({"export_id": job["export_id"]}))
+    services.aws.sqs.send_message(
+        QueueUrl=services.aws.exports_queue_url, MessageBody=json.dumps({"export_id": job["export_id"]})
+    )
     run_exports()
     _, done = organiser("GET", f"/exports/{job['export_id']}")
     assert (done["status"], done["rows"]) == ("done", 1)
@@ -128,8 +139,10 @@ def test_a_crashing_export_aborts_its_upload_retries_and_finally_fails(services,
 
     monkeypatch.setattr(LetterQueries, "letters", broken)
     body = json.dumps({"export_id": job["export_id"]})
-    message = sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": body}],
-                        f"arn:aws:sqs:us-east-1:123456789012:{services.settings.exports_queue_name}")
+    message = sqs_event(
+        [{"MessageId": "m1", "ReceiptHandle": "r1", "Body": body}],
+        f"arn:aws:sqs:us-east-1:123456789012:{services.settings.exports_queue_name}",
+    )
 
     # WHEN SQS delivers its message again and again, as it does after each crash
     for _ in range(MAX_ATTEMPTS):
@@ -163,8 +176,12 @@ def test_the_cli_exports_with_a_progress_bar(services, clock, tmp_path):
         services.letters.create(make_letter(clock, country=country))  # counted: the bar's total comes from counters
     out, err = io.StringIO(), io.StringIO()
 
-    code = admin(["--aws", "export", "--campaign", CAMPAIGN, "--country", "KE", "--output", str(tmp_path / "ke.csv")],
-                 out=out, err=err, services=services)
+    code = admin(
+        ["--aws", "export", "--campaign", CAMPAIGN, "--country", "KE", "--output", str(tmp_path / "ke.csv")],
+        out=out,
+        err=err,
+        services=services,
+    )
 
     assert code == 0 and out.getvalue().strip() == str(tmp_path / "ke.csv")
     rows = read_csv((tmp_path / "ke.csv").read_text(encoding="utf-8"))
@@ -174,7 +191,11 @@ def test_the_cli_exports_with_a_progress_bar(services, clock, tmp_path):
 
 def test_the_cli_names_a_bad_filter(services, tmp_path):
     out, err = io.StringIO(), io.StringIO()
-    code = admin(["--aws", "export", "--campaign", CAMPAIGN, "--status", "lost", "-o", str(tmp_path / "x.csv")],
-                 out=out, err=err, services=services)
+    code = admin(
+        ["--aws", "export", "--campaign", CAMPAIGN, "--status", "lost", "-o", str(tmp_path / "x.csv")],
+        out=out,
+        err=err,
+        services=services,
+    )
     assert code == 2 and "Unknown status 'lost'" in err.getvalue()
     assert not (tmp_path / "x.csv").exists()

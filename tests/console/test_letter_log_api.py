@@ -1,5 +1,6 @@
 """The organiser's log: newest first, cursor pages that return each letter exactly once, filters on index keys,
 emails masked unless revealed (and every reveal audited), and never a Scan."""
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,11 @@ def token(services):
 def get(client, token):
     def get(path, **params):
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        response = client.http.get(f"/admin/campaigns/{CAMPAIGN}/letters?{query}",
-                                   headers={"Authorization": f"Bearer {token}"})
+        response = client.http.get(
+            f"/admin/campaigns/{CAMPAIGN}/letters?{query}", headers={"Authorization": f"Bearer {token}"}
+        )
         return response.status_code, json.loads(response.body)
+
     return get
 
 
@@ -75,8 +78,14 @@ def test_filters_select_exactly_the_matching_letters(services, clock, get, no_sc
     for n in range(60):
         clock.now = clock.now.replace(day=24 + n % 3, hour=n % 20)
         status = Status.SENT if n % 4 else Status.FAILED
-        letters.append(make_letter(clock, country=["KE", "FR", "BR"][n % 3 if n % 5 else 0], status=status,
-                                   partner="pen-kenya" if n % 2 else ""))
+        letters.append(
+            make_letter(
+                clock,
+                country=["KE", "FR", "BR"][n % 3 if n % 5 else 0],
+                status=status,
+                partner="pen-kenya" if n % 2 else "",
+            )
+        )
     seed(services.aws.table, letters)
 
     cases = {
@@ -118,8 +127,9 @@ def test_a_country_filter_reads_only_that_countrys_index_partitions(services, cl
     assert all("COUNTRY#FR#" in c["ExpressionAttributeValues"][":pk"] for c in calls)
 
 
-def test_a_selective_filter_answers_in_bounded_reads_and_the_cursor_still_finds_everything(services, clock,
-                                                                                         monkeypatch):
+def test_a_selective_filter_answers_in_bounded_reads_and_the_cursor_still_finds_everything(
+    services, clock, monkeypatch
+):
     # GIVEN 80 letters of which 3 failed, and a read budget of 2 small reads per shard and request
     monkeypatch.setattr(letter_queries, "FILTERED_CHUNK", 2)
     monkeypatch.setattr(letter_queries, "READ_BUDGET", 4)
@@ -133,8 +143,9 @@ def test_a_selective_filter_answers_in_bounded_reads_and_the_cursor_still_finds_
     # WHEN the failed letters are asked for, page after page
     seen, pages, cursor = [], [], None
     while True:
-        page = queries.page(CAMPAIGN, LetterFilter(status="failed"), limit=100,
-                            cursor=letter_queries.decode_cursor(cursor))
+        page = queries.page(
+            CAMPAIGN, LetterFilter(status="failed"), limit=100, cursor=letter_queries.decode_cursor(cursor)
+        )
         pages.append(len(page.entries))
         seen += [e["letter_id"] for e in page.entries]
         cursor = page.next_cursor
@@ -147,10 +158,15 @@ def test_a_selective_filter_answers_in_bounded_reads_and_the_cursor_still_finds_
 
 
 BAD_PARAMS = [
-    ({"country": "Atlantis"}, "country"), ({"status": "lost"}, "status"), ({"partner": "a b"}, "partner"),
-    ({"from": "26/11/2026"}, "from"), ({"to": "2026-02-30"}, "to"),
+    ({"country": "Atlantis"}, "country"),
+    ({"status": "lost"}, "status"),
+    ({"partner": "a b"}, "partner"),
+    ({"from": "26/11/2026"}, "from"),
+    ({"to": "2026-02-30"}, "to"),
     ({"from": "2026-11-27", "to": "2026-11-26"}, "from"),
-    ({"limit": "101"}, "limit"), ({"limit": "0"}, "limit"), ({"cursor": "not-ours"}, "cursor"),
+    ({"limit": "101"}, "limit"),
+    ({"limit": "0"}, "limit"),
+    ({"cursor": "not-ours"}, "cursor"),
 ]
 
 
@@ -163,16 +179,30 @@ def test_a_bad_filter_is_a_400_naming_the_field(get):
 
 def test_emails_are_masked_unless_revealed_and_every_reveal_is_audited(services, clock, get, client, token):
     # GIVEN two letters
-    seed(services.aws.table, [make_letter(clock, name="Jean Dupont", email="jean.dupont@example.org"),
-                              make_letter(clock, name="Amina Wanjiru", email="amina@example.org")])
+    seed(
+        services.aws.table,
+        [
+            make_letter(clock, name="Jean Dupont", email="jean.dupont@example.org"),
+            make_letter(clock, name="Amina Wanjiru", email="amina@example.org"),
+        ],
+    )
 
     # WHEN the log is read plainly
     _, plain = get("")
     # THEN names and emails are masked, and no audit record was written
     assert {(r["supporter_name"], r["supporter_email"]) for r in plain["letters"]} == {
-        ("Jean D.", "j***@example.org"), ("Amina W.", "a***@example.org")}
-    audit = lambda: json.loads(client.http.get(f"/admin/campaigns/{CAMPAIGN}/audit",  # noqa: E731
-                                               headers={"Authorization": f"Bearer {token}"}).body)["records"]
+        ("Jean D.", "j***@example.org"),
+        ("Amina W.", "a***@example.org"),
+    }
+
+    def audit():
+        return json.loads(
+            client.http.get(
+                f"/admin/campaigns/{CAMPAIGN}/audit",
+                headers={"Authorization": f"Bearer {token}"},
+            ).body
+        )["records"]
+
     assert audit() == []
 
     # WHEN the organiser reveals them
@@ -188,8 +218,18 @@ def test_emails_are_masked_unless_revealed_and_every_reveal_is_audited(services,
 def test_the_index_entries_hold_no_personal_data(services, clock):
     seed(services.aws.table, [make_letter(clock, name="Jean Dupont", email="jean@example.org")])
     page = LetterQueries(services.aws.table).page(CAMPAIGN, LetterFilter(), limit=10)
-    assert set(page.entries[0]) <= {"letter_id", "status", "country", "partner", "created_at", LOG_SK,
-                                    "gsi1pk", "gsi_country_pk", "pk", "sk"}
+    assert set(page.entries[0]) <= {
+        "letter_id",
+        "status",
+        "country",
+        "partner",
+        "created_at",
+        LOG_SK,
+        "gsi1pk",
+        "gsi_country_pk",
+        "pk",
+        "sk",
+    }
 
 
 def test_a_supporter_who_deleted_their_details_shows_as_nobody(services, clock, get):

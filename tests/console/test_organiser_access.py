@@ -1,5 +1,6 @@
 """Organiser access: who may see which campaign. No token: 401; another campaign's token: 403; revoked or
 expired: 401. Tokens are stored only as hashes, and the CLI creates, lists and revokes them."""
+
 from __future__ import annotations
 
 import io
@@ -12,10 +13,14 @@ from chalicelib.console.tokens import Organiser
 from chalicelib.errors import Forbidden
 
 A, B = "hrd-resolution", "sg-defenders"
-ROUTES = [("GET", "/admin/campaigns/{slug}/letters"), ("GET", "/admin/campaigns/{slug}/stats"),
-          ("GET", "/admin/campaigns/{slug}/dashboard"), ("GET", "/admin/campaigns/{slug}/audit"),
-          ("POST", "/admin/campaigns/{slug}/exports"),
-          ("GET", "/admin/campaigns/{slug}/exports/00000000-0000-4000-8000-000000000000")]
+ROUTES = [
+    ("GET", "/admin/campaigns/{slug}/letters"),
+    ("GET", "/admin/campaigns/{slug}/stats"),
+    ("GET", "/admin/campaigns/{slug}/dashboard"),
+    ("GET", "/admin/campaigns/{slug}/audit"),
+    ("POST", "/admin/campaigns/{slug}/exports"),
+    ("GET", "/admin/campaigns/{slug}/exports/00000000-0000-4000-8000-000000000000"),
+]
 
 
 def call(client, method, path, token=None):
@@ -28,13 +33,17 @@ def call(client, method, path, token=None):
 @pytest.fixture
 def tokens(services):
     create = services.organiser_tokens.create
-    return {"A": create("Organiser of A", [A])[0], "AB": create("Coalition", [A, B])[0],
-            "all": create("Secretariat", ["*"])[0]}
+    return {
+        "A": create("Organiser of A", [A])[0],
+        "AB": create("Coalition", [A, B])[0],
+        "all": create("Secretariat", ["*"])[0],
+    }
 
 
 def test_the_authorisation_matrix(client, tokens):
     # GIVEN tokens for A only, for A and B, and for all campaigns
     for method, route in ROUTES:
+
         def status(token, slug):
             return call(client, method, route.format(slug=slug), token).status_code
 
@@ -132,8 +141,9 @@ def run_admin(*argv):
 
 def test_the_cli_creates_lists_and_revokes_tokens(client, services):
     # WHEN a token for two campaigns, expiring in 30 days, is created with the CLI
-    code, out, err = run_admin("token", "create", "--campaign", A, "--campaign", B, "--label", "PEN Kenya",
-                               "--expires", "30d")
+    code, out, err = run_admin(
+        "token", "create", "--campaign", A, "--campaign", B, "--label", "PEN Kenya", "--expires", "30d"
+    )
     token = out.strip()
     # THEN only the token is on stdout (scripts can capture it) and it works
     assert code == 0 and token.startswith("dmo_") and "shown only now" in err

@@ -1,4 +1,5 @@
 """The sender: one send per letter whatever SQS or a crash does; SES's refusals fail a letter, its throttling delays it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,17 @@ class Crash(BaseException):
 
 
 def record(message_id: str, letter_id: str) -> dict:
-    return {"messageId": message_id, "receiptHandle": "rh", "body": json.dumps({"letter_id": letter_id}),
-            "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters", "awsRegion": "us-east-1"}
+    return {
+        "messageId": message_id,
+        "receiptHandle": "rh",
+        "body": json.dumps({"letter_id": letter_id}),
+        "attributes": {},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters",
+        "awsRegion": "us-east-1",
+    }
 
 
 def deliver(*records: dict) -> dict:
@@ -45,6 +54,7 @@ def fail_reads_of(services, letter_id: str) -> None:
 
 
 # --- idempotency -------------------------------------------------------------------------------------
+
 
 def test_the_same_message_twice_sends_once(services, outbox):
     letter_id = queued_letter(services)
@@ -77,9 +87,12 @@ def test_a_long_display_name_with_a_comma_stays_one_address(services, drain, out
     drain()
 
     [mail] = outbox()
-    assert getaddresses([mail["to"]]) == [(services.directory.target("foreign-ministry", "BE").name,
-                                           "foreign-ministry.be@sandbox.invalid")]
-    assert getaddresses([mail["from"]])[0][1] == "letters@demarche.example.org" and len(getaddresses([mail["from"]])) == 1
+    assert getaddresses([mail["to"]]) == [
+        (services.directory.target("foreign-ministry", "BE").name, "foreign-ministry.be@sandbox.invalid")
+    ]
+    assert (
+        getaddresses([mail["from"]])[0][1] == "letters@demarche.example.org" and len(getaddresses([mail["from"]])) == 1
+    )
 
 
 def test_a_message_that_is_not_ours_is_dropped_not_retried(services):
@@ -90,8 +103,9 @@ def test_records_left_when_lambda_time_runs_out_go_back_untouched(services, outb
     first, second = queued_letter(services, "KE"), queued_letter(services, "FI")
     budget = iter([60_000, 1_000])
 
-    failed = services.deliverer.deliver_batch(_records(("m1", first), ("m2", second)),
-                                              time_left_ms=lambda: next(budget))
+    failed = services.deliverer.deliver_batch(
+        _records(("m1", first), ("m2", second)), time_left_ms=lambda: next(budget)
+    )
 
     assert failed == ["m2"]
     assert [services.letters.get(i).status for i in (first, second)] == ["sent", "queued"]
@@ -104,6 +118,7 @@ def _records(*pairs):
 
 
 # --- a crash between SendEmail and the status write -------------------------------------------------
+
 
 def crashed_send(services, *, before_ses: bool = False) -> str:
     """A letter whose worker died right after SES answered (or, `before_ses`, just before it was called)."""
@@ -121,8 +136,7 @@ def crashed_send(services, *, before_ses: bool = False) -> str:
     return letter_id
 
 
-def test_a_crash_after_send_email_never_sends_twice_and_is_reconciled_as_interrupted(services, clock,
-                                                                                     outbox, settle):
+def test_a_crash_after_send_email_never_sends_twice_and_is_reconciled_as_interrupted(services, clock, outbox, settle):
     letter_id = crashed_send(services)
     assert len(outbox()) == 1
 
@@ -163,8 +177,17 @@ def test_late_evidence_corrects_a_letter_failed_as_interrupted(services, clock, 
     assert services.letters.get(letter_id).status == "failed"
 
     ses_id, attempt = outbox()[0]["message_id"], services.letters.get(letter_id).attempt_id
-    app.on_ses_feedback(sns_event(ses_event("Delivery", ses_id, ["foreign-ministry.ke@sandbox.invalid"],
-                                            tags={"letter": letter_id, "attempt": attempt})), None)
+    app.on_ses_feedback(
+        sns_event(
+            ses_event(
+                "Delivery",
+                ses_id,
+                ["foreign-ministry.ke@sandbox.invalid"],
+                tags={"letter": letter_id, "attempt": attempt},
+            )
+        ),
+        None,
+    )
 
     assert services.letters.get(letter_id).status == "delivered"
     assert len(outbox()) == 1
@@ -223,8 +246,9 @@ def test_a_permanent_ses_error_fails_the_letter_with_its_reason_and_no_retry(ser
 
 
 def test_the_supporter_sees_a_failure_and_its_reason_on_the_status_page(client, letters_api, services):
-    body = letters_api.send("hrd-resolution", {"country": "KE", "name": "Amina Wanjiru",
-                                               "email": "amina@example.org"}).json_body
+    body = letters_api.send(
+        "hrd-resolution", {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
+    ).json_body
     with Stubber(services.aws.sesv2) as stub:
         stub.add_client_error("send_email", service_error_code="MessageRejected", service_message="Rejected")
         deliver(record("m1", body["letter_id"]))
@@ -248,11 +272,13 @@ def test_three_throttles_then_success_send_exactly_once_with_growing_waits(servi
     sends: list[dt.datetime] = []
     with Stubber(services.aws.sesv2) as stub:
         for code, message, status in THROTTLES:
-            stub.add_client_error("send_email", service_error_code=code, service_message=message,
-                                  http_status_code=status)
+            stub.add_client_error(
+                "send_email", service_error_code=code, service_message=message, http_status_code=status
+            )
         stub.add_response("send_email", {"MessageId": "ses-1"})
-        services.aws.sesv2.meta.events.register("before-parameter-build.sesv2.SendEmail",
-                                                lambda **_: sends.append(clock()))
+        services.aws.sesv2.meta.events.register(
+            "before-parameter-build.sesv2.SendEmail", lambda **_: sends.append(clock())
+        )
         assert drain() == 1  # throttled: the message is done with, the letter waits in the schedule
         for _ in THROTTLES:
             letter = services.letters.get(letter_id)
@@ -273,8 +299,12 @@ def test_three_throttles_then_success_send_exactly_once_with_growing_waits(servi
 def test_a_used_up_daily_quota_waits_at_least_an_hour(services, clock):
     letter_id = queued_letter(services)
     with Stubber(services.aws.sesv2) as stub:
-        stub.add_client_error("send_email", service_error_code="LimitExceededException",
-                              service_message="Daily message quota exceeded.", http_status_code=400)
+        stub.add_client_error(
+            "send_email",
+            service_error_code="LimitExceededException",
+            service_message="Daily message quota exceeded.",
+            http_status_code=400,
+        )
         deliver(record("m1", letter_id))
 
     letter = services.letters.get(letter_id)
@@ -298,6 +328,7 @@ def test_ses_out_of_reach_is_retried_later(services, clock, outbox, settle):
 
 
 # --- the dead-letter queue --------------------------------------------------------------------------
+
 
 def test_a_letter_whose_message_fails_five_times_reaches_the_dlq_and_shows_failed(services, drain):
     import app
@@ -331,11 +362,26 @@ def test_a_letter_with_an_unsafe_header_value_is_failed_not_sent(services, outbo
     # The API refuses such input; should one reach the log anyway, the worker must not send it.
     from chalicelib.letters.letter import Letter
 
-    services.letters.create(Letter(
-        letter_id="bad", campaign="hrd-resolution", country="KE", target_set="foreign-ministry", target_name="T",
-        target_email="t@sandbox.invalid", language="en", subject="S", body="B", supporter_name="Eve\r\nBcc: x@y.z",
-        supporter_email="eve@example.org", status="queued", created_at="2026-11-26T10:00:00.000Z",
-        updated_at="2026-11-26T10:00:00.000Z", status_token_hash="h", expires_at=2_000_000_000))
+    services.letters.create(
+        Letter(
+            letter_id="bad",
+            campaign="hrd-resolution",
+            country="KE",
+            target_set="foreign-ministry",
+            target_name="T",
+            target_email="t@sandbox.invalid",
+            language="en",
+            subject="S",
+            body="B",
+            supporter_name="Eve\r\nBcc: x@y.z",
+            supporter_email="eve@example.org",
+            status="queued",
+            created_at="2026-11-26T10:00:00.000Z",
+            updated_at="2026-11-26T10:00:00.000Z",
+            status_token_hash="h",
+            expires_at=2_000_000_000,
+        )
+    )
 
     assert deliver(record("m1", "bad")) == {"batchItemFailures": []}
 

@@ -1,5 +1,6 @@
 """Pacing: a ministry never gets more than its campaign's letters per hour, nights and weekends fewer; nothing is
 dropped; and the whole worker keeps under the account's SES sending rate. Time is simulated with the clock."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -112,12 +113,15 @@ def test_a_campaign_can_set_its_own_hourly_limit(services, clock, settle):
     assert len(sends) == 12 and most_in_any_hour(sends) == 4
 
 
-@pytest.mark.parametrize("utc,expected", [
-    ("2026-11-26T10:00", 30),  # Thursday 13:00 in Nairobi: office hours
-    ("2026-11-26T05:59", 7),  # Thursday 08:59: not yet
-    ("2026-11-26T20:00", 7),  # Thursday 23:00
-    ("2026-11-28T10:00", 7),  # Saturday 13:00
-])
+@pytest.mark.parametrize(
+    "utc,expected",
+    [
+        ("2026-11-26T10:00", 30),  # Thursday 13:00 in Nairobi: office hours
+        ("2026-11-26T05:59", 7),  # Thursday 08:59: not yet
+        ("2026-11-26T20:00", 7),  # Thursday 23:00
+        ("2026-11-28T10:00", 7),  # Saturday 13:00
+    ],
+)
 def test_office_hours_are_the_targets_own(utc, expected):
     moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc)
     zone = target_zone("foreign-ministry", "Africa/Nairobi")
@@ -133,13 +137,15 @@ def test_un_missions_and_fixed_targets_keep_their_own_office_hours():
 
 # --- the account's SES rate -------------------------------------------------------------------------
 
+
 def test_max_send_rate_is_read_from_ses_once_and_cached(services, clock):
     from chalicelib.delivery.send_rate import SendRate
 
     rate = SendRate(services.aws.table, services.aws.sesv2, clock, services.sleep, configured=None)
     with Stubber(services.aws.sesv2) as stub:
-        stub.add_response("get_account", {"SendQuota": {"Max24HourSend": 50000.0, "MaxSendRate": 2.0,
-                                                        "SentLast24Hours": 0.0}})
+        stub.add_response(
+            "get_account", {"SendQuota": {"Max24HourSend": 50000.0, "MaxSendRate": 2.0, "SentLast24Hours": 0.0}}
+        )
         assert [rate.acquire() for _ in range(5)] == [True] * 5
         stub.assert_no_pending_responses()  # one GetAccount for five sends
     # Two tokens per second: five sends need three seconds of (simulated) waiting.
@@ -175,12 +181,21 @@ def test_the_worker_reads_max_send_rate_from_ses_when_the_stage_sets_none(servic
 
     object.__setattr__(services.settings, "max_send_rate", None)
     letter_id = queued_letter(services, enqueue=False)
-    record = {"messageId": "m1", "receiptHandle": "r", "body": json.dumps({"letter_id": letter_id}),
-              "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters", "awsRegion": "us-east-1"}
+    record = {
+        "messageId": "m1",
+        "receiptHandle": "r",
+        "body": json.dumps({"letter_id": letter_id}),
+        "attributes": {},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters",
+        "awsRegion": "us-east-1",
+    }
     with Stubber(services.aws.sesv2) as stub:
-        stub.add_response("get_account", {"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0,
-                                                        "SentLast24Hours": 0.0}})
+        stub.add_response(
+            "get_account", {"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}}
+        )
         stub.add_response("send_email", {"MessageId": "ses-1"})
         assert app.on_sqs_message({"Records": [record]}, None) == {"batchItemFailures": []}
         stub.assert_no_pending_responses()

@@ -1,5 +1,6 @@
 """The reputation guard: too many bounces or complaints pause a campaign by itself; nothing is lost; organisers
 are told and resume it with one command."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,8 @@ from support.ses_events import ses_event, sns_event
 
 
 def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_resumes_on_command(
-        services, drain, settle, outbox, caplog, capsys):
+    services, drain, settle, outbox, caplog, capsys
+):
     import app
     from chalicelib.cli.reputation import main
 
@@ -30,15 +32,18 @@ def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_
     state = services.reputation.state("hrd-resolution")
     assert state.paused and "bounce rate 2.0%" in state.reason
     [notice] = [m for m in outbox() if "organisers@demarche.example.org" in m["to"]]
-    assert "paused" in notice["subject"] and "python -m chalicelib.cli.reputation resume hrd-resolution" in notice["body"]
+    assert (
+        "paused" in notice["subject"] and "python -m chalicelib.cli.reputation resume hrd-resolution" in notice["body"]
+    )
     assert any("hrd-resolution" in r.getMessage() and "paused" in r.getMessage() for r in caplog.records)
 
     # AND new letters wait, queued, nothing sent; another campaign is not affected
     held = [queued_letter(services, country) for country in ("FI", "SN", "JP")]
     other = queued_letter(services, "FI", "whrd-resolution")
     drain()
-    assert [(services.letters.get(i).status, services.letters.get(i).waiting_reason) for i in held] == \
-        [("queued", "paused")] * 3
+    assert [(services.letters.get(i).status, services.letters.get(i).waiting_reason) for i in held] == [
+        ("queued", "paused")
+    ] * 3
     assert services.letters.get(other).status == "sent"
     assert len(outbox()) == 52  # 50 letters, the notice, the other campaign's letter
 
@@ -128,9 +133,21 @@ def test_a_letter_parked_just_as_the_campaign_resumes_is_not_left_behind(service
         return result
 
     monkeypatch.setattr(services.reputation, "state", state)
-    records = {"Records": [{"messageId": "m1", "receiptHandle": "r", "body": json.dumps({"letter_id": letter_id}),
-                            "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-                            "eventSourceARN": "arn:aws:sqs:us-east-1:1:demarche-letters", "awsRegion": "us-east-1"}]}
+    records = {
+        "Records": [
+            {
+                "messageId": "m1",
+                "receiptHandle": "r",
+                "body": json.dumps({"letter_id": letter_id}),
+                "attributes": {},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:1:demarche-letters",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
 
     assert app.on_sqs_message(records, None) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert services.schedule.release_parked("hrd-resolution", services.queue) == 0  # nothing left behind

@@ -1,4 +1,5 @@
 """Packaging fixtures: `make package STAGE=prod` once per session, for every test that reads its output."""
+
 from __future__ import annotations
 
 import json

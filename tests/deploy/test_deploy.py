@@ -1,4 +1,5 @@
 """Stage parameters and `make deploy`: checked before anything reaches AWS, and the exact commands it runs."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,16 @@ from infra.deploy import DeployError, commands, main
 from infra.package import StageError, stage_parameters, stage_problems
 from infra.template import load_template
 
-REAL = {"TableName": "ngo-letters", "QueueName": "ngo-letters", "ConfigurationSetName": "ngo",
-        "SenderDomain": "letters.ngo.org", "AlarmEmail": "ops@ngo.org", "WorkerConcurrency": "3",
-        "SecretName": "ngo-letters-secret", "ExportsBucketName": "ngo-letters-exports"}
+REAL = {
+    "TableName": "ngo-letters",
+    "QueueName": "ngo-letters",
+    "ConfigurationSetName": "ngo",
+    "SenderDomain": "letters.ngo.org",
+    "AlarmEmail": "ops@ngo.org",
+    "WorkerConcurrency": "3",
+    "SecretName": "ngo-letters-secret",
+    "ExportsBucketName": "ngo-letters-exports",
+}
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
@@ -50,16 +58,49 @@ def dist(tmp_path, packaged):
 @pytest.mark.slow
 def test_deploy_uploads_the_zip_then_deploys_the_stack_with_the_stage_parameters(dist):
     package, deploy, outputs = commands("prod", dist, "ngo-artifacts", region="eu-west-1")
-    assert package == ["aws", "cloudformation", "package", "--region", "eu-west-1", "--template-file",
-                       str(dist / "sam.json"), "--s3-bucket", "ngo-artifacts", "--s3-prefix", "demarche/prod",
-                       "--output-template-file", str(dist / "packaged.json"), "--use-json"]
-    assert deploy == ["aws", "cloudformation", "deploy", "--region", "eu-west-1", "--template-file",
-                      str(dist / "packaged.json"), "--stack-name", "demarche-prod",
-                      "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND", "--parameter-overrides",
-                      "AlarmEmail=ops@ngo.org", "ConfigurationSetName=ngo", "ExportsBucketName=ngo-letters-exports",
-                      "QueueName=ngo-letters", "SecretName=ngo-letters-secret",
-                      "SenderDomain=letters.ngo.org", "TableName=ngo-letters", "WorkerConcurrency=3",
-                      "--tags", "app=demarche", "stage=prod", "--no-fail-on-empty-changeset"]
+    assert package == [
+        "aws",
+        "cloudformation",
+        "package",
+        "--region",
+        "eu-west-1",
+        "--template-file",
+        str(dist / "sam.json"),
+        "--s3-bucket",
+        "ngo-artifacts",
+        "--s3-prefix",
+        "demarche/prod",
+        "--output-template-file",
+        str(dist / "packaged.json"),
+        "--use-json",
+    ]
+    assert deploy == [
+        "aws",
+        "cloudformation",
+        "deploy",
+        "--region",
+        "eu-west-1",
+        "--template-file",
+        str(dist / "packaged.json"),
+        "--stack-name",
+        "demarche-prod",
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "CAPABILITY_AUTO_EXPAND",
+        "--parameter-overrides",
+        "AlarmEmail=ops@ngo.org",
+        "ConfigurationSetName=ngo",
+        "ExportsBucketName=ngo-letters-exports",
+        "QueueName=ngo-letters",
+        "SecretName=ngo-letters-secret",
+        "SenderDomain=letters.ngo.org",
+        "TableName=ngo-letters",
+        "WorkerConcurrency=3",
+        "--tags",
+        "app=demarche",
+        "stage=prod",
+        "--no-fail-on-empty-changeset",
+    ]
     assert outputs[:5] == ["aws", "cloudformation", "describe-stacks", "--region", "eu-west-1"]
     _, preview, _ = commands("prod", dist, "ngo-artifacts", preview=True)
     assert preview[-1] == "--no-execute-changeset" and "--region" not in preview
@@ -67,8 +108,10 @@ def test_deploy_uploads_the_zip_then_deploys_the_stack_with_the_stage_parameters
 
 @pytest.mark.slow
 def test_deploy_refuses_example_values_and_a_missing_bucket(dist, tmp_path):
-    (dist / "parameters.json").write_text(json.dumps({**REAL, "AlarmEmail": "organiser@example.org",
-                                                      "SenderDomain": "demarche.example.org"}), encoding="utf-8")
+    (dist / "parameters.json").write_text(
+        json.dumps({**REAL, "AlarmEmail": "organiser@example.org", "SenderDomain": "demarche.example.org"}),
+        encoding="utf-8",
+    )
     with pytest.raises(DeployError, match="still has example values for AlarmEmail, SenderDomain"):
         commands("prod", dist, "ngo-artifacts")
     with pytest.raises(DeployError, match="no artefact bucket: pass DEPLOY_BUCKET"):
@@ -87,7 +130,9 @@ def test_dry_run_prints_the_commands_and_runs_nothing(monkeypatch, capsys, tmp_p
     monkeypatch.setattr(deploy_module.subprocess, "run", lambda *a, **k: pytest.fail("dry run ran a command"))
     assert main(["--stage", "dev", "--bucket", "ngo-artifacts", "--dry-run"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert [line.split()[:4] for line in printed] == [["+", "aws", "cloudformation", "package"],
-                                                      ["+", "aws", "cloudformation", "deploy"],
-                                                      ["+", "aws", "cloudformation", "describe-stacks"]]
+    assert [line.split()[:4] for line in printed] == [
+        ["+", "aws", "cloudformation", "package"],
+        ["+", "aws", "cloudformation", "deploy"],
+        ["+", "aws", "cloudformation", "describe-stacks"],
+    ]
     assert "SenderDomain=letters.ngo.org" in printed[1]

@@ -1,4 +1,5 @@
 """The stack Chalice does not create (infra/template.yaml), as it stands in the packaged prod template."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,7 +17,9 @@ def resources(packaged):
 
 
 def _alarm_metrics(resources) -> dict[str, str]:
-    return {r["Properties"]["MetricName"]: name for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    return {
+        r["Properties"]["MetricName"]: name for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
+    }
 
 
 def test_letters_expire_by_ttl_on_the_field_the_code_writes(resources):
@@ -52,8 +55,9 @@ def test_local_resources_are_built_from_the_same_table_definition(aws, resources
     table = resources["LettersTable"]["Properties"]
     assert described["KeySchema"] == table["KeySchema"]
     assert sorted(described["AttributeDefinitions"], key=str) == sorted(table["AttributeDefinitions"], key=str)
-    assert [(i["IndexName"], i["KeySchema"], i["Projection"]) for i in described["GlobalSecondaryIndexes"]] == \
-        [(i["IndexName"], i["KeySchema"], i["Projection"]) for i in table["GlobalSecondaryIndexes"]]
+    assert [(i["IndexName"], i["KeySchema"], i["Projection"]) for i in described["GlobalSecondaryIndexes"]] == [
+        (i["IndexName"], i["KeySchema"], i["Projection"]) for i in table["GlobalSecondaryIndexes"]
+    ]
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName="demarche")["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
 
@@ -84,15 +88,17 @@ def test_alarms_for_dead_letters_bounces_and_complaints_email_the_organiser(reso
     alarms = _alarm_metrics(resources)
     assert {"ApproximateNumberOfMessagesVisible", "Reputation.BounceRate", "Reputation.ComplaintRate"} <= set(alarms)
     dlq_alarm = resources[alarms["ApproximateNumberOfMessagesVisible"]]["Properties"]
-    assert dlq_alarm["Dimensions"] == [{"Name": "QueueName",
-                                        "Value": {"Fn::GetAtt": ["LetterDeadLetterQueue", "QueueName"]}}]
+    assert dlq_alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["LetterDeadLetterQueue", "QueueName"]}}
+    ]
     assert (dlq_alarm["Threshold"], dlq_alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     assert resources[alarms["Reputation.BounceRate"]]["Properties"]["Threshold"] < 0.05  # before SES reviews us
     assert resources[alarms["Reputation.ComplaintRate"]]["Properties"]["Threshold"] < 0.001
     for name in alarms.values():
         assert resources[name]["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
-    assert resources["AlarmTopic"]["Properties"]["Subscription"] == [{"Protocol": "email",
-                                                                      "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert resources["AlarmTopic"]["Properties"]["Subscription"] == [
+        {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+    ]
 
 
 def test_ses_events_of_our_configuration_set_reach_the_events_topic(resources):
@@ -112,15 +118,20 @@ def test_every_sns_triggered_function_listens_to_a_topic_of_this_stack(packaged,
                 assert event["Properties"]["Topic"] == {"Ref": "SesEventsTopic"}, (
                     f"{name}'s {event_name} subscribes to {event['Properties']['Topic']}, which this stack does not "
                     f"create: in infra/template.yaml add `{name}: Properties: Events: {event_name}: Properties: "
-                    "Topic: !Ref SesEventsTopic`")
+                    "Topic: !Ref SesEventsTopic`"
+                )
 
 
 def test_every_setting_the_code_reads_is_wired_into_each_function(packaged, resources):
     read = set(re.findall(r'"(DEMARCHE_[A-Z_]+)"', (PROJECT_DIR / "chalicelib" / "settings.py").read_text()))
     # placeholder addresses, CORS origins for a developer's localhost, no pacing, and the token `make run` hands
     # out: must never be on in AWS
-    local_only = {"DEMARCHE_SANDBOX_RECIPIENTS", "DEMARCHE_LOCAL_ORIGINS", "DEMARCHE_LOCAL_NO_PACING",
-                  "DEMARCHE_DEV_ORGANISER_TOKEN"}
+    local_only = {
+        "DEMARCHE_SANDBOX_RECIPIENTS",
+        "DEMARCHE_LOCAL_ORIGINS",
+        "DEMARCHE_LOCAL_NO_PACING",
+        "DEMARCHE_DEV_ORGANISER_TOKEN",
+    }
     shared = packaged.template["Globals"]["Function"]["Environment"]["Variables"]
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":

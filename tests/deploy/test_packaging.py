@@ -1,4 +1,5 @@
 """The deployment artefact: `make package STAGE=prod` output is small, lint-clean, and renders a letter from the zip."""
+
 from __future__ import annotations
 
 import copy
@@ -34,8 +35,13 @@ def test_the_packaged_zip_imports_and_renders_a_letter(packaged, tmp_path: Path)
 
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(packaged.zip_path).extractall(unpacked)
-    result = subprocess.run([sys.executable, "-I", "-c", RENDER], cwd=unpacked, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"})
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", RENDER],
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"},
+    )
     assert result.returncode == 0, result.stderr
     assert "Packaged Person" in result.stdout
     assert f"TEMPLATES_FROM {unpacked / 'templates'}" in result.stdout
@@ -96,8 +102,11 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
             return {}
 
     resources = transform(template, {}, NoManagedPolicies())["Resources"]
-    mappings = {r["Properties"]["FunctionName"]["Ref"]: r["Properties"] for r in resources.values()
-                if r["Type"] == "AWS::Lambda::EventSourceMapping"}
+    mappings = {
+        r["Properties"]["FunctionName"]["Ref"]: r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::Lambda::EventSourceMapping"
+    }
     assert set(mappings) == {"OnSqsMessage", "OnDeadLetter", "OnExportMessage"}
     assert mappings["OnExportMessage"]["EventSourceArn"] == {"Fn::GetAtt": ["ExportsQueue", "Arn"]}
     mapping = mappings["OnSqsMessage"]

@@ -1,4 +1,5 @@
 """`python -m chalicelib.cli.directory`: validate, import, coverage, export and health, on a temporary copy of the data."""
+
 from __future__ import annotations
 
 import csv
@@ -28,7 +29,9 @@ class Terminal(io.StringIO):
 
 def run(*argv: str, health=None, err: io.StringIO | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), err if err is not None else io.StringIO()
-    code = main(["--aws", *argv], out=out, err=err, clock=lambda: NOW, health=health or (lambda: pytest.fail("no AWS here")))
+    code = main(
+        ["--aws", *argv], out=out, err=err, clock=lambda: NOW, health=health or (lambda: pytest.fail("no AWS here"))
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -38,6 +41,7 @@ def data(tmp_path):
 
 
 # --- validate -------------------------------------------------------------------------------------------
+
 
 def test_validate_passes_on_good_data_and_lists_every_problem_as_file_row_column(data, tmp_path):
     assert run("--data", str(data), "validate")[0] == 0
@@ -66,19 +70,21 @@ def test_validate_by_default_checks_campaign_overrides_too(data, tmp_path):
 
 # --- import ---------------------------------------------------------------------------------------------
 
+
 def test_import_merges_good_rows_and_rejects_bad_ones_with_reasons(data, tmp_path):
     path = target_set_path(data, "un-mission-geneva")
     write_csv(path, TARGET_COLUMNS, [r for r in rows_of(path) if r["alpha2"] != "VA"])  # a state without a row
     unchanged = next(r for r in rows_of(path) if r["alpha2"] == "NO")
     before_fr = next(r for r in rows_of(path) if r["alpha2"] == "FR")
     fresh = write_targets(
-        tmp_path / "missions.csv", "alpha2,name_en,addressee,email,source",
-        f"KE,,,geneva@example.org,{SOURCE}",                                     # changed
-        f"NO,{unchanged['name_en']},{unchanged['addressee']},,",                 # unchanged
+        tmp_path / "missions.csv",
+        "alpha2,name_en,addressee,email,source",
+        f"KE,,,geneva@example.org,{SOURCE}",  # changed
+        f"NO,{unchanged['name_en']},{unchanged['addressee']},,",  # unchanged
         "VA,Permanent Observer Mission of the Holy See,Permanent Observer,,",  # added
-        "FR,,,not-an-email,",                                                   # rejected: email, no source
-        "XK,Mission of Kosovo,Ambassador,,",                                     # rejected: unknown state
-        f"KE,,,other@example.org,{SOURCE}",                                      # rejected: duplicate
+        "FR,,,not-an-email,",  # rejected: email, no source
+        "XK,Mission of Kosovo,Ambassador,,",  # rejected: unknown state
+        f"KE,,,other@example.org,{SOURCE}",  # rejected: duplicate
     )
 
     code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "un-mission-geneva")
@@ -118,17 +124,23 @@ def test_import_refuses_a_file_with_a_bad_header_and_touches_nothing(data, tmp_p
 def test_a_changed_fact_without_a_new_verification_makes_the_row_unverified(data, tmp_path):
     path = target_set_path(data, "foreign-ministry")
     edit_row(path, "UG", verified="true", verified_on="2026-01-05", source=SOURCE)
-    fresh = write_targets(tmp_path / "u.csv", "country,website,verified,verified_on",
-                          "Uganda,https://mofa.example.ug,,",
-                          "Ivory Coast,https://diplomatie.example.ci,true,2026-11-01")
+    fresh = write_targets(
+        tmp_path / "u.csv",
+        "country,website,verified,verified_on",
+        "Uganda,https://mofa.example.ug,,",
+        "Ivory Coast,https://diplomatie.example.ci,true,2026-11-01",
+    )
 
     code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "foreign-ministry")
 
     rows = {r["alpha2"]: r for r in rows_of(path)}
     assert code == 1
     assert f"rejected {fresh}:3:source: a verified row needs the URL it was checked against" in out
-    assert (rows["UG"]["website"], rows["UG"]["verified"], rows["UG"]["verified_on"]) == \
-        ("https://mofa.example.ug", "false", "")
+    assert (rows["UG"]["website"], rows["UG"]["verified"], rows["UG"]["verified_on"]) == (
+        "https://mofa.example.ug",
+        "false",
+        "",
+    )
     # a verified row needs its source: CI has none, so its verification is refused, not half-applied
     assert rows["CI"]["website"] == "https://www.diplomatie.gouv.ci"
 
@@ -136,8 +148,9 @@ def test_a_changed_fact_without_a_new_verification_makes_the_row_unverified(data
 def test_import_dry_run_and_country_names_as_keys(data, tmp_path):
     path = target_set_path(data, "un-mission-new-york")
     before = path.read_bytes()
-    fresh = write_targets(tmp_path / "n.csv", "country,website", "Côte d'Ivoire,https://example.org/ci",
-                          "Atlantis,https://example.org/a")
+    fresh = write_targets(
+        tmp_path / "n.csv", "country,website", "Côte d'Ivoire,https://example.org/ci", "Atlantis,https://example.org/a"
+    )
 
     code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "un-mission-new-york", "--dry-run")
 
@@ -166,6 +179,7 @@ def test_a_large_import_shows_a_progress_bar_on_a_terminal(data, tmp_path):
 
 # --- coverage and export --------------------------------------------------------------------------------
 
+
 def test_coverage_json_counts_195_states_per_set(data, tmp_path):
     path = target_set_path(data, "un-mission-geneva")
     edit_row(path, "UG", email="mission@example.org", source=SOURCE, verified="true", verified_on="2026-11-01")
@@ -186,11 +200,19 @@ def test_coverage_json_counts_195_states_per_set(data, tmp_path):
 
 
 def test_python_dash_m_runs_the_cli():
-    done = subprocess.run([sys.executable, "-m", "chalicelib.cli.directory", "coverage", "--json"], cwd=PROJECT_DIR,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli.directory", "coverage", "--json"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    assert {s: c["countries"] for s, c in json.loads(done.stdout).items()} == \
-        {"foreign-ministry": 195, "un-mission-geneva": 195, "un-mission-new-york": 195}
+    assert {s: c["countries"] for s, c in json.loads(done.stdout).items()} == {
+        "foreign-ministry": 195,
+        "un-mission-geneva": 195,
+        "un-mission-new-york": 195,
+    }
 
 
 def test_export_prints_the_set_as_its_canonical_csv(data):
@@ -208,25 +230,44 @@ def test_unknown_target_sets_are_refused_by_name(data, capsys):
 
 # --- health ---------------------------------------------------------------------------------------------
 
+
 def test_health_set_list_clear_and_coverage(services, data):
     from chalicelib.directory.health import TargetHealth
 
     health = lambda: TargetHealth(services.aws.table)  # noqa: E731
 
-    assert run("--data", str(data), "health", "set", "--set", "foreign-ministry", "--country", "Kenya",
-               "--diagnostic", "550 5.1.1 user unknown", health=health)[0] == 0
+    assert (
+        run(
+            "--data",
+            str(data),
+            "health",
+            "set",
+            "--set",
+            "foreign-ministry",
+            "--country",
+            "Kenya",
+            "--diagnostic",
+            "550 5.1.1 user unknown",
+            health=health,
+        )[0]
+        == 0
+    )
     code, out, err = run("--data", str(data), "health", "list", health=health)
     assert out.startswith("foreign-ministry\tKE\tsince ") and out.rstrip().endswith("550 5.1.1 user unknown")
     assert json.loads(run("--data", str(data), "health", "list", "--json", health=health)[1])[0]["country"] == "KE"
     report = json.loads(run("--data", str(data), "coverage", "--json", "--health", health=health)[1])
     assert report["foreign-ministry"]["failing"] == 1 and report["un-mission-geneva"]["failing"] == 0
 
-    code, out, _ = run("--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "KEN",
-                       health=health)
+    code, out, _ = run(
+        "--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "KEN", health=health
+    )
     assert code == 0 and out.startswith("foreign-ministry KE: cleared (failing since ")
-    assert "was not failing" in run("--data", str(data), "health", "clear", "--set", "foreign-ministry",
-                                    "--country", "KE", health=health)[1]
+    assert (
+        "was not failing"
+        in run("--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "KE", health=health)[1]
+    )
     assert TargetHealth(services.aws.table).all_failing() == []
-    code, _, err = run("--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "Atlantis",
-                       health=health)
+    code, _, err = run(
+        "--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "Atlantis", health=health
+    )
     assert code == 1 and "unknown country 'Atlantis'" in err

@@ -1,4 +1,5 @@
 """The directory in memory: every state resolves in every target set, under any code or common name."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,20 +23,59 @@ def test_all_195_states_resolve_to_a_named_target_in_every_set():
             assert target.language == country.language
 
 
-@pytest.mark.parametrize("asked", ["CI", "CIV", "Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast", "ci", "civ",
-                                   "CÔTE D’IVOIRE", "  cote  divoire ", "côte-d'ivoire"])
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "CI",
+        "CIV",
+        "Côte d'Ivoire",
+        "Cote d'Ivoire",
+        "Ivory Coast",
+        "ci",
+        "civ",
+        "CÔTE D’IVOIRE",
+        "  cote  divoire ",
+        "côte-d'ivoire",
+    ],
+)
 def test_codes_and_names_of_cote_d_ivoire_all_resolve(asked):
     assert default_directory().country(asked).alpha2 == "CI"
 
 
-@pytest.mark.parametrize("asked,alpha2", [
-    ("United Kingdom", "GB"), ("UK", "GB"), ("gbr", "GB"), ("Türkiye", "TR"), ("Turkey", "TR"), ("turkiye", "TR"),
-    ("Holy See", "VA"), ("Vatican", "VA"), ("State of Palestine", "PS"), ("Palestine", "PS"), ("PSE", "PS"),
-    ("Democratic Republic of the Congo", "CD"), ("DRC", "CD"), ("Congo", "CG"), ("North Korea", "KP"),
-    ("Republic of Korea", "KR"), ("South Korea", "KR"), ("Viet Nam", "VN"), ("Vietnam", "VN"),
-    ("Bolivia", "BO"), ("Iran", "IR"), ("Russia", "RU"), ("Czech Republic", "CZ"), ("Eswatini", "SZ"),
-    ("Swaziland", "SZ"), ("United States", "US"), ("USA", "US"), ("México", "MX"), ("mexico", "MX"),
-])
+@pytest.mark.parametrize(
+    "asked,alpha2",
+    [
+        ("United Kingdom", "GB"),
+        ("UK", "GB"),
+        ("gbr", "GB"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("turkiye", "TR"),
+        ("Holy See", "VA"),
+        ("Vatican", "VA"),
+        ("State of Palestine", "PS"),
+        ("Palestine", "PS"),
+        ("PSE", "PS"),
+        ("Democratic Republic of the Congo", "CD"),
+        ("DRC", "CD"),
+        ("Congo", "CG"),
+        ("North Korea", "KP"),
+        ("Republic of Korea", "KR"),
+        ("South Korea", "KR"),
+        ("Viet Nam", "VN"),
+        ("Vietnam", "VN"),
+        ("Bolivia", "BO"),
+        ("Iran", "IR"),
+        ("Russia", "RU"),
+        ("Czech Republic", "CZ"),
+        ("Eswatini", "SZ"),
+        ("Swaziland", "SZ"),
+        ("United States", "US"),
+        ("USA", "US"),
+        ("México", "MX"),
+        ("mexico", "MX"),
+    ],
+)
 def test_common_names_resolve(asked, alpha2):
     assert default_directory().country(asked).alpha2 == alpha2
 
@@ -63,7 +103,12 @@ def test_the_lambda_runtime_does_not_need_pycountry(tmp_path):
         "d = default_directory(); c = Campaigns().get('whrd-resolution')\n"
         "print(preview(c, d.country('Ivory Coast'), d)['target']['name'])\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[2])})
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[2])},
+    )
     assert done.returncode == 0, done.stderr
     assert "Ministry" in done.stdout

@@ -1,4 +1,5 @@
 """`validate`: each kind of bad row in the directory's files gives its own message, as file:row:column: message."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,24 +24,35 @@ def test_the_shipped_data_is_valid(data):
         assert check_file(path, data, TODAY) == []
 
 
-@pytest.mark.parametrize("cells,column,message", [
-    ({"email": "not-an-address", "source": SOURCE}, "email", "not a valid email address ('not-an-address')"),
-    ({"email": "info@example.org", "source": ""}, "source", "an email needs a source: the URL of the page"),
-    ({"website": "www.example.org"}, "website", "not a web address ('www.example.org')"),
-    ({"contact_form_url": "javascript:alert(1)"}, "contact_form_url", "not a web address"),
-    ({"source": "https://exa mple.org"}, "source", "not a web address"),
-    ({"verified": "yes"}, "verified", "must be true or false, not 'yes'"),
-    ({"verified": "true", "source": SOURCE, "verified_on": ""}, "verified_on", "a verified row needs the date"),
-    ({"verified": "true", "source": "", "verified_on": "2026-01-02"}, "source", "a verified row needs the URL"),
-    ({"verified": "true", "source": SOURCE, "verified_on": "2026-13-01"}, "verified_on", "not a date ('2026-13-01')"),
-    ({"verified": "true", "source": SOURCE, "verified_on": "2027-01-01"}, "verified_on", "2027-01-01 is in the future"),
-    ({"verified": "false", "verified_on": "2026-01-02"}, "verified_on", "has a date but verified is false"),
-    ({"name_en": ""}, "name_en", "must not be empty"),
-    ({"addressee": ""}, "addressee", "must not be empty"),
-    ({"name_en": "Ministry\nof Foreign Affairs"}, "name_en", "contains a line break"),
-    ({"addressee": "Minister =?utf-8?q?x?="}, "addressee", "contains the sequence '=?'"),
-    ({"name_local": "Wizara\x07"}, "name_local", "invisible control character"),
-])
+@pytest.mark.parametrize(
+    "cells,column,message",
+    [
+        ({"email": "not-an-address", "source": SOURCE}, "email", "not a valid email address ('not-an-address')"),
+        ({"email": "info@example.org", "source": ""}, "source", "an email needs a source: the URL of the page"),
+        ({"website": "www.example.org"}, "website", "not a web address ('www.example.org')"),
+        ({"contact_form_url": "javascript:alert(1)"}, "contact_form_url", "not a web address"),
+        ({"source": "https://exa mple.org"}, "source", "not a web address"),
+        ({"verified": "yes"}, "verified", "must be true or false, not 'yes'"),
+        ({"verified": "true", "source": SOURCE, "verified_on": ""}, "verified_on", "a verified row needs the date"),
+        ({"verified": "true", "source": "", "verified_on": "2026-01-02"}, "source", "a verified row needs the URL"),
+        (
+            {"verified": "true", "source": SOURCE, "verified_on": "2026-13-01"},
+            "verified_on",
+            "not a date ('2026-13-01')",
+        ),
+        (
+            {"verified": "true", "source": SOURCE, "verified_on": "2027-01-01"},
+            "verified_on",
+            "2027-01-01 is in the future",
+        ),
+        ({"verified": "false", "verified_on": "2026-01-02"}, "verified_on", "has a date but verified is false"),
+        ({"name_en": ""}, "name_en", "must not be empty"),
+        ({"addressee": ""}, "addressee", "must not be empty"),
+        ({"name_en": "Ministry\nof Foreign Affairs"}, "name_en", "contains a line break"),
+        ({"addressee": "Minister =?utf-8?q?x?="}, "addressee", "contains the sequence '=?'"),
+        ({"name_local": "Wizara\x07"}, "name_local", "invisible control character"),
+    ],
+)
 def test_each_kind_of_bad_target_cell_has_its_own_message(data, cells, column, message):
     path = target_set_path(data, "foreign-ministry")
     row = edit_row(path, "KE", **cells)
@@ -70,6 +82,7 @@ def test_a_duplicate_row_names_the_first_one(data):
     first = row_number(path, "KE")
     rows.append(dict(next(r for r in rows if r["alpha2"] == "KE")))
     from chalicelib.directory.records import TARGET_COLUMNS, write_csv
+
     write_csv(path, TARGET_COLUMNS, rows)
 
     [problem] = check_file(path, data, TODAY)
@@ -79,9 +92,12 @@ def test_a_duplicate_row_names_the_first_one(data):
 
 def test_ragged_rows_and_bad_headers_are_named(tmp_path, data):
     header = "alpha2,name_en,name_local,addressee,website,email,contact_form_url,source,verified,verified_on"
-    ragged = write_targets(tmp_path / "extra.csv", header,
-                           "KE,Ministry, of Foreign Affairs,,Minister,,,,,false,",
-                           "UG,Ministry of Foreign Affairs,,Minister,,")
+    ragged = write_targets(
+        tmp_path / "extra.csv",
+        header,
+        "KE,Ministry, of Foreign Affairs,,Minister,,,,,false,",
+        "UG,Ministry of Foreign Affairs,,Minister,,",
+    )
     bad_header = write_targets(tmp_path / "header.csv", "alpha2,name_en,colour,name_en", "KE,Ministry,blue,x")
 
     assert [str(p).split(":", 1)[1] for p in check_file(ragged, data, TODAY)] == [
@@ -110,15 +126,18 @@ def test_a_missing_file_and_a_file_that_is_not_utf8_are_reported(tmp_path, data)
     assert "not UTF-8" in str(check_file(latin, data, TODAY)[0])
 
 
-@pytest.mark.parametrize("alpha2,cells,column,message", [
-    ("KE", {"alpha2": "XX"}, "alpha2", "'XX' is not an ISO 3166-1 alpha-2 code"),
-    ("KE", {"alpha3": "KNY"}, "alpha3", "'KNY' is not the alpha-3 code of KE (ISO 3166-1 says KEN)"),
-    ("KE", {"language": "sw"}, "language", "unknown letter language 'sw': use one of ar, en, es, fr, ru, zh"),
-    ("KE", {"timezone": "Africa/Atlantis"}, "timezone", "unknown IANA time zone 'Africa/Atlantis'"),
-    ("KE", {"un_name": ""}, "un_name", "must not be empty"),
-    ("CD", {"aliases": "DRC;Congo"}, "aliases", "'Congo' already names CG"),
-    ("KE", {"aliases": "Kenya\tRepublic"}, "aliases", "invisible control character"),
-])
+@pytest.mark.parametrize(
+    "alpha2,cells,column,message",
+    [
+        ("KE", {"alpha2": "XX"}, "alpha2", "'XX' is not an ISO 3166-1 alpha-2 code"),
+        ("KE", {"alpha3": "KNY"}, "alpha3", "'KNY' is not the alpha-3 code of KE (ISO 3166-1 says KEN)"),
+        ("KE", {"language": "sw"}, "language", "unknown letter language 'sw': use one of ar, en, es, fr, ru, zh"),
+        ("KE", {"timezone": "Africa/Atlantis"}, "timezone", "unknown IANA time zone 'Africa/Atlantis'"),
+        ("KE", {"un_name": ""}, "un_name", "must not be empty"),
+        ("CD", {"aliases": "DRC;Congo"}, "aliases", "'Congo' already names CG"),
+        ("KE", {"aliases": "Kenya\tRepublic"}, "aliases", "invisible control character"),
+    ],
+)
 def test_each_kind_of_bad_country_row_has_its_own_message(data, alpha2, cells, column, message):
     path = countries_path(data)
     row = edit_row(path, alpha2, **cells)

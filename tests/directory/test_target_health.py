@@ -1,4 +1,5 @@
 """Target health: failing is recorded once with its first diagnostic, and cleared by an organiser."""
+
 from __future__ import annotations
 
 from chalicelib.directory.health import TargetHealth
@@ -31,8 +32,9 @@ class Ticker:
 def count_calls(table, operation: str) -> list[str]:
     """Record every `operation` call the table's client makes (botocore event hook: no stub, the real call runs)."""
     calls: list[str] = []
-    table.meta.client.meta.events.register(f"before-call.dynamodb.{operation}",
-                                           lambda **kwargs: calls.append(operation))
+    table.meta.client.meta.events.register(
+        f"before-call.dynamodb.{operation}", lambda **kwargs: calls.append(operation)
+    )
     return calls
 
 
@@ -65,8 +67,10 @@ def test_all_failing_lists_every_set_and_clear_says_what_it_cleared(services, cl
     health.mark_failing("un-mission-geneva", "UG", "5.1.1", clock())
     health.mark_failing("foreign-ministry", "KE", "5.4.1", clock())
 
-    assert [(f.target_set, f.country) for f in health.all_failing()] == [("foreign-ministry", "KE"),
-                                                                         ("un-mission-geneva", "UG")]
+    assert [(f.target_set, f.country) for f in health.all_failing()] == [
+        ("foreign-ministry", "KE"),
+        ("un-mission-geneva", "UG"),
+    ]
     assert health.clear("un-mission-geneva", "UG").diagnostic == "5.1.1"
     assert health.clear("un-mission-geneva", "UG") is None
     assert [f.country for f in health.all_failing()] == ["KE"]
@@ -82,8 +86,9 @@ def test_a_page_view_survives_an_unreadable_health_table(services, clock, caplog
     assert health.is_failing("foreign-ministry", "KE")
 
     def refuse(**kwargs):
-        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-                          "Query")
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Query"
+        )
 
     services.aws.table.meta.client.meta.events.register("before-call.dynamodb.Query", refuse)
     ticker.now += 61

@@ -1,4 +1,5 @@
 """SES feedback, in both shapes AWS documents: each event moves the letter it is about, and only that letter."""
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,7 @@ def test_a_soft_bounce_marks_the_letter_but_not_the_target(drain, services, shap
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_a_complaint_stops_further_mail_to_that_recipient_for_the_campaign(drain, services, outbox, settle,
-                                                                           shape):
+def test_a_complaint_stops_further_mail_to_that_recipient_for_the_campaign(drain, services, outbox, settle, shape):
     letter = sent_letter(services, drain)
     feed(ses_event("Delivery", letter.ses_message_id, [KENYA], shape=shape))
 
@@ -157,13 +157,16 @@ def test_letters_to_a_failing_target_wait_until_it_is_cleared(drain, services, c
     assert len(outbox()) == 2
 
 
-@pytest.mark.parametrize("message", [
-    "not json",
-    json.dumps({"notificationType": "AmazonSnsSubscriptionSucceeded", "message": "hello"}),
-    json.dumps({"eventType": "Open", "mail": {"messageId": "x"}, "open": {}}),
-    json.dumps({"eventType": "Delivery", "mail": {}}),
-    json.dumps(["a", "list"]),
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not json",
+        json.dumps({"notificationType": "AmazonSnsSubscriptionSucceeded", "message": "hello"}),
+        json.dumps({"eventType": "Open", "mail": {"messageId": "x"}, "open": {}}),
+        json.dumps({"eventType": "Delivery", "mail": {}}),
+        json.dumps(["a", "list"]),
+    ],
+)
 def test_messages_that_are_not_ses_events_we_use_are_ignored(services, message):
     import app
 
@@ -177,16 +180,34 @@ def test_an_event_for_an_unknown_message_is_ignored(services):
     assert services.feedback.handle_sns(sns_event(ses_event("Delivery", "unknown-id", [KENYA]))) == [None]
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                           lambda children: st.lists(children, max_size=4)
-                           | st.dictionaries(st.text(max_size=12), children, max_size=4), max_leaves=20)
-known_keys = st.sampled_from(["eventType", "notificationType", "mail", "bounce", "complaint", "delivery",
-                              "deliveryDelay", "reject", "messageId", "tags", "bouncedRecipients", "recipients"])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+known_keys = st.sampled_from(
+    [
+        "eventType",
+        "notificationType",
+        "mail",
+        "bounce",
+        "complaint",
+        "delivery",
+        "deliveryDelay",
+        "reject",
+        "messageId",
+        "tags",
+        "bouncedRecipients",
+        "recipients",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(known_keys, json_values | st.sampled_from(["Bounce", "Delivery", "Complaint"]), max_size=6),
-       st.dictionaries(known_keys, json_values, max_size=4))
+@given(
+    st.dictionaries(known_keys, json_values | st.sampled_from(["Bounce", "Delivery", "Complaint"]), max_size=6),
+    st.dictionaries(known_keys, json_values, max_size=4),
+)
 def test_any_shape_of_message_is_parsed_or_ignored_never_a_crash(top, mail):
     from chalicelib.feedback.ses_events import parse
 

@@ -1,4 +1,5 @@
-""""Did they reply?": one question some days after delivery, one reminder at most, answers that count per target."""
+""" "Did they reply?": one question some days after delivery, one reminder at most, answers that count per target."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def report(services, kind: str = "Delivery", **options) -> int:
     import app
 
     sent = [i for i in services.aws.table.scan()["Items"] if i["sk"] == "LETTER" and i["status"] == "sent"]
-    app.on_ses_feedback(sns_event(*(ses_event(kind, i["ses_message_id"], [i["target_email"]], **options)
-                                    for i in sent)), None)
+    app.on_ses_feedback(
+        sns_event(*(ses_event(kind, i["ses_message_id"], [i["target_email"]], **options) for i in sent)), None
+    )
     return len(sent)
 
 
@@ -62,8 +64,9 @@ def delivered_letter(sent_letter, services):
     return sent_letter
 
 
-def test_the_question_goes_fourteen_days_after_delivery_with_one_click_answers(sent_letter, letters_api, housekeeping,
-                                                                               clock, services):
+def test_the_question_goes_fourteen_days_after_delivery_with_one_click_answers(
+    sent_letter, letters_api, housekeeping, clock, services
+):
     # GIVEN a letter sent today, which SES reports delivered only two days later
     clock.advance(days=14, hours=1)
     housekeeping()
@@ -88,8 +91,9 @@ def test_the_question_goes_fourteen_days_after_delivery_with_one_click_answers(s
     assert responsiveness(services.aws.table, SLUG)[0]["answered"] == 0
 
 
-def test_an_answer_and_a_pasted_reply_count_for_the_target_and_reach_the_organisers(delivered_letter, letters_api,
-                                                                                   housekeeping, clock, services):
+def test_an_answer_and_a_pasted_reply_count_for_the_target_and_reach_the_organisers(
+    delivered_letter, letters_api, housekeeping, clock, services
+):
     clock.advance(days=14, hours=1)
     housekeeping()
     path = answer_path(letters_api)
@@ -98,9 +102,17 @@ def test_an_answer_and_a_pasted_reply_count_for_the_target_and_reach_the_organis
     assert answer(letters_api, path, "yes", reply).status_code == 200
     # THEN the target's figures count it, and the organisers can read the reply, without the supporter's name
     [row] = responsiveness(services.aws.table, SLUG)
-    assert row | {"rate": None} == {"target_set": "foreign-ministry", "country": "KE",
-                                    "target_name": "Ministry of Foreign and Diaspora Affairs", "asked": 1,
-                                    "answered": 1, "replied": 1, "no_reply": 0, "not_yet": 0, "rate": None}
+    assert row | {"rate": None} == {
+        "target_set": "foreign-ministry",
+        "country": "KE",
+        "target_name": "Ministry of Foreign and Diaspora Affairs",
+        "asked": 1,
+        "answered": 1,
+        "replied": 1,
+        "no_reply": 0,
+        "not_yet": 0,
+        "rate": None,
+    }
     [read] = services.follow_ups.replies(SLUG)
     assert read["reply"] == reply and read["answer"] == "yes" and "Amina" not in str(read)
     # WHEN they change their answer THEN it moves between counts, never counted twice
@@ -138,8 +150,9 @@ def test_one_reminder_at_most_and_none_after_a_final_answer(letters_api, drain, 
 
 
 @pytest.mark.parametrize(("events", "status"), [(["Bounce"], "bounced"), (["Delivery", "Complaint"], "complained")])
-def test_never_asked_about_a_letter_that_bounced_or_was_refused(sent_letter, letters_api, housekeeping, clock,
-                                                                 services, events, status):
+def test_never_asked_about_a_letter_that_bounced_or_was_refused(
+    sent_letter, letters_api, housekeeping, clock, services, events, status
+):
     for kind in events:  # as SES reports them: a hard bounce, or a delivery and then a complaint
         report_one(services, sent_letter, kind)
     assert services.letters.get(sent_letter).status == status
@@ -149,8 +162,9 @@ def test_never_asked_about_a_letter_that_bounced_or_was_refused(sent_letter, let
     assert responsiveness(services.aws.table, SLUG) == []
 
 
-def test_opting_out_stops_the_reminder_and_every_later_question(delivered_letter, letters_api, drain, housekeeping, clock,
-                                                                services):
+def test_opting_out_stops_the_reminder_and_every_later_question(
+    delivered_letter, letters_api, drain, housekeeping, clock, services
+):
     clock.advance(days=14, hours=1)
     housekeeping()
     [stop] = STOP.findall(questions(letters_api)[0]["body"])
@@ -168,8 +182,9 @@ def test_opting_out_stops_the_reminder_and_every_later_question(delivered_letter
     assert len(questions(letters_api)) == 1
 
 
-def test_no_question_without_a_confirmed_address_or_when_the_campaign_turns_it_off(letters_api, drain, housekeeping,
-                                                                                   clock, services, monkeypatch):
+def test_no_question_without_a_confirmed_address_or_when_the_campaign_turns_it_off(
+    letters_api, drain, housekeeping, clock, services, monkeypatch
+):
     from support.letters_api import with_policies
 
     # Direct sending: the address was never proven to be the supporter's, so we never write to it unasked
@@ -183,8 +198,9 @@ def test_no_question_without_a_confirmed_address_or_when_the_campaign_turns_it_o
     assert not any("/follow-ups/" in m["body"] for m in letters_api.notices())
 
 
-def test_deleting_ones_details_deletes_the_answer_and_the_reply(delivered_letter, letters_api, housekeeping, clock,
-                                                               services, stored_items):
+def test_deleting_ones_details_deletes_the_answer_and_the_reply(
+    delivered_letter, letters_api, housekeeping, clock, services, stored_items
+):
     from support.letters_api import DELETE_LINK
 
     clock.advance(days=14, hours=1)
@@ -217,8 +233,9 @@ def test_responsiveness_shows_a_rate_only_from_ten_answers(letters_api, settle, 
     assert (row["answered"], row["replied"], row["not_yet"], row["rate"]) == (10, 6, 1, 0.6)
 
 
-def test_supporters_in_a_digest_are_asked_once_the_digest_was_delivered(letters_api, drain, housekeeping, clock,
-                                                                        services):
+def test_supporters_in_a_digest_are_asked_once_the_digest_was_delivered(
+    letters_api, drain, housekeeping, clock, services
+):
     # GIVEN a supporter of a digest campaign; their letter waits for the digest
     letters_api.send("defenders-digest", AMINA)
     clock.advance(days=14, hours=1)

@@ -1,5 +1,6 @@
 """GIVEN a hostile or broken submission WHEN it is posted THEN it gets its documented status, naming the problem,
 and nothing is stored, queued or sent (README, "Errors from POST /campaigns/{slug}/letters")."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,12 @@ HOSTILE = [
     Case("body over 16 KiB", {"message": "z" * 20000}, status=413),
     Case("wrong content type", raw=b"country=KE&name=Eve", status=415, headers={"Content-Type": "text/plain"}),
     # the request around the letter
-    Case("Idempotency-Key with a line break", {}, field="Idempotency-Key",
-         headers={"Idempotency-Key": "abc\r\nX-Injected: 1"}),
+    Case(
+        "Idempotency-Key with a line break",
+        {},
+        field="Idempotency-Key",
+        headers={"Idempotency-Key": "abc\r\nX-Injected: 1"},
+    ),
     Case("no form token", {"form_token": ""}, field="form_token"),
     Case("form token too old", {}, field="form_token", stale_stamp=True),
 ]
@@ -80,8 +85,9 @@ def test_the_table_is_long_enough_to_mean_something():
     assert len(HOSTILE) >= 30
 
 
-def test_each_hostile_input_gets_its_documented_status_and_nothing_happens(subtests, letters_api, client,
-                                                                         stored_items, queued_count, outbox):
+def test_each_hostile_input_gets_its_documented_status_and_nothing_happens(
+    subtests, letters_api, client, stored_items, queued_count, outbox
+):
     # One AWS stand-in for the whole table (setting one up costs a second); each case is its own subtest.
     for case in HOSTILE:
         with subtests.test(case.name):
@@ -91,8 +97,9 @@ def test_each_hostile_input_gets_its_documented_status_and_nothing_happens(subte
                 stamp = letters_api.stamp("hrd-resolution", age_seconds=25 * 3600 if case.stale_stamp else 10)
                 body = json.dumps({**GOOD, "form_token": stamp, **case.change}).encode()
 
-            response = client.http.post("/campaigns/hrd-resolution/letters", body=body,
-                                        headers={**JSON, **case.headers})
+            response = client.http.post(
+                "/campaigns/hrd-resolution/letters", body=body, headers={**JSON, **case.headers}
+            )
 
             assert response.status_code == case.status, response.body
             if case.field:
@@ -129,8 +136,7 @@ def test_when_the_confirmation_email_cannot_be_sent_nothing_is_left_behind(lette
     assert letters_api.post("hrd-resolution", GOOD).status_code == 202  # and trying again works
 
 
-def test_when_the_queue_is_down_a_direct_letter_is_not_left_behind(letters_api, services, direct_sending,
-                                                                   stored_items):
+def test_when_the_queue_is_down_a_direct_letter_is_not_left_behind(letters_api, services, direct_sending, stored_items):
     def broken(letter_id):
         raise ConnectionError("queue unreachable")
 

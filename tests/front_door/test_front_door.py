@@ -1,5 +1,6 @@
 """The front door under abuse: bots get a decoy, limits are exact, a supporter writes to a target once, retries are
 idempotent, and twenty racing identical submissions make one letter and one email."""
+
 from __future__ import annotations
 
 import base64
@@ -17,6 +18,7 @@ def letters_in(stored_items):
 
 
 # --- bots ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("trap", ["honeypot", "too fast", "forged stamp", "stamp for another campaign"])
 def test_a_bot_gets_a_success_shaped_answer_and_nothing_happens(letters_api, stored_items, outbox, trap):
@@ -54,6 +56,7 @@ def test_the_form_page_carries_a_stamp_and_a_hidden_honeypot(client):
 
 # --- proof of work (ALTCHA) ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def proof(client, services, monkeypatch):
     """hrd-resolution with ALTCHA on (cheap puzzles for tests); returns a function that solves a fresh one."""
@@ -78,14 +81,14 @@ def test_a_solved_challenge_is_accepted_once(letters_api, proof, stored_items):
     assert len(letters_in(stored_items)) == 1  # ... and kept nothing
 
 
-def test_a_missing_or_expired_solution_is_named_and_a_forged_one_gets_a_decoy(letters_api, proof, clock,
-                                                                              stored_items):
+def test_a_missing_or_expired_solution_is_named_and_a_forged_one_gets_a_decoy(letters_api, proof, clock, stored_items):
     missing = letters_api.post("hrd-resolution", LETTER)
     solution = proof()
     decoded = json.loads(base64.b64decode(solution))
     decoded["challenge"]["parameters"]["data"]["campaign"] = "whrd-resolution"
-    forged = letters_api.post("hrd-resolution", {**LETTER, "altcha": base64.b64encode(json.dumps(decoded).encode())
-                                                 .decode()})
+    forged = letters_api.post(
+        "hrd-resolution", {**LETTER, "altcha": base64.b64encode(json.dumps(decoded).encode()).decode()}
+    )
     clock.advance(minutes=21)
     expired = letters_api.post("hrd-resolution", {**LETTER, "altcha": solution})
 
@@ -100,6 +103,7 @@ def test_no_challenge_is_issued_for_a_campaign_without_proof_of_work(client):
 
 
 # --- exact rate limits -----------------------------------------------------------------------------
+
 
 def test_the_sixth_letter_from_one_address_in_a_day_is_429_with_retry_after(letters_api, clock, stored_items):
     countries = ["KE", "FI", "SN", "JP", "BR", "IN"]
@@ -118,15 +122,17 @@ def test_the_sixth_letter_from_one_address_in_a_day_is_429_with_retry_after(lett
 
 def test_the_ip_limit_counts_letters_from_one_network_whatever_the_address(letters_api, services, monkeypatch):
     with_policies(services, monkeypatch, "hrd-resolution", limits={"per_ip_per_hour": 3})
-    statuses = [letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code
-                for i in range(4)]
+    statuses = [
+        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(4)
+    ]
     assert statuses == [202, 202, 202, 429]
 
 
 def test_the_per_target_limit(letters_api, services, monkeypatch):
     with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
-    statuses = [letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code
-                for i in range(3)]
+    statuses = [
+        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(3)
+    ]
     other_target = letters_api.post("hrd-resolution", {**LETTER, "email": "p9@example.org", "country": "FI"})
     assert statuses == [202, 202, 429] and other_target.status_code == 202
 
@@ -138,6 +144,7 @@ def test_no_clear_text_ip_is_stored_anywhere(letters_api, stored_items):
 
 
 # --- duplicates and retries ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("again", ["amina@example.org", "AMINA@Example.org"])
 def test_the_same_supporter_writes_to_the_same_target_once(letters_api, again, stored_items):
@@ -190,7 +197,8 @@ def atomic_moto(monkeypatch):
 
 @pytest.mark.parametrize("idempotency_key", ["", "same-key"])
 def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
-        atomic_moto, services, letters_api, stored_items, idempotency_key):
+    atomic_moto, services, letters_api, stored_items, idempotency_key
+):
     from chalicelib.errors import DemarcheError
     from chalicelib.front_door.door import Visitor
 
@@ -201,8 +209,9 @@ def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
     def submit() -> None:
         start.wait()
         try:
-            receipt = services.front_door.submit(campaign, dict(payload), Visitor("203.0.113.9", "http://x"),
-                                                 idempotency_key)
+            receipt = services.front_door.submit(
+                campaign, dict(payload), Visitor("203.0.113.9", "http://x"), idempotency_key
+            )
             outcomes.append(("ok", receipt.letter_id))
         except DemarcheError as exc:
             outcomes.append((exc.code, getattr(exc, "letter_id", None)))

@@ -1,4 +1,5 @@
 """Campaign counters: kept in the same transaction as every letter write, so they always equal a recount of the log."""
+
 from __future__ import annotations
 
 import random
@@ -33,10 +34,17 @@ def flatten(by_dimension):
 
 Q, SENDING, SENT, DELAYED = Status.QUEUED, Status.SENDING, Status.SENT, Status.DELAYED
 JOURNEYS = [  # every way a letter's status can go, the detours included
-    [Q], [Q, SENDING], [Q, SENDING, SENT], [Q, SENDING, SENT, DELAYED], [Q, SENDING, SENT, DELAYED, Status.DELIVERED],
-    [Q, SENDING, SENT, Status.BOUNCED], [Q, SENDING, SENT, Status.DELIVERED, Status.COMPLAINED],
-    [Q, SENDING, Status.FAILED], [Q, SENDING, Status.FAILED, SENT],  # an interrupted send SES then reported
-    [Q, Status.EXPIRED], [Q, SENDING, Q, SENDING, SENT],  # throttled, queued again, then sent
+    [Q],
+    [Q, SENDING],
+    [Q, SENDING, SENT],
+    [Q, SENDING, SENT, DELAYED],
+    [Q, SENDING, SENT, DELAYED, Status.DELIVERED],
+    [Q, SENDING, SENT, Status.BOUNCED],
+    [Q, SENDING, SENT, Status.DELIVERED, Status.COMPLAINED],
+    [Q, SENDING, Status.FAILED],
+    [Q, SENDING, Status.FAILED, SENT],  # an interrupted send SES then reported
+    [Q, Status.EXPIRED],
+    [Q, SENDING, Q, SENDING, SENT],  # throttled, queued again, then sent
     [Q, Status.PENDING_CONFIRMATION],  # a confirmation undone (its queue message could not be sent)
     [Q, Status.PENDING_CONFIRMATION, Status.AWAITING_DIGEST],  # a digest campaign's letter, waiting ...
     [Q, Status.PENDING_CONFIRMATION, Status.AWAITING_DIGEST, Status.IN_DIGEST],  # ... and listed in its digest
@@ -50,8 +58,12 @@ def test_stats_equal_a_recount_of_the_log_after_every_kind_of_journey(services, 
     log = services.letters
     for n in range(2 * len(JOURNEYS)):
         clock.now = clock.now.replace(day=24 + n % 3)
-        letter = make_letter(clock, campaign="hrd-resolution", country=rng.choice(["KE", "FR", "BR", "JP"]),
-                             partner=rng.choice(["", "pen-kenya", "amnesty-fr"]))
+        letter = make_letter(
+            clock,
+            campaign="hrd-resolution",
+            country=rng.choice(["KE", "FR", "BR", "JP"]),
+            partner=rng.choice(["", "pen-kenya", "amnesty-fr"]),
+        )
         log.create(letter)
         journey = JOURNEYS[n % len(JOURNEYS)]
         if journey == "withdrawn":
@@ -132,8 +144,9 @@ def test_a_transaction_conflict_on_a_hot_counter_is_retried(services, clock):
         if len(calls) == 1:
             return AWSResponse("", 400, {}, None), {
                 "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                          "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
-                          "ResponseMetadata": {"HTTPStatusCode": 400}}
+                "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
         return None
 
     client.meta.events.register("before-call.dynamodb.TransactWriteItems", conflict_once)
@@ -156,8 +169,9 @@ def test_a_cancelled_transaction_for_another_reason_is_not_retried(services, clo
         calls.append(1)
         return AWSResponse("", 400, {}, None), {
             "Error": {"Code": "TransactionCanceledException", "Message": "throttled"},
-                      "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}],
-                      "ResponseMetadata": {"HTTPStatusCode": 400}}
+            "CancellationReasons": [{"Code": "ThrottlingError"}, {"Code": "None"}],
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
 
     client.meta.events.register("before-call.dynamodb.TransactWriteItems", throttled)
     try:

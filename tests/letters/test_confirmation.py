@@ -1,5 +1,6 @@
 """Double opt-in: GIVEN a posted letter WHEN its emailed link is used (once, tampered, late) THEN only a confirmed
 letter reaches the ministry, and an unconfirmed one expires with its personal data removed."""
+
 from __future__ import annotations
 
 from email.utils import getaddresses
@@ -52,12 +53,15 @@ def test_a_reused_link_is_410_and_sends_nothing_more(letters_api, pending, drain
     assert len(letters_api.letters_sent()) == 1
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda path: path[:-1] + ("A" if path[-1] != "A" else "B"),  # one character changed
-    lambda path: path[:-10],  # truncated
-    lambda path: path.replace("/confirm/", "/confirm/x"),
-    lambda path: "/letters/00000000-0000-0000-0000-000000000000/confirm/" + path.rsplit("/", 1)[1],  # other letter
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda path: path[:-1] + ("A" if path[-1] != "A" else "B"),  # one character changed
+        lambda path: path[:-10],  # truncated
+        lambda path: path.replace("/confirm/", "/confirm/x"),
+        lambda path: "/letters/00000000-0000-0000-0000-000000000000/confirm/" + path.rsplit("/", 1)[1],  # other letter
+    ],
+)
 def test_a_tampered_or_unknown_link_is_404_and_sends_nothing(letters_api, pending, client, drain, services, tamper):
     path = tamper(letters_api.link(pending))
 
@@ -88,7 +92,9 @@ def test_an_expired_link_is_410_and_sends_nothing(letters_api, pending, clock, d
     assert letters_api.letters_sent() == []
 
 
-def test_one_reminder_then_expiry_removes_personal_data(housekeeping, letters_api, pending, clock, services, stored_items):
+def test_one_reminder_then_expiry_removes_personal_data(
+    housekeeping, letters_api, pending, clock, services, stored_items
+):
     def run() -> dict:
         done = housekeeping()
         done.pop("deleted", None)  # finished rate-limit windows are deleted along the way

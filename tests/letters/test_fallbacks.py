@@ -2,6 +2,7 @@
 
 A letter is never dropped silently and never sent to a guessed address; campaign overrides win over shared data.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -74,15 +75,24 @@ def no_sandbox(services) -> None:
 
 # --- overrides --------------------------------------------------------------------------------------------
 
+
 def test_a_campaign_override_wins_over_the_shared_row(tmp_path, services, use_campaigns, client, drain, outbox):
     folder = campaign_copy(tmp_path, "hrd-resolution")
-    write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,addressee,email,source",
-                  f"KE,Ambassador Jane Doe,jane.doe@example.org,{SOURCE}")
+    write_targets(
+        folder / "targets" / "foreign-ministry.csv",
+        "alpha2,addressee,email,source",
+        f"KE,Ambassador Jane Doe,jane.doe@example.org,{SOURCE}",
+    )
     campaign = use_campaigns(folder.parent).get("my-campaign")
 
     target = resolve_target(campaign, services.directory.country("KE"), services.directory)
-    assert (target.name, target.addressee, target.email, target.source, target.verified) == \
-        ("Ministry of Foreign and Diaspora Affairs", "Ambassador Jane Doe", "jane.doe@example.org", SOURCE, False)
+    assert (target.name, target.addressee, target.email, target.source, target.verified) == (
+        "Ministry of Foreign and Diaspora Affairs",
+        "Ambassador Jane Doe",
+        "jane.doe@example.org",
+        SOURCE,
+        False,
+    )
     assert services.directory.target("foreign-ministry", "KE").email is None  # the shared data is untouched
     assert client.http.get("/campaigns/my-campaign/targets/KE").json_body["sends_to"] == "target"
 
@@ -118,6 +128,7 @@ def test_a_bad_fallback_target_set_is_named(tmp_path, value):
 
 # --- the fallback target set -----------------------------------------------------------------------------
 
+
 def test_no_ministry_email_sends_to_the_campaigns_fallback_end_to_end(client, services, drain, outbox):
     no_sandbox(services)
     mission = services.directory.target("un-mission-new-york", "KE")
@@ -139,11 +150,11 @@ def test_no_ministry_email_sends_to_the_campaigns_fallback_end_to_end(client, se
     assert (letter.target_set, letter.target_email, letter.status) == ("un-mission-new-york", mission.email, "sent")
 
 
-def test_a_failing_target_triggers_the_fallback_until_cleared(tmp_path, services, use_campaigns, client, drain,
-                                                               outbox, clock):
+def test_a_failing_target_triggers_the_fallback_until_cleared(
+    tmp_path, services, use_campaigns, client, drain, outbox, clock
+):
     folder = campaign_copy(tmp_path, "whrd-resolution")
-    write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,email,source",
-                  f"KE,desk@example.org,{SOURCE}")
+    write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,email,source", f"KE,desk@example.org,{SOURCE}")
     use_campaigns(folder.parent)
     services.health.mark_failing("foreign-ministry", "KE", "550 5.1.1 user unknown", clock())
 
@@ -162,8 +173,10 @@ def test_a_failing_target_triggers_the_fallback_until_cleared(tmp_path, services
 
 # --- no one to email: the letter comes back with the ways to send it ------------------------------------
 
-def test_without_fallback_the_letter_comes_back_with_contact_form_then_mailto(tmp_path, services, use_campaigns,
-                                                                               client, stored_items, queued_count):
+
+def test_without_fallback_the_letter_comes_back_with_contact_form_then_mailto(
+    tmp_path, services, use_campaigns, client, stored_items, queued_count
+):
     no_sandbox(services)
     folder = campaign_copy(tmp_path, "hrd-resolution")
     write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,contact_form_url", "BR,https://example.org/form")
@@ -185,8 +198,7 @@ def test_without_fallback_the_letter_comes_back_with_contact_form_then_mailto(tm
     assert stored_items() == [] and queued_count() == 0
 
 
-def test_a_failing_target_without_fallback_is_refused_even_in_the_local_sandbox(client, services, clock,
-                                                                                 stored_items):
+def test_a_failing_target_without_fallback_is_refused_even_in_the_local_sandbox(client, services, clock, stored_items):
     services.health.mark_failing("foreign-ministry", "FI", "550 5.1.1", clock())
 
     assert client.http.get("/campaigns/hrd-resolution/targets/FI").json_body["sends_to"] is None
@@ -203,18 +215,22 @@ def test_the_local_sandbox_still_takes_letters_to_targets_without_email(client):
     assert post(client, "hrd-resolution", "BR").status_code == 202
 
 
-def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_emailed(client, services,
-                                                                                       stored_items):
+def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_emailed(client, services, stored_items):
     from urllib.parse import urlencode
 
     from tests.conftest import LettersApi
 
     no_sandbox(services)
     stamp = LettersApi(client, services, None).stamp("hrd-resolution")
-    body = "country=BR&name=Amina+Wanjiru&email=amina%40example.org&message=%3Cb%3EMy+words%3C%2Fb%3E&lang=en&" \
+    body = (
+        "country=BR&name=Amina+Wanjiru&email=amina%40example.org&message=%3Cb%3EMy+words%3C%2Fb%3E&lang=en&"
         + urlencode({"form_token": stamp})
-    response = client.http.post("/campaigns/hrd-resolution/form", body=body.encode(),
-                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    )
+    response = client.http.post(
+        "/campaigns/hrd-resolution/form",
+        body=body.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
     page = response.body.decode()
     assert response.status_code == 422
@@ -227,14 +243,17 @@ def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_e
 
 # --- mailto -----------------------------------------------------------------------------------------------
 
-@given(subject=st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=80),
-       body=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r"), max_size=400))
+
+@given(
+    subject=st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=80),
+    body=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r"), max_size=400),
+)
 def test_mailto_urls_carry_subject_and_body_exactly(subject, body):
     url = mailto_url(subject, body)
     parts = urlsplit(url)
     query = dict(pair.split("=", 1) for pair in parts.query.split("&"))
 
     assert parts.scheme == "mailto" and parts.path == ""
-    assert not any(ch in url for ch in " \r\n\"<>")
+    assert not any(ch in url for ch in ' \r\n"<>')
     assert unquote(query["subject"]) == subject
     assert unquote(query["body"]) == body.replace("\n", "\r\n")

@@ -1,12 +1,17 @@
 """GIVEN a supporter's letter WHEN it is posted, confirmed and the queue drained THEN the ministry gets it and the log
 says sent."""
+
 from __future__ import annotations
 
 import json
 from email.utils import getaddresses
 
-LETTER = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org",
-          "message": "I have seen defenders in Nairobi threatened for their work."}
+LETTER = {
+    "country": "KE",
+    "name": "Amina Wanjiru",
+    "email": "amina@example.org",
+    "message": "I have seen defenders in Nairobi threatened for their work.",
+}
 
 
 def test_a_letter_reaches_the_ministry_and_the_log(letters_api, drain, services):
@@ -24,8 +29,9 @@ def test_a_letter_reaches_the_ministry_and_the_log(letters_api, drain, services)
     assert letters_api.confirm(body["letter_id"]).status_code == 200
     assert drain() == 1
     [mail] = letters_api.letters_sent()
-    assert getaddresses([mail["to"]]) == [("Ministry of Foreign and Diaspora Affairs",
-                                           "foreign-ministry.ke@sandbox.invalid")]
+    assert getaddresses([mail["to"]]) == [
+        ("Ministry of Foreign and Diaspora Affairs", "foreign-ministry.ke@sandbox.invalid")
+    ]
     assert getaddresses([mail["reply_to"]]) == [("Amina Wanjiru", "amina@example.org")]
     display, address = getaddresses([mail["from"]])[0]
     assert address == "letters@demarche.example.org"
@@ -81,8 +87,7 @@ def test_language_follows_the_country_and_the_supporter_may_choose(letters_api, 
     assert subjects == sorted([campaign.subject["fr"], campaign.subject["es"], campaign.subject["en"]])
 
 
-def test_outside_the_local_sandbox_a_target_without_address_is_refused_not_guessed(letters_api, services,
-                                                                                   stored_items):
+def test_outside_the_local_sandbox_a_target_without_address_is_refused_not_guessed(letters_api, services, stored_items):
     object.__setattr__(services.front_door, "_sandbox", False)
     response = letters_api.post("hrd-resolution", LETTER)
     assert response.status_code == 422

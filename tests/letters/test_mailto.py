@@ -1,4 +1,5 @@
 """The "send from my own email" link: RFC 6068 encoding, so every mail program opens the letter as written."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -12,8 +13,9 @@ from chalicelib.letters.fallbacks import mailto_url
 def test_subject_and_body_are_percent_encoded_with_crlf_line_breaks():
     link = mailto_url("Hello world & co", "Dear Minister,\n\nPlease act.\n", "mfa@example.org")
 
-    assert link == ("mailto:mfa@example.org?subject=Hello%20world%20%26%20co"
-                    "&body=Dear%20Minister%2C%0D%0A%0D%0APlease%20act.%0D%0A")
+    assert link == (
+        "mailto:mfa@example.org?subject=Hello%20world%20%26%20co&body=Dear%20Minister%2C%0D%0A%0D%0APlease%20act.%0D%0A"
+    )
 
 
 def test_without_an_address_the_supporter_fills_in_the_recipient():

@@ -1,5 +1,6 @@
 """Privacy: every item with personal data has a TTL, reads ignore what is past it, the scheduled scrub deletes
 what DynamoDB TTL has not yet, and no index holds personal data."""
+
 from __future__ import annotations
 
 LETTER = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
@@ -15,8 +16,9 @@ def test_every_stored_item_has_a_ttl(letters_api, drain, stored_items):
     assert all(int(i["expires_at"]) > 0 and i["due_pk"].startswith("DUE#") for i in items)
 
 
-def test_a_sent_letter_is_kept_for_the_retention_and_then_scrubbed(housekeeping, letters_api, drain, clock, services,
-                                                                   stored_items):
+def test_a_sent_letter_is_kept_for_the_retention_and_then_scrubbed(
+    housekeeping, letters_api, drain, clock, services, stored_items
+):
     letter_id = letters_api.send("hrd-resolution", LETTER).json_body["letter_id"]
     drain()
     token = services.signer.token("status", letter_id)

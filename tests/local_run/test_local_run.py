@@ -1,5 +1,6 @@
 """`make run`'s server, started for real on a free loopback port: one letter over HTTP reaches the outbox, and an
 organiser gets a token, uses the admin CLI against the running stack, and downloads an export."""
+
 from __future__ import annotations
 
 import json
@@ -27,16 +28,19 @@ def test_a_letter_posted_over_http_is_confirmed_from_the_outbox_and_reaches_the_
     # As the README's curl walkthrough: get a form token, wait the minimum fill time, post.
     token = get_json(f"{live_api}/campaigns/hrd-resolution/form-token")["form_token"]
     time.sleep(2.1)
-    receipt = post_json(f"{live_api}/campaigns/hrd-resolution/letters",
-                        {"country": "Kenya", "name": "Curl User", "email": "curl.user@example.org", "form_token": token})
+    receipt = post_json(
+        f"{live_api}/campaigns/hrd-resolution/letters",
+        {"country": "Kenya", "name": "Curl User", "email": "curl.user@example.org", "form_token": token},
+    )
     assert receipt["status"] == "pending_confirmation"
 
     link = confirmation_link(live_api, "curl.user@example.org")  # the server is shared: filter by address
     assert link.startswith(live_api)
     with urllib.request.urlopen(link, timeout=5) as page:  # opening the link shows a button ...
         assert "Confirm and send my letter" in page.read().decode()
-    confirm = urllib.request.Request(link, data=b"", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    confirm = urllib.request.Request(
+        link, data=b"", method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     with urllib.request.urlopen(confirm, timeout=10) as response:  # ... which posts the confirmation
         assert response.status == 200
 
@@ -51,8 +55,12 @@ def test_a_letter_posted_over_http_is_confirmed_from_the_outbox_and_reaches_the_
 
 
 def call(url: str, token: str, method: str = "GET"):
-    request = urllib.request.Request(url, method=method, data=b"{}" if method == "POST" else None,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=b"{}" if method == "POST" else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -67,8 +75,14 @@ def admin_cli(base: str, *argv: str) -> subprocess.CompletedProcess:
 
 def cli(base: str, tool: str, *argv: str) -> subprocess.CompletedProcess:
     """`python -m chalicelib.cli.<tool>` in its own process, next to the running stack at `base`."""
-    return subprocess.run([sys.executable, "-m", f"chalicelib.cli.{tool}", *argv], cwd=PROJECT_DIR,
-                          env=server_env(base), capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", f"chalicelib.cli.{tool}", *argv],
+        cwd=PROJECT_DIR,
+        env=server_env(base),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.slow
@@ -112,8 +126,10 @@ def test_an_export_on_the_local_stack_downloads_from_its_link(live_api):
     token = get_json(f"{live_api}/dev/organiser-token")["token"]
     form_token = get_json(f"{live_api}/campaigns/whrd-resolution/form-token")["form_token"]
     time.sleep(2.1)  # the form's minimum fill time
-    post_json(f"{live_api}/campaigns/whrd-resolution/letters",
-              {"country": "FR", "name": "Export Person", "email": "export@example.org", "form_token": form_token})
+    post_json(
+        f"{live_api}/campaigns/whrd-resolution/letters",
+        {"country": "FR", "name": "Export Person", "email": "export@example.org", "form_token": form_token},
+    )
 
     # WHEN the organiser asks for an export and the worker runs it
     status, job = call(f"{live_api}/admin/campaigns/whrd-resolution/exports?country=FR", token, "POST")

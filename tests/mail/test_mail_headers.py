@@ -1,4 +1,5 @@
 """Properties of the message we hand to SES, for any supporter input the API accepts."""
+
 from __future__ import annotations
 
 from email import message_from_bytes
@@ -16,10 +17,24 @@ names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=100)
 
 
 def letter_for(name: str, email: str = "supporter@example.org") -> Letter:
-    return Letter(letter_id="l1", campaign="c", country="KE", target_set="foreign-ministry",
-                  target_name="Ministry of Foreign Affairs", target_email="info@mfa.example.org", language="en",
-                  subject="Subject", body="Body", supporter_name=name, supporter_email=email, status="queued",
-                  created_at="t", updated_at="t", status_token_hash="h", expires_at=0)
+    return Letter(
+        letter_id="l1",
+        campaign="c",
+        country="KE",
+        target_set="foreign-ministry",
+        target_name="Ministry of Foreign Affairs",
+        target_email="info@mfa.example.org",
+        language="en",
+        subject="Subject",
+        body="Body",
+        supporter_name=name,
+        supporter_email=email,
+        status="queued",
+        created_at="t",
+        updated_at="t",
+        status_token_hash="h",
+        expires_at=0,
+    )
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 The clock starts on Thursday 2026-11-26 at 10:00 UTC. Kenya's ministry works in Africa/Nairobi (UTC+3), so its
 9:00 digest goes at 06:00 UTC; Finland's (Europe/Helsinki, UTC+2 in November) at 07:00 UTC.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,13 @@ from chalicelib.outcomes.digests import next_send_at
 
 SLUG = "defenders-digest"
 UTC = dt.timezone.utc
-AMINA = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org", "city": "Mombasa",
-         "message": "Free Wanjiku now."}
+AMINA = {
+    "country": "KE",
+    "name": "Amina Wanjiru",
+    "email": "amina@example.org",
+    "city": "Mombasa",
+    "message": "Free Wanjiku now.",
+}
 BARAKA = {"country": "KE", "name": "Baraka Otieno", "email": "baraka@example.org"}
 AINO = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org", "message": "Vapauttakaa heidät."}
 
@@ -36,8 +42,9 @@ def digests_to(letters_api, country_name: str) -> list[dict]:
     return [m for m in letters_api.letters_sent() if country_name in m["body"] and "wrote to you" in m["body"]]
 
 
-def test_each_target_gets_one_letter_at_its_own_nine_oclock_listing_who_wrote(letters_api, housekeeping, drain, clock,
-                                                                              services):
+def test_each_target_gets_one_letter_at_its_own_nine_oclock_listing_who_wrote(
+    letters_api, housekeeping, drain, clock, services
+):
     # GIVEN two supporters in Kenya and one in Finland confirm their letters on Thursday
     amina, baraka, aino = (write(letters_api, p) for p in (AMINA, BARAKA, AINO))
     assert {services.letters.get(i).status for i in (amina, baraka, aino)} == {"awaiting_digest"}
@@ -72,8 +79,9 @@ def test_each_target_gets_one_letter_at_its_own_nine_oclock_listing_who_wrote(le
     assert services.letters.get(aino).status == "in_digest"
 
 
-def test_a_letter_written_after_the_digest_went_waits_for_the_next_period(letters_api, housekeeping, drain, clock,
-                                                                          services):
+def test_a_letter_written_after_the_digest_went_waits_for_the_next_period(
+    letters_api, housekeeping, drain, clock, services
+):
     # GIVEN Thursday's supporter, and Friday's digest already sent
     write(letters_api, AMINA)
     at(clock, 27, 6, 1)
@@ -102,8 +110,11 @@ def test_an_empty_period_sends_nothing(letters_api, housekeeping, drain, clock, 
     letter_id = write(letters_api, AMINA)
     from support.letters_api import DELETE_LINK
 
-    delete = letters_api.client.http.post(letters_api.link(letter_id, DELETE_LINK), body=b"",
-                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    delete = letters_api.client.http.post(
+        letters_api.link(letter_id, DELETE_LINK),
+        body=b"",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert delete.status_code == 200
     assert services.letters.get(letter_id).status == "expired"
     # WHEN the digest's time comes
@@ -122,9 +133,12 @@ def test_a_letter_confirmed_as_its_digest_closes_joins_the_next_one(letters_api,
     friday = services.letters.get(amina).digest_id
     from chalicelib.outcomes.digests import digest_key
 
-    services.aws.table.update_item(Key=digest_key(friday), UpdateExpression="SET #s = :closing, members = :none",
-                                   ExpressionAttributeNames={"#s": "status"},
-                                   ExpressionAttributeValues={":closing": "closing", ":none": []})
+    services.aws.table.update_item(
+        Key=digest_key(friday),
+        UpdateExpression="SET #s = :closing, members = :none",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":closing": "closing", ":none": []},
+    )
     # WHEN another supporter confirms now
     baraka = write(letters_api, BARAKA)
     # THEN the late letter is placed in Saturday's digest, never lost in the closing one
@@ -145,8 +159,9 @@ def test_a_letter_confirmed_as_its_digest_closes_joins_the_next_one(letters_api,
     assert "2 people wrote" in letter["body"] and "Amina" in letter["body"] and "Baraka" in letter["body"]
 
 
-def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, housekeeping, settle, clock, services,
-                                                                 monkeypatch):
+def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(
+    letters_api, housekeeping, settle, clock, services, monkeypatch
+):
     # GIVEN three Kenyan supporters, digests of at most two supporters per letter, and a queue that fails once
     import chalicelib.outcomes.digests as digests
 
@@ -171,27 +186,43 @@ def test_a_closing_cut_short_is_resumed_and_sends_each_part_once(letters_api, ho
     assert {services.letters.get(i).status for i in ids} == {"in_digest"}
 
 
-@pytest.mark.parametrize(("delivery", "zone", "after", "expected"), [
-    # daily, strictly after: at 9:00 exactly the next one is tomorrow's
-    (Delivery(mode="digest"), "Africa/Nairobi", "2026-11-26T06:00:00+00:00", "2026-11-27T06:00:00+00:00"),
-    (Delivery(mode="digest"), "Africa/Nairobi", "2026-11-26T05:59:00+00:00", "2026-11-26T06:00:00+00:00"),
-    # weekly on Monday at 8:00 in Geneva, from a Thursday
-    (Delivery(mode="digest", period="weekly", weekday=0, local_hour=8), "Europe/Zurich",
-     "2026-11-26T10:00:00+00:00", "2026-11-30T07:00:00+00:00"),
-    # the hour a DST change skips (02:00 on 29 March 2026 in Paris) becomes the next real one
-    (Delivery(mode="digest", local_hour=2), "Europe/Paris", "2026-03-28T12:00:00+00:00",
-     "2026-03-29T01:00:00+00:00"),
-    # New York missions in summer time (UTC-4)
-    (Delivery(mode="digest", local_hour=9), "America/New_York", "2026-07-01T12:00:00+00:00",
-     "2026-07-01T13:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    ("delivery", "zone", "after", "expected"),
+    [
+        # daily, strictly after: at 9:00 exactly the next one is tomorrow's
+        (Delivery(mode="digest"), "Africa/Nairobi", "2026-11-26T06:00:00+00:00", "2026-11-27T06:00:00+00:00"),
+        (Delivery(mode="digest"), "Africa/Nairobi", "2026-11-26T05:59:00+00:00", "2026-11-26T06:00:00+00:00"),
+        # weekly on Monday at 8:00 in Geneva, from a Thursday
+        (
+            Delivery(mode="digest", period="weekly", weekday=0, local_hour=8),
+            "Europe/Zurich",
+            "2026-11-26T10:00:00+00:00",
+            "2026-11-30T07:00:00+00:00",
+        ),
+        # the hour a DST change skips (02:00 on 29 March 2026 in Paris) becomes the next real one
+        (
+            Delivery(mode="digest", local_hour=2),
+            "Europe/Paris",
+            "2026-03-28T12:00:00+00:00",
+            "2026-03-29T01:00:00+00:00",
+        ),
+        # New York missions in summer time (UTC-4)
+        (
+            Delivery(mode="digest", local_hour=9),
+            "America/New_York",
+            "2026-07-01T12:00:00+00:00",
+            "2026-07-01T13:00:00+00:00",
+        ),
+    ],
+)
 def test_the_next_digest_time_is_the_set_hour_of_the_targets_own_day(delivery, zone, after, expected):
     got = next_send_at(delivery, ZoneInfo(zone), dt.datetime.fromisoformat(after))
     assert got == dt.datetime.fromisoformat(expected)
 
 
-def test_a_digest_waits_while_the_reputation_guard_holds_its_campaign(letters_api, housekeeping, drain, clock,
-                                                                      services):
+def test_a_digest_waits_while_the_reputation_guard_holds_its_campaign(
+    letters_api, housekeeping, drain, clock, services
+):
     from chalicelib.delivery.reputation import resume_sending
 
     # GIVEN supporters wrote, and the campaign paused itself (too many bounces) before the digest's time

@@ -1,5 +1,6 @@
 """The organiser console's outcome routes: signatories to approve, sign-on sends, digests brought forward, and
 "did they reply?" figures. Each is behind the organiser token, for the campaigns it covers only."""
+
 from __future__ import annotations
 
 import json
@@ -21,14 +22,21 @@ def call(client, method, path, token=None, body=None):
 @pytest.fixture
 def tokens(services):
     create = services.organiser_tokens.create
-    return {"sign-on": create("Coalition secretariat", [SIGN_ON])[0], "digest": create("Digest team", [DIGEST])[0],
-            "letters": create("Letters team", ["hrd-resolution"])[0]}
+    return {
+        "sign-on": create("Coalition secretariat", [SIGN_ON])[0],
+        "digest": create("Digest team", [DIGEST])[0],
+        "letters": create("Letters team", ["hrd-resolution"])[0],
+    }
 
 
-ROUTES = [("GET", "/admin/campaigns/{slug}/outcomes"), ("GET", "/admin/campaigns/{slug}/signatories"),
-          ("POST", "/admin/campaigns/{slug}/signatories/00000000-0000-4000-8000-000000000000/approve"),
-          ("POST", "/admin/campaigns/{slug}/sends"), ("POST", "/admin/campaigns/{slug}/sends/x/cancel"),
-          ("POST", "/admin/campaigns/{slug}/digests/send-now")]
+ROUTES = [
+    ("GET", "/admin/campaigns/{slug}/outcomes"),
+    ("GET", "/admin/campaigns/{slug}/signatories"),
+    ("POST", "/admin/campaigns/{slug}/signatories/00000000-0000-4000-8000-000000000000/approve"),
+    ("POST", "/admin/campaigns/{slug}/sends"),
+    ("POST", "/admin/campaigns/{slug}/sends/x/cancel"),
+    ("POST", "/admin/campaigns/{slug}/digests/send-now"),
+]
 
 
 @pytest.mark.parametrize(("method", "route"), ROUTES)
@@ -60,13 +68,15 @@ def test_organisers_approve_signatories_and_schedule_the_letter_from_the_console
     # WHEN they schedule the letter THEN it is planned once, and can be cancelled while it waits
     bad = call(client, "POST", f"{base}/sends", token, {"target_set": "parliaments", "send_at": "now"})
     assert bad.status_code == 400 and bad.json_body["error"]["field"] == "target_set"
-    past = call(client, "POST", f"{base}/sends", token, {"target_set": "foreign-ministry",
-                                                         "send_at": "2020-01-01T09:00:00Z"})
+    past = call(
+        client, "POST", f"{base}/sends", token, {"target_set": "foreign-ministry", "send_at": "2020-01-01T09:00:00Z"}
+    )
     assert past.status_code == 400 and past.json_body["error"]["field"] == "send_at"
     naive = call(client, "POST", f"{base}/sends", token, {"send_at": "2026-12-01T09:00"})
     assert naive.status_code == 400 and "time zone" in naive.json_body["error"]["message"]
-    send = call(client, "POST", f"{base}/sends", token, {"target_set": "un-mission-geneva",
-                                                         "send_at": "2026-12-01T09:00:00Z"})
+    send = call(
+        client, "POST", f"{base}/sends", token, {"target_set": "un-mission-geneva", "send_at": "2026-12-01T09:00:00Z"}
+    )
     assert send.status_code == 201 and send.json_body["status"] == "scheduled"
     again = call(client, "POST", f"{base}/sends", token, {"target_set": "un-mission-geneva", "send_at": "now"})
     assert again.status_code == 409
@@ -77,8 +87,9 @@ def test_organisers_approve_signatories_and_schedule_the_letter_from_the_console
     assert outcomes["kind"] == "sign-on" and [s["status"] for s in outcomes["sends"]] == ["cancelled"]
 
 
-def test_a_digest_campaigns_console_brings_digests_forward_and_shows_them(client, tokens, letters_api, housekeeping,
-                                                                          drain):
+def test_a_digest_campaigns_console_brings_digests_forward_and_shows_them(
+    client, tokens, letters_api, housekeeping, drain
+):
     letters_api.send(DIGEST, {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"})
     base = f"/admin/campaigns/{DIGEST}"
     assert call(client, "POST", f"{base}/digests/send-now", tokens["digest"]).json_body == {"brought_forward": 1}
@@ -94,14 +105,34 @@ def test_a_letters_campaigns_console_shows_responsiveness_and_replies(client, to
     from chalicelib.feedback.responsiveness import count_entry, counter_key
 
     table = services.aws.table
-    table.meta.client.transact_write_items(TransactItems=[count_entry(
-        table.name, counter_key("hrd-resolution", "foreign-ministry", "KE"), "Ministry of Foreign and Diaspora Affairs",
-        asked=14, answered=12, yes=9, no=3)])
+    table.meta.client.transact_write_items(
+        TransactItems=[
+            count_entry(
+                table.name,
+                counter_key("hrd-resolution", "foreign-ministry", "KE"),
+                "Ministry of Foreign and Diaspora Affairs",
+                asked=14,
+                answered=12,
+                yes=9,
+                no=3,
+            )
+        ]
+    )
     outcomes = call(client, "GET", "/admin/campaigns/hrd-resolution/outcomes", tokens["letters"]).json_body
     assert outcomes["min_answers"] == 10 and outcomes["replies"] == []
-    assert outcomes["responsiveness"] == [{"target_set": "foreign-ministry", "country": "KE",
-                                           "target_name": "Ministry of Foreign and Diaspora Affairs", "asked": 14,
-                                           "answered": 12, "replied": 9, "no_reply": 3, "not_yet": 0, "rate": 0.75}]
+    assert outcomes["responsiveness"] == [
+        {
+            "target_set": "foreign-ministry",
+            "country": "KE",
+            "target_name": "Ministry of Foreign and Diaspora Affairs",
+            "asked": 14,
+            "answered": 12,
+            "replied": 9,
+            "no_reply": 3,
+            "not_yet": 0,
+            "rate": 0.75,
+        }
+    ]
 
 
 def test_the_admin_cli_decides_on_signatories_schedules_the_letter_and_shows_replies(sign_on, services):

@@ -1,5 +1,6 @@
 """Coalition sign-on letters: organisations sign and confirm, organisers approve, and at the chosen time one letter
 with the numbered, alphabetical list goes to every target in a set, paced and resumable without resending."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,15 @@ def test_a_signature_is_listed_only_once_confirmed_and_approved(sign_on, service
 
     # WHEN an organiser approves it, THEN the public list shows the organisation and never its contact
     sign_on.decide(signatory_id, "approve")
-    assert sign_on.public() == [{"number": 1, "organisation": "Kenya Rights Watch", "country": "KE",
-                                 "country_name": "Kenya", "website": "https://krw.example.org"}]
+    assert sign_on.public() == [
+        {
+            "number": 1,
+            "organisation": "Kenya Rights Watch",
+            "country": "KE",
+            "country_name": "Kenya",
+            "website": "https://krw.example.org",
+        }
+    ]
     organisers_view = services.signatures.all(SLUG)[0]
     assert organisers_view["contact_email"] == "c…@kenyarightswatch.example.org"  # masked unless revealed
     assert services.signatures.all(SLUG, reveal=True)[0]["contact_email"] == "contact@kenyarightswatch.example.org"
@@ -54,7 +62,12 @@ def test_the_list_is_alphabetical_ignoring_case_accents_and_a_leading_the(sign_o
     for name in names:
         sign_on.decide(sign_on.sign(organisation(name, country="AR")))
     assert [s["organisation"] for s in sign_on.public()] == [
-        "amnesty example", "The Bridge Collective", "Nandi Voices", "Ñandú Network", "zeta Defenders"]
+        "amnesty example",
+        "The Bridge Collective",
+        "Nandi Voices",
+        "Ñandú Network",
+        "zeta Defenders",
+    ]
     assert [s["number"] for s in sign_on.public()] == [1, 2, 3, 4, 5]
 
 
@@ -92,8 +105,9 @@ def signatories_in(stored_items) -> list[dict]:
     return [i for i in stored_items() if i["sk"].startswith("SIGNATORY#")]
 
 
-def test_a_sign_on_campaign_with_proof_of_work_takes_only_solved_signatures(sign_on, letters_api, services,
-                                                                            monkeypatch, stored_items):
+def test_a_sign_on_campaign_with_proof_of_work_takes_only_solved_signatures(
+    sign_on, letters_api, services, monkeypatch, stored_items
+):
     # GIVEN a sign-on campaign whose [bots] ask for proof of work (cheap puzzles for tests)
     with_policies(services, monkeypatch, SLUG, bots={"proof_of_work": True, "proof_of_work_cost": 1})
     client = letters_api.client
@@ -155,8 +169,7 @@ def test_the_sign_on_form_works_without_javascript_and_the_list_embeds(sign_on, 
     assert "Listed &lt;b&gt;Org&lt;/b&gt;" in embed.body.decode()  # data, never markup
 
 
-def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_resumes(simulation, clock,
-                                                                                        monkeypatch):
+def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_resumes(simulation, clock, monkeypatch):
     """Hundreds of letters: run on the production wiring over an in-memory table, queue and SES (moto would take
     a minute), so that the SES sending rate and the exactly-once sends can be checked over simulated time."""
     from support.faults import fail_enqueue_once
@@ -169,8 +182,9 @@ def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_
 
     def sign(name: str, country: str) -> str:
         stamp = issue_stamp(services.signer, SLUG, clock() - dt.timedelta(seconds=10))
-        receipt = services.signatures.sign(campaign, {**organisation(name, country), "form_token": stamp},
-                                           "192.0.2.1", "https://api.example.org")
+        receipt = services.signatures.sign(
+            campaign, {**organisation(name, country), "form_token": stamp}, "192.0.2.1", "https://api.example.org"
+        )
         signatory_id = receipt["signatory_id"]
         services.signatures.confirm(campaign, signatory_id, services.signer.token(CONFIRM, signatory_id))
         return signatory_id

@@ -4,6 +4,7 @@ Counted, not timed: each figure is the number of DynamoDB / SQS / SES API calls 
 botocore's event hooks on the services' own clients. A change that adds a call fails here and must either
 remove it or raise the budget on purpose (and update bench/NOTES.md's cost model, which uses these numbers).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -67,10 +68,17 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
     with counting(services) as deliver:  # the handler only, as Lambda runs it
         assert app.on_sqs_message(sqs_event(messages, arn), None) == {"batchItemFailures": []}
 
-    measured = {"preview": as_tuple(preview), "submit": as_tuple(submit), "confirm": as_tuple(confirm),
-                "deliver": as_tuple(deliver)}
-    over = {flow: (measured[flow], BUDGET[flow]) for flow in BUDGET
-            if any(m > b for m, b in zip(measured[flow], BUDGET[flow]))}
+    measured = {
+        "preview": as_tuple(preview),
+        "submit": as_tuple(submit),
+        "confirm": as_tuple(confirm),
+        "deliver": as_tuple(deliver),
+    }
+    over = {
+        flow: (measured[flow], BUDGET[flow])
+        for flow in BUDGET
+        if any(m > b for m, b in zip(measured[flow], BUDGET[flow]))
+    }
     assert not over, f"calls (DynamoDB, SQS, SES) over budget: {over}; all measured: {measured}"
     assert services.letters.get(letter_id).status == "sent"
 

@@ -1,4 +1,5 @@
 """The one conditional-write helper (chalicelib/storage/conditional.py): a failed condition is False, nothing else is."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,9 +17,12 @@ KEY = {"pk": "TEST#conditional", "sk": "ONE"}
 
 def failing_with(table, operation: str, code: str):
     """Make every `operation` call on the table's client fail with `code` (botocore hook: the request never runs)."""
+
     def fail(**_):
-        return AWSResponse("", 400, {}, None), {"Error": {"Code": code, "Message": "injected"},
-                                                "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return AWSResponse("", 400, {}, None), {
+            "Error": {"Code": code, "Message": "injected"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
 
     table.meta.client.meta.events.register(f"before-call.dynamodb.{operation}", fail)
     return lambda: table.meta.client.meta.events.unregister(f"before-call.dynamodb.{operation}", fail)
@@ -32,11 +36,17 @@ def test_a_write_whose_condition_holds_returns_true_and_writes(services):
     table = services.aws.table
     assert conditionally(table.put_item, Item={**KEY, "n": 1}, ConditionExpression="attribute_not_exists(pk)")
     assert stored(table)["n"] == 1
-    assert conditionally(table.update_item, Key=KEY, UpdateExpression="SET n = :two",
-                         ConditionExpression="n = :one", ExpressionAttributeValues={":one": 1, ":two": 2})
+    assert conditionally(
+        table.update_item,
+        Key=KEY,
+        UpdateExpression="SET n = :two",
+        ConditionExpression="n = :one",
+        ExpressionAttributeValues={":one": 1, ":two": 2},
+    )
     assert stored(table)["n"] == 2
-    assert conditionally(table.delete_item, Key=KEY, ConditionExpression="n = :two",
-                         ExpressionAttributeValues={":two": 2})
+    assert conditionally(
+        table.delete_item, Key=KEY, ConditionExpression="n = :two", ExpressionAttributeValues={":two": 2}
+    )
     assert stored(table) is None
 
 
@@ -44,10 +54,16 @@ def test_a_failed_condition_returns_false_and_writes_nothing(services):
     table = services.aws.table
     table.put_item(Item={**KEY, "n": 1})
     assert not conditionally(table.put_item, Item={**KEY, "n": 9}, ConditionExpression="attribute_not_exists(pk)")
-    assert not conditionally(table.update_item, Key=KEY, UpdateExpression="SET n = :nine",
-                             ConditionExpression="n = :two", ExpressionAttributeValues={":two": 2, ":nine": 9})
-    assert not conditionally(table.delete_item, Key=KEY, ConditionExpression="n = :two",
-                             ExpressionAttributeValues={":two": 2})
+    assert not conditionally(
+        table.update_item,
+        Key=KEY,
+        UpdateExpression="SET n = :nine",
+        ConditionExpression="n = :two",
+        ExpressionAttributeValues={":two": 2, ":nine": 9},
+    )
+    assert not conditionally(
+        table.delete_item, Key=KEY, ConditionExpression="n = :two", ExpressionAttributeValues={":two": 2}
+    )
     assert stored(table) == {**KEY, "n": 1}
 
 
@@ -61,19 +77,36 @@ def test_put_once_writes_the_first_item_only(services):
 def test_conditional_write_gives_the_response_or_none(services):
     table = services.aws.table
     table.put_item(Item={**KEY, "n": 1})
-    response = conditional_write(table.update_item, Key=KEY, UpdateExpression="ADD n :one",
-                                 ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":one": 1},
-                                 ReturnValues="UPDATED_NEW")
+    response = conditional_write(
+        table.update_item,
+        Key=KEY,
+        UpdateExpression="ADD n :one",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues={":one": 1},
+        ReturnValues="UPDATED_NEW",
+    )
     assert response["Attributes"] == {"n": 2}
-    missing = conditional_write(table.update_item, Key={**KEY, "sk": "TWO"}, UpdateExpression="ADD n :one",
-                                ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":one": 1},
-                                ReturnValues="UPDATED_NEW")
+    missing = conditional_write(
+        table.update_item,
+        Key={**KEY, "sk": "TWO"},
+        UpdateExpression="ADD n :one",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues={":one": 1},
+        ReturnValues="UPDATED_NEW",
+    )
     assert missing is None
     assert table.get_item(Key={**KEY, "sk": "TWO"}).get("Item") is None
 
 
-@pytest.mark.parametrize("code", ["ProvisionedThroughputExceededException", "ValidationException",
-                                  "AccessDeniedException", "TransactionConflictException"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "ProvisionedThroughputExceededException",
+        "ValidationException",
+        "AccessDeniedException",
+        "TransactionConflictException",
+    ],
+)
 def test_any_other_client_error_propagates(services, code):
     table = services.aws.table
     undo = failing_with(table, "PutItem", code)

@@ -1,5 +1,6 @@
 """The in-memory table twin behaves like DynamoDB (moto) for every kind of operation Démarche performs:
 the same flow on both gives the same answers, the same refusals and the same items in the end."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,18 +45,43 @@ def exercise(table: Any) -> list[Any]:
 
     letters = LetterLog(table)
     for n in range(3):
-        letters.create(Letter(letter_id=f"L{n}", campaign="c", country="KE", target_set="foreign-ministry",
-                              target_name="T", target_email="t@example.org", language="en", subject="S", body="B",
-                              supporter_name="N", supporter_email="n@example.org", status="queued",
-                              created_at=f"2026-11-26T10:00:0{n}.000Z", updated_at="x", status_token_hash="h",
-                              expires_at=2_000_000_000))
+        letters.create(
+            Letter(
+                letter_id=f"L{n}",
+                campaign="c",
+                country="KE",
+                target_set="foreign-ministry",
+                target_name="T",
+                target_email="t@example.org",
+                language="en",
+                subject="S",
+                body="B",
+                supporter_name="N",
+                supporter_email="n@example.org",
+                status="queued",
+                created_at=f"2026-11-26T10:00:0{n}.000Z",
+                updated_at="x",
+                status_token_hash="h",
+                expires_at=2_000_000_000,
+            )
+        )
     attempt(letters.move, "L0", Status.QUEUED, Status.SENDING, clock(), attempt_id="a1")
-    attempt(letters.move, "L0", Status.SENDING, Status.SENT, clock(), expect={"attempt_id": "other"}, ses_message_id="s")
+    attempt(
+        letters.move, "L0", Status.SENDING, Status.SENT, clock(), expect={"attempt_id": "other"}, ses_message_id="s"
+    )
     attempt(letters.move, "L0", Status.QUEUED, Status.SENDING, clock(), attempt_id="a2")
     attempt(letters.move, "gone", Status.QUEUED, Status.SENDING, clock())
     attempt(letters.amend, "L1", Status.QUEUED, clock(), waiting_until="later", waiting_reason="pacing")
-    attempt(letters.move, "L1", Status.QUEUED, Status.SENDING, clock(), remove=("waiting_until", "waiting_reason"),
-            attempt_id="a3", retries=2)
+    attempt(
+        letters.move,
+        "L1",
+        Status.QUEUED,
+        Status.SENDING,
+        clock(),
+        remove=("waiting_until", "waiting_reason"),
+        attempt_id="a3",
+        retries=2,
+    )
     attempt(letters.move, "L0", Status.SENDING, Status.SENT, clock(), expect={"attempt_id": "a1"}, ses_message_id="s0")
     out.append(letters.find_by_ses_message_id("s0"))
     out.append(letters.find_by_ses_message_id("nothing"))
@@ -100,8 +126,13 @@ def exercise(table: Any) -> list[Any]:
     health.mark_failing("foreign-ministry", "KE", "later", clock())
     out.append(health.failing("foreign-ministry", "KE"))
 
-    rate = SendRate(table, None, clock, lambda seconds: setattr(clock, "now", clock.now + dt.timedelta(seconds=seconds)),
-                    configured=2)
+    rate = SendRate(
+        table,
+        None,
+        clock,
+        lambda seconds: setattr(clock, "now", clock.now + dt.timedelta(seconds=seconds)),
+        configured=2,
+    )
     out.append([rate.acquire() for _ in range(5)])
     out.append(clock())
     return out
@@ -124,8 +155,10 @@ def test_the_twin_answers_and_stores_exactly_as_dynamodb_does(aws):
 def test_the_twin_refuses_what_it_does_not_know(aws):
     twin = letters_twin()
     with pytest.raises(NotImplementedError):
-        twin.update_item(Key={"pk": "a", "sk": "b"}, UpdateExpression="SET n = n + :one",
-                         ExpressionAttributeValues={":one": 1})
+        twin.update_item(
+            Key={"pk": "a", "sk": "b"}, UpdateExpression="SET n = n + :one", ExpressionAttributeValues={":one": 1}
+        )
     with pytest.raises(NotImplementedError):
-        twin.update_item(Key={"pk": "a", "sk": "b"}, UpdateExpression="DELETE tags :t",
-                         ExpressionAttributeValues={":t": {"x"}})
+        twin.update_item(
+            Key={"pk": "a", "sk": "b"}, UpdateExpression="DELETE tags :t", ExpressionAttributeValues={":t": {"x"}}
+        )

@@ -6,6 +6,7 @@ Python stack: any route view is `api_handler`; an event handler (`@app.on_sqs_me
 is the function of its own name. Calls made by fixtures and tests outside any handler are not the app's.
 tests/test_iam_policy.py compares what was recorded with each function's IAM policy.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -72,16 +73,24 @@ def _s3(params: dict[str, Any], region: str) -> Iterator[str]:
 
 # How to name the resources of a call, per IAM service prefix. A service missing here is reported as such.
 RESOURCES: dict[str, Callable[[dict[str, Any], str], Iterator[str]]] = {
-    "dynamodb": _dynamodb, "sqs": _sqs, "ses": _ses, "sns": _sns, "s3": _s3,
+    "dynamodb": _dynamodb,
+    "sqs": _sqs,
+    "ses": _ses,
+    "sns": _sns,
+    "s3": _s3,
 }
 
 
 # Operations IAM authorises under another action's name (SQS's batch calls: "SendMessageBatch" is sqs:SendMessage;
 # each step of an S3 multipart upload is s3:PutObject).
-IAM_ACTION = {"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
-              "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
-              "s3:CreateMultipartUpload": "s3:PutObject", "s3:UploadPart": "s3:PutObject",
-              "s3:CompleteMultipartUpload": "s3:PutObject"}
+IAM_ACTION = {
+    "sqs:SendMessageBatch": "sqs:SendMessage",
+    "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+}
 # Actions IAM knows no resource for: a policy can only allow them on "*" (SES v2 GetAccount reads account-wide
 # sending limits). policy_audit.py accepts "*" for exactly these.
 ACCOUNT_WIDE = frozenset({"ses:GetAccount"})
@@ -89,15 +98,25 @@ ACCOUNT_WIDE = frozenset({"ses:GetAccount"})
 
 # IAM has no action for a transaction: it authorises each item's own action (DynamoDB developer guide, "Using
 # IAM with DynamoDB transactions"): Put is dynamodb:PutItem, ConditionCheck is dynamodb:ConditionCheckItem, ...
-TRANSACT_ITEM_ACTION = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
-                        "ConditionCheck": "dynamodb:ConditionCheckItem", "Get": "dynamodb:GetItem"}
+TRANSACT_ITEM_ACTION = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
 
 
 def permissions_for(prefix: str, operation: str, params: dict[str, Any], region: str) -> list[Permission]:
     """What IAM checks for one API call: `prefix:Operation` on each resource it names."""
     if prefix == "dynamodb" and operation in ("TransactWriteItems", "TransactGetItems"):
-        return sorted({Permission(TRANSACT_ITEM_ACTION[kind], _arn("dynamodb", region, f"table/{spec['TableName']}"))
-                       for item in params.get("TransactItems", []) for kind, spec in item.items()})
+        return sorted(
+            {
+                Permission(TRANSACT_ITEM_ACTION[kind], _arn("dynamodb", region, f"table/{spec['TableName']}"))
+                for item in params.get("TransactItems", [])
+                for kind, spec in item.items()
+            }
+        )
     action = IAM_ACTION.get(f"{prefix}:{operation}", f"{prefix}:{operation}")
     if action in ACCOUNT_WIDE:
         return [Permission(action, "*")]

@@ -1,4 +1,5 @@
 """A clock tests can move by hand (the `clock` fixture's)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Helpers for tests that work on a temporary copy of the directory's data."""
+
 from __future__ import annotations
 
 import shutil

@@ -6,6 +6,7 @@ same infra/template.yaml table that localdev creates (`letters_twin`); numbers c
 same botocore ClientError. tests/test_dynamo_twin.py runs the same operations on moto and on the twin and
 requires identical results.
 """
+
 from __future__ import annotations
 
 import copy
@@ -190,22 +191,35 @@ class TwinTable:
     def _key(self, key: dict[str, Any]) -> tuple:
         return (key[self._hash], key.get(self._range) if self._range else None)
 
-    def _check(self, operation: str, current: dict[str, Any] | None, condition: str | None, names: dict | None,
-               values: dict | None, return_old: str | None) -> None:
+    def _check(
+        self,
+        operation: str,
+        current: dict[str, Any] | None,
+        condition: str | None,
+        names: dict | None,
+        values: dict | None,
+        return_old: str | None,
+    ) -> None:
         if condition is None or _condition(condition, names, values)(current or {}):
             return
         from boto3.dynamodb.types import TypeSerializer
         from botocore.exceptions import ClientError
 
-        response: dict[str, Any] = {"Error": {"Code": "ConditionalCheckFailedException",
-                                              "Message": "The conditional request failed"}}
+        response: dict[str, Any] = {
+            "Error": {"Code": "ConditionalCheckFailedException", "Message": "The conditional request failed"}
+        }
         if return_old == "ALL_OLD" and current is not None:
             serializer = TypeSerializer()
             response["Item"] = {k: serializer.serialize(v) for k, v in current.items()}
         raise ClientError(response, operation)
 
-    def get_item(self, Key: dict, ConsistentRead: bool = False, ProjectionExpression: str | None = None,  # noqa: N803
-                 ExpressionAttributeNames: dict | None = None) -> dict[str, Any]:  # - boto3's names
+    def get_item(
+        self,
+        Key: dict,
+        ConsistentRead: bool = False,
+        ProjectionExpression: str | None = None,  # noqa: N803
+        ExpressionAttributeNames: dict | None = None,
+    ) -> dict[str, Any]:  # - boto3's names
         item = self._items.get(self._key(Key))
         if item is None:
             return {}
@@ -220,37 +234,76 @@ class TwinTable:
         """As `table.meta.client` on a boto3 Table: the calls that span items (transactions)."""
         return _TwinMeta(_TwinClient(self))
 
-    def put_item(self, Item: dict, ConditionExpression: str | None = None,  # noqa: N803
-                 ExpressionAttributeNames: dict | None = None, ExpressionAttributeValues: dict | None = None,
-                 ReturnValuesOnConditionCheckFailure: str | None = None) -> dict[str, Any]:
+    def put_item(
+        self,
+        Item: dict,
+        ConditionExpression: str | None = None,  # noqa: N803
+        ExpressionAttributeNames: dict | None = None,
+        ExpressionAttributeValues: dict | None = None,
+        ReturnValuesOnConditionCheckFailure: str | None = None,
+    ) -> dict[str, Any]:
         key = self._key(Item)
-        self._check("PutItem", self._items.get(key), ConditionExpression, ExpressionAttributeNames,
-                    ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure)
+        self._check(
+            "PutItem",
+            self._items.get(key),
+            ConditionExpression,
+            ExpressionAttributeNames,
+            ExpressionAttributeValues,
+            ReturnValuesOnConditionCheckFailure,
+        )
         self._items[key] = _number(copy.deepcopy(Item))
         return {}
 
-    def update_item(self, Key: dict, UpdateExpression: str, ConditionExpression: str | None = None,  # noqa: N803
-                    ExpressionAttributeNames: dict | None = None, ExpressionAttributeValues: dict | None = None,
-                    ReturnValuesOnConditionCheckFailure: str | None = None) -> dict[str, Any]:
+    def update_item(
+        self,
+        Key: dict,
+        UpdateExpression: str,
+        ConditionExpression: str | None = None,  # noqa: N803
+        ExpressionAttributeNames: dict | None = None,
+        ExpressionAttributeValues: dict | None = None,
+        ReturnValuesOnConditionCheckFailure: str | None = None,
+    ) -> dict[str, Any]:
         key = self._key(Key)
         current = self._items.get(key)
-        self._check("UpdateItem", current, ConditionExpression, ExpressionAttributeNames,
-                    ExpressionAttributeValues, ReturnValuesOnConditionCheckFailure)
+        self._check(
+            "UpdateItem",
+            current,
+            ConditionExpression,
+            ExpressionAttributeNames,
+            ExpressionAttributeValues,
+            ReturnValuesOnConditionCheckFailure,
+        )
         base = current if current is not None else _number(dict(Key))
         self._items[key] = _update(base, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues)
         return {}
 
-    def delete_item(self, Key: dict, ConditionExpression: str | None = None,  # noqa: N803
-                    ExpressionAttributeNames: dict | None = None,
-                    ExpressionAttributeValues: dict | None = None) -> dict[str, Any]:
+    def delete_item(
+        self,
+        Key: dict,
+        ConditionExpression: str | None = None,  # noqa: N803
+        ExpressionAttributeNames: dict | None = None,
+        ExpressionAttributeValues: dict | None = None,
+    ) -> dict[str, Any]:
         key = self._key(Key)
-        self._check("DeleteItem", self._items.get(key), ConditionExpression, ExpressionAttributeNames,
-                    ExpressionAttributeValues, None)
+        self._check(
+            "DeleteItem",
+            self._items.get(key),
+            ConditionExpression,
+            ExpressionAttributeNames,
+            ExpressionAttributeValues,
+            None,
+        )
         self._items.pop(key, None)
         return {}
 
-    def query(self, KeyConditionExpression: Any, IndexName: str | None = None, Limit: int | None = None,  # noqa: N803
-              ConsistentRead: bool = False, ScanIndexForward: bool = True) -> dict[str, Any]:
+    def query(
+        self,
+        KeyConditionExpression: Any,
+        IndexName: str | None = None,
+        Limit: int | None = None,  # noqa: N803
+        ConsistentRead: bool = False,
+        ScanIndexForward: bool = True,
+    ) -> dict[str, Any]:
         from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
         built = ConditionExpressionBuilder().build_expression(KeyConditionExpression, is_key_condition=True)
@@ -264,10 +317,14 @@ class TwinTable:
             keys = {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]}
             hash_name, range_name = keys["HASH"], keys.get("RANGE")
 
-        matches = _condition(built.condition_expression, built.attribute_name_placeholders,
-                             built.attribute_value_placeholders)
-        found = [item for item in self._items.values()
-                 if hash_name in item and (range_name is None or range_name in item) and matches(item)]
+        matches = _condition(
+            built.condition_expression, built.attribute_name_placeholders, built.attribute_value_placeholders
+        )
+        found = [
+            item
+            for item in self._items.values()
+            if hash_name in item and (range_name is None or range_name in item) and matches(item)
+        ]
         if range_name:
             found.sort(key=lambda item: item[range_name], reverse=not ScanIndexForward)
         page = found[:Limit] if Limit else found
@@ -309,7 +366,7 @@ class _TwinClient:
 
         table, seen, reasons = self._table, set(), []
         for entry in TransactItems:  # every condition is judged on the state before the transaction
-            (operation, request), = entry.items()
+            ((operation, request),) = entry.items()
             if operation not in ("Put", "Update", "Delete", "ConditionCheck") or request["TableName"] != table.name:
                 raise NotImplementedError(f"twin: transaction item {operation} on {request.get('TableName')}")
             key = table._key(request["Item"] if operation == "Put" else request["Key"])
@@ -317,8 +374,9 @@ class _TwinClient:
                 raise NotImplementedError("twin: two operations on one item in a transaction (DynamoDB refuses)")
             seen.add(key)
             current, condition = table._items.get(key), request.get("ConditionExpression")
-            if condition is None or _condition(condition, request.get("ExpressionAttributeNames"),
-                                               request.get("ExpressionAttributeValues"))(current or {}):
+            if condition is None or _condition(
+                condition, request.get("ExpressionAttributeNames"), request.get("ExpressionAttributeValues")
+            )(current or {}):
                 reasons.append({"Code": "None"})
                 continue
             reason: dict[str, Any] = {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
@@ -326,17 +384,26 @@ class _TwinClient:
                 reason["Item"] = {k: TypeSerializer().serialize(v) for k, v in current.items()}
             reasons.append(reason)
         if any(r["Code"] != "None" for r in reasons):
-            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
-                               "CancellationReasons": reasons}, "TransactWriteItems")
+            raise ClientError(
+                {
+                    "Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+                    "CancellationReasons": reasons,
+                },
+                "TransactWriteItems",
+            )
         for entry in TransactItems:
-            (operation, request), = entry.items()
+            ((operation, request),) = entry.items()
             if operation == "Put":
                 table._items[table._key(request["Item"])] = _number(copy.deepcopy(request["Item"]))
             elif operation == "Update":
                 key = table._key(request["Key"])
                 base = table._items.get(key) or _number(dict(request["Key"]))
-                table._items[key] = _update(base, request["UpdateExpression"], request.get("ExpressionAttributeNames"),
-                                            request.get("ExpressionAttributeValues"))
+                table._items[key] = _update(
+                    base,
+                    request["UpdateExpression"],
+                    request.get("ExpressionAttributeNames"),
+                    request.get("ExpressionAttributeValues"),
+                )
             elif operation == "Delete":
                 table._items.pop(table._key(request["Key"]), None)
         return {}

@@ -1,4 +1,5 @@
 """Faults injected into the services under test."""
+
 from __future__ import annotations
 
 

@@ -7,6 +7,7 @@ elsewhere and would only be in the way):
 - `make_letter` (and `seed`): many letters fast, built directly with repeatable ids (the organiser's log and
   stats: a thousand for paging).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ from chalicelib.letters.states import Status
 SUPPORTER = "Amina Wanjiru"
 
 
-def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolution", *, name: str = SUPPORTER,
-                  enqueue: bool = True) -> str:
+def queued_letter(
+    services: Any, country: str = "KE", slug: str = "hrd-resolution", *, name: str = SUPPORTER, enqueue: bool = True
+) -> str:
     from chalicelib.clock import iso
     from chalicelib.letters.composing import Supporter, compose
     from chalicelib.letters.fallbacks import plan_route
@@ -37,12 +39,27 @@ def queued_letter(services: Any, country: str = "KE", slug: str = "hrd-resolutio
     composed = compose(campaign, where, target, supporter)
     now = services.clock()
     expires_at = int((now + campaign.policies.retention).timestamp())
-    services.letters.create(Letter(
-        letter_id=letter_id, campaign=slug, country=where.alpha2, target_set=target.target_set,
-        target_name=target.name, target_email=target.email, language=composed.language, subject=composed.subject,
-        body=composed.body, supporter_name=supporter.name, supporter_email=supporter.email, status="queued",
-        created_at=iso(now), updated_at=iso(now), expires_at=expires_at, due_at=expires_at,
-        **link_hashes(services.signer, letter_id)))
+    services.letters.create(
+        Letter(
+            letter_id=letter_id,
+            campaign=slug,
+            country=where.alpha2,
+            target_set=target.target_set,
+            target_name=target.name,
+            target_email=target.email,
+            language=composed.language,
+            subject=composed.subject,
+            body=composed.body,
+            supporter_name=supporter.name,
+            supporter_email=supporter.email,
+            status="queued",
+            created_at=iso(now),
+            updated_at=iso(now),
+            expires_at=expires_at,
+            due_at=expires_at,
+            **link_hashes(services.signer, letter_id),
+        )
+    )
     if enqueue:
         services.queue.enqueue(letter_id)
     return letter_id
@@ -63,17 +80,38 @@ def letter_id() -> str:
     return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
 
 
-def make_letter(clock: Callable[[], dt.datetime], *, campaign: str = "hrd-resolution", country: str = "KE",
-                partner: str = "", name: str = "Amina Wanjiru", email: str = "amina@example.org",
-                status: Status = Status.QUEUED, target_name: str = "Ministry of Foreign Affairs",
-                letter_id_: str | None = None) -> Letter:
+def make_letter(
+    clock: Callable[[], dt.datetime],
+    *,
+    campaign: str = "hrd-resolution",
+    country: str = "KE",
+    partner: str = "",
+    name: str = "Amina Wanjiru",
+    email: str = "amina@example.org",
+    status: Status = Status.QUEUED,
+    target_name: str = "Ministry of Foreign Affairs",
+    letter_id_: str | None = None,
+) -> Letter:
     now = clock()
     return Letter(
-        letter_id=letter_id_ or letter_id(), campaign=campaign, country=country, target_set="foreign-ministry",
-        target_name=target_name, target_email=f"foreign-ministry.{country.lower()}@sandbox.invalid",
-        language="en", subject="Please act", body="Dear Minister,\n", supporter_name=name, supporter_email=email,
-        status=status.value, created_at=iso(now), updated_at=iso(now), status_token_hash="0" * 64,
-        expires_at=int((now + RETENTION).timestamp()), partner=partner)
+        letter_id=letter_id_ or letter_id(),
+        campaign=campaign,
+        country=country,
+        target_set="foreign-ministry",
+        target_name=target_name,
+        target_email=f"foreign-ministry.{country.lower()}@sandbox.invalid",
+        language="en",
+        subject="Please act",
+        body="Dear Minister,\n",
+        supporter_name=name,
+        supporter_email=email,
+        status=status.value,
+        created_at=iso(now),
+        updated_at=iso(now),
+        status_token_hash="0" * 64,
+        expires_at=int((now + RETENTION).timestamp()),
+        partner=partner,
+    )
 
 
 def seed(table: Any, letters: list[Letter]) -> list[Letter]:

@@ -1,5 +1,6 @@
 """The public letter API as a supporter's browser uses it (the `letters_api` fixture), and campaigns run with
 changed policies."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,11 @@ class LettersApi:
 
     def post(self, slug: str, payload, headers=None, *, stamped: bool = True):
         body = {"form_token": self.stamp(slug), **payload} if stamped and isinstance(payload, dict) else payload
-        return self.client.http.post(f"/campaigns/{slug}/letters", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+        return self.client.http.post(
+            f"/campaigns/{slug}/letters",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
 
     def notices(self) -> list[dict]:
         """Emails to supporters (confirmations, reminders): they have no Reply-To."""
@@ -41,8 +45,9 @@ class LettersApi:
         return paths[-1]
 
     def confirm(self, letter_id: str):
-        return self.client.http.post(self.link(letter_id), body=b"",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        return self.client.http.post(
+            self.link(letter_id), body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
 
     def send(self, slug: str, payload, headers=None):
         """Post and confirm: the letter is queued for its target."""
@@ -60,10 +65,18 @@ def with_policies(services, monkeypatch, slug: str, **changes):
     campaigns = services.campaigns
     original = campaigns.get(slug)
     policies = original.policies
-    updated = replace(original, policies=replace(policies, **{
-        name: (replace(getattr(policies, name), **value) if isinstance(value, dict) else value)
-        for name, value in changes.items()}))
+    updated = replace(
+        original,
+        policies=replace(
+            policies,
+            **{
+                name: (replace(getattr(policies, name), **value) if isinstance(value, dict) else value)
+                for name, value in changes.items()
+            },
+        ),
+    )
     real_get = type(campaigns).get
-    monkeypatch.setattr(type(campaigns), "get",
-                        lambda self, wanted: updated if wanted == slug else real_get(self, wanted))
+    monkeypatch.setattr(
+        type(campaigns), "get", lambda self, wanted: updated if wanted == slug else real_get(self, wanted)
+    )
     return updated

@@ -1,4 +1,5 @@
 """Real servers on loopback for tests: `make run`'s API (python -m localdev) and a partner's web site."""
+
 from __future__ import annotations
 
 import contextlib
@@ -36,14 +37,25 @@ def local_api(extra_env: dict[str, str] | None = None) -> Iterator[str]:
     # minute job (release, housekeeping: digests, sign-on sends) runs every 2 s, and SES takes 50 letters a second
     # (its stand-in has no GetAccount, so the code would fall back to 1 a second: a sign-on letter to 193 targets
     # would then hold up every other test's letter for minutes).
-    env.update({"DEMARCHE_LOCAL_NO_PACING": "1", "DEMARCHE_LOCAL_TICK_SECONDS": "2", "DEMARCHE_MAX_SEND_RATE": "50",
-                **(extra_env or {})})
+    env.update(
+        {
+            "DEMARCHE_LOCAL_NO_PACING": "1",
+            "DEMARCHE_LOCAL_TICK_SECONDS": "2",
+            "DEMARCHE_MAX_SEND_RATE": "50",
+            **(extra_env or {}),
+        }
+    )
     # The server logs every request: into a file, never a pipe nobody reads (a full pipe would block the server).
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     # Its clock starts at the fixtures' moment, whatever today's date (campaigns open and close on fixed dates).
-    proc = subprocess.Popen([sys.executable, "-m", "localdev", "--port", str(port), "--now", LOCAL_NOW],
-                            cwd=PROJECT_DIR, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "localdev", "--port", str(port), "--now", LOCAL_NOW],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -128,8 +140,12 @@ def get_json(url: str) -> Any:
 
 
 def post_json(url: str, payload: dict, headers: dict[str, str] | None = None) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 202
         return json.loads(response.read())
@@ -137,6 +153,7 @@ def post_json(url: str, payload: dict, headers: dict[str, str] | None = None) ->
 
 def confirmation_link(base: str, supporter: str, timeout: float = 30) -> str:
     """The confirmation link emailed to `supporter` (in the local outbox)."""
+
     def found() -> str:
         mails = [m for m in get_json(f"{base}/dev/outbox.json") if supporter in m["to"] and not m["reply_to"]]
         assert mails, f"no confirmation email to {supporter} yet"
@@ -149,8 +166,12 @@ def confirmation_link(base: str, supporter: str, timeout: float = 30) -> str:
 
 def confirm(base: str, supporter: str) -> None:
     """Do what the supporter does with the confirmation email: open the link, press the button."""
-    request = urllib.request.Request(confirmation_link(base, supporter), data=b"", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        confirmation_link(base, supporter),
+        data=b"",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
 

@@ -1,4 +1,5 @@
 """Where the project is, for tests that run its files or commands."""
+
 from __future__ import annotations
 
 from pathlib import Path

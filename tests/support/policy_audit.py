@@ -4,6 +4,7 @@ Needs = the AWS calls its code made in the test session (tests/aws_calls.py) + w
 the function's role (poll its SQS event source, write its logs). Every need must be allowed; every
 (action, resource) the policy grants must be needed. Problems come back as sentences saying what to change.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -34,8 +35,9 @@ class Grant:
     resource: str  # resolved ARN pattern (may hold * and ?)
 
     def allows(self, need: Permission) -> bool:
-        return (fnmatch.fnmatchcase(need.action.lower(), self.action.lower())
-                and fnmatch.fnmatchcase(need.resource, self.resource.replace("[", "[[]")))
+        return fnmatch.fnmatchcase(need.action.lower(), self.action.lower()) and fnmatch.fnmatchcase(
+            need.resource, self.resource.replace("[", "[[]")
+        )
 
 
 def functions(template: Mapping[str, Any], config: Mapping[str, Any]) -> list[Function]:
@@ -65,8 +67,10 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
             sid = statement.get("Sid", "<no Sid>")
             odd = sorted(set(statement) - {"Sid", "Effect", "Action", "Resource"})
             if statement.get("Effect") != "Allow" or odd:
-                problems.append(f"{function.policy_file} statement {sid}: only Allow statements with Action and "
-                                f"Resource can be checked (found {odd or statement.get('Effect')})")
+                problems.append(
+                    f"{function.policy_file} statement {sid}: only Allow statements with Action and "
+                    f"Resource can be checked (found {odd or statement.get('Effect')})"
+                )
                 continue
             for action in _as_list(statement["Action"]):
                 if "*" in action:
@@ -75,8 +79,9 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
                     if resource == "*" and action in ACCOUNT_WIDE:
                         pass  # IAM has no resource for it: "*" is the only way to allow it
                     elif resource == "*" or "*" in "".join(resource.split(":", 5)[:5]):
-                        problems.append(f"{function.policy_file} statement {sid} grants {action} on {resource}: "
-                                        "name the resource")
+                        problems.append(
+                            f"{function.policy_file} statement {sid} grants {action} on {resource}: name the resource"
+                        )
                     found.append(Grant(sid, action, resource))
     return found, problems
 
@@ -109,25 +114,37 @@ def suggestion(need: Permission, stack: Stack) -> str:
         if need.resource == arn:
             resource = {"Fn::GetAtt": [logical_id, "Arn"]}
         elif need.resource.startswith(arn + "/"):
-            resource = {"Fn::Sub": f"${{{logical_id}.Arn}}{need.resource[len(arn):]}"}
+            resource = {"Fn::Sub": f"${{{logical_id}.Arn}}{need.resource[len(arn) :]}"}
     return json.dumps({"Effect": "Allow", "Action": [need.action], "Resource": resource})
 
 
-def audit(function: Function, needs: Mapping[Permission, str], granted: list[Grant], stack: Stack, *,
-          check_unused: bool = True) -> list[str]:
+def audit(
+    function: Function,
+    needs: Mapping[Permission, str],
+    granted: list[Grant],
+    stack: Stack,
+    *,
+    check_unused: bool = True,
+) -> list[str]:
     """Problems with one function's policy: needs it does not allow, and (optionally) grants nothing needs."""
     problems = []
     for need, why in sorted(needs.items()):
         if need.resource == UNKNOWN:
-            problems.append(f"{function.name} calls {need.action} ({why}), whose resource tests/aws_calls.py cannot "
-                            f"name: add its service to RESOURCES there")
+            problems.append(
+                f"{function.name} calls {need.action} ({why}), whose resource tests/aws_calls.py cannot "
+                f"name: add its service to RESOURCES there"
+            )
         elif not any(grant.allows(need) for grant in granted):
-            problems.append(f"{function.name} needs {need.action} on {need.resource} ({why}) but {function.policy_file}"
-                            f" does not allow it. Add: {suggestion(need, stack)}")
+            problems.append(
+                f"{function.name} needs {need.action} on {need.resource} ({why}) but {function.policy_file}"
+                f" does not allow it. Add: {suggestion(need, stack)}"
+            )
     if check_unused:
         for grant in granted:
             if not any(grant.allows(need) for need in needs):
-                problems.append(f"{function.policy_file} statement {grant.sid} grants {grant.action} on "
-                                f"{grant.resource}, which no test flow of {function.name} uses: remove it, or add "
-                                f"the test whose flow needs it")
+                problems.append(
+                    f"{function.policy_file} statement {grant.sid} grants {grant.action} on "
+                    f"{grant.resource}, which no test flow of {function.name} uses: remove it, or add "
+                    f"the test whose flow needs it"
+                )
     return problems

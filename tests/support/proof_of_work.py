@@ -1,4 +1,5 @@
 """ALTCHA challenges solved as the browser widget would, for campaigns that turn on proof of work."""
+
 from __future__ import annotations
 
 

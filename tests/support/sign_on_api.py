@@ -1,4 +1,5 @@
 """Sign-on letters as an organisation's contact and the organisers use them (the `sign_on` fixture)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,13 @@ WITHDRAW = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/w
 
 def organisation(name: str, country: str = "KE", **extra) -> dict:
     slug = re.sub(r"\W+", "", name.lower())[:20] or "org"
-    return {"organisation": name, "country": country, "contact_name": f"Contact of {name}",
-            "email": f"contact@{slug}.example.org", **extra}
+    return {
+        "organisation": name,
+        "country": country,
+        "contact_name": f"Contact of {name}",
+        "email": f"contact@{slug}.example.org",
+        **extra,
+    }
 
 
 class SignOnApi:
@@ -23,8 +29,11 @@ class SignOnApi:
 
     def post(self, payload, slug: str = SIGN_ON, headers=None):
         body = {"form_token": self.letters_api.stamp(slug), **payload}
-        return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+        return self.client.http.post(
+            f"/campaigns/{slug}/signatures",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
 
     def link(self, signatory_id: str, pattern: re.Pattern = SIGN_CONFIRM) -> str:
         found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
@@ -36,8 +45,9 @@ class SignOnApi:
         response = self.post(payload)
         assert response.status_code == 202, response.body
         signatory_id = response.json_body["signatory_id"]
-        confirmed = self.client.http.post(self.link(signatory_id), body=b"",
-                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        confirmed = self.client.http.post(
+            self.link(signatory_id), body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert confirmed.status_code == 200
 
         return signatory_id

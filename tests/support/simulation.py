@@ -1,6 +1,7 @@
 """A simulation of the production wiring over an in-memory table twin, queue and SES: fast enough for days of
 simulated sending, or hundreds of letters, where moto would take minutes. Everything that decides is production
 code (chalicelib.services.Services); only the transport is in memory."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,7 @@ def simulation(aws_env, clock):
     from support.dynamo_twin import letters_twin
 
     services = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
-    services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=MemorySes(clock),
-                                 queue_url="memory")
+    services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=MemorySes(clock), queue_url="memory")
 
     def run_worker() -> None:
         from chalicelib.delivery.worker import QueueRecord
@@ -55,8 +55,9 @@ def simulation(aws_env, clock):
     def every_minute_until_done() -> None:
         run_worker()
         while (due := services.schedule.next_due()) is not None:
-            tick = due.replace(second=0, microsecond=0) + (dt.timedelta(minutes=1) if due.second or due.microsecond
-                                                              else dt.timedelta())
+            tick = due.replace(second=0, microsecond=0) + (
+                dt.timedelta(minutes=1) if due.second or due.microsecond else dt.timedelta()
+            )
             clock.now = max(clock.now, tick)  # the release job runs at the top of each minute
             services.schedule.release_due(clock(), services.queue)
             run_worker()

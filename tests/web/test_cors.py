@@ -1,4 +1,5 @@
 """CORS for partners' own forms: exactly the campaign's allow-listed origins, `Vary: Origin`, never `*`."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,14 @@ from chalicelib.campaigns.origins import parse_origin
 PARTNER = "https://www.partner.example.org"  # in hrd-resolution's allowed_origins
 FOREIGN = "https://evil.example.net"
 LETTER = {"country": "KE", "name": "Partner Form", "email": "partner.form@example.org"}
-CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
-                "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Access-Control-Allow-Credentials")
+CORS_HEADERS = (
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Access-Control-Allow-Credentials",
+)
 
 
 def headers_of(response) -> dict[str, str]:
@@ -30,8 +37,15 @@ def preflight(client, path: str, origin: str | None, method: str = "POST"):
     return client.http.request("OPTIONS", path, headers=headers)
 
 
-@pytest.mark.parametrize("path", ["/campaigns/hrd-resolution/letters", "/campaigns/hrd-resolution",
-                                  "/campaigns/hrd-resolution/targets/KE", "/campaigns"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/campaigns/hrd-resolution/letters",
+        "/campaigns/hrd-resolution",
+        "/campaigns/hrd-resolution/targets/KE",
+        "/campaigns",
+    ],
+)
 def test_a_preflight_from_an_allowed_origin_succeeds(client, path):
     response = preflight(client, path, PARTNER)
 
@@ -44,9 +58,18 @@ def test_a_preflight_from_an_allowed_origin_succeeds(client, path):
     assert "access-control-allow-credentials" not in headers  # no cookies, ever
 
 
-@pytest.mark.parametrize("origin", [FOREIGN, "null", "https://www.partner.example.org.evil.net",
-                                    "http://www.partner.example.org", "https://www.partner.example.org:8443",
-                                    "*", None])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        FOREIGN,
+        "null",
+        "https://www.partner.example.org.evil.net",
+        "http://www.partner.example.org",
+        "https://www.partner.example.org:8443",
+        "*",
+        None,
+    ],
+)
 def test_a_preflight_from_any_other_origin_is_refused_without_cors_headers(client, origin):
     response = preflight(client, "/campaigns/hrd-resolution/letters", origin)
 
@@ -68,8 +91,15 @@ def test_answers_to_an_allowed_origin_are_readable_errors_included(client, lette
     bad = letters_api.post("hrd-resolution", {**LETTER, "email": "nope"}, {"Origin": PARTNER})
     receipt = json.loads(sent.body)
     status_path = receipt["status_url"].split("://", 1)[1].split("/", 1)[1]
-    reads = [client.http.get(path, headers={"Origin": PARTNER}) for path in (
-        "/campaigns/hrd-resolution", "/campaigns/hrd-resolution/targets/KE", "/campaigns", "/" + status_path)]
+    reads = [
+        client.http.get(path, headers={"Origin": PARTNER})
+        for path in (
+            "/campaigns/hrd-resolution",
+            "/campaigns/hrd-resolution/targets/KE",
+            "/campaigns",
+            "/" + status_path,
+        )
+    ]
 
     # THEN every answer names the partner's origin, exposes Location, and varies on Origin
     assert sent.status_code == 202 and bad.status_code == 400
@@ -86,8 +116,11 @@ def test_answers_to_a_foreign_origin_or_no_origin_carry_no_cors_headers(client):
         for path in ("/campaigns/hrd-resolution", "/campaigns/hrd-resolution/targets/KE", "/campaigns"):
             response = client.http.get(path, headers=headers)
             assert response.status_code == 200 and no_cors(response)
-        letter = client.http.post("/campaigns/hrd-resolution/letters", body=json.dumps({**LETTER, "email": "x"}),
-                                  headers={"Content-Type": "application/json", **headers})
+        letter = client.http.post(
+            "/campaigns/hrd-resolution/letters",
+            body=json.dumps({**LETTER, "email": "x"}),
+            headers={"Content-Type": "application/json", **headers},
+        )
         assert no_cors(letter)
 
 
@@ -103,28 +136,34 @@ def test_local_origins_count_only_in_the_local_stage(client, services, monkeypat
     assert preflight(client, "/campaigns/whrd-resolution/letters", "http://localhost:3000").status_code == 403
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("https://www.partner.org", "https://www.partner.org"),
-    ("https://www.partner.org/", "https://www.partner.org"),
-    ("HTTPS://WWW.PARTNER.ORG:443", "https://www.partner.org"),
-    ("https://partner.org:8443", "https://partner.org:8443"),
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ("http://[::1]:8080", "http://[::1]:8080"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("https://www.partner.org", "https://www.partner.org"),
+        ("https://www.partner.org/", "https://www.partner.org"),
+        ("HTTPS://WWW.PARTNER.ORG:443", "https://www.partner.org"),
+        ("https://partner.org:8443", "https://partner.org:8443"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+    ],
+)
 def test_an_origin_is_read_as_a_browser_sends_it(value, expected):
     assert parse_origin(value) == expected
 
 
-@pytest.mark.parametrize("value,problem", [
-    ("*", "not allowed"),
-    ("null", "not an origin"),
-    ("partner.org", "not an origin"),
-    ("ftp://partner.org", "not an origin"),
-    ("https://partner.org/form", "no path"),
-    ("https://user@partner.org", "no path"),
-    ("https://partner.org:99999", "not an origin"),
-    ("http://partner.org", "must use https"),
-])
+@pytest.mark.parametrize(
+    "value,problem",
+    [
+        ("*", "not allowed"),
+        ("null", "not an origin"),
+        ("partner.org", "not an origin"),
+        ("ftp://partner.org", "not an origin"),
+        ("https://partner.org/form", "no path"),
+        ("https://user@partner.org", "no path"),
+        ("https://partner.org:99999", "not an origin"),
+        ("http://partner.org", "must use https"),
+    ],
+)
 def test_a_bad_origin_is_refused_saying_why(value, problem):
     with pytest.raises(ValueError, match=problem):
         parse_origin(value)

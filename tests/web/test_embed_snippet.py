@@ -1,4 +1,5 @@
 """The files partners and pages load: embed.js is small, self-contained and served as a script; form.js too."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ def test_the_snippet_is_small_self_contained_and_wrapped():
     body = re.sub(r"/\*.*?\*/", "", source, flags=re.S).strip()
 
     assert len(source.encode()) < 5 * 1024
-    assert body.startswith("(function () {\n  \"use strict\";") and body.endswith("})();")  # one IIFE, no globals
+    assert body.startswith('(function () {\n  "use strict";') and body.endswith("})();")  # one IIFE, no globals
     assert not re.search(r"\b(import|require|eval|document\.write|innerHTML)\b", body)
     assert "event.origin !== origin" in body and "event.source !== frame.contentWindow" in body
 
@@ -44,7 +45,8 @@ def test_the_preview_offers_the_letter_as_a_mailto_and_the_status_names_the_part
     assert mailto.startswith("mailto:?subject=Please%20co-sponsor")  # Kenya's ministry publishes no address
     assert unquote(mailto.split("&body=", 1)[1]) == preview["letter"]["body"].replace("\n", "\r\n")
 
-    sent = letters_api.post("hrd-resolution", {"country": "KE", "name": "Jo", "email": "jo@example.org",
-                                                "partner": "pen-kenya"})
+    sent = letters_api.post(
+        "hrd-resolution", {"country": "KE", "name": "Jo", "email": "jo@example.org", "partner": "pen-kenya"}
+    )
     status_path = "/" + json.loads(sent.body)["status_url"].split("://", 1)[1].split("/", 1)[1]
     assert json.loads(client.http.get(status_path).body)["partner"] == "pen-kenya"

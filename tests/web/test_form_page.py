@@ -1,18 +1,28 @@
 """The HTML form: accessible markup, and a plain form post (JavaScript off) that sends a letter or names the error."""
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
-FORM = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org", "message": "<b>My words</b>",
-        "lang": "en", "partner": "pen-kenya"}
+FORM = {
+    "country": "KE",
+    "name": "Amina Wanjiru",
+    "email": "amina@example.org",
+    "message": "<b>My words</b>",
+    "lang": "en",
+    "partner": "pen-kenya",
+}
 
 
 def post_form(client, fields, letters_api=None):
     if letters_api is not None:  # the stamp the form page carries, issued a little while ago
         fields = {"form_token": letters_api.stamp("hrd-resolution"), **fields}
-    return client.http.post("/campaigns/hrd-resolution/form", body=urlencode(fields).encode(),
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    return client.http.post(
+        "/campaigns/hrd-resolution/form",
+        body=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def test_every_input_has_a_label(client):
@@ -72,6 +82,7 @@ def test_dev_pages_exist_only_in_the_local_stage(client, monkeypatch, services):
 
 # --- languages -------------------------------------------------------------------------------------------------
 
+
 def get_form(client, query: str = "", headers: dict | None = None):
     return client.http.get(f"/campaigns/hrd-resolution/form{query}", headers=headers or {})
 
@@ -109,6 +120,7 @@ def test_the_language_links_keep_the_partner_and_the_embedding(client):
 
 # --- framing and headers --------------------------------------------------------------------------------------
 
+
 def test_any_site_may_frame_the_form_unless_the_campaign_lists_embed_origins(client, monkeypatch):
     import dataclasses
 
@@ -139,6 +151,7 @@ def test_a_partner_code_that_could_never_be_accepted_is_dropped(client):
 
 # --- posting without JavaScript ----------------------------------------------------------------------------------
 
+
 def test_a_bad_post_on_a_french_page_answers_in_french_and_links_the_error(client, letters_api):
     response = post_form(client, {**FORM, "lang": "fr", "email": "nope"}, letters_api)
 
@@ -158,8 +171,9 @@ def test_a_post_from_an_embedded_form_stays_embedded(client, letters_api):
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
 
 
-def test_when_the_target_has_no_address_the_supporter_gets_the_letter_to_send_in_their_language(client, services,
-                                                                                                 stored_items, letters_api):
+def test_when_the_target_has_no_address_the_supporter_gets_the_letter_to_send_in_their_language(
+    client, services, stored_items, letters_api
+):
     # GIVEN a real stage, where a target without a known address cannot be written to by us
     object.__setattr__(services.settings, "sandbox_recipients", False)
 

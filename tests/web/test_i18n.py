@@ -1,4 +1,5 @@
 """Message catalogues: complete in every language we ship, used by key, and the page language chosen as promised."""
+
 from __future__ import annotations
 
 import json
@@ -41,19 +42,21 @@ def test_every_key_the_templates_and_the_script_use_exists():
     assert len(fixed) > 30 and fixed <= set(english), fixed - set(english)
 
 
-@pytest.mark.parametrize("requested,header,default,expected", [
-    ("fr", "es", "en", "fr"),                              # ?lang= wins
-    ("fr-CA", None, "en", "fr"),                           # only the language part counts
-    (None, "de-DE,de;q=0.9,es;q=0.8,en;q=0.5", "en", "es"),  # the first one we have, by weight
-    (None, "en;q=0.2, ar", "fr", "ar"),
-    (None, "zh-Hant-TW", "en", "zh"),
-    (None, "fr;q=0, ru;q=0.1", "en", "ru"),                 # q=0 means "not this one"
-    ("xx", "de", "es", "es"),                               # nothing we have: the campaign's default
-    (None, "*", "fr", "fr"),
-    ("<script>", "garbage;;q=abc", "en", "en"),
-])
-def test_the_page_language_is_lang_then_accept_language_then_the_campaign_default(requested, header, default,
-                                                                                   expected):
+@pytest.mark.parametrize(
+    "requested,header,default,expected",
+    [
+        ("fr", "es", "en", "fr"),  # ?lang= wins
+        ("fr-CA", None, "en", "fr"),  # only the language part counts
+        (None, "de-DE,de;q=0.9,es;q=0.8,en;q=0.5", "en", "es"),  # the first one we have, by weight
+        (None, "en;q=0.2, ar", "fr", "ar"),
+        (None, "zh-Hant-TW", "en", "zh"),
+        (None, "fr;q=0, ru;q=0.1", "en", "ru"),  # q=0 means "not this one"
+        ("xx", "de", "es", "es"),  # nothing we have: the campaign's default
+        (None, "*", "fr", "fr"),
+        ("<script>", "garbage;;q=abc", "en", "en"),
+    ],
+)
+def test_the_page_language_is_lang_then_accept_language_then_the_campaign_default(requested, header, default, expected):
     assert negotiate(requested, header, default) == expected
 
 

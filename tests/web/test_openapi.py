@@ -1,5 +1,6 @@
 """The OpenAPI document at /openapi.json stays true: it lists every public JSON route, and schemathesis checks the
 real local stack (python -m localdev) against it: no 5xx, every response as the document says."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,32 @@ from schemathesis.specs.openapi.checks import (
 
 from chalicelib.web.api_views import OPENAPI_FILE
 
-NOT_JSON_API = {"/embed.js", "/form.js", "/campaigns/{slug}/form", "/letters/{letter_id}/confirm/{token}",
-                "/letters/{letter_id}/delete/{token}", "/dev/outbox", "/dev/outbox.json", "/dev/organiser-token",
-                "/admin", "/admin/dashboard.js", "/admin/outcomes.js",
-                "/campaigns/{slug}/signatories/embed", "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
-                "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}", "/follow-ups/{letter_id}/{token}",
-                "/follow-ups/{letter_id}/{token}/stop"}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection]
+NOT_JSON_API = {
+    "/embed.js",
+    "/form.js",
+    "/campaigns/{slug}/form",
+    "/letters/{letter_id}/confirm/{token}",
+    "/letters/{letter_id}/delete/{token}",
+    "/dev/outbox",
+    "/dev/outbox.json",
+    "/dev/organiser-token",
+    "/admin",
+    "/admin/dashboard.js",
+    "/admin/outcomes.js",
+    "/campaigns/{slug}/signatories/embed",
+    "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
+    "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}",
+    "/follow-ups/{letter_id}/{token}",
+    "/follow-ups/{letter_id}/{token}/stop",
+}
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 def documented() -> dict:
@@ -37,10 +56,12 @@ def documented() -> dict:
 def test_every_public_json_route_is_documented_and_every_documented_one_exists():
     import app as app_module
 
-    routes = {path: {m.lower() for m in methods} for path, methods in app_module.app.routes.items()
-              if path not in NOT_JSON_API}
-    paths = {path: {m for m in item if m in METHODS}
-             for path, item in documented()["paths"].items()}
+    routes = {
+        path: {m.lower() for m in methods}
+        for path, methods in app_module.app.routes.items()
+        if path not in NOT_JSON_API
+    }
+    paths = {path: {m for m in item if m in METHODS} for path, item in documented()["paths"].items()}
     assert routes == paths
 
 
@@ -51,8 +72,12 @@ def test_every_reference_resolves_and_every_operation_is_named_once():
         node = doc
         for part in ref.split("/"):
             node = node[part]  # KeyError names a dangling reference
-    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values() if isinstance(op, dict)
-           and "operationId" in op]
+    ids = [
+        op["operationId"]
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
     assert len(ids) == len(set(ids))
 
 
@@ -94,8 +119,13 @@ def test_the_local_stack_answers_as_documented(live_schema, live_api, path, meth
     operation = live_schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=20,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     def answers_as_documented(case):
         case.call_and_validate(base_url=live_api, checks=checks, timeout=10)
 
