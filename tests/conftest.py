@@ -186,7 +186,7 @@ def outbox(services):
 @pytest.fixture
 def stored_items(services):
     """Every item in the table but the campaign counters (tests only: the app never scans). Counters are not
-    personal data and stay, at zero, when a letter is forgotten; tests/test_campaign_stats.py checks them."""
+    personal data and stay, at zero, when a letter is forgotten; tests/letters/test_campaign_stats.py checks them."""
     return lambda: [i for i in services.aws.table.scan()["Items"] if not i["pk"].startswith("STATS#")]
 
 

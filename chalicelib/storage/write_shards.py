@@ -31,7 +31,7 @@ filter on it, so every move also rewrites the letter's index entries (1 unit eac
 
 Benchmarks (issue 9) can replay a stream of letters through `shard_of` together with
 `letter_log.index_keys` and `campaign_stats.counter_keys` to count writes per key, as
-tests/test_campaign_stats.py does for the hot case above.
+tests/letters/test_campaign_stats.py does for the hot case above.
 """
 
 from __future__ import annotations

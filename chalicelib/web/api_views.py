@@ -159,5 +159,5 @@ def _openapi_file() -> str:
 
 
 def openapi_document(base_url: str) -> dict[str, Any]:
-    """chalicelib/openapi.json, the reviewed description of this API, pointing at the server that serves it."""
+    """chalicelib/web/openapi.json, the reviewed description of this API, pointing at the server that serves it."""
     return {**json.loads(_openapi_file()), "servers": [{"url": base_url or "/"}]}

@@ -1,6 +1,6 @@
 """Least privilege: each Lambda function's IAM policy allows exactly what its code and Lambda itself need.
 
-The two `audit` tests run last and read what the whole session recorded (tests/aws_calls.py): every AWS call
+The two `audit` tests run last and read what the whole session recorded (tests/support/aws_calls.py): every AWS call
 made inside a handler, by any test. If you add an AWS call, the first tells you which statement to add to
 which .chalice/policy-<function>.json; if you remove one, the second tells you which permission to drop.
 """
@@ -203,7 +203,7 @@ def test_wildcards_and_unnameable_calls_are_refused(deployed):
     assert Grant("Limits", "ses:GetAccount", "*").allows(Permission("ses:GetAccount", "*"))
     unnamed = audit(API, {Permission("kms:Decrypt", UNKNOWN): "t"}, [], stack, check_unused=False)
     assert unnamed == [
-        "api_handler calls kms:Decrypt (t), whose resource tests/aws_calls.py cannot name: add its "
+        "api_handler calls kms:Decrypt (t), whose resource tests/support/aws_calls.py cannot name: add its "
         "service to RESOURCES there"
     ]
 

@@ -4,7 +4,7 @@ A botocore handler, added to botocore's built-in handlers so that every session 
 too), sees each call before it is sent. The call belongs to the Lambda function whose entry point is on the
 Python stack: any route view is `api_handler`; an event handler (`@app.on_sqs_message`, `@app.schedule`, ...)
 is the function of its own name. Calls made by fixtures and tests outside any handler are not the app's.
-tests/test_iam_policy.py compares what was recorded with each function's IAM policy.
+tests/deploy/test_iam_policy.py compares what was recorded with each function's IAM policy.
 """
 
 from __future__ import annotations

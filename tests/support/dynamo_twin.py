@@ -3,7 +3,7 @@
 It offers only what Démarche's storage classes call, and refuses anything else loudly (NotImplementedError),
 so it cannot quietly differ from DynamoDB on a feature it does not know. Keys and indexes come from the
 same infra/template.yaml table that localdev creates (`letters_twin`); numbers come back as Decimal; failed conditions raise the
-same botocore ClientError. tests/test_dynamo_twin.py runs the same operations on moto and on the twin and
+same botocore ClientError. tests/storage/test_dynamo_twin.py runs the same operations on moto and on the twin and
 requires identical results.
 """
 

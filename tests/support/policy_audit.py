@@ -1,6 +1,6 @@
 """Compares each Lambda function's IAM policy in the packaged template with what that function needs.
 
-Needs = the AWS calls its code made in the test session (tests/aws_calls.py) + what Lambda itself does with
+Needs = the AWS calls its code made in the test session (tests/support/aws_calls.py) + what Lambda itself does with
 the function's role (poll its SQS event source, write its logs). Every need must be allowed; every
 (action, resource) the policy grants must be needed. Problems come back as sentences saying what to change.
 """
@@ -131,7 +131,7 @@ def audit(
     for need, why in sorted(needs.items()):
         if need.resource == UNKNOWN:
             problems.append(
-                f"{function.name} calls {need.action} ({why}), whose resource tests/aws_calls.py cannot "
+                f"{function.name} calls {need.action} ({why}), whose resource tests/support/aws_calls.py cannot "
                 f"name: add its service to RESOURCES there"
             )
         elif not any(grant.allows(need) for grant in granted):
