@@ -1,4 +1,5 @@
 """Cold start: a fresh interpreter imports the app and serves its first request, against a bare Chalice app."""
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,13 @@ def measure(project: Path, module: str, path: str, resource: str, params: dict[s
     times = []
     args = [x for kv in params.items() for x in kv]
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", PROBE, str(project), module, path, resource, *args],
-                             check=True, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin",
-                                                                               "DEMARCHE_STAGE": "prod"})
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, str(project), module, path, resource, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "DEMARCHE_STAGE": "prod"},
+        )
         times.append(float(out.stdout.strip()))
     return statistics.median(times)
 
@@ -53,10 +58,15 @@ def run(runs: int = 11) -> list[dict]:
         ("GET /campaigns/{slug}", "/campaigns/hrd-resolution", "/campaigns/{slug}", {"slug": "hrd-resolution"}),
     ]:
         app_time = measure(PROJECT_DIR, "app", path, resource, params, runs)
-        rows.append({"figure": f"cold start, {label}", "value": f"{app_time * 1000:.0f} ms vs hello "
-                     f"{hello * 1000:.0f} ms = {app_time / hello:.2f}x", "ratio": app_time / hello,
-                     "goal": "<= 1.3x" if label == "GET /campaigns" else "(informational)",
-                     "met": (app_time / hello <= 1.3) if label == "GET /campaigns" else None})
+        rows.append(
+            {
+                "figure": f"cold start, {label}",
+                "value": f"{app_time * 1000:.0f} ms vs hello {hello * 1000:.0f} ms = {app_time / hello:.2f}x",
+                "ratio": app_time / hello,
+                "goal": "<= 1.3x" if label == "GET /campaigns" else "(informational)",
+                "met": (app_time / hello <= 1.3) if label == "GET /campaigns" else None,
+            }
+        )
     return rows
 
 

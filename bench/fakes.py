@@ -3,6 +3,7 @@
 They accept the calls the app makes and answer like the services do on the success path; conditions are
 not evaluated (correctness is the test suite's job, not the benchmark's).
 """
+
 from __future__ import annotations
 
 import itertools

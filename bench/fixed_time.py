@@ -2,6 +2,7 @@
 
 Benchmarks never read today's date, so `make bench` measures the same work on any day (and under faketime).
 """
+
 from __future__ import annotations
 
 import datetime as dt

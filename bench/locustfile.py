@@ -3,6 +3,7 @@
 All users come from 127.0.0.1, so the per-IP limit (20 letters an hour) answers most letters with 429:
 that is the front door working, so a 429 is counted apart, not as an error.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,9 @@ class Supporter(HttpUser):
     wait_time = between(0.05, 0.2)
 
     def on_start(self) -> None:
-        self.form_token = self.client.get("/campaigns/hrd-resolution/form-token",
-                                          name="GET /campaigns/{slug}/form-token").json()["form_token"]
+        self.form_token = self.client.get(
+            "/campaigns/hrd-resolution/form-token", name="GET /campaigns/{slug}/form-token"
+        ).json()["form_token"]
         time.sleep(2.1)  # a person takes longer than the 2 s minimum to fill the form
 
     @task(3)
@@ -32,13 +34,19 @@ class Supporter(HttpUser):
 
     @task(3)
     def preview(self) -> None:
-        self.client.get("/campaigns/hrd-resolution/targets/FI?name=Amina&message=Hello",
-                        name="GET /campaigns/{slug}/targets/{country}")
+        self.client.get(
+            "/campaigns/hrd-resolution/targets/FI?name=Amina&message=Hello",
+            name="GET /campaigns/{slug}/targets/{country}",
+        )
 
     @task(1)
     def submit(self) -> None:
-        with self.client.post("/campaigns/hrd-resolution/letters", json=payload(next(_counter), self.form_token),
-                              name="POST /campaigns/{slug}/letters", catch_response=True) as response:
+        with self.client.post(
+            "/campaigns/hrd-resolution/letters",
+            json=payload(next(_counter), self.form_token),
+            name="POST /campaigns/{slug}/letters",
+            catch_response=True,
+        ) as response:
             if response.status_code == 429:
                 response.request_meta["name"] = "POST /campaigns/{slug}/letters (429 rate limited, expected)"
                 response.success()

@@ -1,4 +1,5 @@
 """Package size: the deployment zip `make package` builds, in MB."""
+
 from __future__ import annotations
 
 import json

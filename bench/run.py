@@ -1,4 +1,5 @@
 """`make bench`: run every benchmark, print one table, write bench/RESULTS.md with the machine and date."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,18 +14,31 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load",
-           "package_size"]
+BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load", "package_size"]
 # `--smoke`: every benchmark at a tiny size, so `make test` proves `make bench` still runs (its figures mean nothing).
-SMOKE = {"cold_start": {"runs": 1}, "warm_requests": {"n": 5}, "worker": {"letters": 30},
-         "hot_keys": {"seconds": 1, "per_second": 20}, "stats_cost": {"small_letters": 50, "large_letters": 500},
-         "local_load": {"seconds": 4, "users": 2}, "package_size": {}}
+SMOKE = {
+    "cold_start": {"runs": 1},
+    "warm_requests": {"n": 5},
+    "worker": {"letters": 30},
+    "hot_keys": {"seconds": 1, "per_second": 20},
+    "stats_cost": {"small_letters": 50, "large_letters": 500},
+    "local_load": {"seconds": 4, "users": 2},
+    "package_size": {},
+}
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
 
 
 def table(rows: list[dict]) -> str:
@@ -39,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=BENCHES, default=BENCHES)
     parser.add_argument("--load-seconds", type=int, default=60)
-    parser.add_argument("--smoke", action="store_true",
-                        help="tiny sizes, to check that every benchmark runs; writes no RESULTS.md")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, to check that every benchmark runs; writes no RESULTS.md"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the rows as JSON to FILE")
     args = parser.parse_args(argv)
     rows: list[dict] = []
@@ -52,10 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             kwargs = {"seconds": args.load_seconds} if name == "local_load" else {}
         rows += module.run(**kwargs)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=BENCH_DIR).stdout.strip()
-    header = (f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
-              f"commit {commit or 'unknown'}, by `make bench`.\n\n")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH_DIR
+    ).stdout.strip()
+    header = (
+        f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
+        f"commit {commit or 'unknown'}, by `make bench`.\n\n"
+    )
     text = table(rows)
     print(text)
     if args.json:

@@ -5,6 +5,7 @@ writes would leave them, in moto's DynamoDB (the local stack's table); read_stat
 Query and item is counted. Both campaigns span the same 30 days, 195 countries and 20 partners, so the only
 difference is the number of letters.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,10 @@ def counted_read(letters: int) -> tuple[int, int, int]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.campaign_stats import counter_keys, read_stats
+    from chalicelib.letters.counters import counter_keys
     from chalicelib.settings import Settings
+    from localdev.local_stack import LOCAL_ENV
     from localdev.resources import create_resources
-    from localdev.stack import LOCAL_ENV
 
     os.environ.update(LOCAL_ENV)
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -52,7 +53,7 @@ def counted_read(letters: int) -> tuple[int, int, int]:
 
 
 def _read(table, letters: int, counter_items: int) -> tuple[int, int, int]:
-    from chalicelib.campaign_stats import read_stats
+    from chalicelib.letters.counters import read_stats
 
     queries, items = Counter(), Counter()
     real_query = table.query
@@ -72,10 +73,14 @@ def _read(table, letters: int, counter_items: int) -> tuple[int, int, int]:
 def run(small_letters: int = 1_000, large_letters: int = 1_000_000) -> list[dict]:
     small, large = counted_read(small_letters), counted_read(large_letters)
     bound = 40 * (30 + 195 + 20)  # shards x (days + countries + partners): the most there can ever be
-    return [{"figure": f"stats read: {small_letters:,} vs {large_letters:,} letters (30 days, 195 countries, 20 partners)",
-             "value": f"{small[0]} vs {large[0]} Queries; {small[1]} vs {large[1]} items (bound {bound})",
-             "goal": f"equal Queries; items never above {bound}, whatever the letters",
-             "met": small[0] == large[0] and max(small[1], large[1]) <= bound}]
+    return [
+        {
+            "figure": f"stats read: {small_letters:,} vs {large_letters:,} letters (30 days, 195 countries, 20 partners)",
+            "value": f"{small[0]} vs {large[0]} Queries; {small[1]} vs {large[1]} items (bound {bound})",
+            "goal": f"equal Queries; items never above {bound}, whatever the letters",
+            "met": small[0] == large[0] and max(small[1], large[1]) <= bound,
+        }
+    ]
 
 
 if __name__ == "__main__":

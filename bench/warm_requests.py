@@ -1,4 +1,5 @@
 """Warm request cost: CPU per request of the letter preview and submit handlers (AWS faked), against a hello route."""
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,35 @@ sys.path.insert(0, str(PROJECT_DIR))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def event(method: str, resource: str, path: str, params: dict | None = None, query: dict | None = None,
-          body: str | None = None, headers: dict | None = None) -> dict[str, Any]:
-    return {"resource": resource, "path": path, "httpMethod": method,
-            "headers": {"Host": "bench", "Content-Type": "application/json", **(headers or {})},
-            "multiValueHeaders": {}, "queryStringParameters": query, "multiValueQueryStringParameters": None,
-            "pathParameters": params, "stageVariables": None,
-            "requestContext": {"resourcePath": resource, "httpMethod": method, "path": path, "stage": "api",
-                               "identity": {"sourceIp": "203.0.113.9"}},
-            "body": body, "isBase64Encoded": False}
+def event(
+    method: str,
+    resource: str,
+    path: str,
+    params: dict | None = None,
+    query: dict | None = None,
+    body: str | None = None,
+    headers: dict | None = None,
+) -> dict[str, Any]:
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Host": "bench", "Content-Type": "application/json", **(headers or {})},
+        "multiValueHeaders": {},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": params,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": path,
+            "stage": "api",
+            "identity": {"sourceIp": "203.0.113.9"},
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
 def cpu_per_call(call: Callable[[], Any], n: int) -> float:
@@ -37,10 +58,11 @@ def build_app():
 
     os.environ.setdefault("DEMARCHE_STAGE", "prod")
     os.environ.setdefault("DEMARCHE_SECRET", "bench-only-secret-not-for-any-deployment")
-    import app as app_module
-    from chalicelib.services import Services
     from fakes import FakeAws
     from fixed_time import NOW
+
+    import app as app_module
+    from chalicelib.services import Services
 
     services = Services(clock=lambda: NOW)
     services.__dict__["aws"] = FakeAws()  # replaces the cached_property: every AWS call is in-memory
@@ -52,8 +74,9 @@ def submit_body(i: int, services: Any) -> str:
     """A letter as the form posts it: with a render stamp issued a minute ago (bots are slower or faster)."""
     import datetime as dt
 
-    from chalicelib.bot_checks import issue_stamp
     from submit_payload import payload
+
+    from chalicelib.front_door.bot_traps import issue_stamp
 
     stamp = issue_stamp(services.signer, "hrd-resolution", services.clock() - dt.timedelta(minutes=1))
     return json.dumps(payload(i, stamp))
@@ -64,14 +87,27 @@ def run(n: int = 2000) -> list[dict]:
 
     app, services = build_app()
     hello = event("GET", "/", "/")
-    preview = event("GET", "/campaigns/{slug}/targets/{country}", "/campaigns/hrd-resolution/targets/FI",
-                    {"slug": "hrd-resolution", "country": "FI"}, {"name": "Amina", "message": "My words."})
+    preview = event(
+        "GET",
+        "/campaigns/{slug}/targets/{country}",
+        "/campaigns/hrd-resolution/targets/FI",
+        {"slug": "hrd-resolution", "country": "FI"},
+        {"name": "Amina", "message": "My words."},
+    )
     counter = iter(range(10**9))
 
     def submit() -> Any:
         i = next(counter)
-        response = app(event("POST", "/campaigns/{slug}/letters", "/campaigns/hrd-resolution/letters",
-                             {"slug": "hrd-resolution"}, body=submit_body(i, services)), None)
+        response = app(
+            event(
+                "POST",
+                "/campaigns/{slug}/letters",
+                "/campaigns/hrd-resolution/letters",
+                {"slug": "hrd-resolution"},
+                body=submit_body(i, services),
+            ),
+            None,
+        )
         assert response["statusCode"] == 202, response
         return response
 
@@ -80,9 +116,14 @@ def run(n: int = 2000) -> list[dict]:
     submit_cpu = cpu_per_call(submit, n)
     rows = []
     for label, cpu in [("preview", preview_cpu), ("submit", submit_cpu)]:
-        rows.append({"figure": f"warm CPU per request, {label}",
-                     "value": f"{cpu * 1e6:.0f} us vs hello {hello_cpu * 1e6:.0f} us = {cpu / hello_cpu:.2f}x",
-                     "goal": "<= 2x", "met": cpu / hello_cpu <= 2})
+        rows.append(
+            {
+                "figure": f"warm CPU per request, {label}",
+                "value": f"{cpu * 1e6:.0f} us vs hello {hello_cpu * 1e6:.0f} us = {cpu / hello_cpu:.2f}x",
+                "goal": "<= 2x",
+                "met": cpu / hello_cpu <= 2,
+            }
+        )
     return rows
 
 

@@ -6,6 +6,7 @@ in-memory DynamoDB twin and queue; the clock moves only when the code sleeps, so
 algorithm, not this machine. The stand-in refuses a send beyond MaxSendRate in any second, as SES does, and
 records every letter id it accepts, so a letter lost or sent twice shows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ class RateEnforcingSes:
 
         second = int(self.clock().timestamp())
         if self.per_second[second] >= self.rate:
-            raise ClientError({"Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."}},
-                              "SendEmail")
+            raise ClientError(
+                {"Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."}}, "SendEmail"
+            )
         self.per_second[second] += 1
         tags = {t["Name"]: t["Value"] for t in request.get("EmailTags", [])}
         self.accepted[tags.get("letter", request["Destination"]["ToAddresses"][0])] += 1
@@ -64,13 +66,13 @@ def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[
     account-wide rate alone (local stage only, like the browser tests).
     """
     os.environ.update({"DEMARCHE_STAGE": "local", "DEMARCHE_SANDBOX_RECIPIENTS": "1", "DEMARCHE_LOCAL_NO_PACING": "1"})
-    from chalicelib.delivery import QueueRecord
-    from chalicelib.services import Services
-    from dynamo_twin import letters_twin
-    from letter_factory import queued_letter
-    from simulation import MemoryQueue
-
     from fixed_time import NOW
+    from support.dynamo_twin import letters_twin
+    from support.letter_factory import queued_letter
+    from support.simulation import MemoryQueue
+
+    from chalicelib.delivery.worker import QueueRecord
+    from chalicelib.services import Services
 
     clock = Clock(NOW)  # a Thursday, office hours
     services = Services(clock=clock, sleep=clock.advance)
@@ -98,19 +100,28 @@ def run(letters: int = LETTERS) -> list[dict]:
     rows = []
     ses, lost, wall = drain_all(letters, max_send_rate=10**6)
     doubled = sum(1 for n in ses.accepted.values() if n > 1)
-    rows.append({"figure": f"worker throughput, SES stubbed ({letters} letters, in-memory DynamoDB twin)",
-                 "value": f"{letters / wall:.0f} letters/s of wall time; {len(lost)} lost, {doubled} sent twice",
-                 "goal": "(informational)", "met": None})
+    rows.append(
+        {
+            "figure": f"worker throughput, SES stubbed ({letters} letters, in-memory DynamoDB twin)",
+            "value": f"{letters / wall:.0f} letters/s of wall time; {len(lost)} lost, {doubled} sent twice",
+            "goal": "(informational)",
+            "met": None,
+        }
+    )
     ses, lost, _ = drain_all(letters, max_send_rate=MAX_SEND_RATE)
     seconds = ses.per_second.keys()
     elapsed = max(seconds) - min(seconds) + 1  # whole seconds from the first send to the last
     sent = sum(ses.accepted.values())
     doubled = sum(1 for n in ses.accepted.values() if n > 1)
     ratio = sent / elapsed / MAX_SEND_RATE
-    return rows + [{
-        "figure": f"worker against a {MAX_SEND_RATE}/s SES stand-in ({letters} letters, simulated time)",
-        "value": f"{sent / elapsed:.2f} letters/s = {ratio:.3f} of MaxSendRate; {len(lost)} lost, {doubled} sent twice",
-        "goal": ">= 0.95, 0 lost, 0 twice", "met": ratio >= 0.95 and not lost and doubled == 0}]
+    return rows + [
+        {
+            "figure": f"worker against a {MAX_SEND_RATE}/s SES stand-in ({letters} letters, simulated time)",
+            "value": f"{sent / elapsed:.2f} letters/s = {ratio:.3f} of MaxSendRate; {len(lost)} lost, {doubled} sent twice",
+            "goal": ">= 0.95, 0 lost, 0 twice",
+            "met": ratio >= 0.95 and not lost and doubled == 0,
+        }
+    ]
 
 
 if __name__ == "__main__":

@@ -1,1 +1,2 @@
-"""Démarche domain code: everything the routes in app.py call. Never imports Chalice."""
+"""Démarche: packages by the letter's journey (front_door, letters, delivery, mail, feedback, outcomes), beside
+the console, campaigns, directory, web, storage and cli. Only chalicelib/http imports Chalice."""

@@ -1,10 +1,11 @@
 """AWS clients, created on first use so that importing the app stays cheap and moto can patch them."""
+
 from __future__ import annotations
 
 from functools import cached_property
 from typing import Any
 
-from .settings import Settings
+from chalicelib.settings import Settings
 
 
 class AwsClients:
@@ -36,8 +37,9 @@ class AwsClients:
         twice, and throttling must wait in our schedule (with backoff), not inside one Lambda call."""
         from botocore.config import Config
 
-        return self._client("sesv2", Config(retries={"total_max_attempts": 1, "mode": "standard"},
-                                            connect_timeout=3, read_timeout=10))
+        return self._client(
+            "sesv2", Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+        )
 
     @cached_property
     def s3(self) -> Any:

@@ -3,6 +3,7 @@
 A clock is any `() -> datetime` (timezone-aware, UTC). Tests pass a fixed or hand-moved one; command lines
 take `--now` to run as if at another moment (a rehearsal, or a test that must not depend on today's date).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,11 @@ Clock = Callable[[], dt.datetime]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def iso(moment: dt.datetime) -> str:
+    """How every moment is stored: UTC, milliseconds, `Z` (sorts as text in DynamoDB keys)."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_moment(text: str) -> dt.datetime:

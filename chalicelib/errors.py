@@ -1,4 +1,5 @@
 """Domain errors. Each carries the HTTP status it maps to; app.py turns them into responses in one place."""
+
 from __future__ import annotations
 
 

@@ -1,13 +1,14 @@
 """The scheduled job: whatever is due, found through the `by-due` index (keys only), never by scanning the table.
 
 - letters: the one confirmation reminder, expiry of unconfirmed letters, and a digest letter that missed its digest
-- digests whose time has come (chalicelib/digests.py), sign-on sends at their time (chalicelib/sign_on_send.py)
-- "did they reply?" questions and their one reminder (chalicelib/follow_up.py)
+- digests whose time has come (chalicelib/outcomes/digests.py), sign-on sends at their time (chalicelib/outcomes/sign_on_sends.py)
+- "did they reply?" questions and their one reminder (chalicelib/feedback/follow_ups.py)
 - the scrub of anything past its `expires_at` (DynamoDB TTL may lag by days)
 
 Each item gets its one next action. Every action is a conditional write, so two overlapping runs, or a run
 racing a supporter's click, cannot do anything twice; an item whose action fails stays due for the next run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,22 +16,31 @@ import logging
 from collections import Counter
 from typing import Any, Callable
 
-from .confirmation import Confirmations
-from .digests import Digests
-from .due_index import delete_if_expired, due_items
-from .follow_up import FOLLOW_UP_SK, FollowUps
-from .letter_log import LETTER_SK, Letter, LetterLog
-from .letter_states import Status, TransitionRefused
-from .sign_on_send import SignOnSends
-from .state_machines import MoveRefused
+from chalicelib.feedback.follow_ups import FOLLOW_UP_SK, FollowUps
+from chalicelib.letters.confirmation import Confirmations
+from chalicelib.letters.letter import LETTER_SK, Letter
+from chalicelib.letters.log import LetterLog
+from chalicelib.letters.states import Status, TransitionRefused
+from chalicelib.outcomes.digests import Digests
+from chalicelib.outcomes.sign_on_sends import SignOnSends
+from chalicelib.storage.due_index import delete_if_expired, due_items
+from chalicelib.storage.state_machines import MoveRefused
 
 log = logging.getLogger(__name__)
 
 
 class Housekeeping:
-    def __init__(self, table: Any, letters: LetterLog, confirmations: Confirmations,
-                 clock: Callable[[], dt.datetime], *, digests: Digests, sends: SignOnSends,
-                 follow_ups: FollowUps) -> None:
+    def __init__(
+        self,
+        table: Any,
+        letters: LetterLog,
+        confirmations: Confirmations,
+        clock: Callable[[], dt.datetime],
+        *,
+        digests: Digests,
+        sends: SignOnSends,
+        follow_ups: FollowUps,
+    ) -> None:
         self._table, self._letters, self._confirmations, self._clock = table, letters, confirmations, clock
         self._digests, self._sends, self._follow_ups = digests, sends, follow_ups
 

@@ -1,13 +1,16 @@
 """The one Jinja2 environment: sandboxed, strict, HTML autoescaped. Supporter text is only ever a value."""
+
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from .campaigns import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2.sandbox import SandboxedEnvironment
+
+# Beside chalicelib/ here and in the Lambda zip (infra/package.py copies templates/ there).
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,12 @@
 """Stage settings, read from the environment when needed (never at import)."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from .cors import parse_origin
+from chalicelib.campaigns.origins import parse_origin
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Settings:
     queue_name: str
     configuration_set: str
     public_base_url: str  # "" means: build links relative to the request's host
-    # Organiser exports (chalicelib/export_jobs.py): the bucket the CSV files go to, and the jobs' queue.
+    # Organiser exports (chalicelib/console/export_jobs.py): the bucket the CSV files go to, and the jobs' queue.
     exports_bucket: str = "demarche-exports"
     exports_queue_name: str = "demarche-letters-exports"
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,

@@ -4,6 +4,7 @@ Each use gets its own key (HMAC(secret, purpose)), so a value hashed for one pur
 Tokens are stored only as SHA-256 hashes; they can be derived again from the secret (for a reminder email or a
 replayed response) but never read back from the table.
 """
+
 from __future__ import annotations
 
 import base64

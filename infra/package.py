@@ -8,6 +8,7 @@
 4. Puts our intrinsic functions back where Chalice's merge mixed them with its own (`replace_intrinsics`).
 5. Writes dist/<stage>/: sam.json, deployment.zip, parameters.json; `main` also lints sam.json with cfn-lint.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,24 +38,31 @@ def stage_parameters(stage: str, stages_dir: Path = STAGES_DIR) -> dict[str, str
     return {key: str(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def stage_problems(parameters: Mapping[str, str], template: Mapping[str, Any],
-                   sender_addresses: Mapping[str, str]) -> list[str]:
+def stage_problems(
+    parameters: Mapping[str, str], template: Mapping[str, Any], sender_addresses: Mapping[str, str]
+) -> list[str]:
     """Everything wrong with a stage's parameters: missing, unknown, or a campaign sending from another domain."""
     declared = template["Parameters"]
-    problems = [f"parameter {name} is missing" for name, spec in declared.items()
-                if name not in parameters and "Default" not in spec]
+    problems = [
+        f"parameter {name} is missing"
+        for name, spec in declared.items()
+        if name not in parameters and "Default" not in spec
+    ]
     problems += [f"parameter {name} is not in infra/template.yaml" for name in parameters if name not in declared]
     domain = parameters.get("SenderDomain", "").lower()
-    problems += [f"campaign {slug} sends from {address}, but the stage's SenderDomain is {domain!r}: SES (and its "
-                 f"IAM policy) allow only that domain" for slug, address in sorted(sender_addresses.items())
-                 if address.rpartition("@")[2].lower() != domain]
+    problems += [
+        f"campaign {slug} sends from {address}, but the stage's SenderDomain is {domain!r}: SES (and its "
+        f"IAM policy) allow only that domain"
+        for slug, address in sorted(sender_addresses.items())
+        if address.rpartition("@")[2].lower() != domain
+    ]
     return problems
 
 
 def checked_campaign_senders() -> dict[str, str]:
     """Each campaign's sender address; refuses to package a campaign whose files or letter templates are broken."""
     sys.path.insert(0, str(PROJECT_DIR))
-    from chalicelib.campaigns import Campaigns, check_campaign_deeply
+    from chalicelib.campaigns.catalogue import Campaigns, check_campaign_deeply
 
     senders = {}
     for campaign in Campaigns().all():
@@ -73,7 +81,7 @@ def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
 
 def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
     """Package `stage` into `out_dir` (emptied first); returns the deployment zip's path."""
-    from infra.stack import load_template
+    from infra.template import load_template
 
     template = load_template()
     parameters = stage_parameters(stage)
@@ -88,11 +96,26 @@ def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         merge = Path(scratch) / "merge.json"  # JSON, so Chalice keeps writing sam.json (YAML would switch it)
         merge.write_text(json.dumps(template), encoding="utf-8")
-        subprocess.run([str(chalice), "--project-dir", str(project_dir), "package", "--stage", stage,
-                        "--merge-template", str(merge), str(out_dir)], check=True, env=env)
+        subprocess.run(
+            [
+                str(chalice),
+                "--project-dir",
+                str(project_dir),
+                "package",
+                "--stage",
+                stage,
+                "--merge-template",
+                str(merge),
+                str(out_dir),
+            ],
+            check=True,
+            env=env,
+        )
     sam = out_dir / "sam.json"
-    sam.write_text(json.dumps(replace_intrinsics(json.loads(sam.read_text(encoding="utf-8")), template), indent=2)
-                   + "\n", encoding="utf-8")
+    sam.write_text(
+        json.dumps(replace_intrinsics(json.loads(sam.read_text(encoding="utf-8")), template), indent=2) + "\n",
+        encoding="utf-8",
+    )
     (out_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n", encoding="utf-8")
     return out_dir / "deployment.zip"
 
@@ -128,8 +151,9 @@ def lint(template_path: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.package", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.package", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--out", type=Path, default=None, help="default: dist/<stage>")
     args = parser.parse_args(argv)
@@ -142,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     for finding in findings:
         print(finding, file=sys.stderr)
     size = zip_path.stat().st_size
-    print(f"{zip_path.parent}/: sam.json ({'cfn-lint clean' if not findings else f'{len(findings)} cfn-lint findings'}),"
-          f" deployment.zip ({size / 1e6:.2f} MB), parameters.json")
+    print(
+        f"{zip_path.parent}/: sam.json ({'cfn-lint clean' if not findings else f'{len(findings)} cfn-lint findings'}),"
+        f" deployment.zip ({size / 1e6:.2f} MB), parameters.json"
+    )
     if size > ZIP_LIMIT:
         print(f"deployment.zip is over {ZIP_LIMIT / 1e6:.0f} MB: a runtime dependency grew", file=sys.stderr)
         return 1

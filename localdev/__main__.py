@@ -1,11 +1,11 @@
 """`make run`: an embedded AWS stand-in on loopback, the API on http://127.0.0.1:$PORT, and the queue drained."""
+
 from __future__ import annotations
 
 import argparse
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -24,17 +24,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localdev", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--now", metavar="MOMENT", type=_moment,
-                        help="run as if it were this UTC moment (e.g. 2026-11-26T10:00:00Z), the clock running on "
-                             "from there; default: the real time. Tests use it so they never depend on today's date")
+    parser.add_argument(
+        "--now",
+        metavar="MOMENT",
+        type=_moment,
+        help="run as if it were this UTC moment (e.g. 2026-11-26T10:00:00Z), the clock running on "
+        "from there; default: the real time. Tests use it so they never depend on today's date",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for chatty in ("werkzeug", "botocore"):  # the AWS stand-in logs every poll of the queues: keep the token readable
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
-    from .stack import LocalStack
-
     from chalicelib.clock import running_from, utc_now
+
+    from .local_stack import LocalStack
 
     stack = LocalStack(PROJECT_DIR, clock=running_from(args.now) if args.now else utc_now)
     stack.start()
@@ -42,10 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Démarche is running on http://{args.host}:{args.port}  (AWS stand-in: {stack.endpoint})", flush=True)
     print(f"  form:   http://{args.host}:{args.port}/campaigns/hrd-resolution/form", flush=True)
     print(f"  outbox: http://{args.host}:{args.port}/dev/outbox", flush=True)
-    print(f"  organisers: http://{args.host}:{args.port}/admin  with the token (every campaign; also at "
-          f"/dev/organiser-token):", flush=True)
+    print(
+        f"  organisers: http://{args.host}:{args.port}/admin  with the token (every campaign; also at "
+        f"/dev/organiser-token):",
+        flush=True,
+    )
     print(f"    {stack.organiser_token}", flush=True)
-    print("  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.admin token list", flush=True)
+    print(
+        "  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.cli.admin token list", flush=True
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 The table and the queues are built from infra/template.yaml, the stack that is deployed to AWS: one
 schema for both. Only the SES identity is local-only (in AWS it is a prerequisite; see README).
 """
+
 from __future__ import annotations
 
 import json
@@ -10,25 +11,41 @@ import os
 from typing import Any
 
 from chalicelib.settings import Settings
-from infra.stack import Stack, load_template
+from infra.template import Stack, load_template
 
 SENDER_DOMAIN = "demarche.example.org"
 LOCAL_ACCOUNT = "123456789012"  # moto's account
 # CreateTable takes the template's table properties as they are, except these CloudFormation-only ones.
-_TABLE_REQUEST_KEYS = ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode",
-                       "OnDemandThroughput", "TableName")
+_TABLE_REQUEST_KEYS = (
+    "KeySchema",
+    "AttributeDefinitions",
+    "GlobalSecondaryIndexes",
+    "BillingMode",
+    "OnDemandThroughput",
+    "TableName",
+)
 
 
 def local_parameters(settings: Settings) -> dict[str, str]:
     """The stack parameters that give the local resources the names Settings (and so the code) uses."""
-    return {"TableName": settings.table_name, "QueueName": settings.queue_name,
-            "ConfigurationSetName": settings.configuration_set, "SenderDomain": SENDER_DOMAIN,
-            "AlarmEmail": "organiser@example.org", "ExportsBucketName": settings.exports_bucket}
+    return {
+        "TableName": settings.table_name,
+        "QueueName": settings.queue_name,
+        "ConfigurationSetName": settings.configuration_set,
+        "SenderDomain": SENDER_DOMAIN,
+        "AlarmEmail": "organiser@example.org",
+        "ExportsBucketName": settings.exports_bucket,
+    }
 
 
 def local_stack(settings: Settings) -> Stack:
-    return Stack(load_template(), local_parameters(settings), account=LOCAL_ACCOUNT, stack_name="demarche-local",
-                 region=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+    return Stack(
+        load_template(),
+        local_parameters(settings),
+        account=LOCAL_ACCOUNT,
+        stack_name="demarche-local",
+        region=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+    )
 
 
 def create_table_request(table: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +54,7 @@ def create_table_request(table: dict[str, Any]) -> dict[str, Any]:
 
 def queue_attributes(queue: dict[str, Any]) -> dict[str, str]:
     """CloudFormation queue properties as SQS CreateQueue attributes (all strings; RedrivePolicy as JSON)."""
+
     def text(value: Any) -> str:
         if isinstance(value, dict):
             return json.dumps(value)
@@ -60,10 +78,15 @@ def create_resources(settings: Settings) -> dict[str, str]:
     # each dead-letter queue must exist before its queue
     for logical_id in ("LetterDeadLetterQueue", "LetterQueue", "ExportsDeadLetterQueue", "ExportsQueue"):
         queue = stack.properties(logical_id)
-        urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))["QueueUrl"]
+        urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))[
+            "QueueUrl"
+        ]
     boto3.client("s3").create_bucket(Bucket=stack.properties("ExportsBucket")["BucketName"])
     ses = boto3.client("sesv2")
     ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
     ses.create_configuration_set(ConfigurationSetName=stack.properties("ConfigurationSet")["Name"])
-    return {"queue_url": urls["LetterQueue"], "dlq_url": urls["LetterDeadLetterQueue"],
-            "exports_queue_url": urls["ExportsQueue"]}
+    return {
+        "queue_url": urls["LetterQueue"],
+        "dlq_url": urls["LetterDeadLetterQueue"],
+        "exports_queue_url": urls["ExportsQueue"],
+    }

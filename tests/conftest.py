@@ -3,45 +3,49 @@
 Also: the AWS call recorder (every call the app's handlers make, for the IAM policy test) and the
 deployment package, built once per session.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from support.aws_calls import AwsCallRecorder
+from support.clock import Clock
+from support.letters_api import LettersApi, with_policies
+from support.paths import PROJECT_DIR
+from support.sign_on_api import SignOnApi
 
 # No per-example deadline: a first example that loads campaigns and the directory, on a busy CI machine,
 # is slow for reasons that say nothing about the property. Speed belongs in `make bench`, not in tests.
 hypothesis_settings.register_profile("demarche", deadline=None)
 hypothesis_settings.load_profile("demarche")
 
-from aws_calls import AwsCallRecorder
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 AWS_CALLS = AwsCallRecorder(Path(__file__).resolve().parent)
-pytest_plugins = ("simulation",)  # the `simulation` fixture: production wiring over an in-memory table, queue and SES
+pytest_plugins = (
+    "support.simulation",
+)  # the `simulation` fixture: production wiring over an in-memory table, queue and SES
 
 
 def pytest_configure(config):
     if os.environ.get("CLOCK_AHEAD_DAYS") and "time_machine" not in sys.modules:
-        raise pytest.UsageError("CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on "
-                                "PYTHONPATH (see .ci/run)")
+        raise pytest.UsageError(
+            "CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on PYTHONPATH (see .ci/run)"
+        )
     AWS_CALLS.install()  # before any test creates a boto3 session
     config.pluginmanager.register(AWS_CALLS, "aws-calls")
 
 
 def pytest_report_header(config):
-    return f"calendar: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d} ({os.environ.get('CLOCK_AHEAD_DAYS', '0')} days ahead)"
+    return (
+        f"calendar: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d} ({os.environ.get('CLOCK_AHEAD_DAYS', '0')} days ahead)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -49,40 +53,9 @@ def aws_calls() -> AwsCallRecorder:
     return AWS_CALLS
 
 
-@dataclass(frozen=True)
-class Packaged:
-    stage: str
-    out_dir: Path
-    zip_path: Path
-    template: dict[str, Any]
-
-
-@pytest.fixture(scope="session")
-def packaged(tmp_path_factory) -> Packaged:
-    """`make package STAGE=prod`, once per session (seconds): the template and zip every packaging test reads."""
-    from infra.package import package
-
-    out_dir = tmp_path_factory.mktemp("dist") / "prod"
-    zip_path = package("prod", out_dir)
-    return Packaged("prod", out_dir, zip_path, json.loads((out_dir / "sam.json").read_text(encoding="utf-8")))
-
-
-class Clock:
-    """A clock tests can move by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
 @pytest.fixture
 def aws_env(monkeypatch):
-    from localdev.stack import LOCAL_ENV
+    from localdev.local_stack import LOCAL_ENV
 
     for name, value in LOCAL_ENV.items():
         monkeypatch.setenv(name, value)
@@ -205,7 +178,7 @@ def settle(services, clock, drain):
 
 @pytest.fixture
 def outbox(services):
-    from chalicelib.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages
 
     return sent_messages
 
@@ -213,86 +186,24 @@ def outbox(services):
 @pytest.fixture
 def stored_items(services):
     """Every item in the table but the campaign counters (tests only: the app never scans). Counters are not
-    personal data and stay, at zero, when a letter is forgotten; tests/test_campaign_stats.py checks them."""
+    personal data and stay, at zero, when a letter is forgotten; tests/letters/test_campaign_stats.py checks them."""
     return lambda: [i for i in services.aws.table.scan()["Items"] if not i["pk"].startswith("STATS#")]
 
 
 @pytest.fixture
 def queued_count(services):
     def count() -> int:
-        attrs = services.aws.sqs.get_queue_attributes(QueueUrl=services.aws.queue_url,
-                                                      AttributeNames=["ApproximateNumberOfMessages"])
+        attrs = services.aws.sqs.get_queue_attributes(
+            QueueUrl=services.aws.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+        )
         return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
     return count
 
 
-CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/letters/[^/\s]+/confirm/[A-Za-z0-9_-]+)")
-DELETE_LINK = re.compile(r"https?://[^/\s]+(/letters/[^/\s]+/delete/[A-Za-z0-9_-]+)")
-
-
-class LettersApi:
-    """The public letter API as a supporter's browser uses it: a stamped form, then the emailed link."""
-
-    def __init__(self, client, services, outbox) -> None:
-        self.client, self.services, self.outbox = client, services, outbox
-
-    def stamp(self, slug: str, age_seconds: float = 10) -> str:
-        from chalicelib.bot_checks import issue_stamp
-
-        issued = self.services.clock() - dt.timedelta(seconds=age_seconds)
-        return issue_stamp(self.services.signer, slug, issued)
-
-    def post(self, slug: str, payload, headers=None, *, stamped: bool = True):
-        body = {"form_token": self.stamp(slug), **payload} if stamped and isinstance(payload, dict) else payload
-        return self.client.http.post(f"/campaigns/{slug}/letters", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-
-    def notices(self) -> list[dict]:
-        """Emails to supporters (confirmations, reminders): they have no Reply-To."""
-        return [m for m in self.outbox() if not m["reply_to"]]
-
-    def letters_sent(self) -> list[dict]:
-        """Letters to targets: Reply-To is the supporter."""
-        return [m for m in self.outbox() if m["reply_to"]]
-
-    def link(self, letter_id: str, pattern: re.Pattern = CONFIRM_LINK) -> str:
-        paths = [p for m in self.notices() for p in pattern.findall(m["body"]) if f"/letters/{letter_id}/" in p]
-        assert paths, f"no link for letter {letter_id} in the outbox"
-        return paths[-1]
-
-    def confirm(self, letter_id: str):
-        return self.client.http.post(self.link(letter_id), body=b"",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-
-    def send(self, slug: str, payload, headers=None):
-        """Post and confirm: the letter is queued for its target."""
-        response = self.post(slug, payload, headers)
-        assert response.status_code == 202, response.body
-        confirmed = self.confirm(response.json_body["letter_id"])
-        assert confirmed.status_code == 200, confirmed.body
-        return response
-
-
 @pytest.fixture
 def letters_api(client, services, outbox):
     return LettersApi(client, services, outbox)
-
-
-def with_policies(services, monkeypatch, slug: str, **changes):
-    """Run `slug` with changed policies (campaign.toml stays as it is)."""
-    from dataclasses import replace
-
-    campaigns = services.campaigns
-    original = campaigns.get(slug)
-    policies = original.policies
-    updated = replace(original, policies=replace(policies, **{
-        name: (replace(getattr(policies, name), **value) if isinstance(value, dict) else value)
-        for name, value in changes.items()}))
-    real_get = type(campaigns).get
-    monkeypatch.setattr(type(campaigns), "get",
-                        lambda self, wanted: updated if wanted == slug else real_get(self, wanted))
-    return updated
 
 
 @pytest.fixture
@@ -306,24 +217,27 @@ def housekeeping(services):
     """Run the scheduled housekeeping Lambda handler as EventBridge would (so its AWS calls count for it)."""
     import app as app_module
 
-    event = {"version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.events",
-             "account": "123456789012", "time": "2026-11-26T10:00:00Z", "region": "us-east-1",
-             "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"], "detail": {}}
+    event = {
+        "version": "0",
+        "id": "bench",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-11-26T10:00:00Z",
+        "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"],
+        "detail": {},
+    }
     return lambda: app_module.housekeeping(event, None)
 
 
 # --- real servers and a real browser (shared by the session: each costs seconds to start) ----------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts"
-
 
 @pytest.fixture(scope="session")
 def partner_site():
     """A partner organisation's web site on its own loopback port: a second origin, allow-listed for CORS."""
-    from live_servers import PartnerSite
+    from support.live_servers import PartnerSite
 
     site = PartnerSite()
     site.start()
@@ -334,35 +248,10 @@ def partner_site():
 @pytest.fixture(scope="session")
 def live_api(partner_site):
     """`make run`'s server (python -m localdev: moto + API + queue drainer) on a free loopback port."""
-    from live_servers import local_api
+    from support.live_servers import local_api
 
     with local_api({"DEMARCHE_LOCAL_ORIGINS": partner_site.origin}) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright. Missing locally: skip, saying why. Missing in CI: fail."""
-    import os
-
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def screenshot():
-    """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
-    ARTIFACTS_DIR.mkdir(exist_ok=True)
-    return lambda page, name: page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -374,7 +263,7 @@ def live_app(services):
     from chalice.local import LocalChalice, LocalDevServer, create_local_server
 
     import app as app_module
-    from localdev.stack import free_port
+    from localdev.local_stack import free_port
 
     port = free_port()
     config = Config.create(chalice_stage="local", app_name="demarche")
@@ -389,71 +278,7 @@ def live_app(services):
     thread.join(timeout=5)
 
 
-def fail_enqueue_once(services, monkeypatch, at_call: int) -> list[str]:
-    """The queue fails once (SQS unreachable), on the call that carries the `at_call`-th letter id, whether it
-    queues one letter or a batch; returns every letter id the code tried to queue, in order."""
-    queue = services.queue
-    real_one, real_many, calls = queue.enqueue, queue.enqueue_many, []
-
-    def tried(letter_ids: list[str]) -> None:
-        failing = len(calls) < at_call <= len(calls) + len(letter_ids)
-        calls.extend(letter_ids)
-        if failing:
-            raise RuntimeError("SQS unreachable")
-
-    monkeypatch.setattr(queue, "enqueue", lambda letter_id: (tried([letter_id]), real_one(letter_id))[1])
-    monkeypatch.setattr(queue, "enqueue_many", lambda letter_ids: (tried(letter_ids), real_many(letter_ids))[1])
-    return calls
-
-
-# --- sign-on letters (chalicelib/sign_on.py) ---------------------------------------------------------------------
-
-SIGN_ON = "ga-defenders-sign-on"
-SIGN_CONFIRM = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/confirm/[A-Za-z0-9_-]+)")
-WITHDRAW = re.compile(r"https?://[^/\s]+(/campaigns/[^/\s]+/signatures/[^/\s]+/withdraw/[A-Za-z0-9_-]+)")
-
-
-def organisation(name: str, country: str = "KE", **extra) -> dict:
-    slug = re.sub(r"\W+", "", name.lower())[:20] or "org"
-    return {"organisation": name, "country": country, "contact_name": f"Contact of {name}",
-            "email": f"contact@{slug}.example.org", **extra}
-
-
-class SignOnApi:
-    """The sign-on API as an organisation's contact uses it, and the organisers' decisions."""
-
-    def __init__(self, letters_api, services) -> None:
-        self.letters_api, self.services, self.client = letters_api, services, letters_api.client
-
-    def post(self, payload, slug: str = SIGN_ON):
-        body = {"form_token": self.letters_api.stamp(slug), **payload}
-        return self.client.http.post(f"/campaigns/{slug}/signatures", body=json.dumps(body),
-                                     headers={"Content-Type": "application/json"})
-
-    def link(self, signatory_id: str, pattern: re.Pattern = SIGN_CONFIRM) -> str:
-        found = [p for m in self.letters_api.notices() for p in pattern.findall(m["body"]) if f"/{signatory_id}/" in p]
-        assert found, f"no link for signatory {signatory_id}"
-        return found[-1]
-
-    def sign(self, payload) -> str:
-        """Sign and confirm from the emailed link: the signature waits for the organisers."""
-        response = self.post(payload)
-        assert response.status_code == 202, response.body
-        signatory_id = response.json_body["signatory_id"]
-        confirmed = self.client.http.post(self.link(signatory_id), body=b"",
-                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert confirmed.status_code == 200
-
-        return signatory_id
-
-    def decide(self, signatory_id: str, decision: str = "approve"):
-        campaign = self.services.campaigns.get(SIGN_ON)
-        return self.services.signatures.decide(campaign, signatory_id, decision, actor="test organiser")
-
-    def public(self) -> list[dict]:
-        response = self.client.http.get(f"/campaigns/{SIGN_ON}/signatories")
-        assert response.status_code == 200
-        return response.json_body["signatories"]
+# --- sign-on letters (chalicelib/outcomes/signatures.py) ---------------------------------------------------------
 
 
 @pytest.fixture

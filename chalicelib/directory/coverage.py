@@ -1,10 +1,11 @@
 """How much of the world each target set can reach: sourced emails, websites or forms only, nothing, failing."""
+
 from __future__ import annotations
 
 from typing import Iterable
 
-from .index import Directory
-from .records import DIRECTORY_SETS
+from chalicelib.directory.index import Directory
+from chalicelib.directory.records import DIRECTORY_SETS
 
 COLUMNS = ("countries", "email", "email_verified", "website_only", "none", "failing")
 
@@ -33,11 +34,15 @@ def coverage(directory: Directory, failing: Iterable[tuple[str, str]] = ()) -> d
 def coverage_table(report: dict[str, dict[str, int]], *, health_checked: bool) -> str:
     """The report as a plain-text table for a terminal."""
     headings = ("target set", "countries", "email", "verified", "website/form only", "nothing", "failing")
-    rows = [(s, *(str(counts[c]) if c != "failing" or health_checked else "-" for c in COLUMNS))
-            for s, counts in report.items()]
+    rows = [
+        (s, *(str(counts[c]) if c != "failing" or health_checked else "-" for c in COLUMNS))
+        for s, counts in report.items()
+    ]
     widths = [max(len(r[i]) for r in [headings, *rows]) for i in range(len(headings))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
-             for r in [headings, *rows]]
+    lines = [
+        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+        for r in [headings, *rows]
+    ]
     if not health_checked:
         lines.append("failing: not checked (add --health to read target health from DynamoDB)")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 The shared data is read once per process from chalicelib/data/ (see its README). A campaign may override a
 target's facts for itself alone; the override's non-empty cells win over the shared row.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,16 +13,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import NotFound
-from .records import (DATA_DIR, DIRECTORY_SETS, Country, Target, countries_path, read_table,
-                      target_set_path)
+from chalicelib.directory.records import (
+    DATA_DIR,
+    DIRECTORY_SETS,
+    Country,
+    Target,
+    countries_path,
+    read_table,
+    target_set_path,
+)
+from chalicelib.errors import NotFound
 
 # One campaign's overrides: target set -> alpha2 -> the cells its file fills in.
 Overrides = Mapping[str, Mapping[str, Mapping[str, str]]]
 
 # Target attribute for each fact column a row or an override may set.
-_FIELDS = {"name_en": "name", "name_local": "name_local", "addressee": "addressee", "website": "website",
-           "email": "email", "contact_form_url": "contact_form_url", "source": "source"}
+_FIELDS = {
+    "name_en": "name",
+    "name_local": "name_local",
+    "addressee": "addressee",
+    "website": "website",
+    "email": "email",
+    "contact_form_url": "contact_form_url",
+    "source": "source",
+}
 
 
 def lookup_key(text: str) -> str:
@@ -33,8 +48,12 @@ def lookup_key(text: str) -> str:
 
 def country_names(cells: Mapping[str, str]) -> list[str]:
     """Every name a countries.csv row answers to: codes, UN name and aliases."""
-    names = [cells.get("alpha2", ""), cells.get("alpha3", ""), cells.get("un_name", ""),
-             *cells.get("aliases", "").split(";")]
+    names = [
+        cells.get("alpha2", ""),
+        cells.get("alpha3", ""),
+        cells.get("un_name", ""),
+        *cells.get("aliases", "").split(";"),
+    ]
     return [name.strip() for name in names if name.strip()]
 
 
@@ -58,8 +77,12 @@ def target_from_cells(target_set: str, cells: Mapping[str, str], country: Countr
 def apply_override(target: Target, cells: Mapping[str, str]) -> Target:
     """The target with an override's non-empty cells; verified only if the override itself says so."""
     changes = {attribute: cells[column].strip() for column, attribute in _FIELDS.items() if cells.get(column)}
-    return replace(target, **changes, verified=cells.get("verified", "").strip().lower() == "true",
-                   verified_on=cells.get("verified_on", "").strip())
+    return replace(
+        target,
+        **changes,
+        verified=cells.get("verified", "").strip().lower() == "true",
+        verified_on=cells.get("verified_on", "").strip(),
+    )
 
 
 class Directory:

@@ -4,6 +4,7 @@ The file may hold any of the target columns; the key is `alpha2`, or `country` (
 cell keeps the current value. A row that changes a fact without saying it was verified becomes unverified.
 The set file is rewritten in one step, and only if something changed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .index import country_names, lookup_key
-from .records import TARGET_COLUMNS, TARGET_FACTS, Row, Table, countries_path, read_table, target_set_path, write_csv
-from .validation import Problem, check_header, check_target_row
+from chalicelib.directory.index import country_names, lookup_key
+from chalicelib.directory.records import (
+    TARGET_COLUMNS,
+    TARGET_FACTS,
+    Row,
+    Table,
+    countries_path,
+    read_table,
+    target_set_path,
+    write_csv,
+)
+from chalicelib.directory.validation import Problem, check_header, check_target_row
 
 Progress = Callable[[int, int], None]
 
@@ -36,8 +46,10 @@ class ImportReport:
 
     def summary(self) -> str:
         refused_rows = len({p.row for p in self.rejected})
-        return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-                f"{refused_rows} rejected")
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
+            f"{refused_rows} rejected"
+        )
 
 
 def _keyed(table: Table, data_dir: Path) -> tuple[Table, list[Problem]]:
@@ -75,8 +87,15 @@ def merge_row(current: dict[str, str] | None, update: dict[str, str]) -> dict[st
     return merged
 
 
-def import_file(path: Path, target_set: str, data_dir: Path, today: dt.date, *, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportReport:
+def import_file(
+    path: Path,
+    target_set: str,
+    data_dir: Path,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Merge `path` into `target_set`; raises ImportRefused if its header is unusable, else reports every row."""
     table, key_problems = _keyed(read_table(path), data_dir)
     header_problems = check_header(table, TARGET_COLUMNS, partial=True) + [p for p in key_problems if p.row == 1]
@@ -93,8 +112,9 @@ def import_file(path: Path, target_set: str, data_dir: Path, today: dt.date, *, 
         problems = check_target_row(path, row, countries, partial=True, today=today)
         alpha2 = row.cells.get("alpha2", "")
         if not problems and alpha2 in first_row:
-            problems = [Problem(path, row.number, "alpha2", f"duplicate row for {alpha2} (first on row "
-                                                            f"{first_row[alpha2]})")]
+            problems = [
+                Problem(path, row.number, "alpha2", f"duplicate row for {alpha2} (first on row {first_row[alpha2]})")
+            ]
         if not problems:
             merged = merge_row(existing.get(alpha2), {k: v for k, v in row.cells.items() if k in TARGET_COLUMNS})
             problems = check_target_row(path, Row(row.number, merged), countries, partial=False, today=today)
@@ -102,8 +122,13 @@ def import_file(path: Path, target_set: str, data_dir: Path, today: dt.date, *, 
             report.rejected += problems
         else:
             first_row[alpha2] = row.number
-            bucket = report.added if alpha2 not in existing else \
-                report.unchanged if merged == existing[alpha2] else report.changed
+            bucket = (
+                report.added
+                if alpha2 not in existing
+                else report.unchanged
+                if merged == existing[alpha2]
+                else report.changed
+            )
             bucket.append(alpha2)
             result[alpha2] = merged
         if progress:

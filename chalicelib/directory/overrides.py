@@ -3,14 +3,15 @@
 A row names a country (alpha2) and fills in only what differs for this campaign (for example a particular
 diplomat as addressee, with the page that lists their address as source). Empty cells keep the shared value.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from .index import Overrides
-from .records import DIRECTORY_SETS, TARGET_COLUMNS, read_table
-from .validation import Problem, check_targets, known_countries
+from chalicelib.directory.index import Overrides
+from chalicelib.directory.records import DIRECTORY_SETS, TARGET_COLUMNS, read_table
+from chalicelib.directory.validation import Problem, check_targets, known_countries
 
 
 def override_files(campaign_folder: Path) -> list[Path]:
@@ -27,13 +28,20 @@ def load_overrides(campaign_folder: Path, data_dir: Path, today: dt.date) -> tup
     for path in files:
         target_set = path.stem
         if target_set not in DIRECTORY_SETS:
-            problems.append(Problem(path, None, "-", f"unknown target set {target_set!r}: name the file after one "
-                                                     f"of {', '.join(DIRECTORY_SETS)}"))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    "-",
+                    f"unknown target set {target_set!r}: name the file after one of {', '.join(DIRECTORY_SETS)}",
+                )
+            )
             continue
         table = read_table(path)
         found = check_targets(table, countries, complete=False, partial=True, today=today)
         problems += found
         if not found:
-            overrides[target_set] = {row.cells["alpha2"]: {k: v for k, v in row.cells.items() if k in TARGET_COLUMNS}
-                                     for row in table.rows}
+            overrides[target_set] = {
+                row.cells["alpha2"]: {k: v for k, v in row.cells.items() if k in TARGET_COLUMNS} for row in table.rows
+            }
     return overrides, problems

@@ -3,6 +3,7 @@
 Every file is UTF-8 RFC 4180 CSV (CRLF line ends, quoting only where needed), one row per state, sorted by
 alpha2, so a pull request shows exactly the facts that changed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,18 @@ DIRECTORY_SETS = ("foreign-ministry", "un-mission-geneva", "un-mission-new-york"
 UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 COUNTRY_COLUMNS = ("alpha2", "alpha3", "un_name", "status", "language", "timezone", "aliases")
-TARGET_COLUMNS = ("alpha2", "name_en", "name_local", "addressee", "website", "email", "contact_form_url", "source",
-                  "verified", "verified_on")
+TARGET_COLUMNS = (
+    "alpha2",
+    "name_en",
+    "name_local",
+    "addressee",
+    "website",
+    "email",
+    "contact_form_url",
+    "source",
+    "verified",
+    "verified_on",
+)
 # Facts about a target; changing one without re-checking it makes the row unverified again.
 TARGET_FACTS = ("name_en", "name_local", "addressee", "website", "email", "contact_form_url")
 
@@ -92,7 +103,7 @@ def parse_table(path: Path, text: str) -> Table:
         if not any(cell.strip() for cell in record):
             continue  # blank lines (often at the end of a hand-edited file) are not rows
         cells = {name: record[i].strip() if i < len(record) else "" for i, name in enumerate(header)}
-        rows.append(Row(number, cells, extra=tuple(record[len(header):]), missing=header[len(record):]))
+        rows.append(Row(number, cells, extra=tuple(record[len(header) :]), missing=header[len(record) :]))
     return Table(path, header, tuple(rows))
 
 

@@ -3,6 +3,7 @@
 Runs offline: email syntax through email-validator without DNS, URLs by their syntax, time zones through
 zoneinfo. pycountry (a development dependency) is imported only to check countries.csv's ISO codes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,18 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from .index import country_names, lookup_key
-from .records import (COUNTRY_COLUMNS, DIRECTORY_SETS, TARGET_COLUMNS, UN_LANGUAGES, Row, Table,
-                      countries_path, read_table, target_set_path)
+from chalicelib.directory.index import country_names, lookup_key
+from chalicelib.directory.records import (
+    COUNTRY_COLUMNS,
+    DIRECTORY_SETS,
+    TARGET_COLUMNS,
+    UN_LANGUAGES,
+    Row,
+    Table,
+    countries_path,
+    read_table,
+    target_set_path,
+)
 
 URL_COLUMNS = ("website", "contact_form_url", "source")
 EXPECTED_STATES = {"member": 193, "observer": 2}
@@ -42,6 +52,7 @@ def display_path(path: Path) -> str:
 
 
 # --- cells --------------------------------------------------------------------------------------------
+
 
 def _unsafe_text(value: str) -> str | None:
     if any(ch in value for ch in "\r\n\u2028\u2029"):
@@ -84,6 +95,7 @@ def _date_problem(value: str, today: dt.date) -> str | None:
 
 # --- headers and row shape ----------------------------------------------------------------------------
 
+
 def check_header(table: Table, expected: tuple[str, ...], *, partial: bool) -> list[Problem]:
     """Unknown, repeated or (unless `partial`) missing columns. Only alpha2 is needed in a partial file."""
     problems, seen = [], set()
@@ -91,8 +103,9 @@ def check_header(table: Table, expected: tuple[str, ...], *, partial: bool) -> l
         if name in seen:
             problems.append(Problem(table.path, 1, name, "this column appears twice"))
         elif name not in expected:
-            problems.append(Problem(table.path, 1, name or "(empty)",
-                                    f"unknown column; the columns are: {', '.join(expected)}"))
+            problems.append(
+                Problem(table.path, 1, name or "(empty)", f"unknown column; the columns are: {', '.join(expected)}")
+            )
         seen.add(name)
     required = ("alpha2",) if partial else expected
     for name in required:
@@ -103,8 +116,11 @@ def check_header(table: Table, expected: tuple[str, ...], *, partial: bool) -> l
 
 def _shape(path: Path, row: Row) -> list[Problem]:
     if row.extra:
-        return [Problem(path, row.number, "-", f"{len(row.extra)} more cell(s) than the header has columns "
-                                               "(an unquoted comma?)")]
+        return [
+            Problem(
+                path, row.number, "-", f"{len(row.extra)} more cell(s) than the header has columns (an unquoted comma?)"
+            )
+        ]
     if row.missing:
         return [Problem(path, row.number, row.missing[0], "the row ends before this column")]
     return []
@@ -112,8 +128,10 @@ def _shape(path: Path, row: Row) -> list[Problem]:
 
 # --- targets --------------------------------------------------------------------------------------------
 
-def check_target_row(path: Path, row: Row, countries: Mapping[str, object], *, partial: bool,
-                     today: dt.date) -> list[Problem]:
+
+def check_target_row(
+    path: Path, row: Row, countries: Mapping[str, object], *, partial: bool, today: dt.date
+) -> list[Problem]:
     """Problems in one target row. `partial`: empty cells mean "keep the shared value" (overrides, imports)."""
     c, number = row.cells, row.number
     problems = _shape(path, row)
@@ -170,8 +188,9 @@ def check_target_row(path: Path, row: Row, countries: Mapping[str, object], *, p
     return problems
 
 
-def check_targets(table: Table, countries: Mapping[str, object], *, complete: bool, partial: bool,
-                  today: dt.date) -> list[Problem]:
+def check_targets(
+    table: Table, countries: Mapping[str, object], *, complete: bool, partial: bool, today: dt.date
+) -> list[Problem]:
     """A whole target file. `complete`: every state must have a row (the shared set files)."""
     problems = check_header(table, TARGET_COLUMNS, partial=partial)
     if any(p.column == "alpha2" for p in problems):
@@ -181,32 +200,49 @@ def check_targets(table: Table, countries: Mapping[str, object], *, complete: bo
         problems += check_target_row(table.path, row, countries, partial=partial, today=today)
         alpha2 = row.cells.get("alpha2", "")
         if alpha2 in first_row:
-            problems.append(Problem(table.path, row.number, "alpha2",
-                                    f"duplicate row for {alpha2} (first on row {first_row[alpha2]})"))
+            problems.append(
+                Problem(
+                    table.path, row.number, "alpha2", f"duplicate row for {alpha2} (first on row {first_row[alpha2]})"
+                )
+            )
         first_row.setdefault(alpha2, row.number)
     if complete:
         absent = sorted(set(countries) - set(first_row))
         if absent:
-            problems.append(Problem(table.path, None, "alpha2",
-                                    f"no row for {len(absent)} state(s): {', '.join(absent)}"))
+            problems.append(
+                Problem(table.path, None, "alpha2", f"no row for {len(absent)} state(s): {', '.join(absent)}")
+            )
     return problems
 
 
 # --- countries ------------------------------------------------------------------------------------------
 
+
 def _iso_problems(path: Path, row: Row) -> list[Problem]:
     try:
         import pycountry
     except ImportError:
-        return [Problem(path, row.number, "alpha2", "cannot check ISO codes: pycountry is not installed "
-                                                    "(pip install -r requirements-dev.txt)")]
+        return [
+            Problem(
+                path,
+                row.number,
+                "alpha2",
+                "cannot check ISO codes: pycountry is not installed (pip install -r requirements-dev.txt)",
+            )
+        ]
     alpha2, alpha3 = row.cells.get("alpha2", ""), row.cells.get("alpha3", "")
     entry = pycountry.countries.get(alpha_2=alpha2) if len(alpha2) == 2 else None
     if entry is None:
         return [Problem(path, row.number, "alpha2", f"{alpha2!r} is not an ISO 3166-1 alpha-2 code")]
     if alpha3 != entry.alpha_3:
-        return [Problem(path, row.number, "alpha3",
-                        f"{alpha3!r} is not the alpha-3 code of {alpha2} (ISO 3166-1 says {entry.alpha_3})")]
+        return [
+            Problem(
+                path,
+                row.number,
+                "alpha3",
+                f"{alpha3!r} is not the alpha-3 code of {alpha2} (ISO 3166-1 says {entry.alpha_3})",
+            )
+        ]
     return []
 
 
@@ -221,8 +257,14 @@ def _ambiguous_names(table: Table) -> list[Problem]:
         for alias in filter(None, (a.strip() for a in row.cells["aliases"].split(";"))):
             owner = owners.setdefault(lookup_key(alias), (row.cells["alpha2"], row.number))
             if owner[0] != row.cells["alpha2"]:
-                problems.append(Problem(table.path, row.number, "aliases", f"{alias!r} already names {owner[0]} "
-                                                                           f"(row {owner[1]}): a name must lead to one state"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        row.number,
+                        "aliases",
+                        f"{alias!r} already names {owner[0]} (row {owner[1]}): a name must lead to one state",
+                    )
+                )
     return problems
 
 
@@ -249,8 +291,9 @@ def check_countries(table: Table) -> list[Problem]:
         for column in ("alpha2", "alpha3"):
             key = (column, c[column])
             if key in seen:
-                problems.append(Problem(path, row.number, column,
-                                        f"duplicate code {c[column]} (first on row {seen[key]})"))
+                problems.append(
+                    Problem(path, row.number, column, f"duplicate code {c[column]} (first on row {seen[key]})")
+                )
             seen.setdefault(key, row.number)
         if not c["un_name"]:
             problems.append(Problem(path, row.number, "un_name", "must not be empty"))
@@ -259,20 +302,33 @@ def check_countries(table: Table) -> list[Problem]:
         else:
             problems.append(Problem(path, row.number, "status", f"must be member or observer, not {c['status']!r}"))
         if c["language"] not in UN_LANGUAGES:
-            problems.append(Problem(path, row.number, "language", f"unknown letter language {c['language']!r}: "
-                                                                  f"use one of {', '.join(UN_LANGUAGES)}"))
+            problems.append(
+                Problem(
+                    path,
+                    row.number,
+                    "language",
+                    f"unknown letter language {c['language']!r}: use one of {', '.join(UN_LANGUAGES)}",
+                )
+            )
         try:
             zoneinfo.ZoneInfo(c["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             problems.append(Problem(path, row.number, "timezone", f"unknown IANA time zone {c['timezone']!r}"))
     problems += _ambiguous_names(table)
     if counts != EXPECTED_STATES:
-        problems.append(Problem(path, None, "status", f"expected 193 members and 2 observers, found "
-                                                      f"{counts['member']} and {counts['observer']}"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "status",
+                f"expected 193 members and 2 observers, found {counts['member']} and {counts['observer']}",
+            )
+        )
     return problems
 
 
 # --- files ----------------------------------------------------------------------------------------------
+
 
 def known_countries(data_dir: Path) -> dict[str, int]:
     """alpha2 -> row in countries.csv (read directly, so that a broken file still lets targets be checked)."""

@@ -4,6 +4,7 @@ running on from there. Only the calendar moves (time-machine): monotonic timers 
 
 `.ci/run` uses it to prove that no test depends on today's date. Nothing outside the tests imports it.
 """
+
 import os
 
 _days = os.environ.get("CLOCK_AHEAD_DAYS")

@@ -1,0 +1,3 @@
+"""Campaigns: the model loaded from templates/campaigns/, its policies and its linter.
+Entry: `catalogue.Campaigns`.
+"""

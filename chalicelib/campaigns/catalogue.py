@@ -1,0 +1,412 @@
+"""Campaigns are files: templates/campaigns/<slug>/campaign.toml plus one letter template per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from chalicelib.campaigns.origins import parse_origin
+from chalicelib.campaigns.policies import Policies, read_policies
+from chalicelib.directory import DATA_DIR, DIRECTORY_SETS, UN_LANGUAGES, Overrides
+from chalicelib.errors import CampaignFileError, CampaignNotOpen, NotFound
+from chalicelib.rendering import TEMPLATES_DIR
+
+CAMPAIGNS_DIR = TEMPLATES_DIR / "campaigns"
+TARGET_SETS = (*DIRECTORY_SETS, "fixed")
+LANGUAGES = UN_LANGUAGES
+DELIVERY_MODES = ("direct", "digest")
+KINDS = ("letters", "sign-on")  # supporters' own letters, or one letter co-signed by organisations
+DIGEST_PERIODS = ("daily", "weekly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class FixedTarget:
+    name: str
+    addressee: str
+    email: str | None
+    website: str
+    language: str
+    timezone: str = "UTC"  # where the target works: letters are paced toward its office hours
+
+
+@dataclass(frozen=True)
+class Delivery:
+    mode: str = "direct"  # "digest": each target gets one letter per period listing everyone who wrote
+    max_per_target_per_hour: int = 30
+    period: str = "daily"  # digests only: "daily" or "weekly"
+    local_hour: int = 9  # digests only: the hour they go, in each target's own time zone
+    weekday: int = 0  # weekly digests only: 0 is Monday
+
+    @property
+    def is_digest(self) -> bool:
+        return self.mode == "digest"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    title: Mapping[str, str]
+    summary: Mapping[str, str]
+    subject: Mapping[str, str]
+    organisation: str
+    sender_address: str
+    languages: tuple[str, ...]
+    target_set: str
+    opens: dt.date
+    closes: dt.date
+    folder: Path
+    fixed_target: FixedTarget | None = None
+    delivery: Delivery = field(default_factory=Delivery)
+    # Written to when the target cannot be emailed (no address, or failing), e.g. the country's UN mission.
+    fallback_target_set: str | None = None
+    # templates/campaigns/<slug>/targets/<set>.csv: this campaign's own facts, winning over the shared files.
+    target_overrides: Overrides = field(default_factory=dict)
+    policies: Policies = field(default_factory=Policies)
+    allowed_origins: tuple[str, ...] = ()  # partner sites whose own pages may call the JSON API (CORS)
+    embed_origins: tuple[str, ...] | None = None  # sites that may frame the form; None: any site
+    organiser_email: str | None = None  # told when sending pauses by itself (reputation guard)
+    kind: str = "letters"  # or "sign-on": organisations sign one letter the organisers send to every target
+    # Letters that are not one supporter's (digests, sign-on letters) come From "<from_name> via <organisation>"
+    # with Reply-To `reply_to`, the organisers' own address.
+    from_name: str = ""
+    reply_to: str = ""
+
+    @property
+    def is_sign_on(self) -> bool:
+        return self.kind == "sign-on"
+
+    def check_open(self, today: dt.date) -> None:
+        """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
+        if today < self.opens:
+            raise CampaignNotOpen(f"This campaign opens on {self.opens.isoformat()}.", closed=False)
+        if today > self.closes:
+            raise CampaignNotOpen(f"This campaign closed on {self.closes.isoformat()}.", closed=True)
+
+    def language_for(self, wanted: str | None, country_language: str) -> str:
+        """The supporter's choice if the campaign has it, else the target country's, else English or the first."""
+        for candidate in (wanted, country_language, "en"):
+            if candidate in self.languages:
+                return candidate
+        return self.languages[0]
+
+    def text(self, mapping: Mapping[str, str], language: str) -> str:
+        return self.localised(mapping, language)[0]
+
+    def localised(self, mapping: Mapping[str, str], language: str) -> tuple[str, str]:
+        """(text, the language it is in): `language` if the campaign has it, else English, else the first."""
+        for candidate in (language, "en"):
+            if mapping.get(candidate):
+                return mapping[candidate], candidate
+        first = next(iter(mapping))
+        return mapping[first], first
+
+    def letter_template_name(self, language: str) -> str:
+        return f"campaigns/{self.slug}/letter.{language}.txt"
+
+
+class _Reader:
+    """Reads one campaign.toml, naming the file and field in every error."""
+
+    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def fail(self, field_name: str, message: str) -> CampaignFileError:
+        return CampaignFileError(str(self.path), field_name, message)
+
+    def get(
+        self, name: str, kind: type, *, table: Mapping[str, Any] | None = None, prefix: str = "", default: Any = ...
+    ) -> Any:
+        source = self.data if table is None else table
+        if name not in source:
+            if default is not ...:
+                return default
+            raise self.fail(prefix + name, "is required")
+        value = source[name]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise self.fail(prefix + name, f"must be a {kind.__name__}, not {type(value).__name__}")
+        if isinstance(value, str) and not value.strip() and default is ...:
+            raise self.fail(prefix + name, "must not be empty")
+        return value
+
+    def one_line(self, name: str, value: str) -> str:
+        if any(ch in value for ch in "\r\n\0"):
+            raise self.fail(name, "must be a single line (no CR, LF or NUL)")
+        return value
+
+    def per_language(self, name: str, languages: tuple[str, ...], *, one_line: bool = True) -> dict[str, str]:
+        table = self.get(name, dict)
+        for lang in languages:
+            if not isinstance(table.get(lang), str) or not table[lang].strip():
+                raise self.fail(f"{name}.{lang}", "is required for every language in `languages`")
+        if one_line:
+            for lang, text in table.items():
+                self.one_line(f"{name}.{lang}", text)
+        return dict(table)
+
+    def origins(self, name: str) -> tuple[str, ...] | None:
+        """A list of web origins (scheme://host[:port]), each checked and in the form browsers send; None if absent."""
+        values = self.get(name, list, default=None)
+        if values is None:
+            return None
+        origins = []
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise self.fail(f"{name}[{index}]", f"must be a string, not {type(value).__name__}")
+            try:
+                origins.append(parse_origin(value))
+            except ValueError as exc:
+                raise self.fail(f"{name}[{index}]", str(exc)) from None
+        return tuple(dict.fromkeys(origins))
+
+
+def load_campaign(folder: Path) -> Campaign:
+    """Parse and check one campaign folder; raise CampaignFileError naming the file and field."""
+    path = folder / "campaign.toml"
+    slug = folder.name
+    if not SLUG_RE.match(slug):
+        raise CampaignFileError(str(folder), "slug", "folder name must be lower-case letters, digits and hyphens")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CampaignFileError(str(path), "-", "file is missing") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(path), "-", f"not valid TOML: {exc}") from None
+    r = _Reader(path, data)
+
+    languages = tuple(r.get("languages", list))
+    if not languages:
+        raise r.fail("languages", "must list at least one language")
+    for lang in languages:
+        if lang not in LANGUAGES:
+            raise r.fail("languages", f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    target_set = r.get("target_set", str)
+    if target_set not in TARGET_SETS:
+        raise r.fail("target_set", f"must be one of {', '.join(TARGET_SETS)}")
+    fallback = r.get("fallback_target_set", str, default="").strip() or None
+    if fallback is not None and (fallback not in DIRECTORY_SETS or fallback == target_set):
+        raise r.fail("fallback_target_set", f"must be one of {', '.join(DIRECTORY_SETS)}, other than target_set")
+    opens, closes = r.get("opens", dt.date), r.get("closes", dt.date)
+    if closes < opens:
+        raise r.fail("closes", "is before `opens`")
+
+    fixed = None
+    if target_set == "fixed":
+        ft = r.get("fixed_target", dict)
+        p = "fixed_target."
+        email = r.get("email", str, table=ft, prefix=p, default="").strip() or None
+        language = r.get("language", str, table=ft, prefix=p)
+        if language not in LANGUAGES:
+            raise r.fail(p + "language", f"unknown language {language!r}")
+        timezone = r.get("timezone", str, table=ft, prefix=p, default="UTC")
+        if not _known_timezone(timezone):
+            raise r.fail(p + "timezone", f"unknown time zone {timezone!r}; use an IANA name such as 'America/New_York'")
+        fixed = FixedTarget(
+            name=r.one_line(p + "name", r.get("name", str, table=ft, prefix=p)),
+            addressee=r.one_line(p + "addressee", r.get("addressee", str, table=ft, prefix=p)),
+            email=email,
+            website=r.get("website", str, table=ft, prefix=p, default=""),
+            language=language,
+            timezone=timezone,
+        )
+        if email:
+            _check_address(r, p + "email", email)
+
+    kind = r.get("kind", str, default="letters")
+    if kind not in KINDS:
+        raise r.fail("kind", f"must be one of {', '.join(KINDS)}")
+    delivery = _read_delivery(r, kind)
+    from_name = r.one_line("from_name", r.get("from_name", str, default="")).strip()
+    reply_to = r.one_line("reply_to", r.get("reply_to", str, default="")).strip()
+    if kind == "sign-on" or delivery.is_digest:
+        what = "a sign-on campaign" if kind == "sign-on" else "a digest campaign"
+        for name, value in (("from_name", from_name), ("reply_to", reply_to)):
+            if not value:
+                raise r.fail(name, f"is required for {what}: its letters are not one supporter's")
+    if reply_to:
+        _check_address(r, "reply_to", reply_to)
+
+    sender = r.one_line("sender_address", r.get("sender_address", str))
+    _check_address(r, "sender_address", sender)
+    organiser_email = r.get("organiser_email", str, default="").strip() or None
+    if organiser_email:
+        _check_address(r, "organiser_email", r.one_line("organiser_email", organiser_email))
+    campaign = Campaign(
+        slug=slug,
+        title=r.per_language("title", languages),
+        summary=r.per_language("summary", languages, one_line=False),
+        subject=r.per_language("subject", languages),
+        organisation=r.one_line("organisation", r.get("organisation", str)),
+        sender_address=sender,
+        languages=languages,
+        target_set=target_set,
+        opens=opens,
+        closes=closes,
+        folder=folder,
+        fixed_target=fixed,
+        delivery=delivery,
+        fallback_target_set=fallback,
+        target_overrides=_load_overrides(folder),
+        policies=read_policies(r),
+        allowed_origins=r.origins("allowed_origins") or (),
+        embed_origins=r.origins("embed_origins"),
+        organiser_email=organiser_email,
+        kind=kind,
+        from_name=from_name,
+        reply_to=reply_to,
+    )
+    if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
+        raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
+    for lang in languages:
+        path = folder / f"letter.{lang}.txt"
+        if not path.is_file():
+            raise CampaignFileError(str(path), "languages", f"no letter template for {lang!r}")
+    return campaign
+
+
+def check_campaign_deeply(campaign: Campaign) -> None:
+    """Full checks of addresses and letter templates, run by the tests and `make package`.
+
+    Not part of load_campaign: importing Jinja2 and email-validator there would triple the Lambda cold
+    start of routes that render nothing (bench/).
+    """
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
+    from chalicelib.mail.addresses import normalise_email
+    from chalicelib.rendering import environment
+
+    toml_path = str(campaign.folder / "campaign.toml")
+    addresses = {"sender_address": campaign.sender_address}
+    if campaign.organiser_email:
+        addresses["organiser_email"] = campaign.organiser_email
+    if campaign.fixed_target and campaign.fixed_target.email:
+        addresses["fixed_target.email"] = campaign.fixed_target.email
+    if campaign.reply_to:
+        addresses["reply_to"] = campaign.reply_to
+    for name, address in addresses.items():
+        try:
+            normalise_email(address)
+        except ValueError as exc:
+            raise CampaignFileError(toml_path, name, str(exc)) from None
+    for lang in campaign.languages:
+        path = campaign.folder / f"letter.{lang}.txt"
+        source = path.read_text(encoding="utf-8")
+        try:
+            template = environment().from_string(source)
+        except TemplateSyntaxError as exc:
+            raise CampaignFileError(f"{path}:{exc.lineno}", "template", exc.message or "syntax error") from None
+        try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
+            template.render(**sample_context(campaign))
+        except UndefinedError as exc:
+            raise CampaignFileError(
+                str(path),
+                "template",
+                f"{exc.message}: this kind of campaign provides {', '.join(sample_context(campaign))}",
+            ) from None
+
+
+def sample_context(campaign: Campaign) -> dict[str, Any]:
+    """The names a campaign's letter template may use, with example values (README, "Campaigns are files")."""
+    base: dict[str, Any] = {"target": {"name": "Ministry", "addressee": "Minister"}, "country": {"name": "Kenya"}}
+    person = {"name": "Jo Doe", "city": "Mombasa", "message": "My words."}
+    if campaign.is_sign_on:
+        return {**base, "signatories": [{"number": 1, "organisation": "Example Org", "country": "Kenya"}]}
+    if campaign.delivery.is_digest:
+        return {
+            **base,
+            "supporters": [{**person, "country": "Kenya"}],
+            "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"},
+        }
+    return {**base, "supporter": person}
+
+
+def _read_delivery(r: _Reader, kind: str) -> Delivery:
+    d = r.get("delivery", dict, default={})
+    p = "delivery."
+    mode = r.get("mode", str, table=d, prefix=p, default="direct")
+    if mode not in DELIVERY_MODES:
+        raise r.fail(p + "mode", f"must be one of {', '.join(DELIVERY_MODES)}")
+    if mode == "digest" and kind == "sign-on":
+        raise r.fail(p + "mode", "a sign-on campaign sends one letter per target: it cannot be a digest")
+    per_hour = r.get("max_per_target_per_hour", int, table=d, prefix=p, default=30)
+    if per_hour < 1:
+        raise r.fail(p + "max_per_target_per_hour", "must be at least 1")
+    digest_only = {"period", "local_hour", "weekday"} & set(d)
+    if digest_only and mode != "digest":
+        raise r.fail(p + sorted(digest_only)[0], 'is a digest setting: add mode = "digest"')
+    period = r.get("period", str, table=d, prefix=p, default="daily")
+    if period not in DIGEST_PERIODS:
+        raise r.fail(p + "period", f"must be one of {', '.join(DIGEST_PERIODS)}")
+    hour = r.get("local_hour", int, table=d, prefix=p, default=9)
+    if not 0 <= hour <= 23:
+        raise r.fail(p + "local_hour", "must be an hour from 0 to 23 (the target's own time)")
+    weekday = r.get("weekday", str, table=d, prefix=p, default="monday").lower()
+    if weekday not in WEEKDAYS:
+        raise r.fail(p + "weekday", f"must be one of {', '.join(WEEKDAYS)}")
+    if "weekday" in d and period != "weekly":
+        raise r.fail(p + "weekday", 'is used only with period = "weekly"')
+    return Delivery(
+        mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour, weekday=WEEKDAYS.index(weekday)
+    )
+
+
+ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _known_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _load_overrides(folder: Path) -> Overrides:
+    """The campaign's target overrides; the first problem fails the load, naming file, row and column."""
+    from chalicelib.directory.overrides import load_overrides
+    from chalicelib.directory.validation import display_path
+
+    overrides, problems = load_overrides(folder, DATA_DIR, dt.date.today())
+    if problems:
+        first = problems[0]
+        more = (
+            f" (and {len(problems) - 1} more: run python -m chalicelib.cli.directory validate)" if problems[1:] else ""
+        )
+        raise CampaignFileError(f"{display_path(first.path)}:{first.row or '-'}", first.column, first.message + more)
+    return overrides
+
+
+def _check_address(r: _Reader, name: str, address: str) -> None:
+    """A cheap shape check at load; check_campaign_deeply() runs the full email-validator check."""
+    if not ADDRESS_SHAPE.match(address):
+        raise r.fail(name, f"{address!r} is not an email address")
+
+
+class Campaigns:
+    """All campaigns under one folder, loaded once."""
+
+    def __init__(self, root: Path = CAMPAIGNS_DIR) -> None:
+        folders = sorted(p for p in root.iterdir() if (p / "campaign.toml").exists() or p.is_dir())
+        self._by_slug = {c.slug: c for c in (load_campaign(f) for f in folders)}
+
+    def all(self) -> list[Campaign]:
+        return list(self._by_slug.values())
+
+    def get(self, slug: str) -> Campaign:
+        campaign = self._by_slug.get(slug)
+        if campaign is None:
+            raise NotFound(f"There is no campaign called {slug!r}.")
+        return campaign
+
+
+@lru_cache(maxsize=1)
+def default_campaigns() -> Campaigns:
+    return Campaigns()

@@ -1,0 +1,186 @@
+"""The organisers' admin CLI: tokens, exports and the reveal audit.
+
+    python -m chalicelib.cli.admin token create --campaign SLUG [--campaign SLUG2 | --all] --label NAME [--expires 30d]
+    python -m chalicelib.cli.admin token list
+    python -m chalicelib.cli.admin token revoke TOKEN_ID
+    python -m chalicelib.cli.admin export --campaign SLUG [--country KE] [--status sent] [--partner CODE]
+                                      [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
+    python -m chalicelib.cli.admin audit --campaign SLUG
+    python -m chalicelib.cli.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
+                                      (a campaign's outcomes: see chalicelib/cli/outcomes.py)
+
+Which AWS it talks to: --endpoint URL if given; else a running `make run` stack (found through its state
+file, see local_endpoint.py) unless --aws; else the AWS of your environment (profile, region, credentials).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from chalicelib.cli.outcomes import COMMANDS as OUTCOME_COMMANDS
+from chalicelib.cli.outcomes import add_commands as add_outcome_commands
+from chalicelib.cli.outcomes import run as run_outcome_command
+from chalicelib.cli.running_stack import add_aws_options, connect
+from chalicelib.errors import DemarcheError, InvalidField
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m chalicelib.cli.admin", description=__doc__.split("\n\n")[0])
+    add_aws_options(root)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    token = commands.add_parser("token", help="organiser tokens").add_subparsers(dest="action", required=True)
+    create = token.add_parser("create", help="create a token and print it (once)")
+    create.add_argument("--label", required=True, help="who holds the token, e.g. 'Amina (PEN Kenya)'")
+    create.add_argument("--campaign", action="append", default=[], metavar="SLUG", help="a campaign it covers (repeat)")
+    create.add_argument("--all", action="store_true", help="cover every campaign, present and future")
+    create.add_argument("--expires", help="a date (works until the end of that UTC day) or a duration: 30d, 12h")
+    token.add_parser("list", help="every token: id, label, campaigns, state")
+    revoke = token.add_parser("revoke", help="stop a token working, at once")
+    revoke.add_argument("token_id")
+
+    export = commands.add_parser("export", help="a campaign's letters as CSV, with a progress bar")
+    export.add_argument("--campaign", required=True, metavar="SLUG")
+    for name in ("country", "status", "partner", "from", "to"):
+        export.add_argument(f"--{name}", dest=f"filter_{name}")
+    export.add_argument("--reveal", action="store_true", help="full names and emails (recorded in the audit)")
+    export.add_argument("--output", "-o", type=Path, help="the CSV file (default: <campaign>-letters.csv)")
+
+    audit = commands.add_parser("audit", help="who revealed personal data in a campaign, newest first")
+    audit.add_argument("--campaign", required=True, metavar="SLUG")
+    add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/cli/outcomes.py)
+    return root
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; a line every tenth of the way otherwise (logs, CI)."""
+
+    def __init__(self, total: int, out: TextIO, width: int = 30) -> None:
+        self.total, self.out, self.width, self._shown = max(total, 0), out, width, -1
+
+    def update(self, done: int) -> None:
+        share = min(done / self.total, 1.0) if self.total else 1.0
+        if self.out.isatty():
+            filled = int(share * self.width)
+            self.out.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done:,} / ~{self.total:,} letters")
+            self.out.flush()
+        elif int(share * 10) > self._shown:
+            self._shown = int(share * 10)
+            print(f"{done:,} / ~{self.total:,} letters", file=self.out)
+
+    def finish(self, done: int) -> None:
+        if self.out.isatty():
+            self.out.write("\n")
+        print(f"{done:,} letters exported.", file=self.out)
+
+
+def token_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> None:
+    from chalicelib.console.tokens import ALL, parse_expiry
+
+    tokens = services.organiser_tokens
+    if args.action == "create":
+        if args.all == bool(args.campaign):
+            raise InvalidField("campaign", "Give --campaign SLUG (one or more) or --all, not both.")
+        for slug in args.campaign:
+            services.campaigns.get(slug)  # NotFound names an unknown campaign
+        expires = parse_expiry(args.expires, services.clock()) if args.expires else None
+        token, record = tokens.create(args.label, [ALL] if args.all else args.campaign, expires)
+        print(
+            f"Token {record.token_id} for {record.label!r}; campaigns: {', '.join(record.campaigns)}; "
+            f"expires: {record.expires or 'never'}. It is shown only now: keep it safe.",
+            file=err,
+        )
+        print(token, file=out)
+    elif args.action == "list":
+        now = services.clock()
+        rows = [
+            (r.token_id, r.state(now), ",".join(r.campaigns), r.expires or "-", r.created_at, r.label)
+            for r in tokens.list()
+        ]
+        print("\t".join(("id", "state", "campaigns", "expires", "created", "label")), file=out)
+        for row in rows:
+            print("\t".join(row), file=out)
+    else:
+        record = tokens.revoke(args.token_id)
+        print(f"Token {record.token_id} ({record.label}) is revoked since {record.revoked_at}.", file=out)
+
+
+def export_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> None:
+    from chalicelib.console.access_audit import AccessAudit
+    from chalicelib.console.csv_export import export_rows, write_csv
+    from chalicelib.console.letter_queries import LetterQueries, parse_filter
+    from chalicelib.console.letter_rows import country_names
+    from chalicelib.letters.counters import read_stats
+
+    campaign = services.campaigns.get(args.campaign)
+    params = {
+        name: value
+        for name in ("country", "status", "partner", "from", "to")
+        if (value := getattr(args, f"filter_{name}"))
+    }
+    filters = parse_filter(params, services.directory)
+    table = services.aws.table
+    if args.reveal:
+        AccessAudit(table, services.clock).record(
+            campaign.slug, actor=f"cli {getpass.getuser()}", action="reveal_export", filters=filters.as_dict()
+        )
+    stats = read_stats(table, campaign.slug)
+    days = (filters.since or "0000", filters.until or "9999") if (filters.since or filters.until) else None
+    bar = ProgressBar(
+        stats.upper_bound(status=filters.status, country=filters.country, partner=filters.partner, days=days), err
+    )
+    path = args.output or Path(f"{campaign.slug}-letters.csv")
+    with path.open("w", encoding="utf-8", newline="") as csv_file:
+        rows = export_rows(
+            LetterQueries(table), campaign.slug, filters, country_names(services.directory), reveal=args.reveal
+        )
+        count = write_csv(rows, csv_file, progress=bar.update)
+    bar.finish(count)
+    print(path, file=out)
+
+
+def audit_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
+    from chalicelib.console.access_audit import AccessAudit
+
+    campaign = services.campaigns.get(args.campaign)
+    for record in AccessAudit(services.aws.table, services.clock).recent(campaign.slug):
+        print(json.dumps(record, default=str, ensure_ascii=False), file=out)
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *, services: Any = None
+) -> int:
+    """Run one admin command; `services` (clock, table, mailer) defaults to the environment's, tests pass theirs."""
+    args = parser().parse_args(argv)
+    connect(args, err)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if services is None:
+        from chalicelib.services import Services
+
+        services = Services()
+    try:
+        if args.command == "token":
+            token_command(args, services, out, err)
+        elif args.command == "export":
+            export_command(args, services, out, err)
+        elif args.command in OUTCOME_COMMANDS:
+            run_outcome_command(args, services, out)
+        else:
+            audit_command(args, services, out)
+    except DemarcheError as exc:
+        print(f"error: {exc.message}", file=err)
+        return 2
+    except (BotoCoreError, ClientError) as exc:  # no credentials, wrong region, no table: say so, plainly
+        print(f"error: AWS refused or could not be reached: {exc}", file=err)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The organiser's directory tools: `python -m chalicelib.cli.directory validate|import|coverage|export|health`.
+
+Every command works on the CSV files in chalicelib/data/ (or `--data DIR`); only `health` and
+`coverage --health` talk to AWS (the DynamoDB table named by DEMARCHE_TABLE, with the usual AWS settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from chalicelib.cli.running_stack import add_aws_options, connect
+from chalicelib.clock import utc_now
+from chalicelib.directory.records import (
+    DATA_DIR,
+    DIRECTORY_SETS,
+    TARGET_COLUMNS,
+    read_table,
+    render_csv,
+    target_set_path,
+)
+
+PROGRESS_MIN_ROWS = 200  # smaller files import in the blink of an eye: no bar
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m chalicelib.cli.directory", description="Check, refresh and measure the target directory."
+    )
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: %(default)s)")
+    add_aws_options(parser)  # for `health` and `coverage --health`, the only commands that talk to AWS
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check files; print file:row:column: message per problem")
+    validate.add_argument(
+        "files", nargs="*", type=Path, help="files to check (default: the shared data and every campaign's overrides)"
+    )
+    validate.add_argument("--campaigns", type=Path, default=None, help="campaigns folder for the default check")
+
+    merge = commands.add_parser("import", help="merge an organiser's CSV into a target set")
+    merge.add_argument("file", type=Path)
+    merge.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+    merge.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    merge.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+
+    cover = commands.add_parser("coverage", help="per target set: emails, websites or forms only, nothing, failing")
+    cover.add_argument("--json", action="store_true", help="machine-readable output")
+    cover.add_argument("--health", action="store_true", help="count failing targets (reads DynamoDB)")
+
+    export = commands.add_parser("export", help="a target set as CSV on standard output")
+    export.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+
+    health = commands.add_parser("health", help="list, mark or clear failing targets (DynamoDB)")
+    actions = health.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="every failing target")
+    listing.add_argument("--json", action="store_true")
+    for name, text in (
+        ("clear", "let a failing target receive letters again"),
+        ("set", "mark a target failing by hand"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+        action.add_argument("--country", required=True, help="ISO code or name")
+        if name == "set":
+            action.add_argument("--diagnostic", required=True, help="why, e.g. the bounce message")
+    return parser
+
+
+def _default_health() -> Any:
+    from chalicelib.aws import AwsClients
+    from chalicelib.directory.health import TargetHealth
+    from chalicelib.settings import Settings
+
+    return TargetHealth(AwsClients(Settings.from_env()).table)
+
+
+class ProgressBar:
+    """A one-line bar on a stream, redrawn only when the shown percentage changes."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width, self._shown = stream, width, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = self.width * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} rows")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    health: Callable[[], Any] = _default_health,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> int:
+    """Run one command; `clock` (what "today" and "since" mean) and `health` (the AWS store) are passed in by tests."""
+    args = _parser().parse_args(argv)
+    if args.command == "health" or getattr(args, "health", False):
+        connect(args, err)
+    run = {"validate": _validate, "import": _import, "coverage": _coverage, "export": _export, "health": _health}
+    return run[args.command](args, out=out, err=err, health=health, clock=clock, today=clock().date())
+
+
+def _validate(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
+    from chalicelib.directory.overrides import override_files
+    from chalicelib.directory.validation import check_files, shared_files
+
+    files = args.files
+    if not files:
+        from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR
+
+        campaigns = args.campaigns or CAMPAIGNS_DIR
+        files = shared_files(args.data) + [p for folder in sorted(campaigns.iterdir()) for p in override_files(folder)]
+    problems = check_files(files, args.data, today)
+    for problem in problems:
+        print(problem, file=out)
+    print(f"{len(files)} file(s) checked, {len(problems)} problem(s)", file=err)
+    return 1 if problems else 0
+
+
+def _import(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
+    from chalicelib.directory.merge import ImportRefused, import_file
+
+    if not args.file.is_file():
+        print(f"{args.file}: no such file", file=err)
+        return 1
+    rows = len(read_table(args.file).rows)
+    show_bar = args.progress or (rows >= PROGRESS_MIN_ROWS and err.isatty())
+    try:
+        report = import_file(
+            args.file,
+            args.target_set,
+            args.data,
+            today,
+            dry_run=args.dry_run,
+            progress=ProgressBar(err) if show_bar else None,
+        )
+    except ImportRefused as exc:
+        for problem in exc.problems:
+            print(problem, file=out)
+        print("nothing imported: fix the header first", file=err)
+        return 1
+    for problem in report.rejected:
+        print(f"rejected {problem}", file=out)
+    where = (
+        "(dry run: nothing written)"
+        if args.dry_run
+        else f"-> {target_set_path(args.data, args.target_set)}"
+        if report.written
+        else "(no change to write)"
+    )
+    print(f"{args.target_set}: {report.summary()} {where}", file=out)
+    return 1 if report.rejected else 0
+
+
+def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any], **_: Any) -> int:
+    from chalicelib.directory.coverage import coverage, coverage_table
+    from chalicelib.directory.index import Directory
+
+    failing = [(f.target_set, f.country) for f in health().all_failing()] if args.health else []
+    report = coverage(Directory(args.data), failing)
+    print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health), file=out)
+    return 0
+
+
+def _export(args: argparse.Namespace, *, out: TextIO, **_: Any) -> int:
+    table = read_table(target_set_path(args.data, args.target_set))
+    out.write(render_csv(TARGET_COLUMNS, (row.cells for row in table.rows)))
+    return 0
+
+
+def _health(
+    args: argparse.Namespace,
+    *,
+    out: TextIO,
+    err: TextIO,
+    health: Callable[[], Any],
+    clock: Callable[[], dt.datetime],
+    **_: Any,
+) -> int:
+    from chalicelib.directory.index import Directory
+
+    store = health()
+    if args.action == "list":
+        failing = store.all_failing()
+        if args.json:
+            print(json.dumps([f.__dict__ for f in failing], indent=2), file=out)
+        for f in [] if args.json else failing:
+            print(f"{f.target_set}\t{f.country}\tsince {f.since}\t{f.diagnostic}", file=out)
+        if not args.json:
+            print(f"{len(failing)} failing target(s)", file=err)
+        return 0
+    country = Directory(args.data).find_country(args.country)
+    if country is None:
+        print(f"unknown country {args.country!r}: use an ISO code such as KE or a name", file=err)
+        return 1
+    if args.action == "set":
+        store.mark_failing(args.target_set, country.alpha2, args.diagnostic, clock())
+        print(f"{args.target_set} {country.alpha2}: marked failing; letters use the fallbacks until cleared", file=out)
+        return 0
+    cleared = store.clear(args.target_set, country.alpha2)
+    print(
+        f"{args.target_set} {country.alpha2}: "
+        + (f"cleared (failing since {cleared.since})" if cleared else "was not failing; nothing to clear"),
+        file=out,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

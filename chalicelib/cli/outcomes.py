@@ -1,0 +1,123 @@
+"""The admin CLI's commands for a campaign's outcomes (they run as `python -m chalicelib.cli.admin COMMAND`):
+
+    signatories --campaign SLUG [--reveal]            who signed a sign-on letter, and their state
+    approve | reject --campaign SLUG SIGNATORY_ID...  decide on confirmed signatories
+    send --campaign SLUG --set SET [--at TIME]        schedule the sign-on letter (TIME: ISO 8601 with a zone; default now)
+    sends --campaign SLUG                             the sign-on sends and their progress
+    cancel-send --campaign SLUG SEND_ID               cancel a send that has not started
+    digests --campaign SLUG [--now]                   a digest campaign's latest digests; --now sends the coming ones
+    replies --campaign SLUG                           "did they reply?": per-target figures and pasted replies
+
+The CLI acts for every campaign (it holds AWS credentials, not a token); decisions and reveals name the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+from typing import Any, TextIO
+
+from chalicelib.directory import DIRECTORY_SETS
+
+COMMANDS = ("signatories", "approve", "reject", "send", "sends", "cancel-send", "digests", "replies")
+
+
+def add_commands(commands: Any) -> None:
+    """Add the outcome commands to the admin CLI's subparsers."""
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=text)
+        parser.add_argument("--campaign", required=True, metavar="SLUG")
+        return parser
+
+    command("signatories", "a sign-on letter's signatories").add_argument(
+        "--reveal", action="store_true", help="contact names and emails (recorded in the audit)"
+    )
+    for name in ("approve", "reject"):
+        command(name, f"{name} confirmed signatories").add_argument("signatory_id", nargs="+")
+    send = command("send", "schedule the sign-on letter to every target in a set")
+    send.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+    send.add_argument("--at", default="now", help="ISO 8601 with a zone, e.g. 2026-12-01T09:00:00Z (default: now)")
+    command("sends", "the sign-on sends and their progress")
+    command("cancel-send", "cancel a scheduled send").add_argument("send_id")
+    command("digests", "the latest digests").add_argument(
+        "--now", action="store_true", help="send the coming digests now"
+    )
+    command("replies", "per-target responsiveness and the replies supporters pasted")
+
+
+def run(args: argparse.Namespace, services: Any, out: TextIO) -> None:
+    from chalicelib.console.tokens import ALL, Organiser
+
+    console, slug = services.outcomes, args.campaign
+    organiser = Organiser(token_id="cli", label=f"cli {getpass.getuser()}", campaigns=(ALL,))
+    if args.command == "signatories":
+        rows = console.signatories(organiser, slug, {"reveal": "1" if args.reveal else ""})["signatories"]
+        _table(
+            out,
+            ("id", "status", "organisation", "country", "contact", "signed"),
+            [
+                (
+                    s["signatory_id"],
+                    s["status"],
+                    s["organisation"],
+                    s["country"],
+                    f"{s['contact_name']} <{s['contact_email']}>",
+                    s["signed_at"],
+                )
+                for s in rows
+            ],
+        )
+    elif args.command in ("approve", "reject"):
+        for signatory_id in args.signatory_id:
+            decided = console.decide(organiser, slug, signatory_id, args.command)
+            print(f"{decided['organisation']} ({decided['country']}): {decided['status']}", file=out)
+    elif args.command == "send":
+        print(
+            json.dumps(
+                console.schedule_send(organiser, slug, {"target_set": args.target_set, "send_at": args.at}),
+                ensure_ascii=False,
+            ),
+            file=out,
+        )
+    elif args.command == "sends":
+        for send in console.outcomes(organiser, slug).get("sends", []):
+            print(json.dumps(send, ensure_ascii=False), file=out)
+    elif args.command == "cancel-send":
+        print(json.dumps(console.cancel_send(organiser, slug, args.send_id), ensure_ascii=False), file=out)
+    elif args.command == "digests":
+        if args.now:
+            print(
+                f"{console.send_digests_now(organiser, slug)['brought_forward']} digest(s) will go at the next "
+                "housekeeping run.",
+                file=out,
+            )
+        for digest in console.outcomes(organiser, slug).get("digests", []):
+            print(json.dumps(digest, ensure_ascii=False), file=out)
+    else:
+        view = console.outcomes(organiser, slug)
+        _table(
+            out,
+            ("target", "asked", "answered", "replied", "no reply", "not yet", "rate"),
+            [
+                (
+                    r["target_name"],
+                    r["asked"],
+                    r["answered"],
+                    r["replied"],
+                    r["no_reply"],
+                    r["not_yet"],
+                    "-" if r["rate"] is None else f"{r['rate']:.0%}",
+                )
+                for r in view.get("responsiveness", [])
+            ],
+        )
+        for reply in view.get("replies", []):
+            print(json.dumps(reply, ensure_ascii=False), file=out)
+
+
+def _table(out: TextIO, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    print("\t".join(header), file=out)
+    for row in rows:
+        print("\t".join(str(value) for value in row), file=out)

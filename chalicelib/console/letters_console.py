@@ -1,0 +1,167 @@
+"""The organiser console: what an organiser may ask about a campaign, each answer checked against their token.
+
+Routes in app.py call one method each; this is where a token's campaigns are enforced (the authorizer's
+policy enforces them too), personal data is masked unless revealed, and every reveal is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Mapping
+
+from chalicelib.campaigns.catalogue import Campaign, Campaigns
+from chalicelib.clock import iso
+from chalicelib.console.access_audit import AccessAudit
+from chalicelib.console.charts import country_chart, daily_chart
+from chalicelib.console.export_jobs import ExportJobs, job_view
+from chalicelib.console.letter_queries import LetterQueries, decode_cursor, parse_filter, parse_limit
+from chalicelib.console.letter_rows import country_names, letter_row
+from chalicelib.console.tokens import Organiser
+from chalicelib.directory import Directory
+from chalicelib.directory.health import TargetHealth
+from chalicelib.letters.counters import STATUSES, CampaignStats, read_stats
+
+LATEST = 10
+
+
+def actor_of(organiser: Organiser) -> str:
+    return f"token {organiser.token_id} ({organiser.label})"
+
+
+def _tallies(tallies: Mapping[str, Mapping[str, int]], key: str, name: Callable[[str], Any]) -> list[dict[str, Any]]:
+    rows = [{key: name(value), "total": sum(t.values()), "by_status": dict(t)} for value, t in tallies.items()]
+    return sorted(rows, key=lambda r: (-r["total"], str(r[key])))
+
+
+class OrganiserConsole:
+    def __init__(
+        self,
+        *,
+        table: Any,
+        campaigns: Campaigns,
+        directory: Directory,
+        queries: LetterQueries,
+        audit: AccessAudit,
+        health: TargetHealth,
+        exports: ExportJobs,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._table, self._campaigns, self._directory, self._queries = table, campaigns, directory, queries
+        self._audit, self._health, self._exports, self._clock = audit, health, exports, clock
+        self.country_name = country_names(directory)
+
+    def campaign(self, organiser: Organiser, slug: str) -> Campaign:
+        """The campaign, if the token covers it (Forbidden first: a token learns nothing about other campaigns)."""
+        organiser.check(slug)
+        return self._campaigns.get(slug)
+
+    def campaigns(self, organiser: Organiser) -> dict[str, Any]:
+        return {
+            "campaigns": [
+                {
+                    "slug": c.slug,
+                    "title": c.text(c.title, "en"),
+                    "opens": c.opens.isoformat(),
+                    "closes": c.closes.isoformat(),
+                }
+                for c in self._campaigns.all()
+                if organiser.covers(c.slug)
+            ]
+        }
+
+    def letters(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """One page of the log, newest first; emails and names masked unless `reveal=1` (which is audited)."""
+        campaign = self.campaign(organiser, slug)
+        filters = parse_filter(params, self._directory)
+        reveal = params.get("reveal") == "1"
+        page = self._queries.page(
+            campaign.slug, filters, limit=parse_limit(params.get("limit")), cursor=decode_cursor(params.get("cursor"))
+        )
+        items = self._queries.letters(entry["letter_id"] for entry in page.entries)
+        if reveal:
+            self._audit.record(
+                campaign.slug,
+                actor=actor_of(organiser),
+                action="reveal_letters",
+                filters=filters.as_dict(),
+                letter_ids=[i["letter_id"] for i in items],
+            )
+        return {
+            "letters": [letter_row(i, self.country_name, reveal=reveal) for i in items],
+            "next_cursor": page.next_cursor,
+            "revealed": reveal,
+            "filters": filters.as_dict(),
+        }
+
+    def stats(self, organiser: Organiser, slug: str) -> dict[str, Any]:
+        campaign = self.campaign(organiser, slug)
+        return self._stats_view(campaign, read_stats(self._table, campaign.slug))
+
+    def dashboard(self, organiser: Organiser, slug: str) -> dict[str, Any]:
+        """Everything the dashboard page shows, in one answer: stats, the charts (SVG) and the latest letters."""
+        campaign = self.campaign(organiser, slug)
+        stats = self._stats_view(campaign, read_stats(self._table, campaign.slug))
+        latest = self.letters(organiser, slug, {"limit": str(LATEST)})["letters"]
+        return {
+            "campaign": {"slug": campaign.slug, "title": campaign.text(campaign.title, "en")},
+            "stats": stats,
+            "charts": {
+                "daily": daily_chart({d["day"]: d["by_status"] for d in stats["by_day"]}),
+                "countries": country_chart(stats["by_country"]),
+            },
+            "latest": latest,
+        }
+
+    def request_export(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
+        campaign = self.campaign(organiser, slug)
+        filters = parse_filter(params, self._directory)
+        reveal = params.get("reveal") == "1"
+        if reveal:
+            self._audit.record(
+                campaign.slug, actor=actor_of(organiser), action="reveal_export", filters=filters.as_dict()
+            )
+        return job_view(self._exports.request(campaign.slug, filters, reveal=reveal, actor=actor_of(organiser)))
+
+    def export_status(self, organiser: Organiser, slug: str, export_id: str) -> dict[str, Any]:
+        campaign = self.campaign(organiser, slug)
+        job = self._exports.get(campaign.slug, export_id)
+        view = job_view(job)
+        if job["status"] == "done":
+            view["download_url"] = self._exports.download_url(job)
+        return view
+
+    def audit(self, organiser: Organiser, slug: str) -> dict[str, Any]:
+        campaign = self.campaign(organiser, slug)
+        return {"records": self._audit.recent(campaign.slug)}
+
+    def _stats_view(self, campaign: Campaign, stats: CampaignStats) -> dict[str, Any]:
+        by_status = stats.by_status
+        failing = [
+            f
+            for f in self._health.all_failing()  # one Query: all failing targets share a partition
+            if f.target_set == campaign.target_set and f.country in stats.by_country
+        ]
+        return {
+            "campaign": campaign.slug,
+            "generated_at": iso(self._clock()),
+            "total": sum(by_status.values()),
+            "by_status": {status: by_status.get(status, 0) for status in STATUSES},
+            "by_day": sorted(
+                ({"day": day, "total": sum(t.values()), "by_status": dict(t)} for day, t in stats.by_day.items()),
+                key=lambda d: d["day"],
+            ),
+            "by_country": [
+                {**row, "name": self.country_name(row["country"])} for row in _tallies(stats.by_country, "country", str)
+            ],
+            "by_partner": _tallies(stats.by_partner, "partner", lambda code: code or None),
+            "failing_targets": [
+                {
+                    "target_set": f.target_set,
+                    "country": f.country,
+                    "name": self.country_name(f.country),
+                    "since": f.since,
+                    "diagnostic": f.diagnostic,
+                }
+                for f in failing
+            ],
+        }

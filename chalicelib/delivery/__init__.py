@@ -1,0 +1,3 @@
+"""Delivery: the worker that sends a queued letter once, behind its gates (reputation guard, suppressions,
+pacing, account send rate). Entry: `worker.Deliverer`.
+"""

@@ -1,0 +1,236 @@
+"""Delivering queued letters: the state moves around each SES call, so no letter is sent twice or lost.
+
+For each letter id from the queue: a `queued` letter passes the gates (delivery_gates.py) and is sent, or
+waits in the schedule; a `sending` letter is reconciled (see letter_states.py); any other is done already.
+Every wait is written to the schedule before the handler returns (only then does SQS delete the message),
+so a waiting letter is never in neither place. Only unexpected errors return a message to SQS; after five
+receives it goes to the dead-letter queue, whose handler (`give_up`) marks the letter failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+import zlib
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from chalicelib.campaigns.catalogue import Campaign, Campaigns
+from chalicelib.delivery.gates import Decision, Gates
+from chalicelib.delivery.reputation import ReputationGuard
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
+from chalicelib.letters.queue import letter_id_of
+from chalicelib.letters.schedule import LetterSchedule
+from chalicelib.letters.states import QUOTA_WAIT, RETRY_FIRST, RETRY_MAX, SENDING_LEASE, Status, TransitionRefused
+from chalicelib.mail.mailer import Mailer, Outcome, SendFailed, message_bytes
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = (
+    "Interrupted: sending was cut off and SES reported nothing about it, so we cannot tell whether it "
+    "left. It was not resent automatically, to avoid a duplicate; an organiser can resend it."
+)
+GAVE_UP = "Not sent: the sender failed on this letter five times (the worker's log says why)."
+TIME_NEEDED_MS = 15_000  # a send needs at most this long (SES timeouts included); below it, leave the rest queued
+
+
+class RetryLater(Exception):
+    """The letter could not be handled now; its queue message must come back."""
+
+
+@dataclass(frozen=True)
+class QueueRecord:
+    message_id: str
+    body: str
+
+
+def backoff(retries: int, outcome: Outcome, letter_id: str) -> dt.timedelta:
+    """How long a letter waits after its `retries`-th send that SES did not accept (exponential, spread per letter)."""
+    wait = min(RETRY_FIRST * 2 ** min(retries, 16), RETRY_MAX)
+    if outcome is Outcome.QUOTA:
+        wait = max(wait, QUOTA_WAIT)
+    spread = (zlib.crc32(letter_id.encode()) % 1000) / 1000  # letters throttled together come back apart
+    return wait + RETRY_FIRST * spread
+
+
+class Deliverer:
+    def __init__(
+        self,
+        letters: LetterLog,
+        mailer: Mailer,
+        campaigns: Campaigns,
+        clock: Callable[[], dt.datetime],
+        *,
+        gates: Gates,
+        schedule: LetterSchedule,
+        guard: ReputationGuard,
+    ) -> None:
+        self._letters, self._mailer, self._campaigns, self._clock = letters, mailer, campaigns, clock
+        self._gates, self._schedule, self._guard = gates, schedule, guard
+
+    def deliver(self, letter_id: str) -> Status | None:
+        """Handle one queue message. Returns the state the letter ended in, None if there was nothing to do."""
+        letter = self._letters.get(letter_id)
+        if letter is None:
+            log.warning("letter %s is gone (expired or deleted); nothing to send", letter_id)
+            return None
+        if letter.status == Status.SENDING.value:
+            return self.reconcile(letter)
+        if letter.status != Status.QUEUED.value:
+            # A duplicate queue message, or a letter another worker handled: never send again.
+            log.info("letter %s is %s, not queued; skipping", letter_id, letter.status)
+            return None
+        campaign = self._campaigns.get(letter.campaign)
+        decision = self._gates.decide(letter, campaign, self._clock())
+        if decision.action == "go":
+            return self._send(letter, campaign)
+        if decision.action == "refuse":
+            return self._fail(letter, Status.QUEUED, decision.reason)
+        return self._hold(letter, decision)
+
+    def _send(self, letter: Letter, campaign: Campaign) -> Status | None:
+        try:
+            message = message_bytes(letter, campaign.organisation, campaign.sender_address)
+        except ValueError as exc:  # a header value the checks should have refused: never send it, say why
+            return self._fail(letter, Status.QUEUED, f"Not sent: {exc}")
+        attempt = uuid.uuid4().hex
+        try:
+            self._letters.move(
+                letter.letter_id,
+                Status.QUEUED,
+                Status.SENDING,
+                self._clock(),
+                attempt_id=attempt,
+                remove=("waiting_until", "waiting_reason"),
+            )
+        except TransitionRefused:
+            return None  # another worker took it
+        # From here until `sent` is written is the one ambiguous window (letter_states.py explains the rule).
+        try:
+            ses_id = self._mailer.send(letter, message, campaign.sender_address, attempt)
+        except SendFailed as exc:
+            return self._not_sent(letter, attempt, exc)
+        try:
+            self._letters.move(
+                letter.letter_id,
+                Status.SENDING,
+                Status.SENT,
+                self._clock(),
+                expect={"attempt_id": attempt},
+                ses_message_id=ses_id,
+            )
+        except TransitionRefused as refused:
+            log.info("letter %s: SES feedback recorded it first (%s)", letter.letter_id, refused.current)
+            return Status(refused.current) if refused.current else None
+        self._guard.count(letter.campaign, "sent")
+        return Status.SENT
+
+    def _not_sent(self, letter: Letter, attempt: str, exc: SendFailed) -> Status | None:
+        now, mine = self._clock(), {"attempt_id": attempt}
+        if exc.outcome is Outcome.PERMANENT:
+            return self._fail(letter, Status.SENDING, exc.reason, expect=mine)
+        if exc.outcome is Outcome.UNKNOWN:
+            log.warning("letter %s: %s; reconciling at the end of the lease", letter.letter_id, exc.reason)
+            self._schedule.add(letter.letter_id, now + SENDING_LEASE, "reconcile", letter.expires_at)
+            return Status.SENDING
+        until = now + backoff(letter.retries, exc.outcome, letter.letter_id)
+        log.info(
+            "letter %s not accepted (%s); retry %d at %s",
+            letter.letter_id,
+            exc.reason,
+            letter.retries + 1,
+            until.isoformat(),
+        )
+        # Queued first: were the entry written first, a crash in between would leave it `sending` (interrupted).
+        self._letters.move(
+            letter.letter_id,
+            Status.SENDING,
+            Status.QUEUED,
+            now,
+            expect=mine,
+            retries=letter.retries + 1,
+            waiting_until=until.isoformat(),
+            waiting_reason="retry",
+        )
+        self._schedule.add(letter.letter_id, until, "retry", letter.expires_at)
+        return Status.QUEUED
+
+    def _hold(self, letter: Letter, decision: Decision) -> Status | None:
+        """Keep a queued letter waiting: in the schedule until `decision.until`, or parked while paused."""
+        if decision.action == "park":
+            self._schedule.park(letter.campaign, letter.letter_id, letter.expires_at)
+            if not self._guard.state(letter.campaign).paused:
+                # Resumed meanwhile: its release may have looked before this letter was parked.
+                self._schedule.unpark(letter.campaign, letter.letter_id)
+                raise RetryLater(f"campaign {letter.campaign} resumed while letter {letter.letter_id} was parked")
+            until = ""
+        else:
+            assert decision.until is not None
+            self._schedule.add(letter.letter_id, decision.until, decision.reason, letter.expires_at)
+            until = decision.until.isoformat()
+        try:  # what the supporter and organisers read; the schedule entry above is what counts
+            self._letters.amend(
+                letter.letter_id, Status.QUEUED, self._clock(), waiting_until=until, waiting_reason=decision.reason
+            )
+        except TransitionRefused:
+            return None  # another worker moved it meanwhile; the entry will find nothing to do
+        return Status.QUEUED
+
+    def _fail(self, letter: Letter, source: Status, reason: str, expect: dict[str, str] | None = None) -> Status | None:
+        """Fail the letter with `reason`, if it is still where this worker left it (None: it moved on)."""
+        try:
+            self._letters.move(
+                letter.letter_id, source, Status.FAILED, self._clock(), expect=expect, failure_reason=reason[:500]
+            )
+        except TransitionRefused:
+            return None  # another worker, or SES evidence, moved it meanwhile
+        return Status.FAILED
+
+    def reconcile(self, letter: Letter) -> Status | None:
+        """A letter found `sending`: wait for its lease to end, then, with no SES evidence, fail it (never resend)."""
+        lease_end = dt.datetime.fromisoformat(letter.updated_at.replace("Z", "+00:00")) + SENDING_LEASE
+        if self._clock() < lease_end:
+            self._schedule.add(letter.letter_id, lease_end, "reconcile", letter.expires_at)
+            return Status.SENDING
+        return self._fail(letter, Status.SENDING, INTERRUPTED, expect={"attempt_id": letter.attempt_id})
+
+    def give_up(self, letter_id: str) -> Status | None:
+        """The dead-letter queue's verdict: the letter is failed, unless a send may be in flight (then reconciled)."""
+        letter = self._letters.get(letter_id)
+        if letter is None:
+            return None
+        if letter.status == Status.SENDING.value:
+            return self.reconcile(letter)
+        if letter.status != Status.QUEUED.value:
+            return None
+        return self._fail(letter, Status.QUEUED, GAVE_UP)
+
+    def deliver_batch(
+        self,
+        records: Iterable[QueueRecord],
+        handle: Callable[[str], object] | None = None,
+        time_left_ms: Callable[[], int] | None = None,
+    ) -> list[str]:
+        """Handle each record; return the message ids that must come back (SQS batchItemFailures).
+
+        Records left when the Lambda's time runs low are returned untouched rather than risk a cut-off send.
+        """
+        handle = handle or self.deliver
+        failures = []
+        for record in records:
+            if time_left_ms is not None and time_left_ms() < TIME_NEEDED_MS:
+                failures.append(record.message_id)
+                continue
+            try:
+                letter_id = letter_id_of(record.body)
+            except ValueError:
+                log.error("dropping queue message %s: not a letter message", record.message_id)
+                continue
+            try:
+                handle(letter_id)
+            except Exception:  # noqa: BLE001 - any failure returns only this record to the queue
+                log.exception("letter %s: will retry", letter_id)
+                failures.append(record.message_id)
+        return failures

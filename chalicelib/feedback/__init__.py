@@ -1,0 +1,3 @@
+"""Feedback: SES events (delivery, bounce, complaint), the "did they reply?" follow-ups and per-target
+responsiveness. Entry: `ses_events.Feedback`.
+"""

@@ -1,0 +1,62 @@
+""" "Did they reply?": the pages behind the links in the follow-up mail (the links show buttons; only buttons POST)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.errors import InvalidField
+from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param
+from chalicelib.http.responses import as_html, html_errors
+from chalicelib.services import services
+
+blueprint = Blueprint(__name__)
+
+
+def _stop_link(letter_id: str) -> str:
+    from chalicelib.feedback.follow_ups import links
+
+    return base_url() + links(services().signer, letter_id)["stop"]
+
+
+@blueprint.route("/follow-ups/{letter_id}/{token}")
+@html_errors
+def get_follow_up(letter_id: str, token: str) -> Response:
+    from chalicelib.web.pages import follow_up_page
+
+    item = services().follow_ups.look(letter_id, token)
+    return as_html(follow_up_page(item, query_param("answer"), _stop_link(letter_id)))
+
+
+@blueprint.route(
+    "/follow-ups/{letter_id}/{token}", methods=["POST"], content_types=["application/x-www-form-urlencoded"]
+)
+@html_errors
+def post_follow_up(letter_id: str, token: str) -> Response:
+    from chalicelib.web.pages import answered_page, form_fields
+
+    try:
+        fields = form_fields(blueprint.current_request.raw_body or b"")
+    except UnicodeDecodeError:
+        raise InvalidField("body", "The form data is not valid UTF-8.") from None
+    answer = fields.get("answer", "")
+    services().follow_ups.answer(letter_id, token, answer, fields.get("reply", ""))
+    return as_html(answered_page(answer, _stop_link(letter_id)))
+
+
+@blueprint.route("/follow-ups/{letter_id}/{token}/stop")
+@html_errors
+def get_follow_up_stop(letter_id: str, token: str) -> Response:
+    from chalicelib.feedback.follow_ups import STOP
+    from chalicelib.web.pages import stop_page
+
+    services().follow_ups.look(letter_id, token, STOP)
+    return as_html(stop_page())
+
+
+@blueprint.route("/follow-ups/{letter_id}/{token}/stop", methods=["POST"], content_types=FORM_OR_EMPTY)
+@html_errors
+def post_follow_up_stop(letter_id: str, token: str) -> Response:
+    from chalicelib.web.pages import stopped_page
+
+    services().follow_ups.stop(letter_id, token)
+    return as_html(stopped_page())

@@ -1,0 +1,61 @@
+"""Reading the request being answered: its query, its origin, its visitor, and where we are reachable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.services import services
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
+
+    from chalicelib.front_door.door import Visitor
+
+# No routes: app.py registers it so that these helpers reach the app's current request.
+blueprint = Blueprint(__name__)
+
+FORM_OR_EMPTY = ["application/x-www-form-urlencoded", "application/json", "text/plain"]
+
+
+def current_request() -> Request:
+    return blueprint.current_request
+
+
+def base_url() -> str:
+    """Where this API is reachable, for links we hand out (status pages)."""
+    configured = services().settings.public_base_url
+    if configured:
+        return configured
+    request = current_request()
+    host = request.headers.get("host", "localhost")
+    proto = request.headers.get("x-forwarded-proto", "http")
+    context = request.context or {}
+    full_path, resource_path = context.get("path", ""), request.path or ""
+    prefix = full_path[: len(full_path) - len(resource_path)] if full_path.endswith(resource_path) else ""
+    return f"{proto}://{host}{prefix}"
+
+
+def query_param(name: str, default: str = "") -> str:
+    return (current_request().query_params or {}).get(name, default)
+
+
+def query_params() -> dict[str, str]:
+    return dict(current_request().query_params or {})
+
+
+def origin_header() -> str | None:
+    return current_request().headers.get("origin")
+
+
+def current_date() -> "dt.date":
+    return services().clock().date()
+
+
+def visitor() -> "Visitor":
+    from chalicelib.front_door.door import Visitor
+
+    identity = (current_request().context or {}).get("identity") or {}
+    return Visitor(ip=identity.get("sourceIp") or "", links_base=base_url())

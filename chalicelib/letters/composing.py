@@ -1,0 +1,100 @@
+"""Composing a letter: who it goes to and what it says, from campaign, country and supporter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.directory import Country, Directory, Target
+from chalicelib.rendering import render
+
+
+@dataclass(frozen=True)
+class Supporter:
+    name: str
+    email: str
+    city: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ComposedLetter:
+    target: Target
+    language: str
+    subject: str
+    body: str
+
+
+def resolve_target(campaign: Campaign, country: Country, directory: Directory) -> Target:
+    """The campaign's target for a supporter in `country` (the campaign's overrides win over shared data)."""
+    fixed = campaign.fixed_target
+    if fixed is not None:
+        return Target(
+            target_set="fixed",
+            name=fixed.name,
+            addressee=fixed.addressee,
+            email=fixed.email,
+            website=fixed.website,
+            contact_form_url="",
+            language=fixed.language,
+            verified=True,
+            source="campaign.toml",
+            country=None,
+        )
+    return directory.target(campaign.target_set, country.alpha2, campaign.target_overrides)
+
+
+def resolve_fallback(campaign: Campaign, country: Country, directory: Directory) -> Target | None:
+    """The target in the campaign's fallback set, if it has one."""
+    if campaign.fallback_target_set is None:
+        return None
+    return directory.target(campaign.fallback_target_set, country.alpha2, campaign.target_overrides)
+
+
+def supporter_context(supporter: Supporter) -> dict[str, str]:
+    return {"name": supporter.name, "city": supporter.city, "message": supporter.message.strip()}
+
+
+def compose(
+    campaign: Campaign, country: Country, target: Target, supporter: Supporter, language: str | None = None
+) -> ComposedLetter:
+    """Render subject and body; supporter fields are values in the template context, never template source.
+
+    A digest campaign's template lists `supporters`: one supporter's letter is the digest with them alone.
+    A sign-on campaign's lists `signatories` (none here: see sign_on_send.py for the letter as sent).
+    """
+    if campaign.is_sign_on:
+        return render_letter(campaign, country.name, target, language, signatories=[])
+    if campaign.delivery.is_digest:
+        one = {**supporter_context(supporter), "country": country.name}
+        return render_letter(
+            campaign,
+            country.name,
+            target,
+            language,
+            supporters=[one],
+            digest={"count": 1, "part": 1, "parts": 1, "date": ""},
+        )
+    return render_letter(campaign, country.name, target, language, supporter=supporter_context(supporter))
+
+
+def render_letter(
+    campaign: Campaign, country_name: str, target: Target, language: str | None, **lists: object
+) -> ComposedLetter:
+    """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
+    kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
+    lang = campaign.language_for(language, target.language)
+    body = render(
+        campaign.letter_template_name(lang),
+        target={"name": target.name, "addressee": target.addressee},
+        country={"name": country_name},
+        **lists,
+    )
+    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
+
+
+def tidy(text: str) -> str:
+    """Plain-text hygiene: no trailing spaces, at most one blank line in a row, one final newline."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"

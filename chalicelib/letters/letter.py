@@ -1,0 +1,124 @@
+"""The letter: one DynamoDB item per letter, its fields, its key and the index keys it is found by.
+
+What happens to it is in states.py (which moves are allowed) and log.py (the conditional writes that move it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from chalicelib.letters.counters import counter_keys
+from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.write_shards import LOG_SHARDS, shard_of
+
+LETTER_SK = "LETTER"
+CAMPAIGN_INDEX, COUNTRY_INDEX = "by-campaign", "by-campaign-country"
+CAMPAIGN_PK, COUNTRY_PK, LOG_SK = "gsi1pk", "gsi_country_pk", "gsi1sk"  # both indexes sort on LOG_SK
+# What the log indexes project: what the log filters and sorts on, never personal data.
+LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
+# What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
+PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
+NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
+# Letters sent on behalf of many (group_letters.py) have no status link, and one to a fixed target no country.
+MAY_BE_EMPTY = ("status_token_hash", "country")
+
+
+def letter_key(letter_id: str) -> dict[str, str]:
+    return {"pk": f"LETTER#{letter_id}", "sk": LETTER_SK}
+
+
+def campaign_partition(campaign: str, shard: int) -> str:
+    return f"CAMPAIGN#{campaign}#{shard:02d}"
+
+
+def country_partition(campaign: str, country: str, shard: int) -> str:
+    return f"CAMPAIGN#{campaign}#COUNTRY#{country}#{shard:02d}"
+
+
+def campaign_index_keys(campaign: str, created_at: str, letter_id: str) -> dict[str, str]:
+    """Keys of the `by-campaign` index (newest first per campaign), on the letter's shard (write_shards.py).
+    The log indexes hold no personal data."""
+    return {
+        CAMPAIGN_PK: campaign_partition(campaign, shard_of(letter_id, LOG_SHARDS)),
+        LOG_SK: f"{created_at}#{letter_id}",
+    }
+
+
+def index_keys(campaign: str, created_at: str, letter_id: str, country: str) -> dict[str, str]:
+    """Keys of both log indexes: `by-campaign`, and `by-campaign-country` (same sort key, same shard)."""
+    keys = campaign_index_keys(campaign, created_at, letter_id)
+    return {**keys, COUNTRY_PK: country_partition(campaign, country, shard_of(letter_id, LOG_SHARDS))}
+
+
+@dataclass
+class Letter:
+    letter_id: str
+    campaign: str
+    country: str
+    target_set: str
+    target_name: str
+    target_email: str
+    language: str
+    subject: str
+    body: str
+    supporter_name: str
+    supporter_email: str
+    status: str
+    created_at: str
+    updated_at: str
+    status_token_hash: str
+    expires_at: int  # epoch seconds: DynamoDB TTL deletes the item (and its personal data) then
+    partner: str = ""
+    ses_message_id: str = ""
+    delivered_at: str = (
+        ""  # when SES reported it in the recipient's mailbox (feedback.py); "did they reply?" counts from it
+    )
+    failure_reason: str = ""
+    # The confirmation step (chalicelib/letters/confirmation.py): link tokens are kept only as hashes.
+    confirm_token_hash: str = ""
+    delete_token_hash: str = ""
+    confirm_by: int = 0  # epoch seconds: an unconfirmed letter expires then
+    confirmed_at: str = ""
+    reminded_at: str = ""
+    guard: str = ""  # pk of the duplicate guard this letter holds (chalicelib/front_door/duplicates.py)
+    links_base: str = ""  # where the supporter reached us, for the links in a later reminder
+    due_at: int = 0  # epoch seconds of the next housekeeping action (chalicelib/storage/due_index.py)
+    # Delivery (chalicelib/delivery/worker.py):
+    attempt_id: str = ""  # the send attempt in flight or last made; SES events carry it as a tag
+    retries: int = 0  # sends SES did not accept (throttled, unreachable): sets the next backoff
+    waiting_until: str = ""  # a queued letter held back (pacing, backoff, paused campaign) until about then
+    waiting_reason: str = ""
+    # "" for a supporter's own letter; "digest" (chalicelib/outcomes/digests.py) or "sign-on" (chalicelib/outcomes/sign_on_sends.py)
+    # for a letter the organisers send on behalf of many.
+    kind: str = ""
+    # Digest campaigns: the supporter's own parts, listed in the digest; and which digest (and which of its
+    # letters) carries them. A digest letter has the digest's id too.
+    supporter_city: str = ""
+    supporter_message: str = ""
+    digest_id: str = ""
+    digest_letter_id: str = ""
+    send_id: str = ""  # sign-on letters: the send they belong to
+
+    def to_item(self) -> dict[str, Any]:
+        item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
+        key = letter_key(self.letter_id)
+        due = due_keys(key["pk"], self.due_at) if self.due_at else {}
+        return {**key, **index_keys(self.campaign, self.created_at, self.letter_id, self.country), **due, **item}
+
+    def counter_keys(self) -> list[dict[str, str]]:
+        """The campaign counters this letter counts in (campaign_stats.py)."""
+        return counter_keys(self.campaign, self.letter_id, self.created_at, self.country, self.partner)
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> "Letter":
+        values = {k: v for k, v in item.items() if k in _FIELD_NAMES}
+        for name in NUMBERS:
+            if name in values:
+                values[name] = int(values[name])
+        for name in (*PERSONAL_FIELDS, *MAY_BE_EMPTY):  # absent once scrubbed, or never had
+            values.setdefault(name, "")
+        return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Letter))

@@ -1,0 +1,47 @@
+"""The queue between the API and the sender. Messages carry only a letter id: no personal data in SQS."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+BATCH = 10  # SQS's limit per SendMessageBatch
+
+
+class LetterQueue:
+    def __init__(self, sqs: Any, queue_url: str) -> None:
+        self._sqs, self._url = sqs, queue_url
+
+    def enqueue(self, letter_id: str) -> None:
+        self._sqs.send_message(QueueUrl=self._url, MessageBody=letter_message(letter_id))
+
+    def enqueue_many(self, letter_ids: list[str]) -> list[bool]:
+        """Queue each id; returns, per id, whether SQS took it (a failed one can be tried again)."""
+        ok = [False] * len(letter_ids)
+        for start in range(0, len(letter_ids), BATCH):
+            chunk = letter_ids[start : start + BATCH]
+            response = self._sqs.send_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {"Id": str(start + i), "MessageBody": letter_message(letter_id)}
+                    for i, letter_id in enumerate(chunk)
+                ],
+            )
+            for success in response.get("Successful", []):
+                ok[int(success["Id"])] = True
+        return ok
+
+
+def letter_message(letter_id: str) -> str:
+    return json.dumps({"letter_id": letter_id})
+
+
+def letter_id_of(message_body: str) -> str:
+    """The letter id in a queue message; ValueError if the body is not one of ours."""
+    try:
+        letter_id = json.loads(message_body)["letter_id"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("not a Démarche letter message") from None
+    if not isinstance(letter_id, str) or not letter_id:
+        raise ValueError("not a Démarche letter message")
+    return letter_id

@@ -1,0 +1,76 @@
+"""Mail to a letter's writer and the links it carries (status, confirm, delete), shared by confirmation,
+follow-ups and sign-on: one place builds a supporter's links and their emails from templates/mail/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.letters.letter import Letter
+from chalicelib.mail.mailer import Notice
+from chalicelib.rendering import render
+from chalicelib.signing import Signer, token_hash
+
+STATUS, CONFIRM, DELETE = "status", "confirm", "delete"  # what a link token is for
+MAIL_LANGUAGES = ("en", "fr", "es")
+
+
+@dataclass(frozen=True)
+class Links:
+    status: str
+    confirm: str
+    delete: str
+
+
+def link_paths(signer: Signer, letter_id: str) -> Links:
+    return Links(
+        status=f"/letters/{letter_id}/{signer.token(STATUS, letter_id)}",
+        confirm=f"/letters/{letter_id}/confirm/{signer.token(CONFIRM, letter_id)}",
+        delete=f"/letters/{letter_id}/delete/{signer.token(DELETE, letter_id)}",
+    )
+
+
+def link_hashes(signer: Signer, letter_id: str) -> dict[str, str]:
+    """What a new letter stores of its three link tokens."""
+    return {
+        f"{purpose}_token_hash": token_hash(signer.token(purpose, letter_id)) for purpose in (STATUS, CONFIRM, DELETE)
+    }
+
+
+def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **context: object) -> Notice:
+    """An email from the campaign to the letter's writer (see `campaign_mail`)."""
+    return campaign_mail(
+        campaign,
+        template,
+        letter.language,
+        letter.supporter_name,
+        letter.supporter_email,
+        name=letter.supporter_name,
+        target=letter.target_name,
+        **context,
+    )
+
+
+def campaign_mail(
+    campaign: Campaign, template: str, language: str, to_name: str, to_email: str, **context: object
+) -> Notice:
+    """An email from the campaign, from templates/mail/<template>.<language>.txt (first line: the subject), in
+    `language` where we have the template, else English. Templates get `organisation` and `title` too."""
+    language = language if language in MAIL_LANGUAGES else "en"
+    text = render(
+        f"mail/{template}.{language}.txt",
+        organisation=campaign.organisation,
+        title=campaign.text(campaign.title, language),
+        **context,
+    )
+    subject, _, body = text.partition("\n")
+    return Notice(
+        to_name=to_name,
+        to_email=to_email,
+        organisation=campaign.organisation,
+        sender_address=campaign.sender_address,
+        subject=subject.strip(),
+        body=body.lstrip("\n"),
+        language=language,
+        campaign=campaign.slug,
+    )

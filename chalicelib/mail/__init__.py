@@ -1,0 +1,1 @@
+"""Mail: building MIME messages and sending them through SES v2; address checks. Entry: `mailer.Mailer`."""

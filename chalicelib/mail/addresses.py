@@ -1,0 +1,85 @@
+"""Mail addresses: check supporters' emails and build header values that cannot smuggle extra headers."""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+
+FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
+
+
+def header_unsafe_reason(value: str) -> str | None:
+    """Why `value` may not go into a mail header, or None when it may."""
+    if any(ch in value for ch in FORBIDDEN_IN_HEADERS):
+        return "must be a single line (no line breaks or NUL characters)"
+    if "=?" in value:
+        return "must not contain the sequence '=?'"
+    return None
+
+
+def normalise_email(text: str) -> str:
+    """The normalised address, or ValueError with a message a supporter understands. Never touches the network."""
+    from email_validator import EmailNotValidError, validate_email
+
+    reason = header_unsafe_reason(text)
+    if reason:
+        raise ValueError(f"The email address {reason}.")
+    try:
+        # No SMTPUTF8: a non-ASCII mailbox name cannot go into our mail headers safely.
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+    for label in result.domain.split("."):
+        if len(_scripts(label)) > 1:
+            raise ValueError(
+                "The domain of this email address mixes alphabets (for example Latin and Cyrillic "
+                "letters that look alike). Please type it again."
+            )
+    return result.ascii_email or result.normalized
+
+
+def _scripts(label: str) -> set[str]:
+    """The alphabets of the letters in a domain label, e.g. {"LATIN", "CYRILLIC"} for a homoglyph trick."""
+    import unicodedata
+
+    return {unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha()}
+
+
+def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) -> Address:
+    """The From address '"<supporter> via <organisation>" <sender>'; the mail policy encodes it (RFC 2047)."""
+    for value in (supporter_name, organisation, sender_address):
+        reason = header_unsafe_reason(value)
+        if reason:
+            raise ValueError(f"A From header value {reason}.")
+    local, _, domain = sender_address.rpartition("@")
+    return Address(display_name=f"{supporter_name} via {organisation}", username=local, domain=domain)
+
+
+# Providers that deliver "a.b+tag@" to "ab@": one person, one mailbox. Others may treat dots and tags as
+# different mailboxes, so only the case is folded for them.
+IGNORES_DOTS = frozenset({"gmail.com", "googlemail.com"})
+IGNORES_PLUS_TAGS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "fastmail.com",
+    }
+)
+SAME_MAILBOX_DOMAIN = {"googlemail.com": "gmail.com"}
+
+
+def mailbox_identity(email: str) -> str:
+    """The mailbox behind a (normalised) address, for "one letter per supporter": case, and dots and +tags
+    where the provider ignores them, are folded. Used only as input to a keyed hash, never stored."""
+    local, _, domain = email.casefold().rpartition("@")
+    if domain in IGNORES_PLUS_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in IGNORES_DOTS:
+        local = local.replace(".", "")
+    return f"{local}@{SAME_MAILBOX_DOMAIN.get(domain, domain)}"

@@ -1,0 +1,3 @@
+"""Campaign outcomes: digests, group letters, coalition sign-on signatures and their sends.
+Entry: `signatures.Signatures`.
+"""

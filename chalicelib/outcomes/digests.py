@@ -1,0 +1,409 @@
+"""Digest delivery: each target gets one letter per period (daily by default, at a set hour of its own day)
+carrying the campaign letter once and then everyone who wrote in that period.
+
+A confirmed letter in a digest campaign is not sent alone: it moves `pending_confirmation -> awaiting_digest`
+and joins the digest due next for its target. A digest is an item that collects entries until its time (its
+`due_at` in the by-due index), when the housekeeping job closes it (chalicelib/storage/state_machines.py DIGEST):
+
+    collecting -> closing (no entry can join any more) -> handed_over (its letters logged and queued)
+                                                        -> empty (everyone deleted their details: nothing is sent)
+
+Closing freezes the list of supporters, logs one letter per MAX_SUPPORTERS of them (group_letters.py: ids
+derived from the digest, so a closing resumed after a crash sends nothing twice) and moves each supporter's
+letter `awaiting_digest -> in_digest`, naming the letter that carries it. From there the digest letter is an
+ordinary letter: paced per target, held by the reputation guard, followed through SES feedback.
+
+A letter misses its digest only by joining in the instant it closes; it is still `awaiting_digest` when its own
+due time (the digest's plus GRACE) comes, and then joins the next one. A period nobody wrote in has no digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from chalicelib.campaigns.catalogue import Campaign, Campaigns, Delivery
+from chalicelib.clock import iso
+from chalicelib.delivery.pacing import target_zone
+from chalicelib.directory import Directory
+from chalicelib.letters.composing import render_letter, resolve_target
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.log import LetterLog
+from chalicelib.letters.states import Status, TransitionRefused
+from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
+from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.paged_query import query_all
+from chalicelib.storage.state_machines import DIGEST, MoveRefused, move, put_once
+
+log = logging.getLogger(__name__)
+
+GRACE = dt.timedelta(hours=1)  # a letter still waiting this long after its digest was due joins the next one
+CLOSING_LEASE = dt.timedelta(minutes=10)  # a closing cut short is taken up again after this
+KEPT = dt.timedelta(days=30)  # a digest's record (who was in it: letter ids only) after it was due
+SCRUB_AFTER = dt.timedelta(days=1)  # a digest letter's text is deleted once SES has taken it (checked daily)
+OWED_OR_HELD = frozenset({Status.QUEUED.value, Status.SENDING.value})  # not yet handed to SES
+MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
+ENTRY = "ENTRY#"
+
+
+def next_send_at(delivery: Delivery, zone: ZoneInfo, after: dt.datetime) -> dt.datetime:
+    """The first digest time strictly after `after`: `local_hour` in the target's zone, daily or on `weekday`."""
+    day = after.astimezone(zone).date()
+    for offset in range(9):
+        date = day + dt.timedelta(days=offset)
+        if delivery.period == "weekly" and date.weekday() != delivery.weekday:
+            continue
+        # Through UTC and back: an hour that a DST change skips becomes the next real one.
+        candidate = dt.datetime.combine(date, dt.time(delivery.local_hour), tzinfo=zone).astimezone(dt.timezone.utc)
+        if candidate > after:
+            return candidate
+    raise AssertionError("a daily or weekly time always comes within 8 days")
+
+
+def recipient(target_set: str, country: str) -> str:
+    """Whom a digest is for: a directory target is one per country; a fixed target receives every country's."""
+    return "all" if target_set == "fixed" else country
+
+
+def digest_id_for(campaign: str, target_set: str, country: str, send_at: dt.datetime) -> str:
+    return f"{campaign}:{send_at.strftime('%Y%m%dT%H%MZ')}:{target_set}:{recipient(target_set, country)}"
+
+
+def digest_key(digest_id: str) -> dict[str, str]:
+    """Digests live in their campaign's partition, newest last, so the console lists them with one Query."""
+    campaign, stamp, target_set, who = digest_id.split(":")
+    return {"pk": f"DIGESTS#{campaign}", "sk": f"DIGEST#{stamp}#{target_set}#{who}"}
+
+
+def entries_pk(digest_id: str) -> str:
+    return f"DIGEST#{digest_id}"
+
+
+class Digests:
+    def __init__(
+        self,
+        table: Any,
+        letters: LetterLog,
+        sender: GroupSender,
+        campaigns: Campaigns,
+        directory: Directory,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._table, self._letters, self._sender = table, letters, sender
+        self._campaigns, self._directory, self._clock = campaigns, directory, clock
+
+    # --- supporters' letters join -------------------------------------------------------------------------
+
+    def join(self, letter: Letter, campaign: Campaign, source: Status, **changes: Any) -> str:
+        """Move a confirmed (`pending_confirmation`) or stranded (`awaiting_digest`) letter into the digest due
+        next for its target; `changes` are written with the move. Returns the digest's id."""
+        now = self._clock()
+        after = now
+        for _ in range(3):
+            digest_id, send_at = self._open_digest(letter, campaign, after)
+            due = int((send_at + GRACE).timestamp())
+            if source is Status.AWAITING_DIGEST:
+                self._letters.amend(letter.letter_id, source, now, digest_id=digest_id, due_at=due, **changes)
+            else:
+                self._letters.move(
+                    letter.letter_id, source, Status.AWAITING_DIGEST, now, digest_id=digest_id, due_at=due, **changes
+                )
+            source, changes = Status.AWAITING_DIGEST, {}
+            if self._add_entry(digest_id, letter.letter_id, letter.confirmed_at or iso(now), send_at):
+                return digest_id
+            after = send_at  # that digest closed in between: the next one
+        log.warning("letter %s found three digests closing in a row; housekeeping will place it", letter.letter_id)
+        return digest_id
+
+    def _open_digest(self, letter: Letter, campaign: Campaign, after: dt.datetime) -> tuple[str, dt.datetime]:
+        zone = self._zone(campaign, letter.target_set, letter.country)
+        send_at = next_send_at(campaign.delivery, zone, after)
+        digest_id = digest_id_for(campaign.slug, letter.target_set, letter.country, send_at)
+        expires = int((send_at + KEPT).timestamp())
+        key = digest_key(digest_id)
+        put_once(
+            self._table,
+            {
+                **key,
+                **due_keys(key["pk"] + key["sk"], int(send_at.timestamp())),
+                "status": "collecting",
+                "digest_id": digest_id,
+                "campaign": campaign.slug,
+                "target_set": letter.target_set,
+                "country": recipient(letter.target_set, letter.country),
+                "target_name": letter.target_name,
+                "send_at": iso(send_at),
+                "created_at": iso(self._clock()),
+                "updated_at": iso(self._clock()),
+                "expires_at": expires,
+            },
+        )
+        return digest_id, send_at
+
+    def _add_entry(self, digest_id: str, letter_id: str, confirmed_at: str, send_at: dt.datetime) -> bool:
+        """List the letter in the digest, iff the digest still collects (one transaction); False if it closed."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": {
+                                "pk": entries_pk(digest_id),
+                                "sk": f"{ENTRY}{confirmed_at}#{letter_id}",
+                                "letter_id": letter_id,
+                                "expires_at": int((send_at + KEPT).timestamp()),
+                            },
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._table.name,
+                            "Key": digest_key(digest_id),
+                            "ConditionExpression": "#status = :collecting",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": {":collecting": "collecting"},
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            return False
+        return True
+
+    def _zone(self, campaign: Campaign, target_set: str, country: str) -> ZoneInfo:
+        """Where the target works (as pacing sees it): its country's zone, Geneva's, New York's, or the fixed one's."""
+        fixed = campaign.fixed_target
+        country_zone = self._directory.country(country).timezone if target_set != "fixed" and country else ""
+        return target_zone(target_set, country_zone, fixed.timezone if fixed else None)
+
+    def stranded(self, letter: Letter) -> str:
+        """Housekeeping found `letter` still awaiting its digest after the digest's time: wait, or join the next."""
+        item = self._table.get_item(Key=digest_key(letter.digest_id), ConsistentRead=True).get("Item") or {}
+        status, members = item.get("status"), item.get("members")
+        if status == "collecting" or (status == "closing" and (members is None or letter.letter_id in members)):
+            later = int((self._clock() + GRACE).timestamp())  # its digest is late, or is being closed with it
+            self._letters.amend(letter.letter_id, Status.AWAITING_DIGEST, self._clock(), due_at=later)
+            return "waiting"
+        self.join(letter, self._campaigns.get(letter.campaign), Status.AWAITING_DIGEST)
+        return "rejoined"
+
+    # --- the digest's time has come ------------------------------------------------------------------------
+
+    def close(self, key: dict[str, str]) -> str:
+        """Close one due digest and hand its letters to the queue (or nothing, if nobody is left to list)."""
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        if item is None:
+            return "gone"
+        now = self._clock()
+        later = {"due_at": int((now + CLOSING_LEASE).timestamp())}
+        if item["status"] == "collecting":
+            if now < dt.datetime.fromisoformat(item["send_at"].replace("Z", "+00:00")):
+                return "not_yet"
+            move(self._table, DIGEST, key, "collecting", "closing", now, changes=later)
+        elif item["status"] == "handed_over" and not item.get("scrubbed"):
+            return self._scrub(key, item)
+        elif item["status"] != "closing":
+            self._done(key, item["status"], item)
+            return "rescheduled"
+        members = item.get("members")
+        if members is None:  # frozen once: a resumed closing writes the same letters
+            members = self._members(item["digest_id"])
+            move(self._table, DIGEST, key, "closing", "closing", now, changes={**later, "members": members})
+        if not members:
+            move(self._table, DIGEST, key, "closing", "empty", now, changes={"due_at": int(item["expires_at"])})
+            return "digest_empty"
+        sent = self._hand_over(item, members)
+        move(
+            self._table,
+            DIGEST,
+            key,
+            "closing",
+            "handed_over",
+            now,
+            changes={"letters": sent, "supporters": len(members), "due_at": int((now + SCRUB_AFTER).timestamp())},
+        )
+        return "digest_sent"
+
+    def _scrub(self, key: dict[str, str], item: dict[str, Any]) -> str:
+        """Once SES has taken a digest's letters, their text (everyone's names and words) leaves our table: nobody
+        needs it any more, and a supporter who deletes their details later must find none of it here."""
+        waiting = False
+        for letter_id in item.get("letters", []):
+            letter = self._letters.get(letter_id)
+            if letter is None or not letter.body:
+                continue
+            if letter.status in OWED_OR_HELD:
+                waiting = True  # paced, or held by the reputation guard: look again tomorrow
+                continue
+            try:
+                self._letters.amend(letter_id, Status(letter.status), self._clock(), remove=("body",))
+            except TransitionRefused:
+                waiting = True  # SES feedback moved it meanwhile: next time
+        now = self._clock()
+        if waiting:
+            move(
+                self._table,
+                DIGEST,
+                key,
+                "handed_over",
+                "handed_over",
+                now,
+                changes={"due_at": int((now + SCRUB_AFTER).timestamp())},
+            )
+            return "waiting"
+        move(
+            self._table,
+            DIGEST,
+            key,
+            "handed_over",
+            "handed_over",
+            now,
+            changes={"scrubbed": True, "due_at": int(item["expires_at"])},
+        )
+        return "digest_scrubbed"
+
+    def _done(self, key: dict[str, str], status: str, item: dict[str, Any]) -> None:
+        move(self._table, DIGEST, key, status, status, self._clock(), changes={"due_at": int(item["expires_at"])})
+
+    def _members(self, digest_id: str) -> list[str]:
+        """The letters still waiting for this digest, in the order they were confirmed."""
+        from boto3.dynamodb.conditions import Key
+
+        entries = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(entries_pk(digest_id)) & Key("sk").begins_with(ENTRY),
+            ConsistentRead=True,
+        )
+        ids = [entry["letter_id"] for entry in entries]
+        members = []
+        for letter_id in dict.fromkeys(ids):
+            letter = self._letters.get(letter_id)
+            if letter and letter.status == Status.AWAITING_DIGEST.value and letter.digest_id == digest_id:
+                members.append(letter_id)
+        return members
+
+    def _hand_over(self, item: dict[str, Any], members: list[str]) -> list[str]:
+        campaign = self._campaigns.get(item["campaign"])
+        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+        logged = []
+        for number, part in enumerate(parts, start=1):
+            letter_id = group_letter_id("digest", item["digest_id"], str(number))
+            letter = self._sender.logged(letter_id)
+            if letter is None:
+                written = [
+                    letter
+                    for m in part
+                    if (letter := self._letters.get(m)) is not None
+                    and letter.status == Status.AWAITING_DIGEST.value
+                    and letter.supporter_name
+                ]
+                if not written:
+                    continue  # everyone in this part deleted their details meanwhile
+                digest = {"count": len(members), "part": number, "parts": len(parts), "date": item["send_at"][:10]}
+                letter = self._sender.log(self._letter(campaign, item, letter_id, written, digest))
+            logged.append(letter)
+            for member in part:
+                try:
+                    self._letters.move(
+                        member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(), digest_letter_id=letter_id
+                    )
+                except TransitionRefused:
+                    pass  # moved by a previous run, or the supporter deleted their details
+        self._sender.queue(logged)
+        return [letter.letter_id for letter in logged]
+
+    def _letter(
+        self, campaign: Campaign, item: dict[str, Any], letter_id: str, written: list[Letter], digest: dict[str, Any]
+    ) -> GroupLetter:
+        latest = written[-1]
+        country = self._directory.country(latest.country)
+        if latest.target_set == "fixed":
+            target = resolve_target(campaign, country, self._directory)
+            country_name = ""
+        else:
+            target = self._directory.target(latest.target_set, latest.country, campaign.target_overrides)
+            country_name = country.name
+        supporters = [
+            {
+                "name": w.supporter_name,
+                "city": w.supporter_city,
+                "message": w.supporter_message.strip(),
+                "country": self._directory.country(w.country).name,
+            }
+            for w in written
+        ]
+        composed = render_letter(campaign, country_name, target, None, supporters=supporters, digest=digest)
+        return GroupLetter(
+            letter_id=letter_id,
+            kind="digest",
+            campaign=campaign,
+            country=item["country"] if item["country"] != "all" else "",
+            target_set=latest.target_set,
+            target_name=latest.target_name,
+            target_email=latest.target_email,
+            composed=composed,
+            digest_id=item["digest_id"],
+        )
+
+    def send_now(self, campaign: str) -> int:
+        """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
+        housekeeping run closes and sends them. Returns how many were brought forward."""
+        from boto3.dynamodb.conditions import Key
+
+        now = self._clock()
+        upcoming = query_all(
+            self._table,
+            KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}")
+            & Key("sk").gt(f"DIGEST#{now.strftime('%Y%m%dT%H%MZ')}"),
+            ConsistentRead=True,
+        )
+        moved = 0
+        for item in upcoming:
+            if item["status"] != "collecting":
+                continue
+            try:
+                move(
+                    self._table,
+                    DIGEST,
+                    {"pk": item["pk"], "sk": item["sk"]},
+                    "collecting",
+                    "collecting",
+                    now,
+                    changes={"send_at": iso(now), "due_at": int(now.timestamp())},
+                )
+            except MoveRefused:
+                continue  # closed meanwhile
+            moved += 1
+        return moved
+
+    # --- what organisers see --------------------------------------------------------------------------------
+
+    def recent(self, campaign: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The campaign's latest digests, newest first (one Query on the campaign's digest partition)."""
+        from boto3.dynamodb.conditions import Key
+
+        items = self._table.query(
+            KeyConditionExpression=Key("pk").eq(f"DIGESTS#{campaign}") & Key("sk").begins_with("DIGEST#"),
+            ScanIndexForward=False,
+            Limit=limit,
+        )["Items"]
+        return [
+            {
+                "digest_id": i["digest_id"],
+                "status": i["status"],
+                "send_at": i["send_at"],
+                "target_set": i["target_set"],
+                "country": i["country"],
+                "target_name": i.get("target_name", ""),
+                "supporters": int(i.get("supporters", len(i.get("members") or []))),
+                "letters": list(i.get("letters", [])),
+            }
+            for i in items
+        ]

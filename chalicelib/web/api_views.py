@@ -1,0 +1,163 @@
+"""The JSON shapes of the public API: campaigns, countries, targets and letter previews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.directory import Country, Directory, Target
+from chalicelib.letters.composing import ComposedLetter, Supporter, compose
+from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
+from chalicelib.letters.letter import Letter
+from chalicelib.letters.states import EXPLAINED, WAITING_EXPLAINED, Status
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+PLACEHOLDER_NAME = {
+    "en": "[Your name]",
+    "fr": "[Votre nom]",
+    "es": "[Su nombre]",
+    "ar": "[اسمك]",
+    "ru": "[Ваше имя]",
+    "zh": "[您的姓名]",
+}
+
+
+def campaign_summary(campaign: Campaign, today: dt.date) -> dict[str, Any]:
+    return {
+        "slug": campaign.slug,
+        "title": dict(campaign.title),
+        "summary": dict(campaign.summary),
+        "organisation": campaign.organisation,
+        "languages": list(campaign.languages),
+        "target_set": campaign.target_set,
+        "opens": campaign.opens.isoformat(),
+        "closes": campaign.closes.isoformat(),
+        "open": campaign.opens <= today <= campaign.closes,
+        "kind": campaign.kind,
+        "delivery": campaign.delivery.mode,
+    }
+
+
+def campaign_detail(campaign: Campaign, directory: Directory, today: dt.date) -> dict[str, Any]:
+    countries = [{"code": c.alpha2, "name": c.name} for c in directory.countries()]
+    return {**campaign_summary(campaign, today), "countries": countries}
+
+
+def target_view(target: Target, *, failing: bool = False) -> dict[str, Any]:
+    return {
+        "target_set": target.target_set,
+        "name": target.name,
+        "addressee": target.addressee,
+        "email_available": target.email_available and not failing,
+        "email": target.email,
+        "website": target.website or None,
+        "contact_form_url": target.contact_form_url or None,
+        "verified": target.verified,
+        "failing": failing,
+    }
+
+
+def letter_view(letter: ComposedLetter) -> dict[str, str]:
+    return {"language": letter.language, "subject": letter.subject, "body": letter.body}
+
+
+def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: ComposedLetter | None) -> list[dict]:
+    """The ways to deliver a letter its target cannot receive by email, in the order they should be offered."""
+    if route.email_available:
+        return []
+    offers: list[dict[str, Any]] = []
+    if route.fallback is not None and fallback_letter is not None:
+        offers.append(
+            {"kind": "fallback_target", "target": target_view(route.fallback), "letter": letter_view(fallback_letter)}
+        )
+    if route.target.contact_form_url:
+        offers.append({"kind": "contact_form", "url": route.target.contact_form_url, "letter": letter_view(letter)})
+    offers.append(
+        {"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": route.target.website or None}
+    )
+    return offers
+
+
+def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
+    """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any."""
+    letter = compose(campaign, route.country, route.target, supporter, language)
+    fallback_letter = (
+        compose(campaign, route.country, route.fallback, supporter, language)
+        if route.fallback is not None and not route.email_available
+        else None
+    )
+    return {
+        "target": target_view(route.target, failing=route.target_failing),
+        "letter": letter_view(letter),
+        "email_available": route.email_available,
+        "sends_to": route.sends_to,
+        "fallbacks": fallbacks_view(route, letter, fallback_letter),
+        # "send from my own email", offered whatever the route: the supporter's mail program, the letter written
+        "mailto": mailto_url(letter.subject, letter.body, (route.target.email or "") if route.email_available else ""),
+    }
+
+
+def preview(
+    campaign: Campaign,
+    country: Country,
+    directory: Directory,
+    *,
+    language: str | None = None,
+    name: str = "",
+    city: str = "",
+    message: str = "",
+    is_failing: IsFailing = never_failing,
+    sandbox: bool = False,
+) -> dict[str, Any]:
+    """The target and the letter as it would be sent, with a placeholder where the name is not given yet."""
+    route = plan_route(campaign, country, directory, is_failing=is_failing, sandbox=sandbox)
+    lang = campaign.language_for(language, route.target.language)
+    supporter = Supporter(
+        name=name.strip() or PLACEHOLDER_NAME.get(lang, "[Your name]"), email="", city=city, message=message
+    )
+    return {
+        "country": {"code": country.alpha2, "name": country.name},
+        **delivery_view(route, campaign, supporter, lang),
+    }
+
+
+def letter_status_view(letter: Letter) -> dict[str, Any]:
+    """What the supporter sees of their letter: no one else's data, nothing they did not write."""
+    return {
+        "letter_id": letter.letter_id,
+        "campaign": letter.campaign,
+        "status": letter.status,
+        "explanation": EXPLAINED[Status(letter.status)],
+        "target": letter.target_name,
+        "created_at": letter.created_at,
+        "updated_at": letter.updated_at,
+        "failure_reason": letter.failure_reason or None,
+        "partner": letter.partner or None,
+        "waiting": _waiting(letter),
+    }
+
+
+def _waiting(letter: Letter) -> dict[str, Any] | None:
+    """Why a queued letter is held back and until about when (None when it is not waiting)."""
+    if letter.status != Status.QUEUED.value or letter.waiting_reason not in WAITING_EXPLAINED:
+        return None
+    return {
+        "reason": letter.waiting_reason,
+        "explanation": WAITING_EXPLAINED[letter.waiting_reason],
+        "until": letter.waiting_until or None,
+    }
+
+
+@lru_cache(maxsize=1)
+def _openapi_file() -> str:
+    return OPENAPI_FILE.read_text(encoding="utf-8")
+
+
+def openapi_document(base_url: str) -> dict[str, Any]:
+    """chalicelib/web/openapi.json, the reviewed description of this API, pointing at the server that serves it."""
+    return {**json.loads(_openapi_file()), "servers": [{"url": base_url or "/"}]}

@@ -1,0 +1,20 @@
+"""The organiser dashboard page: an HTML shell; its script (static/dashboard.js) fetches the numbers with the token."""
+
+from __future__ import annotations
+
+from chalicelib.console.charts import STATUS_COLOURS
+from chalicelib.letters.counters import STATUSES
+from chalicelib.rendering import render
+from chalicelib.web.i18n import Messages
+
+
+def dashboard_page(api_base: str) -> str:
+    """In English for now: the organisers' words are not in the catalogue (chalicelib/locales/) yet."""
+    return render(
+        "admin/dashboard.html",
+        t=Messages("en"),
+        embed=False,
+        api_base=api_base,
+        statuses=STATUSES,
+        colours=STATUS_COLOURS,
+    )

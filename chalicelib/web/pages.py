@@ -1,0 +1,340 @@
+"""The HTML pages a supporter sees: the campaign form (ours, or framed on a partner's site) and its results.
+
+Every word comes from the message catalogues (i18n.py); every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+from urllib.parse import parse_qs, urlencode
+
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.directory import Directory
+from chalicelib.errors import CampaignNotOpen, DemarcheError
+from chalicelib.front_door.fields import PARTNER_RE
+from chalicelib.letters.letter import Letter
+from chalicelib.rendering import render
+from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
+
+FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
+PAGE_ONLY_FIELDS = ("lang", "embed")  # how the page was shown, not part of the letter
+VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "language")
+SCRIPT_TEXT = ("target.", "note.", "other_ways.", "errors.", "status.", "done.", "form.sending")  # for form.js
+
+
+def form_fields(raw_body: bytes) -> dict[str, str]:
+    """A urlencoded form post as a dict (last value wins); empty values are kept as empty strings."""
+    parsed = parse_qs(raw_body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False)
+    return {key: values[-1] for key, values in parsed.items()}
+
+
+def page_fields(fields: dict[str, str]) -> tuple[str | None, bool]:
+    """Take the page-only fields out of a form post: (the page language asked for, embedded?)."""
+    lang, embed = (fields.pop(name, "") for name in PAGE_ONLY_FIELDS)
+    return lang or None, embed == "1"
+
+
+def safe_partner(code: str) -> str:
+    """A partner code from a URL, or "" if it could never be accepted (the supporter could not fix it)."""
+    code = code[:40]
+    return code if PARTNER_RE.match(code) else ""
+
+
+def frame_ancestors(campaign: Campaign | None) -> str:
+    """Who may frame the form: any site unless the campaign lists `embed_origins` (then those and us only)."""
+    if campaign is None or campaign.embed_origins is None:
+        return "*"
+    return " ".join(("'self'", *campaign.embed_origins))
+
+
+def page_headers(ancestors: str = "'none'") -> dict[str, str]:
+    """Headers for every HTML page: scripts only from us, no referrer leaks, framing as `ancestors` allows."""
+    policy = (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    return {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+
+
+def error_message(t: Messages, field: str, api_message: str) -> str:
+    """The API speaks English: English pages show its exact words, other pages the catalogue's for that field."""
+    if t.language == "en" or field not in (*VISIBLE_FIELDS, "target"):
+        return api_message
+    return t("errors.unreachable" if field == "target" else f"errors.{field}")
+
+
+def _language_links(lang: str, partner: str, embed: bool) -> list[dict[str, Any]]:
+    links = []
+    for code in UI_LANGUAGES:
+        query = {"lang": code, **({"partner": partner} if partner else {}), **({"embed": "1"} if embed else {})}
+        links.append({"code": code, "name": ENDONYMS[code], "href": "?" + urlencode(query), "current": code == lang})
+    return links
+
+
+def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
+    try:
+        campaign.check_open(today)
+    except CampaignNotOpen as exc:
+        key, date = ("campaign.closed", campaign.closes) if exc.status == 410 else ("campaign.not_open", campaign.opens)
+        return t(key, date=date.isoformat())
+    return ""
+
+
+def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
+    """Title and summary in the page language if the campaign has it, each tagged with the language it is in."""
+    title, title_lang = campaign.localised(campaign.title, lang)
+    summary, summary_lang = campaign.localised(campaign.summary, lang)
+    return {
+        "title": title,
+        "summary": summary,
+        "title_lang": {"code": title_lang, "dir": direction(title_lang)},
+        "summary_lang": {"code": summary_lang, "dir": direction(summary_lang)},
+    }
+
+
+def form_page(
+    campaign: Campaign,
+    directory: Directory,
+    t: Messages,
+    *,
+    today: dt.date,
+    values: Mapping[str, str] | None = None,
+    error: Mapping[str, str] | None = None,
+    partner: str = "",
+    embed: bool = False,
+    stamp: str = "",
+) -> str:
+    values = {**FORM_FIELDS, **(values or {})}
+    partner = safe_partner(values["partner"] or partner)
+    error = {"field": "", "message": "", **(error or {})}
+    return render(
+        "pages/form.html",
+        t=t,
+        embed=embed,
+        campaign=campaign,
+        **campaign_texts(campaign, t.language),
+        closed=closed_notice(campaign, t, today),
+        countries=directory.countries(),
+        letter_languages=[{"code": code, "name": ENDONYMS[code]} for code in campaign.languages],
+        values=values,
+        partner=partner,
+        error={**error, "link": error["field"] in VISIBLE_FIELDS},
+        languages=_language_links(t.language, partner, embed),
+        script_text={key: value for prefix in SCRIPT_TEXT for key, value in t.group(prefix).items()},
+        stamp=stamp,
+        proof_of_work=campaign.policies.bots.proof_of_work,
+    )
+
+
+def result_page(campaign: Campaign, t: Messages, status: str, status_url: str, *, embed: bool = False) -> str:
+    return render(
+        "pages/result.html",
+        t=t,
+        embed=embed,
+        **campaign_texts(campaign, t.language),
+        status=status,
+        status_url=status_url,
+    )
+
+
+def unreachable_page(
+    campaign: Campaign, t: Messages, message: str, delivery: Mapping[str, Any], *, embed: bool = False
+) -> str:
+    """The supporter's letter, ready to copy, with the other ways to send it (contact form, own email)."""
+    return render(
+        "pages/unreachable.html",
+        t=t,
+        embed=embed,
+        **campaign_texts(campaign, t.language),
+        message=error_message(t, "target", message),
+        delivery=delivery,
+        letter_dir=direction(delivery["letter"]["language"]),
+    )
+
+
+# The confirmation and deletion pages (opened from an email) are in English for now: their words are not in the
+# catalogues yet, so the page says it is English rather than claim the letter's language.
+ERROR_TITLES = {
+    404: "Link not found",
+    409: "Already written",
+    410: "Link no longer valid",
+    429: "Please wait a little",
+    503: "Please try again",
+}
+
+
+def _english_page(**context: Any) -> str:
+    return render("pages/action.html", t=Messages("en"), embed=False, **context)
+
+
+def error_page(error: DemarcheError, link: str = "") -> str:
+    title = ERROR_TITLES.get(error.status, "Your letter was not sent" if error.status < 500 else "Please try again")
+    return _english_page(
+        title=title, message=error.message, link=link, link_text="Follow your letter" if link else "", button=""
+    )
+
+
+def confirm_page(letter: Letter) -> str:
+    return _english_page(
+        title="Confirm your letter",
+        message=f"Your letter to {letter.target_name} will be sent as soon as you confirm.",
+        button="Confirm and send my letter",
+        link="",
+        link_text="",
+    )
+
+
+def confirmed_page(letter: Letter, status_url: str) -> str:
+    where = (
+        "will go in the next digest: one letter to the recipient listing everyone who wrote"
+        if letter.status == "awaiting_digest"
+        else "is in the queue and will be sent shortly"
+    )
+    return _english_page(
+        title="Thank you: your letter is confirmed",
+        message=f"Your letter to {letter.target_name} {where}.",
+        button="",
+        link=status_url,
+        link_text="Follow your letter",
+    )
+
+
+def delete_page(letter: Letter) -> str:
+    sent = letter.status not in ("pending_confirmation", "queued", "awaiting_digest")
+    note = (
+        f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
+        "We will delete your name, email address and words from our records."
+        if sent
+        else f"Your letter to {letter.target_name} will not be sent, and we will delete your name, email "
+        "address and words."
+    )
+    return _english_page(title="Delete your details", message=note, button="Delete my details", link="", link_text="")
+
+
+def deleted_page(letter: Letter) -> str:
+    return _english_page(
+        title="Your details are deleted",
+        button="",
+        link="",
+        link_text="",
+        message="We no longer hold your name, email address or words for this letter.",
+    )
+
+
+def outbox_page(messages: list[dict[str, Any]]) -> str:
+    return render("pages/outbox.html", t=Messages("en"), embed=False, messages=list(reversed(messages)))
+
+
+# "Did they reply?" (chalicelib/feedback/follow_ups.py): the emailed links open these; only their buttons POST.
+ANSWER_LABELS = (("yes", "Yes, they replied"), ("no", "No reply"), ("not_yet", "Not yet"))
+THANKS = {
+    "yes": "Thank you: we have counted their reply.",
+    "no": "Thank you: we have counted that they did not reply.",
+    "not_yet": "Thank you. If you have not answered again in a week, we will ask you once more.",
+}
+
+
+def follow_up_page(item: Mapping[str, Any], chosen: str, stop_link: str) -> str:
+    return render(
+        "pages/follow_up.html",
+        t=Messages("en"),
+        embed=False,
+        title="Did they reply?",
+        message=f"You wrote to {item['target_name']}. Your answer helps everyone see which offices reply.",
+        asking=True,
+        target=item["target_name"],
+        answers=ANSWER_LABELS,
+        chosen=chosen if chosen in dict(ANSWER_LABELS) else "",
+        stop_link=stop_link,
+    )
+
+
+def answered_page(answer: str, stop_link: str) -> str:
+    return render(
+        "pages/follow_up.html",
+        t=Messages("en"),
+        embed=False,
+        title="Thank you",
+        message=THANKS[answer],
+        asking=False,
+        stop_link=stop_link,
+    )
+
+
+def stop_page() -> str:
+    return _english_page(
+        title="No more questions",
+        button="Send me no more of these questions",
+        link="",
+        link_text="",
+        message="We will not ask you again whether a recipient replied, about this "
+        "letter or any other you write with us.",
+    )
+
+
+def stopped_page() -> str:
+    return _english_page(
+        title="Done", button="", link="", link_text="", message="You will get no more of these questions."
+    )
+
+
+def signed_page(campaign: Campaign, organisation: str, *, embed: bool = False) -> str:
+    return render(
+        "pages/action.html",
+        t=Messages("en"),
+        embed=embed,
+        title="Thank you: please check your email",
+        message=f"We have sent a link to the contact address. {organisation}'s signature counts once it is "
+        "opened; the organisers then review it before it appears on the list.",
+        button="",
+        link="",
+        link_text="",
+    )
+
+
+def signature_confirm_page(item: Mapping[str, Any]) -> str:
+    return _english_page(
+        title="Confirm your signature",
+        button="Confirm the signature",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} signs the letter once you confirm.",
+    )
+
+
+def signature_confirmed_page(item: Mapping[str, Any]) -> str:
+    return _english_page(
+        title="Thank you: the signature is confirmed",
+        button="",
+        link="",
+        link_text="",
+        message=f"The organisers will review {item['organisation']}'s signature and add it to the "
+        "list. You do not need to do anything else.",
+    )
+
+
+def withdraw_page(item: Mapping[str, Any]) -> str:
+    return _english_page(
+        title="Take the signature back",
+        button="Take our signature back",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} will be removed from the list of signatories. A letter "
+        "already sent keeps the list it was sent with.",
+    )
+
+
+def withdrawn_page(item: Mapping[str, Any]) -> str:
+    return _english_page(
+        title="The signature is withdrawn",
+        button="",
+        link="",
+        link_text="",
+        message=f"{item['organisation']} is no longer on the list, and we deleted what you gave us.",
+    )

@@ -1,0 +1,82 @@
+"""The pages of a sign-on campaign: the form organisations sign with, and the public list of signatories.
+
+Both work without JavaScript and may be framed on partners' sites, like the letter form. Their words are in
+English for now (like the confirmation pages): the campaign's own texts are shown in the page's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.directory import Directory, Target
+from chalicelib.letters.composing import render_letter
+from chalicelib.outcomes.signatures import SIGN_FIELDS
+from chalicelib.rendering import render
+from chalicelib.web.i18n import Messages
+from chalicelib.web.pages import campaign_texts, closed_notice
+
+VISIBLE = ("organisation", "country", "website", "contact_name", "email")
+# The letter shown to organisations before they sign: addressed as the real ones are, to no one in particular.
+SAMPLE_TARGET = Target(
+    target_set="foreign-ministry",
+    name="Minister for Foreign Affairs",
+    addressee="Excellency",
+    email=None,
+    website="",
+    contact_form_url="",
+    language="en",
+    verified=False,
+    source="",
+)
+
+
+def sign_on_form_page(
+    campaign: Campaign,
+    directory: Directory,
+    signatories: list[dict[str, Any]],
+    *,
+    today: dt.date,
+    stamp: str,
+    values: Mapping[str, str] | None = None,
+    error: Mapping[str, str] | None = None,
+    embed: bool = False,
+) -> str:
+    t = Messages("en")
+    error = {"field": "", "message": "", **(error or {})}
+    letter = render_letter(
+        campaign,
+        "",
+        SAMPLE_TARGET,
+        "en",
+        signatories=[
+            {"number": s["number"], "organisation": s["organisation"], "country": s["country_name"]}
+            for s in signatories
+        ],
+    )
+    return render(
+        "pages/sign_on_form.html",
+        t=t,
+        embed=embed,
+        campaign=campaign,
+        **campaign_texts(campaign, "en"),
+        closed=closed_notice(campaign, t, today),
+        countries=directory.countries(),
+        values={**{name: "" for name in SIGN_FIELDS}, **(values or {})},
+        error={**error, "link": error["field"] in VISIBLE},
+        stamp=stamp,
+        letter=letter,
+        count=len(signatories),
+    )
+
+
+def signatories_page(campaign: Campaign, signatories: list[dict[str, Any]], *, embed: bool = False) -> str:
+    return render(
+        "pages/signatories.html",
+        t=Messages("en"),
+        embed=embed,
+        campaign=campaign,
+        **campaign_texts(campaign, "en"),
+        signatories=signatories,
+    )

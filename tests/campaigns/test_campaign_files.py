@@ -1,0 +1,170 @@
+"""Campaign files: the shipped ones load and render; a broken one fails at load naming the file and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns, check_campaign_deeply, load_campaign
+from chalicelib.errors import CampaignFileError
+
+SHIPPED = ["hrd-resolution", "whrd-resolution", "hrd-mandate", "sg-defenders"]
+
+
+def test_the_four_example_campaigns_load_with_three_languages():
+    campaigns = Campaigns()
+    for slug in SHIPPED:
+        campaign = campaigns.get(slug)
+        assert {"en", "fr", "es"} <= set(campaign.languages)
+    assert campaigns.get("sg-defenders").fixed_target.name == "Secretary-General of the United Nations"
+    assert campaigns.get("hrd-mandate").target_set == "un-mission-geneva"
+
+
+@pytest.mark.parametrize("slug", SHIPPED)
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_every_shipped_letter_renders_with_and_without_optional_parts(slug, language):
+    from chalicelib.directory import default_directory
+    from chalicelib.letters.composing import Supporter, compose, resolve_target
+
+    campaign = Campaigns().get(slug)
+    directory = default_directory()
+    country = directory.country("KE")
+    target = resolve_target(campaign, country, directory)
+    full = compose(campaign, country, target, Supporter("Jo Doe", "jo@example.org", "Mombasa", "My words."), language)
+    bare = compose(campaign, country, target, Supporter("Jo Doe", "jo@example.org"), language)
+
+    assert full.language == bare.language == language
+    assert "My words." in full.body and "Mombasa" in full.body and "Jo Doe" in bare.body
+    assert "\n\n\n" not in bare.body and "{{" not in bare.body
+
+
+def test_supporter_text_is_data_not_template_source(services):
+    from chalicelib.letters.composing import Supporter, compose, resolve_target
+
+    campaign = services.campaigns.get("hrd-resolution")
+    country = services.directory.country("KE")
+    target = resolve_target(campaign, country, services.directory)
+    letter = compose(
+        campaign, country, target, Supporter("{{ 7*7 }}", "x@example.org", "", "{% if 1 %}boom{% endif %}")
+    )
+    assert "{{ 7*7 }}" in letter.body and "{% if 1 %}boom{% endif %}" in letter.body
+    assert "49" not in letter.body
+
+
+@pytest.fixture
+def broken(tmp_path: Path):
+    """A copy of a good campaign that each test damages in one place."""
+    folder = tmp_path / "broken-campaign"
+    shutil.copytree(CAMPAIGNS_DIR / "hrd-resolution", folder)
+    return folder
+
+
+def edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "campaign.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture drifted: {old!r} not in campaign.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('target_set = "foreign-ministry"', 'target_set = "parliament"', "target_set"),
+        ('sender_address = "letters@demarche.example.org"', 'sender_address = "not an address"', "sender_address"),
+        ('languages = ["en", "fr", "es"]', 'languages = ["en", "xx"]', "languages"),
+        ('languages = ["en", "fr", "es"]', 'languages = "en"', "languages"),
+        ("closes = 2027-12-31", "closes = 2020-01-01", "closes"),
+        ("closes = 2027-12-31", 'closes = "soon"', "closes"),
+        ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
+        ('mode = "direct"', 'mode = "carrier-pigeon"', "delivery.mode"),
+        ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["*"]', "allowed_origins[0]"),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = ["https://ok.example.org", "https://x.example.org/page"]',
+            "allowed_origins[1]",
+        ),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = ["http://partner.example.org"]',
+            "allowed_origins[0]",
+        ),
+        ('allowed_origins = ["https://www.partner.example.org"]', "allowed_origins = [42]", "allowed_origins[0]"),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'allowed_origins = "https://a.example.org"',
+            "allowed_origins",
+        ),
+        (
+            'allowed_origins = ["https://www.partner.example.org"]',
+            'embed_origins = ["partner.example.org"]',
+            "embed_origins[0]",
+        ),
+    ],
+)
+def test_a_broken_field_is_named(broken, old, new, field):
+    edit(broken, old, new)
+    with pytest.raises(CampaignFileError) as info:
+        load_campaign(broken)
+    assert info.value.field == field
+    assert str(broken / "campaign.toml") in str(info.value)
+
+
+def test_a_missing_field_is_named(broken):
+    path = broken / "campaign.toml"
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if not line.startswith("organisation")))
+    with pytest.raises(CampaignFileError, match="organisation: is required"):
+        load_campaign(broken)
+
+
+def test_a_subject_with_a_line_break_is_refused(broken):
+    path = broken / "campaign.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("subject = {", 'subject = { en = "a\\nb", fr = "x", es = "y" }\nignored = {', 1))
+    with pytest.raises(CampaignFileError) as info:
+        load_campaign(broken)
+    assert info.value.field == "subject.en"
+
+
+def test_invalid_toml_and_missing_letter_template_are_reported(broken):
+    (broken / "letter.fr.txt").unlink()
+    with pytest.raises(CampaignFileError, match="letter.fr.txt"):
+        load_campaign(broken)
+    (broken / "campaign.toml").write_text("title = [unclosed")
+    with pytest.raises(CampaignFileError, match="not valid TOML"):
+        load_campaign(broken)
+
+
+@pytest.mark.parametrize("slug", SHIPPED)
+def test_shipped_letter_templates_compile(slug):
+    check_campaign_deeply(Campaigns().get(slug))
+
+
+def test_a_letter_template_with_a_syntax_error_is_reported_with_file_and_line(broken):
+    (broken / "letter.es.txt").write_text("Estimado {{ target.addressee ,\n")
+    with pytest.raises(CampaignFileError) as info:
+        check_campaign_deeply(load_campaign(broken))
+    assert info.value.field == "template" and "letter.es.txt:1" in str(info.value)
+
+
+def test_origins_are_kept_as_browsers_send_them(broken):
+    edit(
+        broken,
+        'allowed_origins = ["https://www.partner.example.org"]',
+        'allowed_origins = ["HTTPS://WWW.Partner.example.org:443/", "http://localhost:3000", "https://bücher.example"]\n'
+        "embed_origins = []",
+    )
+    campaign = load_campaign(broken)
+    assert campaign.allowed_origins == (
+        "https://www.partner.example.org",
+        "http://localhost:3000",
+        "https://xn--bcher-kva.example",
+    )
+    assert campaign.embed_origins == ()  # listed but empty: no other site may frame the form
+
+
+def test_a_campaign_without_origin_lists_allows_no_cors_and_any_framing(broken):
+    edit(broken, 'allowed_origins = ["https://www.partner.example.org"]', "")
+    campaign = load_campaign(broken)
+    assert campaign.allowed_origins == () and campaign.embed_origins is None

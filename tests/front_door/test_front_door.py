@@ -1,0 +1,230 @@
+"""The front door under abuse: bots get a decoy, limits are exact, a supporter writes to a target once, retries are
+idempotent, and twenty racing identical submissions make one letter and one email."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+
+import pytest
+from support.letters_api import with_policies
+
+LETTER = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
+
+
+def letters_in(stored_items):
+    return [i for i in stored_items() if i["sk"] == "LETTER"]
+
+
+# --- bots ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trap", ["honeypot", "too fast", "forged stamp", "stamp for another campaign"])
+def test_a_bot_gets_a_success_shaped_answer_and_nothing_happens(letters_api, stored_items, outbox, trap):
+    stamp = {
+        "honeypot": letters_api.stamp("hrd-resolution"),
+        "too fast": letters_api.stamp("hrd-resolution", age_seconds=1),
+        "forged stamp": letters_api.stamp("hrd-resolution")[:-3] + "abc",
+        "stamp for another campaign": letters_api.stamp("hrd-mandate"),
+    }[trap]
+    payload = {**LETTER, "form_token": stamp, **({"homepage": "http://spam.example"} if trap == "honeypot" else {})}
+
+    response = letters_api.post("hrd-resolution", payload, stamped=False)
+
+    assert response.status_code == 202
+    assert set(response.json_body) == {"letter_id", "status", "status_url"}
+    assert response.json_body["status"] == "pending_confirmation"
+    assert stored_items() == [] and outbox() == []
+
+
+def test_a_form_token_from_the_api_works_after_the_minimum_fill_time(client, letters_api, clock, stored_items):
+    issued = client.http.get("/campaigns/hrd-resolution/form-token").json_body
+    assert issued["usable_after_seconds"] == 2
+
+    clock.advance(seconds=3)
+    response = letters_api.post("hrd-resolution", {**LETTER, "form_token": issued["form_token"]}, stamped=False)
+
+    assert response.status_code == 202 and len(letters_in(stored_items)) == 1
+
+
+def test_the_form_page_carries_a_stamp_and_a_hidden_honeypot(client):
+    page = client.http.get("/campaigns/hrd-resolution/form").body.decode()
+    assert 'name="form_token" value="' in page
+    assert 'class="trap" aria-hidden="true"' in page and 'name="homepage" tabindex="-1"' in page
+
+
+# --- proof of work (ALTCHA) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proof(client, services, monkeypatch):
+    """hrd-resolution with ALTCHA on (cheap puzzles for tests); returns a function that solves a fresh one."""
+    from altcha import Challenge, Payload, solve_challenge
+
+    with_policies(services, monkeypatch, "hrd-resolution", bots={"proof_of_work": True, "proof_of_work_cost": 1})
+
+    def solve() -> str:
+        challenge = Challenge.from_dict(client.http.get("/campaigns/hrd-resolution/challenge").json_body)
+        return Payload(challenge, solve_challenge(challenge)).to_base64()
+
+    return solve
+
+
+def test_a_solved_challenge_is_accepted_once(letters_api, proof, stored_items):
+    solution = proof()
+
+    first = letters_api.post("hrd-resolution", {**LETTER, "altcha": solution})
+    replay = letters_api.post("hrd-resolution", {**LETTER, "email": "other@example.org", "altcha": solution})
+
+    assert first.status_code == 202 and replay.status_code == 202  # the replay is told "thanks" ...
+    assert len(letters_in(stored_items)) == 1  # ... and kept nothing
+
+
+def test_a_missing_or_expired_solution_is_named_and_a_forged_one_gets_a_decoy(letters_api, proof, clock, stored_items):
+    missing = letters_api.post("hrd-resolution", LETTER)
+    solution = proof()
+    decoded = json.loads(base64.b64decode(solution))
+    decoded["challenge"]["parameters"]["data"]["campaign"] = "whrd-resolution"
+    forged = letters_api.post(
+        "hrd-resolution", {**LETTER, "altcha": base64.b64encode(json.dumps(decoded).encode()).decode()}
+    )
+    clock.advance(minutes=21)
+    expired = letters_api.post("hrd-resolution", {**LETTER, "altcha": solution})
+
+    assert missing.status_code == 400 and missing.json_body["error"]["field"] == "altcha"
+    assert forged.status_code == 202
+    assert expired.status_code == 400 and expired.json_body["error"]["field"] == "altcha"
+    assert letters_in(stored_items) == []
+
+
+def test_no_challenge_is_issued_for_a_campaign_without_proof_of_work(client):
+    assert client.http.get("/campaigns/hrd-resolution/challenge").status_code == 404
+
+
+# --- exact rate limits -----------------------------------------------------------------------------
+
+
+def test_the_sixth_letter_from_one_address_in_a_day_is_429_with_retry_after(letters_api, clock, stored_items):
+    countries = ["KE", "FI", "SN", "JP", "BR", "IN"]
+    responses = [letters_api.post("hrd-resolution", {**LETTER, "country": c}) for c in countries]
+
+    assert [r.status_code for r in responses] == [202] * 5 + [429]
+    refused = responses[-1]
+    assert refused.json_body["error"]["code"] == "rate_limited"
+    assert "5 letters today" in refused.json_body["error"]["message"]
+    assert int(refused.headers["Retry-After"]) == 14 * 3600  # the clock stands at 10:00 UTC
+    assert len(letters_in(stored_items)) == 5
+
+    clock.advance(hours=14)
+    assert letters_api.post("hrd-resolution", {**LETTER, "country": "IN"}).status_code == 202
+
+
+def test_the_ip_limit_counts_letters_from_one_network_whatever_the_address(letters_api, services, monkeypatch):
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_ip_per_hour": 3})
+    statuses = [
+        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(4)
+    ]
+    assert statuses == [202, 202, 202, 429]
+
+
+def test_the_per_target_limit(letters_api, services, monkeypatch):
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
+    statuses = [
+        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(3)
+    ]
+    other_target = letters_api.post("hrd-resolution", {**LETTER, "email": "p9@example.org", "country": "FI"})
+    assert statuses == [202, 202, 429] and other_target.status_code == 202
+
+
+def test_no_clear_text_ip_is_stored_anywhere(letters_api, stored_items):
+    letters_api.post("hrd-resolution", LETTER)
+    dump = json.dumps(stored_items(), default=str)
+    assert "127.0.0.1" not in dump and "amina@example.org" in dump  # the letter itself is there, the IP is not
+
+
+# --- duplicates and retries ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("again", ["amina@example.org", "AMINA@Example.org"])
+def test_the_same_supporter_writes_to_the_same_target_once(letters_api, again, stored_items):
+    first = letters_api.post("hrd-resolution", LETTER)
+    second = letters_api.post("hrd-resolution", {**LETTER, "email": again, "name": "A. Wanjiru"})
+
+    assert second.status_code == 409
+    error = second.json_body["error"]
+    assert error["code"] == "duplicate_letter" and "already written" in error["message"]
+    assert error["status_url"] == first.json_body["status_url"]
+    assert len(letters_in(stored_items)) == 1
+
+
+def test_gmail_dots_and_tags_are_one_mailbox_but_other_providers_are_not_folded(letters_api):
+    assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@gmail.com"}).status_code == 202
+    assert letters_api.post("hrd-resolution", {**LETTER, "email": "AminaW+ke@googlemail.com"}).status_code == 409
+    assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@example.org"}).status_code == 202
+    assert letters_api.post("hrd-resolution", {**LETTER, "email": "aminaw@example.org"}).status_code == 202
+
+
+def test_an_idempotent_retry_gets_the_first_response(letters_api, stored_items, outbox):
+    key = {"Idempotency-Key": "retry-7f3a"}
+    payload = {**LETTER, "form_token": letters_api.stamp("hrd-resolution")}
+
+    first = letters_api.post("hrd-resolution", payload, key, stamped=False)
+    retry = letters_api.post("hrd-resolution", payload, key, stamped=False)
+    other = letters_api.post("hrd-resolution", {**payload, "email": "someone@example.org"}, key, stamped=False)
+
+    assert first.status_code == retry.status_code == 202
+    assert retry.json_body == first.json_body
+    assert other.status_code == 422 and other.json_body["error"]["code"] == "idempotency_key_reused"
+    assert len(letters_in(stored_items)) == 1 and len(outbox()) == 1
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch):
+    """DynamoDB applies each request atomically; moto does not lock. Give each moto request that guarantee,
+    so racing threads interleave between requests, as they would against DynamoDB, never inside one."""
+    from moto.core.responses import BaseResponse
+
+    lock = threading.Lock()
+    real = BaseResponse.call_action
+
+    def call_action(self):
+        with lock:
+            return real(self)
+
+    monkeypatch.setattr(BaseResponse, "call_action", call_action)
+
+
+@pytest.mark.parametrize("idempotency_key", ["", "same-key"])
+def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
+    atomic_moto, services, letters_api, stored_items, idempotency_key
+):
+    from chalicelib.errors import DemarcheError
+    from chalicelib.front_door.door import Visitor
+
+    campaign = services.campaigns.get("hrd-resolution")
+    payload = {**LETTER, "form_token": letters_api.stamp("hrd-resolution")}
+    start, outcomes = threading.Barrier(20), []
+
+    def submit() -> None:
+        start.wait()
+        try:
+            receipt = services.front_door.submit(
+                campaign, dict(payload), Visitor("203.0.113.9", "http://x"), idempotency_key
+            )
+            outcomes.append(("ok", receipt.letter_id))
+        except DemarcheError as exc:
+            outcomes.append((exc.code, getattr(exc, "letter_id", None)))
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    [letter] = letters_in(stored_items)
+    assert len(letters_api.notices()) == 1
+    assert len(outcomes) == 20 and ("ok", letter["letter_id"]) in outcomes
+    allowed = {"ok", "duplicate_letter", "request_in_progress"}
+    assert {code for code, _ in outcomes} <= allowed
+    assert all(letter_id == letter["letter_id"] for code, letter_id in outcomes if code != "request_in_progress")

@@ -1,0 +1,48 @@
+"""Privacy: every item with personal data has a TTL, reads ignore what is past it, the scheduled scrub deletes
+what DynamoDB TTL has not yet, and no index holds personal data."""
+
+from __future__ import annotations
+
+LETTER = {"country": "KE", "name": "Amina Wanjiru", "email": "amina@example.org"}
+
+
+def test_every_stored_item_has_a_ttl(letters_api, drain, stored_items):
+    letters_api.send("hrd-resolution", LETTER)
+    letters_api.post("hrd-resolution", {**LETTER, "country": "FI"}, {"Idempotency-Key": "k1"})
+    drain()
+
+    items = stored_items()
+    assert {i["pk"].split("#")[0] for i in items} >= {"LETTER", "GUARD", "RATE", "IDEMPOTENCY"}
+    assert all(int(i["expires_at"]) > 0 and i["due_pk"].startswith("DUE#") for i in items)
+
+
+def test_a_sent_letter_is_kept_for_the_retention_and_then_scrubbed(
+    housekeeping, letters_api, drain, clock, services, stored_items
+):
+    letter_id = letters_api.send("hrd-resolution", LETTER).json_body["letter_id"]
+    drain()
+    token = services.signer.token("status", letter_id)
+
+    clock.advance(days=89)
+    housekeeping()
+    assert services.letters.get(letter_id).status == "sent"
+
+    clock.advance(days=1, seconds=1)  # 90 days after sending: reads no longer see it, even before any scrub
+    assert services.letters.get(letter_id) is None
+    assert letters_api.client.http.get(f"/letters/{letter_id}/{token}").status_code == 404
+
+    housekeeping()
+    assert stored_items() == []  # letter, guard, counters: nothing is left for TTL to find
+
+
+def test_no_index_projects_personal_data():
+    from chalicelib.settings import Settings
+    from localdev.resources import local_stack
+
+    personal = {"supporter_name", "supporter_email", "body", "guard", "ip", "email"}
+    table = local_stack(Settings.from_env({})).properties("LettersTable")
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} >= {"by-campaign", "by-due"}
+    for index in table["GlobalSecondaryIndexes"]:
+        projection = index["Projection"]
+        assert projection["ProjectionType"] in ("KEYS_ONLY", "INCLUDE"), index["IndexName"]
+        assert not personal & set(projection.get("NonKeyAttributes", []))

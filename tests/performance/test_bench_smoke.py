@@ -1,0 +1,52 @@
+"""`make bench` never rots: every benchmark runs at a tiny size (its figures mean nothing at that size).
+
+Only what a benchmark checks beyond speed is asserted here: the worker loses and doubles no letter, the
+load run's requests all succeed, the stats read stays within its bound. Speed is judged by `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+BENCH = PROJECT_DIR / "bench" / "run.py"
+
+
+@pytest.mark.slow
+def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
+    results = tmp_path / "rows.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--smoke", "--json", str(results)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    rows = {row["figure"].strip(): row for row in json.loads(results.read_text(encoding="utf-8"))}
+
+    def row(prefix: str) -> dict:
+        [found] = [r for figure, r in rows.items() if figure.startswith(prefix)]
+        return found
+
+    for prefix in (
+        "cold start, GET /campaigns/{slug}",
+        "warm CPU per request, preview",
+        "warm CPU per request, submit",
+        "worker throughput",
+        "hot keys",
+        "deployment zip",
+    ):
+        assert row(prefix)["value"], prefix
+    assert "0 lost, 0 sent twice" in row("worker throughput")["value"]
+    assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
+    assert row("stats read")["met"] is True
+    load = row("local load, all requests")
+    assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
+    # the smoke writes no results: bench/RESULTS.md holds only real runs
+    assert "Benchmark results" not in done.stdout
