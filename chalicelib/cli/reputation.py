@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None, *, services: Any = None) -> int:
     args = parser.parse_args(argv)
     connect(args, sys.stderr)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("botocore").setLevel(logging.WARNING)  # not "Found credentials in environment variables"
     from chalicelib.errors import DemarcheError
 
     if services is None:
