@@ -16,6 +16,7 @@ from chalicelib.errors import DemarcheError, DuplicateLetter
 from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import guard_key
 from chalicelib.front_door.fields import check_submission
+from chalicelib.front_door.rate_limits import target_identity as identity_of
 from chalicelib.front_door.screening import Screening
 from chalicelib.letters.composing import Supporter, compose
 from chalicelib.letters.confirmation import Confirmations, first_due
@@ -125,7 +126,7 @@ class FrontDoor:
         composed = compose(campaign, sub.country, target, supporter, sub.language)
 
         letter_id = str(uuid.uuid4())
-        target_identity = f"{target.target_set}:{target.country or 'all'}"
+        target_identity = identity_of(target.target_set, target.country)
         mailbox = self._screening.mailbox(sub.email)
         guard = guard_key(campaign.slug, target_identity, mailbox)
         policies = campaign.policies
@@ -160,7 +161,8 @@ class FrontDoor:
             # A digest lists each supporter's own parts under the campaign letter (chalicelib/outcomes/digests.py).
             **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}),
         )
-        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity)
+        # Only confirmed letters count toward the target's limit: a letter sent without confirmation counts now.
+        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity, confirmed_only=confirm)
         admission = Admission.of_letter(letter, guard, counters, now)
         self._screening.admit(
             admission,

@@ -22,7 +22,7 @@ from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
 from chalicelib.front_door.duplicates import mailbox_hash
 from chalicelib.front_door.idempotency import Idempotency
 from chalicelib.front_door.proof_of_work import check_proof
-from chalicelib.front_door.rate_limits import Counter, counters_for
+from chalicelib.front_door.rate_limits import Counter, counters_for, ip_network
 from chalicelib.signing import Signer
 
 log = logging.getLogger(__name__)
@@ -110,14 +110,18 @@ class Screening:
         """The keyed hash of the mailbox behind `email` (dots and +tags folded where the provider does)."""
         return mailbox_hash(self._signer, email)
 
-    def counters(self, campaign: Campaign, ip: str, mailbox: str, target: str | None) -> list[Counter]:
-        """The exact rate limits one submission counts against: per IP, per mailbox and, for a letter, per target."""
+    def counters(
+        self, campaign: Campaign, ip: str, mailbox: str, target: str | None, *, confirmed_only: bool = False
+    ) -> list[Counter]:
+        """The exact rate limits one submission counts against: per IP (an IPv6 /64 as one), per mailbox and, for
+        a letter, per target (`confirmed_only`: checked here, counted when the letter is confirmed)."""
         counters = counters_for(
             campaign.slug,
             campaign.policies.limits,
-            ip_hash=self._signer.keyed_hash("ip", ip),
+            ip_hash=self._signer.keyed_hash("ip", ip_network(ip)),
             mailbox_hash=mailbox,
             target=target or "",
+            confirmed_only=confirmed_only,
         )
         return counters if target is not None else [c for c in counters if c.scope != "target"]
 

@@ -15,6 +15,7 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.clock import iso
 from chalicelib.errors import LinkGone, LinkUnknown, ServiceUnavailable
 from chalicelib.front_door import duplicates
+from chalicelib.front_door.rate_limits import count_confirmed
 from chalicelib.letters.letter import PERSONAL_FIELDS, Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
@@ -111,6 +112,7 @@ class Confirmations:
         except TransitionRefused:  # a second click, or the expiry job, was first
             return self.look(letter_id, token)
         duplicates.extend(self._table, letter.guard, letter_id, keep_until)
+        self._count(letter, campaign, now)
         try:
             self._queue.enqueue(letter_id)
         except Exception as exc:  # not queued: undo, so that the same link works when tried again
@@ -139,8 +141,16 @@ class Confirmations:
         except TransitionRefused:
             return self.look(letter.letter_id, token)
         duplicates.extend(self._table, letter.guard, letter.letter_id, keep_until)
+        self._count(letter, campaign, now)
         self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter.letter_id) or letter
+
+    def _count(self, letter: Letter, campaign: Campaign, now: dt.datetime) -> None:
+        """The letter is confirmed: only now does it count toward its target's hourly limit."""
+        if not letter.guard:
+            return
+        target = duplicates.target_of(letter.guard)  # the identity admission checked the limit of
+        count_confirmed(self._table, campaign.slug, campaign.policies.limits, target, now)
 
     def _follow_up(self, letter: Letter, campaign: Campaign, keep_until: int) -> None:
         """Plan the "did they reply?" email: only for confirmed addresses, so never under direct sending."""

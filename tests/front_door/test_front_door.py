@@ -130,11 +130,47 @@ def test_the_ip_limit_counts_letters_from_one_network_whatever_the_address(lette
 
 def test_the_per_target_limit(letters_api, services, monkeypatch):
     with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
-    statuses = [
-        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(3)
-    ]
+    for i in range(2):
+        letters_api.send("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"})  # written and confirmed
+    third = letters_api.post("hrd-resolution", {**LETTER, "email": "p2@example.org"})
     other_target = letters_api.post("hrd-resolution", {**LETTER, "email": "p9@example.org", "country": "FI"})
-    assert statuses == [202, 202, 429] and other_target.status_code == 202
+    assert third.status_code == 429 and other_target.status_code == 202
+
+
+def test_unconfirmed_letters_do_not_use_up_a_targets_hourly_limit(letters_api, services, monkeypatch):
+    # GIVEN a target that takes two letters an hour, and junk submissions nobody will confirm
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
+    junk = [letters_api.post("hrd-resolution", {**LETTER, "email": f"junk{i}@example.org"}) for i in range(4)]
+    # THEN they do not lock real supporters out: two supporters still write and confirm
+    assert [r.status_code for r in junk] == [202] * 4
+    real = [letters_api.send("hrd-resolution", {**LETTER, "email": f"real{i}@example.org"}) for i in range(2)]
+    # AND the limit holds for confirmed letters: the next submission is refused
+    refused = letters_api.post("hrd-resolution", {**LETTER, "email": "late@example.org"})
+    assert refused.status_code == 429 and "2 letters in the last hour" in refused.json_body["error"]["message"]
+    # AND a letter admitted before the hour filled can still be confirmed (we never break a link we sent)
+    assert letters_api.confirm(junk[0].json_body["letter_id"]).status_code == 200
+    assert {services.letters.get(r.json_body["letter_id"]).status for r in real} == {"queued"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:abcd:1:9", True),
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),
+        ("192.0.2.1", "192.0.2.2", False),
+        ("::ffff:192.0.2.1", "192.0.2.1", True),
+    ],
+)
+def test_the_ip_limit_treats_an_ipv6_64_as_one_address(services, first, second, same):
+    # GIVEN two submissions from two addresses WHEN their per-IP counters are built
+    campaign = services.campaigns.get("hrd-resolution")
+
+    def ip_counter(ip):
+        [counter] = [c for c in services.screening.counters(campaign, ip, "m", "t") if c.scope == "ip"]
+        return counter.subject
+
+    # THEN a /64 (one household's or one host's IPv6 network) counts as one address; IPv4 stays per address
+    assert (ip_counter(first) == ip_counter(second)) is same
 
 
 def test_no_clear_text_ip_is_stored_anywhere(letters_api, stored_items):
