@@ -150,6 +150,20 @@ def test_a_bounce_after_a_delivery_marks_the_letter_bounced_and_counts_toward_th
     assert services.reputation.rates("hrd-resolution").bounced == 1
 
 
+def test_a_complaint_about_a_confirmation_email_counts_toward_the_guard_once(letters_api, services):
+    # GIVEN a confirmation email sent to an address someone else typed
+    assert (
+        letters_api.post("hrd-resolution", {"country": "KE", "name": "A", "email": "x@example.org"}).status_code == 202
+    )
+    [notice] = letters_api.notices()
+    tags = {"campaign": "hrd-resolution", "kind": "notice"}
+    # WHEN its recipient marks it as spam (SNS may deliver the event twice)
+    complaint = ses_event("Complaint", notice["message_id"], ["x@example.org"], tags=tags)
+    feed(complaint, complaint)
+    # THEN the campaign's reputation guard counts it, once: SES counts it against our domain too
+    assert services.reputation.rates("hrd-resolution").complained == 1
+
+
 def test_a_fixed_target_bounce_marks_that_campaigns_target_failing(drain, services):
     letter = sent_letter(services, drain, slug="sg-defenders")
 

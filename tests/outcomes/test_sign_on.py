@@ -90,6 +90,18 @@ def test_one_organisation_signs_once_and_bots_and_wrong_kinds_are_refused(sign_o
     assert sign_on.post(organisation("Y"), slug="hrd-resolution").status_code == 409
 
 
+def test_a_signature_confirmation_carries_no_supplied_text_in_its_subject_or_greeting(sign_on, letters_api):
+    # GIVEN someone signs with an organisation name and a contact name that advertise a link
+    payload = organisation("Claim your prize at https://evil.example", contact_name="Go to https://evil.example")
+    assert sign_on.post(payload).status_code == 202
+    # WHEN the confirmation goes to the address given
+    [mail] = letters_api.notices()
+    # THEN its subject holds only our words (the campaign's title), and the greeting no stranger's text
+    assert "evil.example" not in mail["subject"] and "prize" not in mail["subject"]
+    assert mail["subject"].startswith("Please confirm")
+    assert mail["body"].splitlines()[0] == "Hello,"
+
+
 def test_a_contact_can_withdraw_the_signature_from_the_emailed_link(sign_on, letters_api):
     signatory_id = sign_on.sign(organisation("Kenya Rights Watch"))
     sign_on.decide(signatory_id)
