@@ -16,7 +16,7 @@ import logging
 from typing import Any, Callable, Mapping, TypeVar
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.errors import DemarcheError, ServiceUnavailable, WrongKind
+from chalicelib.errors import ServiceUnavailable, WrongKind
 from chalicelib.front_door.admission import Admission, Admissions
 from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
 from chalicelib.front_door.duplicates import mailbox_hash
@@ -128,16 +128,24 @@ class Screening:
     def admit(
         self,
         admission: Admission,
-        duplicate_error: Callable[[str], DemarcheError],
+        on_duplicate: Callable[[str], None],
         announce: Callable[[], None],
         unavailable: str,
-    ) -> None:
+    ) -> bool:
         """Write item, duplicate guard and rate counters in one transaction, then `announce` it (the confirmation
         email, or the queue message); if that fails, everything admitted is taken back and ServiceUnavailable
-        says `unavailable`."""
-        self._admissions.admit(admission, duplicate_error)
+        says `unavailable`. A duplicate keeps nothing but its count against the limits: `on_duplicate(holder)`
+        runs and False is returned, so the caller answers as for a new submission (no oracle for who wrote)."""
+        existing = self._admissions.admit(admission)
+        if existing is not None:
+            try:
+                on_duplicate(existing)
+            except Exception:  # noqa: BLE001 - an error here would tell the caller it was a duplicate
+                log.exception("duplicate of %s: telling its owner failed", existing)
+            return False
         try:
             announce()
         except Exception as exc:  # nothing may stay behind a submission whose email or queue message never left
             self._admissions.withdraw(admission)
             raise ServiceUnavailable(unavailable) from exc
+        return True

@@ -23,6 +23,7 @@ from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.letters.supporter_mail import CONFIRM, link_paths, mail_to_supporter
 from chalicelib.mail.mailer import Mailer, Notice
 from chalicelib.signing import Signer, token_matches
+from chalicelib.storage.due_index import due_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.feedback.follow_ups import FollowUps
@@ -87,6 +88,20 @@ class Confirmations:
 
     def send(self, letter: Letter, campaign: Campaign, *, reminder: bool = False) -> None:
         self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder))
+
+    def already_wrote(self, attempt: Letter, first_id: str, campaign: Campaign) -> None:
+        """Someone submitted a letter from an address that already wrote to this target: the caller is not told
+        (no oracle for who wrote), the address's owner is, with their first letter's status link, at most once
+        a day per letter (probes must not flood their inbox from our domain)."""
+        from chalicelib.storage.conditional import put_once
+
+        now = self._clock()
+        day = int(now.timestamp()) // 86400
+        marker = {"pk": f"TOLD#{first_id}#{day}", "sk": "TOLD", "expires_at": (day + 2) * 86400}
+        if not put_once(self._table, {**marker, **due_keys(marker["pk"], marker["expires_at"])}):
+            return
+        status = attempt.links_base + link_paths(self._signer, first_id).status
+        self._mailer.send_notice(mail_to_supporter(attempt, campaign, "already_wrote", status_url=status))
 
     def look(self, letter_id: str, token: str) -> Letter:
         return check_link(self._letters.get(letter_id), CONFIRM, token, self._clock())

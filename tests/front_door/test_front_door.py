@@ -187,18 +187,30 @@ def test_the_same_supporter_writes_to_the_same_target_once(letters_api, again, s
     first = letters_api.post("hrd-resolution", LETTER)
     second = letters_api.post("hrd-resolution", {**LETTER, "email": again, "name": "A. Wanjiru"})
 
-    assert second.status_code == 409
-    error = second.json_body["error"]
-    assert error["code"] == "duplicate_letter" and "already written" in error["message"]
-    assert error["status_url"] == first.json_body["status_url"]
+    # The answer is shaped like any new letter's: whether this address wrote before is not told to the caller
+    assert second.status_code == 202 and set(second.json_body) == set(first.json_body)
+    assert second.json_body["status"] == "pending_confirmation"
+    assert second.json_body["letter_id"] != first.json_body["letter_id"]
     assert len(letters_in(stored_items)) == 1
+    # ... but to the address's owner, by email, with their first letter's status link
+    told = letters_api.notices()[-1]
+    assert "already" in told["subject"] and first.json_body["status_url"].split("/letters/")[1] in told["body"]
 
 
-def test_gmail_dots_and_tags_are_one_mailbox_but_other_providers_are_not_folded(letters_api):
+def test_duplicates_count_toward_the_rate_limits(letters_api, services, monkeypatch):
+    # GIVEN a campaign that takes three letters an hour from one network
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_ip_per_hour": 3})
+    # WHEN someone probes the same address again and again THEN the probes are limited like letters
+    statuses = [letters_api.post("hrd-resolution", LETTER).status_code for _ in range(4)]
+    assert statuses == [202, 202, 202, 429]
+
+
+def test_gmail_dots_and_tags_are_one_mailbox_but_other_providers_are_not_folded(letters_api, stored_items):
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@gmail.com"}).status_code == 202
-    assert letters_api.post("hrd-resolution", {**LETTER, "email": "AminaW+ke@googlemail.com"}).status_code == 409
+    folded = letters_api.post("hrd-resolution", {**LETTER, "email": "AminaW+ke@googlemail.com"})
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@example.org"}).status_code == 202
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "aminaw@example.org"}).status_code == 202
+    assert folded.status_code == 202 and len(letters_in(stored_items)) == 3  # the folded one was a duplicate
 
 
 def test_an_idempotent_retry_gets_the_first_response(letters_api, stored_items, outbox):
@@ -259,8 +271,9 @@ def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
         thread.join()
 
     [letter] = letters_in(stored_items)
-    assert len(letters_api.notices()) == 1
+    # one confirmation, and at most one "you already wrote" email to the address's owner
+    assert sum("confirm" in m["subject"].lower() for m in letters_api.notices()) == 1
+    assert len(letters_api.notices()) <= 2
     assert len(outcomes) == 20 and ("ok", letter["letter_id"]) in outcomes
-    allowed = {"ok", "duplicate_letter", "request_in_progress"}
-    assert {code for code, _ in outcomes} <= allowed
-    assert all(letter_id == letter["letter_id"] for code, letter_id in outcomes if code != "request_in_progress")
+    # duplicates count toward the limits like letters: past five a day for one address, they are refused
+    assert {code for code, _ in outcomes} <= {"ok", "request_in_progress", "rate_limited"}
