@@ -9,7 +9,7 @@ class DemarcheError(Exception):
     status = 400
     code = "bad_request"
     headers: dict[str, str] = {}
-    link: str | None = None  # a path (e.g. an existing letter's status page) the response points to
+    link: str | None = None  # a path the response points to
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -88,17 +88,6 @@ class TooManyLetters(DemarcheError):
         super().__init__(message)
         self.retry_after = max(1, retry_after)
         self.headers = {"Retry-After": str(self.retry_after)}
-
-
-class DuplicateLetter(DemarcheError):
-    """This supporter already wrote to this target in this campaign; `link` is that letter's status page."""
-
-    status = 409
-    code = "duplicate_letter"
-
-    def __init__(self, message: str, *, letter_id: str, link: str) -> None:
-        super().__init__(message)
-        self.letter_id, self.link = letter_id, link
 
 
 class RequestInProgress(DemarcheError):

@@ -261,7 +261,7 @@ class Services:
     def forgetting(self) -> "Forgetting":
         from chalicelib.letters.forgetting import Forgetting
 
-        return Forgetting(self.letters, self.aws.table, self.clock, follow_ups=self.follow_ups)
+        return Forgetting(self.letters, self.aws.table, self.clock, follow_ups=self.follow_ups, digests=self.digests)
 
     @cached_property
     def housekeeping(self) -> "Housekeeping":

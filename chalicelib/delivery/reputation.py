@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from chalicelib.storage.conditional import conditionally
+from chalicelib.storage.conditional import conditionally, put_once
 from chalicelib.storage.due_index import due_keys
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,17 @@ class ReputationGuard:
             ExpressionAttributeNames={"#what": what},
             ExpressionAttributeValues={":one": 1, ":expires": due["due_at"], ":due_pk": due["due_pk"]},
         )
+
+    def count_once(self, campaign: str, what: str, event_id: str) -> bool:
+        """`count`, once per `event_id` (SNS delivers at least once); True if this call counted it. For mail that
+        is not a letter (a confirmation email), whose state cannot tell a repeat."""
+        now = self._clock()
+        key = {"pk": f"GUARD#{campaign}", "sk": f"ONCE#{event_id}"}
+        expires = int((now + 2 * WINDOW).timestamp())
+        if not put_once(self._table, {**key, **due_keys(key["pk"] + key["sk"], expires), "expires_at": expires}):
+            return False
+        self.count(campaign, what)
+        return True
 
     def rates(self, campaign: str) -> Rates:
         from boto3.dynamodb.conditions import Key

@@ -7,7 +7,9 @@ recipient counts for it). A letter is found by SES MessageId (the `by-ses-messag
 whose answer was lost, by its `letter` and `attempt` tags: that evidence reconciles it to `sent` first.
 
 Side effects: a hard bounce marks the target failing; a complaint suppresses the recipient for the
-campaign; both count toward the campaign's reputation guard, once per letter.
+campaign; both count toward the campaign's reputation guard, once per letter. A complaint about a campaign's
+confirmation email (tagged `kind=notice`) counts toward its guard too, once per message: SES holds it against
+our domain like any other.
 """
 
 from __future__ import annotations
@@ -154,6 +156,8 @@ class Feedback:
     def handle(self, event: SesEvent) -> Status | None:
         """Apply one SES event to its letter; returns the letter's state afterwards (None: not one of ours)."""
         letter = self._find(event)
+        if letter is None and event.kind == "complaint" and event.tags.get("kind") == "notice":
+            return self._notice_complaint(event)
         if letter is None:
             log.info(
                 "SES %s for message %s: no such letter (expired, or not a letter)", event.kind, event.ses_message_id
@@ -187,6 +191,14 @@ class Feedback:
                 self._guard.check(letter.campaign)
             return OUTCOME[event.kind]
         return Status(letter.status)
+
+    def _notice_complaint(self, event: SesEvent) -> None:
+        """Someone marked a campaign's confirmation email as spam (often: their address was typed by someone else)."""
+        campaign = event.tags.get("campaign", "")
+        if campaign and self._guard.count_once(campaign, "complained", event.ses_message_id):
+            log.warning("complaint about a confirmation email of %s counted toward its guard", campaign)
+            self._guard.check(campaign)
+        return None
 
     def _find(self, event: SesEvent) -> Letter | None:
         letter = self._letters.find_by_ses_message_id(event.ses_message_id)

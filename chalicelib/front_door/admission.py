@@ -12,9 +12,9 @@ import datetime as dt
 import random
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from chalicelib.errors import DemarcheError, ServiceUnavailable
+from chalicelib.errors import ServiceUnavailable
 from chalicelib.front_door import duplicates
 from chalicelib.front_door.rate_limits import Counter
 from chalicelib.letters.counters import counter_updates
@@ -58,29 +58,39 @@ class Admissions:
         self._table = table
         self._client = table.meta.client  # the resource's client: takes plain Python values
 
-    def admit(self, admission: Admission, duplicate_error: Callable[[str], DemarcheError]) -> None:
-        """Write item, guard and counters, or raise the duplicate's error / TooManyLetters and write nothing.
-        `duplicate_error(holder_id)` is the error for a guard that another letter (or signatory) already holds."""
+    def admit(self, admission: Admission) -> str | None:
+        """Write item, guard and counters, or raise TooManyLetters and write nothing. A guard another letter (or
+        signatory) already holds writes no item but still counts the submission against the limits (a probe for
+        who wrote must cost like a letter): returns that holder's id; None when admitted."""
         now_epoch = int(admission.now.timestamp())
         name = self._table.name
+        counters = [c.reserve(name, admission.now) for c in admission.counters]
         items = [
             {"Put": {"TableName": name, "Item": admission.item, "ConditionExpression": "attribute_not_exists(pk)"}},
             duplicates.claim(name, admission.guard, admission.item_id, admission.expires_at, now_epoch),
-            *(c.reserve(name, admission.now) for c in admission.counters),
+            *counters,
             # last: the campaign's stats count a letter in the same write (chalicelib/letters/counters.py)
             *counter_updates(name, admission.stats, plus=admission.status),
         ]
         reasons = self._transact(items)
         if reasons is None:
-            return
+            return None
+        self._refuse_if_full(admission, reasons[2:])
         if reasons[1] == "ConditionalCheckFailed":
             existing = duplicates.holder(self._table, admission.guard, now_epoch)
             if existing:
-                raise duplicate_error(existing)
-        for counter, reason in zip(admission.counters, reasons[2:]):
+                counted = self._transact(counters) if counters else None
+                if counted is not None:
+                    self._refuse_if_full(admission, counted)
+                    raise ServiceUnavailable("We could not take your letter just now; nothing was kept.")
+                return existing
+        raise ServiceUnavailable("We could not take your letter just now; nothing was kept. Please try again.")
+
+    @staticmethod
+    def _refuse_if_full(admission: Admission, reasons: list[str]) -> None:
+        for counter, reason in zip(admission.counters, reasons):
             if reason == "ConditionalCheckFailed":
                 raise counter.refusal(admission.now)
-        raise ServiceUnavailable("We could not take your letter just now; nothing was kept. Please try again.")
 
     def withdraw(self, admission: Admission) -> None:
         """Undo `admit`: delete the letter first (it must not be kept), then free the guard, then uncount it."""

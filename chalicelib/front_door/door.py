@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any, Callable
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import DemarcheError, DuplicateLetter
+from chalicelib.errors import DemarcheError
 from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import guard_key
 from chalicelib.front_door.fields import check_submission
+from chalicelib.front_door.rate_limits import target_identity as identity_of
 from chalicelib.front_door.screening import Screening
 from chalicelib.letters.composing import Supporter, compose
 from chalicelib.letters.confirmation import Confirmations, first_due
@@ -24,7 +25,7 @@ from chalicelib.letters.letter import Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status
-from chalicelib.letters.supporter_mail import link_hashes, link_paths
+from chalicelib.letters.supporter_mail import link_hashes
 from chalicelib.signing import Signer, token_matches
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,7 +126,7 @@ class FrontDoor:
         composed = compose(campaign, sub.country, target, supporter, sub.language)
 
         letter_id = str(uuid.uuid4())
-        target_identity = f"{target.target_set}:{target.country or 'all'}"
+        target_identity = identity_of(target.target_set, target.country)
         mailbox = self._screening.mailbox(sub.email)
         guard = guard_key(campaign.slug, target_identity, mailbox)
         policies = campaign.policies
@@ -160,22 +161,21 @@ class FrontDoor:
             # A digest lists each supporter's own parts under the campaign letter (chalicelib/outcomes/digests.py).
             **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}),
         )
-        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity)
+        # Only confirmed letters count toward the target's limit: a letter sent without confirmation counts now.
+        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity, confirmed_only=confirm)
         admission = Admission.of_letter(letter, guard, counters, now)
-        self._screening.admit(
+        admitted = self._screening.admit(
             admission,
-            lambda existing: DuplicateLetter(
-                "You have already written to this recipient in this campaign, from this email address. "
-                "Each supporter's letter counts once; follow your first letter with its status link.",
-                letter_id=existing,
-                link=link_paths(self._signer, existing).status,
-            ),
+            # the caller is not told; the address's owner is, by email, with their first letter's status link
+            on_duplicate=lambda existing: self._confirmations.already_wrote(letter, existing, campaign),
             # the letter must not stay logged when its email or queue message never left
             announce=(lambda: self._confirmations.send(letter, campaign))
             if confirm
             else (lambda: self._queue.enqueue(letter_id)),
             unavailable="We could not take your letter just now; nothing was kept or sent. Please try again.",
         )
+        if not admitted:
+            return decoy
         return Receipt(letter_id, first_status.value), True
 
 

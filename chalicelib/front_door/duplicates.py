@@ -26,6 +26,11 @@ def guard_key(campaign: str, target: str, mailbox: str) -> dict[str, str]:
     return {"pk": f"GUARD#{campaign}#{target}#{mailbox}", "sk": GUARD_SK}
 
 
+def target_of(guard_pk: str) -> str:
+    """The target identity a guard's key names (what `guard_key` was given)."""
+    return guard_pk.split("#")[2]
+
+
 def claim(table_name: str, key: dict[str, str], letter_id: str, expires_at: int, now_epoch: int) -> dict[str, Any]:
     """A transaction item that takes the guard iff nobody holds it (a guard past its expiry counts as free)."""
     return {

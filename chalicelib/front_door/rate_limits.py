@@ -3,11 +3,16 @@
 Windows are fixed (the clock hour, the UTC day), so a counter is an exact count of the letters admitted in
 its window, not an estimate. Who is a keyed hash (chalicelib/signing.py) of the IP address or the
 supporter's mailbox: neither is ever stored in clear. Counters expire with DynamoDB TTL after their window.
+
+An IPv6 client usually holds a whole /64 (and picks a new address in it at will), so the IP counter is per /64.
+The per-target counter counts only confirmed letters: admission checks it without counting, and confirmation
+counts (`count_confirmed`), so submissions nobody confirms can never lock a ministry out of its real letters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +33,7 @@ class Counter:
     subject: str  # keyed hash, or the target's public identity
     limit: int
     window: dt.timedelta
+    confirmed_only: bool = False  # admission only checks it; confirmation counts the letter (count_confirmed)
 
     def _start(self, now: dt.datetime) -> int:
         seconds = int(self.window.total_seconds())
@@ -40,8 +46,19 @@ class Counter:
         return self._start(now) + int(self.window.total_seconds()) - int(now.timestamp())
 
     def reserve(self, table_name: str, now: dt.datetime) -> dict[str, Any]:
-        """A transaction item that counts one letter iff the window is not full yet."""
+        """A transaction item that counts one letter iff the window is not full yet (for a `confirmed_only`
+        counter: that only checks the window is not full; the letter counts once confirmed)."""
         key = self.key(now)
+        if self.confirmed_only:
+            return {
+                "ConditionCheck": {
+                    "TableName": table_name,
+                    "Key": key,
+                    "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+                    "ExpressionAttributeNames": {"#n": "count"},
+                    "ExpressionAttributeValues": {":limit": self.limit},
+                }
+            }
         expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
         due = due_keys(key["pk"], expires)
         return {
@@ -55,8 +72,21 @@ class Counter:
             }
         }
 
+    def count(self, table: Any, now: dt.datetime) -> None:
+        """Count one confirmed letter in this window, full or not: it was admitted while there was room."""
+        key = self.key(now)
+        expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
+        table.update_item(
+            Key=key,
+            UpdateExpression="ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
+            ExpressionAttributeNames={"#n": "count"},
+            ExpressionAttributeValues={":one": 1, ":exp": expires, ":dpk": due_keys(key["pk"], expires)["due_pk"]},
+        )
+
     def give_back(self, table: Any, now: dt.datetime) -> None:
         """The undo of `reserve`, for a letter that was not kept after all: a counter of one is deleted."""
+        if self.confirmed_only:
+            return  # nothing was counted
         key = self.key(now)
         names = {"#n": "count"}
         if conditionally(
@@ -91,9 +121,38 @@ class Counter:
         return TooManyLetters(message, retry_after=wait)
 
 
-def counters_for(campaign: str, limits: Limits, *, ip_hash: str, mailbox_hash: str, target: str) -> list[Counter]:
+def ip_network(ip: str) -> str:
+    """What the IP counter counts: an IPv4 address, or an IPv6 address's /64 (an IPv4-mapped one as IPv4)."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def target_counter(campaign: str, limits: Limits, target: str, *, confirmed_only: bool) -> Counter:
+    return Counter(campaign, "target", target, limits.per_target_per_hour, HOUR, confirmed_only=confirmed_only)
+
+
+def counters_for(
+    campaign: str, limits: Limits, *, ip_hash: str, mailbox_hash: str, target: str, confirmed_only: bool = False
+) -> list[Counter]:
     return [
         Counter(campaign, "ip", ip_hash, limits.per_ip_per_hour, HOUR),
         Counter(campaign, "email", mailbox_hash, limits.per_email_per_day, DAY),
-        Counter(campaign, "target", target, limits.per_target_per_hour, HOUR),
+        target_counter(campaign, limits, target, confirmed_only=confirmed_only),
     ]
+
+
+def count_confirmed(table: Any, campaign: str, limits: Limits, target: str, now: dt.datetime) -> None:
+    """A letter was confirmed: it now counts toward its target's hourly limit."""
+    target_counter(campaign, limits, target, confirmed_only=True).count(table, now)
+
+
+def target_identity(target_set: str, country: str | None) -> str:
+    """Whom a letter goes to, as the duplicate guard and the target counter name it."""
+    return f"{target_set}:{country or 'all'}"

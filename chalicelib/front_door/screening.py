@@ -16,13 +16,13 @@ import logging
 from typing import Any, Callable, Mapping, TypeVar
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.errors import DemarcheError, ServiceUnavailable, WrongKind
+from chalicelib.errors import ServiceUnavailable, WrongKind
 from chalicelib.front_door.admission import Admission, Admissions
 from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
 from chalicelib.front_door.duplicates import mailbox_hash
 from chalicelib.front_door.idempotency import Idempotency
 from chalicelib.front_door.proof_of_work import check_proof
-from chalicelib.front_door.rate_limits import Counter, counters_for
+from chalicelib.front_door.rate_limits import Counter, counters_for, ip_network
 from chalicelib.signing import Signer
 
 log = logging.getLogger(__name__)
@@ -110,30 +110,42 @@ class Screening:
         """The keyed hash of the mailbox behind `email` (dots and +tags folded where the provider does)."""
         return mailbox_hash(self._signer, email)
 
-    def counters(self, campaign: Campaign, ip: str, mailbox: str, target: str | None) -> list[Counter]:
-        """The exact rate limits one submission counts against: per IP, per mailbox and, for a letter, per target."""
+    def counters(
+        self, campaign: Campaign, ip: str, mailbox: str, target: str | None, *, confirmed_only: bool = False
+    ) -> list[Counter]:
+        """The exact rate limits one submission counts against: per IP (an IPv6 /64 as one), per mailbox and, for
+        a letter, per target (`confirmed_only`: checked here, counted when the letter is confirmed)."""
         counters = counters_for(
             campaign.slug,
             campaign.policies.limits,
-            ip_hash=self._signer.keyed_hash("ip", ip),
+            ip_hash=self._signer.keyed_hash("ip", ip_network(ip)),
             mailbox_hash=mailbox,
             target=target or "",
+            confirmed_only=confirmed_only,
         )
         return counters if target is not None else [c for c in counters if c.scope != "target"]
 
     def admit(
         self,
         admission: Admission,
-        duplicate_error: Callable[[str], DemarcheError],
+        on_duplicate: Callable[[str], None],
         announce: Callable[[], None],
         unavailable: str,
-    ) -> None:
+    ) -> bool:
         """Write item, duplicate guard and rate counters in one transaction, then `announce` it (the confirmation
         email, or the queue message); if that fails, everything admitted is taken back and ServiceUnavailable
-        says `unavailable`."""
-        self._admissions.admit(admission, duplicate_error)
+        says `unavailable`. A duplicate keeps nothing but its count against the limits: `on_duplicate(holder)`
+        runs and False is returned, so the caller answers as for a new submission (no oracle for who wrote)."""
+        existing = self._admissions.admit(admission)
+        if existing is not None:
+            try:
+                on_duplicate(existing)
+            except Exception:  # noqa: BLE001 - an error here would tell the caller it was a duplicate
+                log.exception("duplicate of %s: telling its owner failed", existing)
+            return False
         try:
             announce()
         except Exception as exc:  # nothing may stay behind a submission whose email or queue message never left
             self._admissions.withdraw(admission)
             raise ServiceUnavailable(unavailable) from exc
+        return True

@@ -46,7 +46,9 @@ def post_confirm(letter_id: str, token: str) -> Response:
 def get_delete(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import delete_page
 
-    return as_html(delete_page(services().forgetting.look(letter_id, token)))
+    forgetting = services().forgetting
+    letter = forgetting.look(letter_id, token)
+    return as_html(delete_page(letter, sent=forgetting.already_sent(letter)))
 
 
 @blueprint.route("/letters/{letter_id}/delete/{token}", methods=["POST"], content_types=FORM_OR_EMPTY)
@@ -54,7 +56,9 @@ def get_delete(letter_id: str, token: str) -> Response:
 def post_delete(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import deleted_page
 
-    return as_html(deleted_page(services().forgetting.forget(letter_id, token)))
+    forgetting = services().forgetting
+    letter = forgetting.forget(letter_id, token)
+    return as_html(deleted_page(letter, sent=forgetting.already_sent(letter)))
 
 
 # --- the HTML form (works without JavaScript; framed on partners' sites) -----------------------------

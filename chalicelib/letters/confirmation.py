@@ -15,6 +15,7 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.clock import iso
 from chalicelib.errors import LinkGone, LinkUnknown, ServiceUnavailable
 from chalicelib.front_door import duplicates
+from chalicelib.front_door.rate_limits import count_confirmed
 from chalicelib.letters.letter import PERSONAL_FIELDS, Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
@@ -22,6 +23,7 @@ from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.letters.supporter_mail import CONFIRM, link_paths, mail_to_supporter
 from chalicelib.mail.mailer import Mailer, Notice
 from chalicelib.signing import Signer, token_matches
+from chalicelib.storage.due_index import due_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.feedback.follow_ups import FollowUps
@@ -87,6 +89,20 @@ class Confirmations:
     def send(self, letter: Letter, campaign: Campaign, *, reminder: bool = False) -> None:
         self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder))
 
+    def already_wrote(self, attempt: Letter, first_id: str, campaign: Campaign) -> None:
+        """Someone submitted a letter from an address that already wrote to this target: the caller is not told
+        (no oracle for who wrote), the address's owner is, with their first letter's status link, at most once
+        a day per letter (probes must not flood their inbox from our domain)."""
+        from chalicelib.storage.conditional import put_once
+
+        now = self._clock()
+        day = int(now.timestamp()) // 86400
+        marker = {"pk": f"TOLD#{first_id}#{day}", "sk": "TOLD", "expires_at": (day + 2) * 86400}
+        if not put_once(self._table, {**marker, **due_keys(marker["pk"], marker["expires_at"])}):
+            return
+        status = attempt.links_base + link_paths(self._signer, first_id).status
+        self._mailer.send_notice(mail_to_supporter(attempt, campaign, "already_wrote", status_url=status))
+
     def look(self, letter_id: str, token: str) -> Letter:
         return check_link(self._letters.get(letter_id), CONFIRM, token, self._clock())
 
@@ -111,6 +127,7 @@ class Confirmations:
         except TransitionRefused:  # a second click, or the expiry job, was first
             return self.look(letter_id, token)
         duplicates.extend(self._table, letter.guard, letter_id, keep_until)
+        self._count(letter, campaign, now)
         try:
             self._queue.enqueue(letter_id)
         except Exception as exc:  # not queued: undo, so that the same link works when tried again
@@ -139,8 +156,16 @@ class Confirmations:
         except TransitionRefused:
             return self.look(letter.letter_id, token)
         duplicates.extend(self._table, letter.guard, letter.letter_id, keep_until)
+        self._count(letter, campaign, now)
         self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter.letter_id) or letter
+
+    def _count(self, letter: Letter, campaign: Campaign, now: dt.datetime) -> None:
+        """The letter is confirmed: only now does it count toward its target's hourly limit."""
+        if not letter.guard:
+            return
+        target = duplicates.target_of(letter.guard)  # the identity admission checked the limit of
+        count_confirmed(self._table, campaign.slug, campaign.policies.limits, target, now)
 
     def _follow_up(self, letter: Letter, campaign: Campaign, keep_until: int) -> None:
         """Plan the "did they reply?" email: only for confirmed addresses, so never under direct sending."""

@@ -14,6 +14,9 @@ event came when SENDING_LEASE is over, it is `failed` as interrupted and never r
 a duplicate letter to a ministry is worse than one an organiser resends by hand. Should SES evidence
 still arrive later, `failed -> sent` records the truth (only for a letter with no SES id yet).
 
+A Bounce may still come after a Delivery (the recipient's server accepted the message, then bounced it: a
+sequence AWS documents), so `delivered -> bounced` is allowed; it counts toward the guard like any bounce.
+
 `delayed` is a state, not a note: SES reported that the recipient's server is slow to accept
 (DeliveryDelay); SES keeps trying, and a later Delivery or Bounce moves the letter on.
 A Reject event (SES refused the message after accepting the call, e.g. a virus) moves `sent -> failed`.
@@ -52,7 +55,8 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
     S.SENT: frozenset({S.DELAYED, S.DELIVERED, S.BOUNCED, S.COMPLAINED, S.FAILED}),
     S.DELAYED: frozenset({S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
-    S.DELIVERED: frozenset({S.COMPLAINED}),
+    # A Bounce may follow a Delivery (the receiving server accepted, then refused: AWS documents it).
+    S.DELIVERED: frozenset({S.BOUNCED, S.COMPLAINED}),
     S.BOUNCED: frozenset(),
     S.COMPLAINED: frozenset(),
     S.FAILED: frozenset({S.SENT}),  # only on SES evidence for an interrupted send (see above)

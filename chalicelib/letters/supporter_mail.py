@@ -3,6 +3,7 @@ follow-ups and sign-on: one place builds a supporter's links and their emails fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign
@@ -13,6 +14,11 @@ from chalicelib.signing import Signer, token_hash
 
 STATUS, CONFIRM, DELETE = "status", "confirm", "delete"  # what a link token is for
 MAIL_LANGUAGES = ("en", "fr", "es")
+# Anyone may type any name next to any address, and our mail goes from the organisation's verified domain:
+# a greeting carries the name only if it is short and plain (letters, spaces, basic punctuation; no link, no @).
+GREETING_MAX = 40
+PLAIN_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ .,'’-])*")
+LOOKS_LIKE_A_LINK = re.compile(r"[.](?:[^\W\d_]{2,})\b|www|https?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,14 @@ def link_hashes(signer: Signer, letter_id: str) -> dict[str, str]:
     }
 
 
+def greeting_name(name: str) -> str:
+    """`name` if it is fit to greet someone with in our mail (short, plain, no link or address), else ""."""
+    name = " ".join(name.split())
+    if len(name) > GREETING_MAX or not PLAIN_NAME.fullmatch(name) or LOOKS_LIKE_A_LINK.search(name):
+        return ""
+    return name
+
+
 def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **context: object) -> Notice:
     """An email from the campaign to the letter's writer (see `campaign_mail`)."""
     return campaign_mail(
@@ -55,8 +69,13 @@ def campaign_mail(
     campaign: Campaign, template: str, language: str, to_name: str, to_email: str, **context: object
 ) -> Notice:
     """An email from the campaign, from templates/mail/<template>.<language>.txt (first line: the subject), in
-    `language` where we have the template, else English. Templates get `organisation` and `title` too."""
+    `language` where we have the template, else English. Templates get `organisation` and `title` too. A `name`
+    (the greeting) and `to_name` are someone's typing: kept only if plain (`greeting_name`). No supplied text
+    goes in a subject."""
     language = language if language in MAIL_LANGUAGES else "en"
+    if "name" in context:
+        context["name"] = greeting_name(str(context["name"]))
+    to_name = greeting_name(to_name)
     text = render(
         f"mail/{template}.{language}.txt",
         organisation=campaign.organisation,

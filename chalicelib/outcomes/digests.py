@@ -352,6 +352,49 @@ class Digests:
             digest_id=item["digest_id"],
         )
 
+    # --- a supporter deletes their details ------------------------------------------------------------------
+
+    def words_sent(self, letter: Letter) -> bool:
+        """Whether the digest letter listing `letter` may have reached SES (then the ministry keeps its copy)."""
+        if letter.status != Status.IN_DIGEST.value or not letter.digest_letter_id:
+            return False
+        carrier = self._letters.get(letter.digest_letter_id)
+        return carrier is not None and carrier.status not in (Status.QUEUED.value, Status.EXPIRED.value)
+
+    def drop(self, letter: Letter) -> None:
+        """`letter`'s supporter deleted their details (already removed from it): rewrite the digest letter that
+        lists them, if SES has not taken it yet, from the supporters still listed; with nobody left, it expires."""
+        carrier = self._letters.get(letter.digest_letter_id) if letter.digest_letter_id else None
+        if carrier is None or carrier.status != Status.QUEUED.value:
+            return  # sent (the ministry keeps its copy) or never written
+        item = self._table.get_item(Key=digest_key(carrier.digest_id), ConsistentRead=True).get("Item") or {}
+        members = list(item.get("members") or [])
+        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+        part = next(
+            (
+                p
+                for n, p in enumerate(parts, 1)
+                if group_letter_id("digest", carrier.digest_id, str(n)) == carrier.letter_id
+            ),
+            [],
+        )
+        written = [
+            w
+            for m in part
+            if (w := self._letters.get(m)) is not None and w.supporter_name and w.digest_letter_id == carrier.letter_id
+        ]
+        now = self._clock()
+        try:
+            if not written:
+                self._letters.move(carrier.letter_id, Status.QUEUED, Status.EXPIRED, now, remove=("body",))
+                return
+            count = len(written) if len(parts) == 1 else len(members)
+            digest = {"count": count, "part": parts.index(part) + 1, "parts": len(parts), "date": item["send_at"][:10]}
+            spec = self._letter(self._campaigns.get(item["campaign"]), item, carrier.letter_id, written, digest)
+            self._letters.amend(carrier.letter_id, Status.QUEUED, now, body=spec.composed.body)
+        except TransitionRefused:
+            log.warning("digest letter %s left the queue while a supporter was taken out of it", carrier.letter_id)
+
     def send_now(self, campaign: str) -> int:
         """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
         housekeeping run closes and sends them. Returns how many were brought forward."""

@@ -19,6 +19,7 @@ The letter itself, with the numbered list, is sent by chalicelib/outcomes/sign_o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 import uuid
@@ -27,7 +28,7 @@ from typing import Any, Callable, Mapping
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import DemarcheError, InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
+from chalicelib.errors import InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
 from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
@@ -44,11 +45,7 @@ CONFIRM, WITHDRAW = "signature-confirm", "signature-withdraw"  # what a link tok
 PUBLIC_INDEX = "public-lists"
 WEBSITE_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 DECISIONS = {"approve": "approved", "reject": "rejected"}
-
-
-class DuplicateSignature(DemarcheError):
-    status = 409
-    code = "duplicate_signature"
+log = logging.getLogger(__name__)
 
 
 def partition(campaign: str) -> str:
@@ -166,15 +163,17 @@ class Signatures:
         admission = Admission(
             {k: v for k, v in item.items() if v != ""}, signatory_id, expires_at, guard, counters, now
         )
-        self._screening.admit(
+        admitted = self._screening.admit(
             admission,
-            lambda existing: DuplicateSignature(
-                f"{values['organisation']} ({country.name}) has already signed this letter. If that was not you, "
-                "please write to the organisers."
+            # whether an organisation signed (before its approval) is not told to whoever asks: same answer
+            on_duplicate=lambda existing: log.info(
+                "sign-on %s: a duplicate of %s, nothing kept", campaign.slug, existing
             ),
             announce=lambda: self._mailer.send_notice(self._confirmation(campaign, item)),
             unavailable="We could not take your signature just now; nothing was kept. Please try again.",
         )
+        if not admitted:
+            return {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}, False
         return {"signatory_id": signatory_id, "status": "pending_confirmation"}, True
 
     def _confirmation(self, campaign: Campaign, item: Mapping[str, Any]) -> Notice:

@@ -205,8 +205,8 @@ def confirmed_page(letter: Letter, status_url: str) -> str:
     )
 
 
-def delete_page(letter: Letter) -> str:
-    sent = letter.status not in ("pending_confirmation", "queued", "awaiting_digest")
+def delete_page(letter: Letter, *, sent: bool) -> str:
+    """`sent`: whether the supporter's words may have left for the ministry (the forgetting knows, digests too)."""
     note = (
         f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
         "We will delete your name, email address and words from our records."
@@ -217,14 +217,11 @@ def delete_page(letter: Letter) -> str:
     return _english_page(title="Delete your details", message=note, button="Delete my details", link="", link_text="")
 
 
-def deleted_page(letter: Letter) -> str:
-    return _english_page(
-        title="Your details are deleted",
-        button="",
-        link="",
-        link_text="",
-        message="We no longer hold your name, email address or words for this letter.",
-    )
+def deleted_page(letter: Letter, *, sent: bool = False) -> str:
+    message = "We no longer hold your name, email address or words for this letter."
+    if not sent:
+        message += " They will not be sent to the recipient."
+    return _english_page(title="Your details are deleted", button="", link="", link_text="", message=message)
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:

@@ -131,6 +131,39 @@ def test_events_out_of_order_or_twice_never_move_a_letter_backwards_or_count_twi
     assert services.reputation.rates("hrd-resolution").bounced == 1
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_bounce_after_a_delivery_marks_the_letter_bounced_and_counts_toward_the_guard(drain, services, shape):
+    # GIVEN a letter SES reported delivered (the recipient's server accepted it)
+    letter = sent_letter(services, drain)
+    feed(ses_event("Delivery", letter.ses_message_id, [KENYA], shape=shape))
+    # WHEN that server bounces it afterwards (an asynchronous bounce: AWS documents Bounce after Delivery)
+    feed(ses_event("Bounce", letter.ses_message_id, [KENYA], shape=shape))
+    # THEN the letter is bounced, the target failing, and the guard counts the bounce once
+    bounced = services.letters.get(letter.letter_id)
+    assert bounced.status == "bounced" and "550 5.1.1" in bounced.failure_reason
+    assert services.health.failing("foreign-ministry", "KE") is not None
+    assert services.reputation.rates("hrd-resolution").bounced == 1
+    # AND a Delivery or the same Bounce again (SNS repeats) never moves it back nor counts twice
+    feed(ses_event("Delivery", letter.ses_message_id, [KENYA], shape=shape))
+    feed(ses_event("Bounce", letter.ses_message_id, [KENYA], shape=shape))
+    assert services.letters.get(letter.letter_id).status == "bounced"
+    assert services.reputation.rates("hrd-resolution").bounced == 1
+
+
+def test_a_complaint_about_a_confirmation_email_counts_toward_the_guard_once(letters_api, services):
+    # GIVEN a confirmation email sent to an address someone else typed
+    assert (
+        letters_api.post("hrd-resolution", {"country": "KE", "name": "A", "email": "x@example.org"}).status_code == 202
+    )
+    [notice] = letters_api.notices()
+    tags = {"campaign": "hrd-resolution", "kind": "notice"}
+    # WHEN its recipient marks it as spam (SNS may deliver the event twice)
+    complaint = ses_event("Complaint", notice["message_id"], ["x@example.org"], tags=tags)
+    feed(complaint, complaint)
+    # THEN the campaign's reputation guard counts it, once: SES counts it against our domain too
+    assert services.reputation.rates("hrd-resolution").complained == 1
+
+
 def test_a_fixed_target_bounce_marks_that_campaigns_target_failing(drain, services):
     letter = sent_letter(services, drain, slug="sg-defenders")
 

@@ -130,11 +130,47 @@ def test_the_ip_limit_counts_letters_from_one_network_whatever_the_address(lette
 
 def test_the_per_target_limit(letters_api, services, monkeypatch):
     with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
-    statuses = [
-        letters_api.post("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"}).status_code for i in range(3)
-    ]
+    for i in range(2):
+        letters_api.send("hrd-resolution", {**LETTER, "email": f"p{i}@example.org"})  # written and confirmed
+    third = letters_api.post("hrd-resolution", {**LETTER, "email": "p2@example.org"})
     other_target = letters_api.post("hrd-resolution", {**LETTER, "email": "p9@example.org", "country": "FI"})
-    assert statuses == [202, 202, 429] and other_target.status_code == 202
+    assert third.status_code == 429 and other_target.status_code == 202
+
+
+def test_unconfirmed_letters_do_not_use_up_a_targets_hourly_limit(letters_api, services, monkeypatch):
+    # GIVEN a target that takes two letters an hour, and junk submissions nobody will confirm
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_target_per_hour": 2, "per_ip_per_hour": 99})
+    junk = [letters_api.post("hrd-resolution", {**LETTER, "email": f"junk{i}@example.org"}) for i in range(4)]
+    # THEN they do not lock real supporters out: two supporters still write and confirm
+    assert [r.status_code for r in junk] == [202] * 4
+    real = [letters_api.send("hrd-resolution", {**LETTER, "email": f"real{i}@example.org"}) for i in range(2)]
+    # AND the limit holds for confirmed letters: the next submission is refused
+    refused = letters_api.post("hrd-resolution", {**LETTER, "email": "late@example.org"})
+    assert refused.status_code == 429 and "2 letters in the last hour" in refused.json_body["error"]["message"]
+    # AND a letter admitted before the hour filled can still be confirmed (we never break a link we sent)
+    assert letters_api.confirm(junk[0].json_body["letter_id"]).status_code == 200
+    assert {services.letters.get(r.json_body["letter_id"]).status for r in real} == {"queued"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:abcd:1:9", True),
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),
+        ("192.0.2.1", "192.0.2.2", False),
+        ("::ffff:192.0.2.1", "192.0.2.1", True),
+    ],
+)
+def test_the_ip_limit_treats_an_ipv6_64_as_one_address(services, first, second, same):
+    # GIVEN two submissions from two addresses WHEN their per-IP counters are built
+    campaign = services.campaigns.get("hrd-resolution")
+
+    def ip_counter(ip):
+        [counter] = [c for c in services.screening.counters(campaign, ip, "m", "t") if c.scope == "ip"]
+        return counter.subject
+
+    # THEN a /64 (one household's or one host's IPv6 network) counts as one address; IPv4 stays per address
+    assert (ip_counter(first) == ip_counter(second)) is same
 
 
 def test_no_clear_text_ip_is_stored_anywhere(letters_api, stored_items):
@@ -151,18 +187,30 @@ def test_the_same_supporter_writes_to_the_same_target_once(letters_api, again, s
     first = letters_api.post("hrd-resolution", LETTER)
     second = letters_api.post("hrd-resolution", {**LETTER, "email": again, "name": "A. Wanjiru"})
 
-    assert second.status_code == 409
-    error = second.json_body["error"]
-    assert error["code"] == "duplicate_letter" and "already written" in error["message"]
-    assert error["status_url"] == first.json_body["status_url"]
+    # The answer is shaped like any new letter's: whether this address wrote before is not told to the caller
+    assert second.status_code == 202 and set(second.json_body) == set(first.json_body)
+    assert second.json_body["status"] == "pending_confirmation"
+    assert second.json_body["letter_id"] != first.json_body["letter_id"]
     assert len(letters_in(stored_items)) == 1
+    # ... but to the address's owner, by email, with their first letter's status link
+    told = letters_api.notices()[-1]
+    assert "already" in told["subject"] and first.json_body["status_url"].split("/letters/")[1] in told["body"]
 
 
-def test_gmail_dots_and_tags_are_one_mailbox_but_other_providers_are_not_folded(letters_api):
+def test_duplicates_count_toward_the_rate_limits(letters_api, services, monkeypatch):
+    # GIVEN a campaign that takes three letters an hour from one network
+    with_policies(services, monkeypatch, "hrd-resolution", limits={"per_ip_per_hour": 3})
+    # WHEN someone probes the same address again and again THEN the probes are limited like letters
+    statuses = [letters_api.post("hrd-resolution", LETTER).status_code for _ in range(4)]
+    assert statuses == [202, 202, 202, 429]
+
+
+def test_gmail_dots_and_tags_are_one_mailbox_but_other_providers_are_not_folded(letters_api, stored_items):
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@gmail.com"}).status_code == 202
-    assert letters_api.post("hrd-resolution", {**LETTER, "email": "AminaW+ke@googlemail.com"}).status_code == 409
+    folded = letters_api.post("hrd-resolution", {**LETTER, "email": "AminaW+ke@googlemail.com"})
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "amina.w@example.org"}).status_code == 202
     assert letters_api.post("hrd-resolution", {**LETTER, "email": "aminaw@example.org"}).status_code == 202
+    assert folded.status_code == 202 and len(letters_in(stored_items)) == 3  # the folded one was a duplicate
 
 
 def test_an_idempotent_retry_gets_the_first_response(letters_api, stored_items, outbox):
@@ -223,8 +271,9 @@ def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
         thread.join()
 
     [letter] = letters_in(stored_items)
-    assert len(letters_api.notices()) == 1
+    # one confirmation, and at most one "you already wrote" email to the address's owner
+    assert sum("confirm" in m["subject"].lower() for m in letters_api.notices()) == 1
+    assert len(letters_api.notices()) <= 2
     assert len(outcomes) == 20 and ("ok", letter["letter_id"]) in outcomes
-    allowed = {"ok", "duplicate_letter", "request_in_progress"}
-    assert {code for code, _ in outcomes} <= allowed
-    assert all(letter_id == letter["letter_id"] for code, letter_id in outcomes if code != "request_in_progress")
+    # duplicates count toward the limits like letters: past five a day for one address, they are refused
+    assert {code for code, _ in outcomes} <= {"ok", "request_in_progress", "rate_limited"}

@@ -194,3 +194,23 @@ def test_a_tampered_delete_link_is_404(letters_api, pending, client, services):
     path = letters_api.link(pending, DELETE)[:-2] + "xx"
     assert client.http.post(path, body=b"", headers=FORM).status_code == 404
     assert services.letters.get(pending).supporter_email == "awa@example.org"
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Awa Diop", "Bonjour Awa Diop,"),
+        ("Jean-Luc O'Brien Jr.", "Bonjour Jean-Luc O'Brien Jr.,"),
+        ("Win a prize at https://evil.example now", "Bonjour,"),
+        ("Write to boss@evil.example", "Bonjour,"),
+        ("Visit evil.example/claim", "Bonjour,"),
+        ("A" * 41, "Bonjour,"),
+    ],
+)
+def test_the_greeting_carries_a_name_only_if_it_is_short_and_plain(letters_api, name, greeting):
+    # GIVEN anyone may type any name next to any address WHEN the confirmation email goes to that address
+    assert letters_api.post("hrd-resolution", {**LETTER, "name": name}).status_code == 202
+    [mail] = letters_api.notices()
+    # THEN a stranger's link, address or long text never reaches it from our domain: the greeting is plain
+    assert mail["body"].splitlines()[0] == greeting
+    assert "evil.example" not in mail["body"] + mail["to"] + mail["subject"]

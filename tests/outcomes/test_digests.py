@@ -269,3 +269,44 @@ def test_a_digests_text_leaves_our_table_once_ses_has_taken_it(letters_api, hous
     letter = services.letters.get(digest["letters"][0])
     assert letter.body == "" and letter.status == "sent" and letter.target_name
     assert housekeeping().get("digest_scrubbed") is None  # once
+
+
+def test_deleting_ones_details_takes_them_out_of_a_closed_digest_not_yet_sent(
+    letters_api, housekeeping, drain, clock, services
+):
+    from support.letters_api import DELETE_LINK
+
+    # GIVEN Amina and Baraka in Kenya's digest, closed and queued, but not yet taken by SES
+    amina, baraka = write(letters_api, AMINA), write(letters_api, BARAKA)
+    at(clock, 27, 6, 1)
+    assert housekeeping().get("digest_sent") == 1
+    assert services.letters.get(amina).status == "in_digest"
+    # WHEN Amina asks to delete her details THEN the page does not claim her letter was sent
+    page = letters_api.client.http.get(letters_api.link(amina, DELETE_LINK)).body.decode()
+    assert "already sent" not in page
+    deleted = letters_api.client.http.post(
+        letters_api.link(amina, DELETE_LINK), body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert deleted.status_code == 200
+    # THEN the ministry's digest carries Baraka alone: none of Amina's name, city or words
+    drain()
+    [digest] = digests_to(letters_api, "Kenya")
+    assert "Baraka Otieno" in digest["body"] and "1 person wrote" in digest["body"]
+    assert "Amina" not in digest["body"] and "Mombasa" not in digest["body"] and "Free Wanjiku" not in digest["body"]
+    # AND when the last one listed deletes theirs too, a digest not yet sent is not sent at all
+    assert services.letters.get(baraka).status == "in_digest"
+
+
+def test_a_digest_whose_every_supporter_deleted_their_details_is_not_sent(
+    letters_api, housekeeping, drain, clock, services
+):
+    from support.letters_api import DELETE_LINK
+
+    amina = write(letters_api, AMINA)
+    at(clock, 27, 6, 1)
+    housekeeping()
+    letters_api.client.http.post(
+        letters_api.link(amina, DELETE_LINK), body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert drain() == 0 or letters_api.letters_sent() == []
+    assert letters_api.letters_sent() == []

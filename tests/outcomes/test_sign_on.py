@@ -73,9 +73,12 @@ def test_the_list_is_alphabetical_ignoring_case_accents_and_a_leading_the(sign_o
 
 def test_one_organisation_signs_once_and_bots_and_wrong_kinds_are_refused(sign_on, letters_api, stored_items):
     sign_on.sign(organisation("Kenya Rights Watch"))
-    # The same organisation and country again, written differently, from another address: refused, naming it
+    # The same organisation and country again, written differently, from another address: nothing is kept, and
+    # the answer does not tell whether that organisation signed (it is shaped like a new signature's)
+    before = len(stored_items())
     again = sign_on.post({**organisation("KENYA rights watch"), "email": "other@example.org"})
-    assert again.status_code == 409 and again.json_body["error"]["code"] == "duplicate_signature"
+    assert again.status_code == 202 and again.json_body["status"] == "pending_confirmation"
+    assert len(stored_items()) == before + 1  # only the rate counter of its address
     # A bot (honeypot filled) gets a decoy receipt, and nothing is kept or sent
     before = len(stored_items())
     bot = sign_on.post({**organisation("Spam Org"), "homepage": "http://spam.example"})
@@ -88,6 +91,18 @@ def test_one_organisation_signs_once_and_bots_and_wrong_kinds_are_refused(sign_o
     letter = letters_api.post(SLUG, {"country": "KE", "name": "Amina", "email": "amina@example.org"})
     assert letter.status_code == 409 and "/signatures" in letter.json_body["error"]["message"]
     assert sign_on.post(organisation("Y"), slug="hrd-resolution").status_code == 409
+
+
+def test_a_signature_confirmation_carries_no_supplied_text_in_its_subject_or_greeting(sign_on, letters_api):
+    # GIVEN someone signs with an organisation name and a contact name that advertise a link
+    payload = organisation("Claim your prize at https://evil.example", contact_name="Go to https://evil.example")
+    assert sign_on.post(payload).status_code == 202
+    # WHEN the confirmation goes to the address given
+    [mail] = letters_api.notices()
+    # THEN its subject holds only our words (the campaign's title), and the greeting no stranger's text
+    assert "evil.example" not in mail["subject"] and "prize" not in mail["subject"]
+    assert mail["subject"].startswith("Please confirm")
+    assert mail["body"].splitlines()[0] == "Hello,"
 
 
 def test_a_contact_can_withdraw_the_signature_from_the_emailed_link(sign_on, letters_api):

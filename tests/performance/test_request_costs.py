@@ -18,8 +18,9 @@ BUDGET = {
     # letter + guard + rate counters in one transaction, the idempotency/health reads; the confirmation email
     "submit": (2, 0, 1),
     # read the letter, pending -> queued (with its stats counters, one transaction), the guard and counters,
-    # the "did they reply?" follow-up planned (one put); the queue message
-    "confirm": (6, 1, 0),
+    # the target's hourly counter (only confirmed letters count toward it, issue 15), the "did they reply?"
+    # follow-up planned (one put); the queue message
+    "confirm": (7, 1, 0),
     # read, queued -> sending, the gates (pause, suppression, health, pacing, send rate), sending -> sent and the
     # reputation counters, each move in one transaction with its stats counters; the letter itself.
     # SQS polling and deletes are Lambda's event source mapping's.
