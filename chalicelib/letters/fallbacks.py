@@ -1,9 +1,9 @@
 """When the campaign's target cannot be emailed: who receives the letter instead, or how the supporter sends it.
 
 A target cannot be emailed when it has no sourced address or when it is failing (hard bounces). Then, in this
-order: the campaign's fallback target set (Démarche emails it, if that target has an address and is healthy);
-the target's contact form, with the letter ready to copy; and a mailto link to send it from the supporter's
-own mailbox. A letter is never dropped silently and never sent to a guessed address.
+order: the rest of the campaign's chain of target sets (Démarche emails the first whose target has an address
+and is healthy, and says why); the target's contact form, with the letter ready to copy; and a mailto link to
+send it from the supporter's own mailbox. A letter is never dropped silently and never sent to a guessed address.
 """
 
 from __future__ import annotations
@@ -14,9 +14,17 @@ from urllib.parse import quote
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory, Target
-from chalicelib.letters.composing import resolve_fallback, resolve_target
+from chalicelib.letters.composing import resolve_fallbacks, resolve_target
 
 IsFailing = Callable[[str, str], bool]
+
+# How the set that answers stands to the one the campaign writes to, for the supporter's explanation.
+RELATION = {
+    "un-mission-new-york": "your country's Permanent Mission to the UN in New York, which reports to it",
+    "un-mission-geneva": "your country's Permanent Mission to the UN in Geneva, which reports to it",
+    "foreign-ministry": "your country's foreign ministry, to which it reports",
+}
+WHY = {"no_email": "publishes no email address that we know of", "failing": "is not accepting email just now"}
 
 
 def never_failing(target_set: str, country: str) -> bool:
@@ -35,8 +43,9 @@ class Route:
     country: Country
     target: Target
     target_failing: bool
-    fallback: Target | None  # the fallback set's target, only if it has an address and is not failing
+    fallback: Target | None  # the first target down the chain with an address that is not failing
     sandbox: bool = False  # local stage: a target without an address gets a placeholder on .invalid
+    chain: tuple[str, ...] = ()  # the campaign's target sets, in the order they were tried
 
     @property
     def email_available(self) -> bool:
@@ -53,6 +62,29 @@ class Route:
         if self.sandbox and not self.target_failing:
             return "sandbox"
         return None
+
+    @property
+    def answered_by(self) -> str | None:
+        """The target set whose address the letter goes to (None when nobody can be emailed, or a placeholder)."""
+        answering = {"target": self.target, "fallback_target": self.fallback}.get(self.sends_to or "")
+        return answering.target_set if answering else None
+
+    @property
+    def reason(self) -> str:
+        """Why the letter goes where it goes: `own_address`, or why the campaign's target was passed over."""
+        if self.email_available:
+            return "own_address"
+        return "failing" if self.target_failing else "no_email"
+
+    def explanation(self) -> str | None:
+        """The sentence a supporter reads when the letter goes to another set (English; the form translates
+        `route.<reason>.<set>`)."""
+        if self.sends_to != "fallback_target" or self.fallback is None:
+            return None
+        relation = RELATION.get(self.fallback.target_set, "")
+        return f"{self.target.name} {WHY[self.reason]}, so your letter goes to {self.fallback.name}" + (
+            f", {relation}." if relation else "."
+        )
 
     @property
     def send_to(self) -> Target | None:
@@ -79,10 +111,9 @@ def plan_route(
     target_failing = failing(target)
     fallback = None
     if not (target.email and not target_failing):
-        candidate = resolve_fallback(campaign, country, directory)
-        if candidate is not None and candidate.email and not failing(candidate):
-            fallback = candidate
-    return Route(country, target, target_failing, fallback, sandbox)
+        reachable = (c for c in resolve_fallbacks(campaign, country, directory) if c.email and not failing(c))
+        fallback = next(reachable, None)  # the chain in order: the first set that can be emailed answers
+    return Route(country, target, target_failing, fallback, sandbox, campaign.target_chain)
 
 
 def mailto_url(subject: str, body: str, to: str = "") -> str:

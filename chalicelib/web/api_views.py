@@ -55,6 +55,7 @@ def target_view(target: Target, *, failing: bool = False) -> dict[str, Any]:
         "addressee": target.addressee,
         "email_available": target.email_available and not failing,
         "email": target.email,
+        "address_kind": (target.address_kind or None) if target.email else None,
         "website": target.website or None,
         "contact_form_url": target.contact_form_url or None,
         "verified": target.verified,
@@ -83,6 +84,18 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
     return offers
 
 
+def route_view(route: Route) -> dict[str, Any]:
+    """Who will receive the letter and why: the set that answered, the reason, and the sentence to show."""
+    explanation = route.explanation()
+    return {
+        "chain": list(route.chain),
+        "answered_by": route.answered_by,
+        "reason": route.reason,
+        "explanation": explanation,
+        "explanation_key": f"route.{route.reason}.{route.answered_by}" if explanation else None,
+    }
+
+
 def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
     """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any."""
     letter = compose(campaign, route.country, route.target, supporter, language)
@@ -96,6 +109,7 @@ def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, langua
         "letter": letter_view(letter),
         "email_available": route.email_available,
         "sends_to": route.sends_to,
+        "route": route_view(route),
         "fallbacks": fallbacks_view(route, letter, fallback_letter),
         # "send from my own email", offered whatever the route: the supporter's mail program, the letter written
         "mailto": mailto_url(letter.subject, letter.body, (route.target.email or "") if route.email_available else ""),
