@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     cover = commands.add_parser("coverage", help="per target set: emails, websites or forms only, nothing, failing")
     cover.add_argument("--json", action="store_true", help="machine-readable output")
     cover.add_argument("--health", action="store_true", help="count failing targets (reads DynamoDB)")
+    cover.add_argument("--campaign", metavar="SLUG", help="how many states this campaign reaches, through its chain")
+    cover.add_argument(
+        "--stage", choices=("local", "dev", "prod"), default="prod", help="with --campaign (default: %(default)s)"
+    )
+    cover.add_argument("--campaigns", type=Path, default=None, help="campaigns folder for --campaign")
 
     export = commands.add_parser("export", help="a target set as CSV on standard output")
     export.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
@@ -221,8 +226,20 @@ def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any
     from chalicelib.directory.index import Directory
 
     failing = [(f.target_set, f.country) for f in health().all_failing()] if args.health else []
+    if args.campaign:
+        return _campaign_coverage(args, Directory(args.data), failing, out=out)
     report = coverage(Directory(args.data), failing)
     print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health), file=out)
+    return 0
+
+
+def _campaign_coverage(args: argparse.Namespace, directory: Any, failing: list, *, out: TextIO) -> int:
+    from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns
+    from chalicelib.letters.reach import campaign_reach, reach_summary
+
+    campaign = Campaigns(args.campaigns or CAMPAIGNS_DIR).get(args.campaign)
+    report = campaign_reach(campaign, directory, stage=args.stage, failing=failing)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else reach_summary(report), file=out)
     return 0
 
 

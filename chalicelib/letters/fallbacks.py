@@ -18,14 +18,6 @@ from chalicelib.letters.composing import resolve_fallbacks, resolve_target
 
 IsFailing = Callable[[str, str], bool]
 
-# How the set that answers stands to the one the campaign writes to, for the supporter's explanation.
-RELATION = {
-    "un-mission-new-york": "your country's Permanent Mission to the UN in New York, which reports to it",
-    "un-mission-geneva": "your country's Permanent Mission to the UN in Geneva, which reports to it",
-    "foreign-ministry": "your country's foreign ministry, to which it reports",
-}
-WHY = {"no_email": "publishes no email address that we know of", "failing": "is not accepting email just now"}
-
 
 def never_failing(target_set: str, country: str) -> bool:
     return False
@@ -46,6 +38,9 @@ class Route:
     fallback: Target | None  # the first target down the chain with an address that is not failing
     sandbox: bool = False  # local stage: a target without an address gets a placeholder on .invalid
     chain: tuple[str, ...] = ()  # the campaign's target sets, in the order they were tried
+    # The first target down the chain with a contact form or website: where a supporter can still send it
+    # (an observer state's mission publishes a website but no email).
+    web_target: Target | None = None
 
     @property
     def email_available(self) -> bool:
@@ -76,16 +71,6 @@ class Route:
             return "own_address"
         return "failing" if self.target_failing else "no_email"
 
-    def explanation(self) -> str | None:
-        """The sentence a supporter reads when the letter goes to another set (English; the form translates
-        `route.<reason>.<set>`)."""
-        if self.sends_to != "fallback_target" or self.fallback is None:
-            return None
-        relation = RELATION.get(self.fallback.target_set, "")
-        return f"{self.target.name} {WHY[self.reason]}, so your letter goes to {self.fallback.name}" + (
-            f", {relation}." if relation else "."
-        )
-
     @property
     def send_to(self) -> Target | None:
         way = self.sends_to
@@ -109,11 +94,12 @@ def plan_route(
 
     target = resolve_target(campaign, country, directory)
     target_failing = failing(target)
-    fallback = None
+    fallback = web_target = None
     if not (target.email and not target_failing):
-        reachable = (c for c in resolve_fallbacks(campaign, country, directory) if c.email and not failing(c))
-        fallback = next(reachable, None)  # the chain in order: the first set that can be emailed answers
-    return Route(country, target, target_failing, fallback, sandbox, campaign.target_chain)
+        others = resolve_fallbacks(campaign, country, directory)
+        fallback = next((c for c in others if c.email and not failing(c)), None)  # the first that can be emailed
+        web_target = next((t for t in (target, *others) if t.contact_form_url or t.website), None)
+    return Route(country, target, target_failing, fallback, sandbox, campaign.target_chain, web_target)
 
 
 def mailto_url(subject: str, body: str, to: str = "") -> str:

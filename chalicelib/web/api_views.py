@@ -76,23 +76,26 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
         offers.append(
             {"kind": "fallback_target", "target": target_view(route.fallback), "letter": letter_view(fallback_letter)}
         )
-    if route.target.contact_form_url:
-        offers.append({"kind": "contact_form", "url": route.target.contact_form_url, "letter": letter_view(letter)})
-    offers.append(
-        {"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": route.target.website or None}
-    )
+    web = route.web_target or route.target  # the first target down the chain with a form or a website
+    if web.contact_form_url:
+        offers.append({"kind": "contact_form", "url": web.contact_form_url, "letter": letter_view(letter)})
+    offers.append({"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": web.website or None})
     return offers
 
 
 def route_view(route: Route) -> dict[str, Any]:
-    """Who will receive the letter and why: the set that answered, the reason, and the sentence to show."""
-    explanation = route.explanation()
+    """Who will receive the letter and why: the set that answered, the reason, and the sentence to show
+    (English here; the form shows `explanation_key` from the page's own language)."""
+    from chalicelib.web.i18n import Messages
+
+    key = f"route.{route.reason}.{route.answered_by}" if route.sends_to == "fallback_target" else None
+    fallback = route.fallback.name if route.fallback else ""
     return {
         "chain": list(route.chain),
         "answered_by": route.answered_by,
         "reason": route.reason,
-        "explanation": explanation,
-        "explanation_key": f"route.{route.reason}.{route.answered_by}" if explanation else None,
+        "explanation": Messages("en")(key, name=route.target.name, fallback=fallback) if key else None,
+        "explanation_key": key,
     }
 
 

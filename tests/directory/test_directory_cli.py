@@ -271,3 +271,33 @@ def test_health_set_list_clear_and_coverage(services, data):
         "--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "Atlantis", health=health
     )
     assert code == 1 and "unknown country 'Atlantis'" in err
+
+
+# --- coverage of one campaign ---------------------------------------------------------------------------
+
+
+def test_coverage_of_a_campaign_counts_states_reached_through_its_chain(data):
+    # GIVEN the shipped data and the hrd-resolution chain (ministry, then the New York mission)
+    # WHEN its coverage in prod is asked for as JSON
+    code, out, _ = run("--data", str(data), "coverage", "--campaign", "hrd-resolution", "--stage", "prod", "--json")
+
+    # THEN every member state reaches a sourced address, and the observers are listed with their websites
+    report = json.loads(out)
+    assert code == 0
+    assert report["chain"] == ["foreign-ministry", "un-mission-new-york"]
+    assert (report["states"], report["members"], report["members_reached"]) == (195, 193, 193)
+    assert sum(report["by_set"].values()) == report["reached"] == sum(report["by_address_kind"].values())
+    assert report["by_set"]["foreign-ministry"] == 16 and report["placeholders"] == 0
+    unreached = {row["country"]: row for row in report["unreached"]}
+    assert set(unreached) == {"VA", "PS"} and all(row["status"] == "observer" for row in unreached.values())
+    assert unreached["PS"]["website"] == "http://palestineun.org/"  # found down the chain, not guessed
+
+
+def test_in_the_local_stage_placeholders_are_listed_never_counted(data):
+    # GIVEN a campaign without a chain WHEN its local coverage is asked for
+    code, out, _ = run("--data", str(data), "coverage", "--campaign", "hrd-mandate", "--stage", "local", "--json")
+
+    # THEN states with a placeholder are not reached, only marked as such
+    report = json.loads(out)
+    assert code == 0 and report["reached"] == report["by_set"]["un-mission-geneva"] == 3
+    assert report["placeholders"] == 192 and all(row["placeholder"] for row in report["unreached"])
