@@ -297,3 +297,9 @@ def single_target_set(services, monkeypatch):
         monkeypatch.setitem(campaigns._by_slug, slug, campaign)
 
     return use
+
+
+@pytest.fixture
+def hrd_without_chain(single_target_set):
+    """For tests about what happens to a letter after routing: Kenya's letter keeps its local placeholder."""
+    single_target_set("hrd-resolution")
