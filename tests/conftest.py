@@ -284,3 +284,22 @@ def live_app(services):
 @pytest.fixture
 def sign_on(letters_api, services):
     return SignOnApi(letters_api, services)
+
+
+@pytest.fixture
+def single_target_set(services, monkeypatch):
+    """Serve a campaign as if it wrote to its first target set alone: no chain to fall back on."""
+    import dataclasses
+
+    def use(slug: str) -> None:
+        campaigns = services.campaigns
+        campaign = dataclasses.replace(campaigns.get(slug), fallback_target_sets=())
+        monkeypatch.setitem(campaigns._by_slug, slug, campaign)
+
+    return use
+
+
+@pytest.fixture
+def hrd_without_chain(single_target_set):
+    """For tests about what happens to a letter after routing: Kenya's letter keeps its local placeholder."""
+    single_target_set("hrd-resolution")

@@ -64,8 +64,9 @@ class Campaign:
     folder: Path
     fixed_target: FixedTarget | None = None
     delivery: Delivery = field(default_factory=Delivery)
-    # Written to when the target cannot be emailed (no address, or failing), e.g. the country's UN mission.
-    fallback_target_set: str | None = None
+    # Tried in order when the target cannot be emailed (no address, or failing), e.g. the country's UN mission:
+    # the rest of campaign.toml's `target_sets` chain (or its older `fallback_target_set`).
+    fallback_target_sets: tuple[str, ...] = ()
     # templates/campaigns/<slug>/targets/<set>.csv: this campaign's own facts, winning over the shared files.
     target_overrides: Overrides = field(default_factory=dict)
     policies: Policies = field(default_factory=Policies)
@@ -77,6 +78,11 @@ class Campaign:
     # with Reply-To `reply_to`, the organisers' own address.
     from_name: str = ""
     reply_to: str = ""
+
+    @property
+    def target_chain(self) -> tuple[str, ...]:
+        """The target sets a supporter's letter may go to, in the order they are tried ("fixed" alone)."""
+        return (self.target_set, *self.fallback_target_sets)
 
     @property
     def is_sign_on(self) -> bool:
@@ -109,6 +115,25 @@ class Campaign:
 
     def letter_template_name(self, language: str) -> str:
         return f"campaigns/{self.slug}/letter.{language}.txt"
+
+
+def _read_target_chain(r: _Reader) -> tuple[str, tuple[str, ...]]:
+    """`target_sets = [first, then, …]`, tried in order; or the older `target_set` and `fallback_target_set`."""
+    chain = r.get("target_sets", list, default=[])
+    if not chain:
+        target_set = r.get("target_set", str)
+        if target_set not in TARGET_SETS:
+            raise r.fail("target_set", f"must be one of {', '.join(TARGET_SETS)}")
+        fallback = r.get("fallback_target_set", str, default="").strip() or None
+        if fallback is not None and (fallback not in DIRECTORY_SETS or fallback == target_set):
+            raise r.fail("fallback_target_set", f"must be one of {', '.join(DIRECTORY_SETS)}, other than target_set")
+        return target_set, (fallback,) if fallback else ()
+    for older in ("fallback_target_set", "target_set"):
+        if older in r.data:
+            raise r.fail(older, "is replaced by target_sets: give the whole chain there")
+    if any(name not in DIRECTORY_SETS for name in chain) or len(set(chain)) != len(chain):
+        raise r.fail("target_sets", f"must list target sets from {', '.join(DIRECTORY_SETS)}, each once")
+    return chain[0], tuple(chain[1:])
 
 
 class _Reader:
@@ -186,12 +211,7 @@ def load_campaign(folder: Path) -> Campaign:
     for lang in languages:
         if lang not in LANGUAGES:
             raise r.fail("languages", f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    target_set = r.get("target_set", str)
-    if target_set not in TARGET_SETS:
-        raise r.fail("target_set", f"must be one of {', '.join(TARGET_SETS)}")
-    fallback = r.get("fallback_target_set", str, default="").strip() or None
-    if fallback is not None and (fallback not in DIRECTORY_SETS or fallback == target_set):
-        raise r.fail("fallback_target_set", f"must be one of {', '.join(DIRECTORY_SETS)}, other than target_set")
+    target_set, fallbacks = _read_target_chain(r)
     opens, closes = r.get("opens", dt.date), r.get("closes", dt.date)
     if closes < opens:
         raise r.fail("closes", "is before `opens`")
@@ -251,7 +271,7 @@ def load_campaign(folder: Path) -> Campaign:
         folder=folder,
         fixed_target=fixed,
         delivery=delivery,
-        fallback_target_set=fallback,
+        fallback_target_sets=fallbacks,
         target_overrides=_load_overrides(folder),
         policies=read_policies(r),
         allowed_origins=r.origins("allowed_origins") or (),

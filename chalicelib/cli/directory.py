@@ -19,6 +19,7 @@ from chalicelib.directory.records import (
     DATA_DIR,
     DIRECTORY_SETS,
     TARGET_COLUMNS,
+    leads_path,
     read_table,
     render_csv,
     target_set_path,
@@ -43,13 +44,26 @@ def _parser() -> argparse.ArgumentParser:
 
     merge = commands.add_parser("import", help="merge an organiser's CSV into a target set")
     merge.add_argument("file", type=Path)
-    merge.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+    merge.add_argument(
+        "--set",
+        dest="target_set",
+        choices=DIRECTORY_SETS,
+        help="the set (default: each set the file's target_set names)",
+    )
     merge.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    merge.add_argument(
+        "--replace", action="store_true", help="let the file's values replace differing ones (default: keep as leads)"
+    )
     merge.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
 
     cover = commands.add_parser("coverage", help="per target set: emails, websites or forms only, nothing, failing")
     cover.add_argument("--json", action="store_true", help="machine-readable output")
     cover.add_argument("--health", action="store_true", help="count failing targets (reads DynamoDB)")
+    cover.add_argument("--campaign", metavar="SLUG", help="how many states this campaign reaches, through its chain")
+    cover.add_argument(
+        "--stage", choices=("local", "dev", "prod"), default="prod", help="with --campaign (default: %(default)s)"
+    )
+    cover.add_argument("--campaigns", type=Path, default=None, help="campaigns folder for --campaign")
 
     export = commands.add_parser("export", help="a target set as CSV on standard output")
     export.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
@@ -113,6 +127,7 @@ def main(
 
 
 def _validate(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
+    from chalicelib.directory.leads import lead_conflicts
     from chalicelib.directory.overrides import override_files
     from chalicelib.directory.validation import check_files, shared_files
 
@@ -121,47 +136,89 @@ def _validate(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.d
         from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR
 
         campaigns = args.campaigns or CAMPAIGNS_DIR
-        files = shared_files(args.data) + [p for folder in sorted(campaigns.iterdir()) for p in override_files(folder)]
+        leads = [leads_path(args.data, s) for s in DIRECTORY_SETS if leads_path(args.data, s).is_file()]
+        files = shared_files(args.data) + leads
+        files += [p for folder in sorted(campaigns.iterdir()) for p in override_files(folder)]
     problems = check_files(files, args.data, today)
     for problem in problems:
         print(problem, file=out)
-    print(f"{len(files)} file(s) checked, {len(problems)} problem(s)", file=err)
+    # Conflicting leads are decisions waiting for a maintainer, not errors: shown, but validation still passes.
+    conflicts = lead_conflicts(args.data) if not args.files else []
+    for line in conflicts:
+        print(f"conflict {line}", file=out)
+    decide = f", {len(conflicts)} lead conflict(s) to decide" if conflicts else ""
+    print(f"{len(files)} file(s) checked, {len(problems)} problem(s){decide}", file=err)
     return 1 if problems else 0
 
 
 def _import(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
-    from chalicelib.directory.merge import ImportRefused, import_file
+    from chalicelib.directory.merge import import_file
 
     if not args.file.is_file():
         print(f"{args.file}: no such file", file=err)
         return 1
-    rows = len(read_table(args.file).rows)
+    table = read_table(args.file)
+    sets = [args.target_set] if args.target_set else _sets_named(table)
+    if not sets:
+        print(f"{args.file}: say which set with --set, or give the file a target_set column", file=err)
+        return 1
+    failed = False
+    if not args.target_set and "target_set" in table.header:
+        for row in table.rows:
+            if row.cells.get("target_set") not in DIRECTORY_SETS:
+                failed = True
+                print(
+                    f"rejected {args.file}:{row.number}:target_set: unknown target set "
+                    f"{row.cells.get('target_set')!r}: use one of {', '.join(DIRECTORY_SETS)}",
+                    file=out,
+                )
+    for target_set in sets:
+        failed |= _import_set(args, target_set, len(table.rows), out=out, err=err, today=today, run=import_file)
+    return 1 if failed else 0
+
+
+def _sets_named(table: Any) -> list[str]:
+    named = {row.cells.get("target_set", "") for row in table.rows} if "target_set" in table.header else set()
+    return [s for s in DIRECTORY_SETS if s in named]
+
+
+def _import_set(
+    args: argparse.Namespace, target_set: str, rows: int, *, out: TextIO, err: TextIO, today: dt.date, run: Any
+) -> bool:
+    """Import the file into one set and print its report; True if anything was refused."""
+    from chalicelib.directory.merge import ImportRefused
+
     show_bar = args.progress or (rows >= PROGRESS_MIN_ROWS and err.isatty())
     try:
-        report = import_file(
+        report = run(
             args.file,
-            args.target_set,
+            target_set,
             args.data,
             today,
             dry_run=args.dry_run,
+            replace=args.replace,
             progress=ProgressBar(err) if show_bar else None,
         )
     except ImportRefused as exc:
         for problem in exc.problems:
             print(problem, file=out)
         print("nothing imported: fix the header first", file=err)
-        return 1
+        return True
     for problem in report.rejected:
         print(f"rejected {problem}", file=out)
+    for problem in report.leads:
+        print(f"lead {problem}", file=out)
     where = (
         "(dry run: nothing written)"
         if args.dry_run
-        else f"-> {target_set_path(args.data, args.target_set)}"
+        else f"-> {target_set_path(args.data, target_set)}"
         if report.written
         else "(no change to write)"
     )
-    print(f"{args.target_set}: {report.summary()} {where}", file=out)
-    return 1 if report.rejected else 0
+    if report.leads and not args.dry_run:
+        where += f"; leads -> {leads_path(args.data, target_set)} (see validate)"
+    print(f"{target_set}: {report.summary()} {where}", file=out)
+    return bool(report.rejected)
 
 
 def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any], **_: Any) -> int:
@@ -169,8 +226,20 @@ def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any
     from chalicelib.directory.index import Directory
 
     failing = [(f.target_set, f.country) for f in health().all_failing()] if args.health else []
+    if args.campaign:
+        return _campaign_coverage(args, Directory(args.data), failing, out=out)
     report = coverage(Directory(args.data), failing)
     print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health), file=out)
+    return 0
+
+
+def _campaign_coverage(args: argparse.Namespace, directory: Any, failing: list, *, out: TextIO) -> int:
+    from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns
+    from chalicelib.letters.reach import campaign_reach, reach_summary
+
+    campaign = Campaigns(args.campaigns or CAMPAIGNS_DIR).get(args.campaign)
+    report = campaign_reach(campaign, directory, stage=args.stage, failing=failing)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else reach_summary(report), file=out)
     return 0
 
 

@@ -71,12 +71,15 @@ def target_from_cells(target_set: str, cells: Mapping[str, str], country: Countr
         country=country.alpha2,
         name_local=cells.get("name_local", ""),
         verified_on=cells.get("verified_on", ""),
+        address_kind=cells.get("address_kind", "") if cells.get("email", "").strip() else "",
     )
 
 
 def apply_override(target: Target, cells: Mapping[str, str]) -> Target:
     """The target with an override's non-empty cells; verified only if the override itself says so."""
     changes = {attribute: cells[column].strip() for column, attribute in _FIELDS.items() if cells.get(column)}
+    if "email" in changes:  # the shared row's kind described the shared row's address, not this one
+        changes["address_kind"] = cells.get("address_kind", "").strip()
     return replace(
         target,
         **changes,

@@ -27,9 +27,15 @@ TARGET_COLUMNS = (
     "email",
     "contact_form_url",
     "source",
+    "license",
+    "evidence",
+    "address_kind",
     "verified",
     "verified_on",
 )
+# Where a row's facts come from (columns older files may lack): the source's terms, the record and field read
+# with any review flags, and the kind of address those flags make it (address_kinds.py).
+PROVENANCE_COLUMNS = ("license", "evidence", "address_kind")
 # Facts about a target; changing one without re-checking it makes the row unverified again.
 TARGET_FACTS = ("name_en", "name_local", "addressee", "website", "email", "contact_form_url")
 
@@ -40,6 +46,11 @@ def countries_path(data_dir: Path) -> Path:
 
 def target_set_path(data_dir: Path, target_set: str) -> Path:
     return data_dir / "targets" / f"{target_set}.csv"
+
+
+def leads_path(data_dir: Path, target_set: str) -> Path:
+    """Imported rows that conflict with the set's current row, kept for a maintainer to decide (never applied)."""
+    return data_dir / "leads" / f"{target_set}.csv"
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class Target:
     country: str | None = None  # alpha-2, None for a fixed target
     name_local: str = ""
     verified_on: str = ""
+    address_kind: str = ""  # general | registry | free-mail | desk | role-unknown; "" when unknown
 
     @property
     def email_available(self) -> bool:

@@ -18,11 +18,13 @@ from chalicelib.directory.index import country_names, lookup_key
 from chalicelib.directory.records import (
     COUNTRY_COLUMNS,
     DIRECTORY_SETS,
+    PROVENANCE_COLUMNS,
     TARGET_COLUMNS,
     UN_LANGUAGES,
     Row,
     Table,
     countries_path,
+    leads_path,
     read_table,
     target_set_path,
 )
@@ -96,8 +98,11 @@ def _date_problem(value: str, today: dt.date) -> str | None:
 # --- headers and row shape ----------------------------------------------------------------------------
 
 
-def check_header(table: Table, expected: tuple[str, ...], *, partial: bool) -> list[Problem]:
-    """Unknown, repeated or (unless `partial`) missing columns. Only alpha2 is needed in a partial file."""
+def check_header(
+    table: Table, expected: tuple[str, ...], *, partial: bool, optional: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Unknown, repeated or (unless `partial`) missing columns. Only alpha2 is needed in a partial file;
+    `optional` columns (added later) may be absent from any file."""
     problems, seen = [], set()
     for name in table.header:
         if name in seen:
@@ -107,7 +112,7 @@ def check_header(table: Table, expected: tuple[str, ...], *, partial: bool) -> l
                 Problem(table.path, 1, name or "(empty)", f"unknown column; the columns are: {', '.join(expected)}")
             )
         seen.add(name)
-    required = ("alpha2",) if partial else expected
+    required = ("alpha2",) if partial else tuple(name for name in expected if name not in optional)
     for name in required:
         if name not in seen:
             problems.append(Problem(table.path, 1, name, "missing column"))
@@ -170,6 +175,7 @@ def check_target_row(
             bad("email", reason)
         if not c.get("source"):
             bad("source", "an email needs a source: the URL of the page that publishes it (never guess an address)")
+    problems += [Problem(path, number, "address_kind", m) for m in _address_kind_problems(c, partial=partial)]
     verified = c.get("verified", "")
     if verified and verified not in ("true", "false"):
         bad("verified", f"must be true or false, not {verified!r}")
@@ -188,18 +194,47 @@ def check_target_row(
     return problems
 
 
+def _address_kind_problems(c: Mapping[str, str], *, partial: bool) -> list[str]:
+    """The kind must be a known one, and (in a whole row) the one its email and evidence make it."""
+    from chalicelib.directory.address_kinds import ADDRESS_KINDS, address_kind
+
+    kind = c.get("address_kind", "")
+    if not kind:
+        return []
+    if kind not in ADDRESS_KINDS:
+        return [f"unknown address kind {kind!r}: use one of {', '.join(ADDRESS_KINDS)}"]
+    if partial and not c.get("email"):
+        return []  # an override or import may leave the email to the shared row
+    if not c.get("email"):
+        return ["a row without an email has no address kind: clear it"]
+    derived = address_kind(c["email"], c.get("evidence", ""))
+    if kind != derived:
+        return [
+            f"{kind!r} does not follow from this row's email and evidence, which make it {derived or 'unknown'!r} "
+            "(the rules are in chalicelib/directory/address_kinds.py): change the evidence, not the kind"
+        ]
+    return []
+
+
 def check_targets(
-    table: Table, countries: Mapping[str, object], *, complete: bool, partial: bool, today: dt.date
+    table: Table,
+    countries: Mapping[str, object],
+    *,
+    complete: bool,
+    partial: bool,
+    today: dt.date,
+    unique: bool = True,
 ) -> list[Problem]:
-    """A whole target file. `complete`: every state must have a row (the shared set files)."""
-    problems = check_header(table, TARGET_COLUMNS, partial=partial)
+    """A whole target file. `complete`: every state must have a row (the shared set files); `unique`: one row
+    per state (all but the leads files, which may hold several leads for one state)."""
+    problems = check_header(table, TARGET_COLUMNS, partial=partial, optional=PROVENANCE_COLUMNS)
     if any(p.column == "alpha2" for p in problems):
         return problems  # rows cannot be told apart without their country
     first_row: dict[str, int] = {}
     for row in table.rows:
         problems += check_target_row(table.path, row, countries, partial=partial, today=today)
         alpha2 = row.cells.get("alpha2", "")
-        if alpha2 in first_row:
+        if unique and alpha2 in first_row:
             problems.append(
                 Problem(
                     table.path, row.number, "alpha2", f"duplicate row for {alpha2} (first on row {first_row[alpha2]})"
@@ -351,7 +386,10 @@ def check_file(path: Path, data_dir: Path, today: dt.date) -> list[Problem]:
     if resolved == countries_path(data_dir).resolve():
         return check_countries(table)
     shared = resolved in {target_set_path(data_dir, s).resolve() for s in DIRECTORY_SETS}
-    return check_targets(table, known_countries(data_dir), complete=shared, partial=not shared, today=today)
+    lead = resolved in {leads_path(data_dir, s).resolve() for s in DIRECTORY_SETS}
+    return check_targets(
+        table, known_countries(data_dir), complete=shared, partial=not shared, today=today, unique=not lead
+    )
 
 
 def check_files(paths: Iterable[Path], data_dir: Path, today: dt.date) -> list[Problem]:

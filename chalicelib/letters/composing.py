@@ -45,11 +45,9 @@ def resolve_target(campaign: Campaign, country: Country, directory: Directory) -
     return directory.target(campaign.target_set, country.alpha2, campaign.target_overrides)
 
 
-def resolve_fallback(campaign: Campaign, country: Country, directory: Directory) -> Target | None:
-    """The target in the campaign's fallback set, if it has one."""
-    if campaign.fallback_target_set is None:
-        return None
-    return directory.target(campaign.fallback_target_set, country.alpha2, campaign.target_overrides)
+def resolve_fallbacks(campaign: Campaign, country: Country, directory: Directory) -> list[Target]:
+    """The targets in the rest of the campaign's chain of target sets, in the order they are tried."""
+    return [directory.target(s, country.alpha2, campaign.target_overrides) for s in campaign.fallback_target_sets]
 
 
 def supporter_context(supporter: Supporter) -> dict[str, str]:

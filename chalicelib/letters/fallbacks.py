@@ -1,9 +1,9 @@
 """When the campaign's target cannot be emailed: who receives the letter instead, or how the supporter sends it.
 
 A target cannot be emailed when it has no sourced address or when it is failing (hard bounces). Then, in this
-order: the campaign's fallback target set (Démarche emails it, if that target has an address and is healthy);
-the target's contact form, with the letter ready to copy; and a mailto link to send it from the supporter's
-own mailbox. A letter is never dropped silently and never sent to a guessed address.
+order: the rest of the campaign's chain of target sets (Démarche emails the first whose target has an address
+and is healthy, and says why); the target's contact form, with the letter ready to copy; and a mailto link to
+send it from the supporter's own mailbox. A letter is never dropped silently and never sent to a guessed address.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory, Target
-from chalicelib.letters.composing import resolve_fallback, resolve_target
+from chalicelib.letters.composing import resolve_fallbacks, resolve_target
 
 IsFailing = Callable[[str, str], bool]
 
@@ -35,8 +35,12 @@ class Route:
     country: Country
     target: Target
     target_failing: bool
-    fallback: Target | None  # the fallback set's target, only if it has an address and is not failing
+    fallback: Target | None  # the first target down the chain with an address that is not failing
     sandbox: bool = False  # local stage: a target without an address gets a placeholder on .invalid
+    chain: tuple[str, ...] = ()  # the campaign's target sets, in the order they were tried
+    # The first target down the chain with a contact form or website: where a supporter can still send it
+    # (an observer state's mission publishes a website but no email).
+    web_target: Target | None = None
 
     @property
     def email_available(self) -> bool:
@@ -53,6 +57,19 @@ class Route:
         if self.sandbox and not self.target_failing:
             return "sandbox"
         return None
+
+    @property
+    def answered_by(self) -> str | None:
+        """The target set whose address the letter goes to (None when nobody can be emailed, or a placeholder)."""
+        answering = {"target": self.target, "fallback_target": self.fallback}.get(self.sends_to or "")
+        return answering.target_set if answering else None
+
+    @property
+    def reason(self) -> str:
+        """Why the letter goes where it goes: `own_address`, or why the campaign's target was passed over."""
+        if self.email_available:
+            return "own_address"
+        return "failing" if self.target_failing else "no_email"
 
     @property
     def send_to(self) -> Target | None:
@@ -77,12 +94,12 @@ def plan_route(
 
     target = resolve_target(campaign, country, directory)
     target_failing = failing(target)
-    fallback = None
+    fallback = web_target = None
     if not (target.email and not target_failing):
-        candidate = resolve_fallback(campaign, country, directory)
-        if candidate is not None and candidate.email and not failing(candidate):
-            fallback = candidate
-    return Route(country, target, target_failing, fallback, sandbox)
+        others = resolve_fallbacks(campaign, country, directory)
+        fallback = next((c for c in others if c.email and not failing(c)), None)  # the first that can be emailed
+        web_target = next((t for t in (target, *others) if t.contact_form_url or t.website), None)
+    return Route(country, target, target_failing, fallback, sandbox, campaign.target_chain, web_target)
 
 
 def mailto_url(subject: str, body: str, to: str = "") -> str:

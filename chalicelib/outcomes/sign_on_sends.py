@@ -191,11 +191,11 @@ class SignOnSends:
     def _dispatch(self, key: dict[str, str], item: dict[str, Any], campaign: Campaign) -> str:
         target_set, cursor = item["target_set"], item.get("cursor", "")
         unreachable = list(item.get("unreachable") or [])
-        # The campaign as if it wrote to this send's set (its fallback only if that is another set).
+        # The campaign as if it wrote to this send's set (then the rest of its chain, other sets only).
         as_sent = replace(
             campaign,
             target_set=target_set,
-            fallback_target_set=None if campaign.fallback_target_set == target_set else campaign.fallback_target_set,
+            fallback_target_sets=tuple(s for s in campaign.fallback_target_sets if s != target_set),
         )
         countries = sorted(c.alpha2 for c in self._directory.countries() if c.status == "member")
         batch: list[Letter] = []

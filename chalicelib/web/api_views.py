@@ -55,6 +55,7 @@ def target_view(target: Target, *, failing: bool = False) -> dict[str, Any]:
         "addressee": target.addressee,
         "email_available": target.email_available and not failing,
         "email": target.email,
+        "address_kind": (target.address_kind or None) if target.email else None,
         "website": target.website or None,
         "contact_form_url": target.contact_form_url or None,
         "verified": target.verified,
@@ -75,12 +76,27 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
         offers.append(
             {"kind": "fallback_target", "target": target_view(route.fallback), "letter": letter_view(fallback_letter)}
         )
-    if route.target.contact_form_url:
-        offers.append({"kind": "contact_form", "url": route.target.contact_form_url, "letter": letter_view(letter)})
-    offers.append(
-        {"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": route.target.website or None}
-    )
+    web = route.web_target or route.target  # the first target down the chain with a form or a website
+    if web.contact_form_url:
+        offers.append({"kind": "contact_form", "url": web.contact_form_url, "letter": letter_view(letter)})
+    offers.append({"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": web.website or None})
     return offers
+
+
+def route_view(route: Route) -> dict[str, Any]:
+    """Who will receive the letter and why: the set that answered, the reason, and the sentence to show
+    (English here; the form shows `explanation_key` from the page's own language)."""
+    from chalicelib.web.i18n import Messages
+
+    key = f"route.{route.reason}.{route.answered_by}" if route.sends_to == "fallback_target" else None
+    fallback = route.fallback.name if route.fallback else ""
+    return {
+        "chain": list(route.chain),
+        "answered_by": route.answered_by,
+        "reason": route.reason,
+        "explanation": Messages("en")(key, name=route.target.name, fallback=fallback) if key else None,
+        "explanation_key": key,
+    }
 
 
 def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
@@ -96,6 +112,7 @@ def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, langua
         "letter": letter_view(letter),
         "email_available": route.email_available,
         "sends_to": route.sends_to,
+        "route": route_view(route),
         "fallbacks": fallbacks_view(route, letter, fallback_letter),
         # "send from my own email", offered whatever the route: the supporter's mail program, the letter written
         "mailto": mailto_url(letter.subject, letter.body, (route.target.email or "") if route.email_available else ""),

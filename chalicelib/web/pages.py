@@ -20,7 +20,16 @@ from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
 PAGE_ONLY_FIELDS = ("lang", "embed")  # how the page was shown, not part of the letter
 VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "language")
-SCRIPT_TEXT = ("target.", "note.", "other_ways.", "errors.", "status.", "done.", "form.sending")  # for form.js
+SCRIPT_TEXT = (
+    "target.",
+    "note.",
+    "route.",
+    "other_ways.",
+    "errors.",
+    "status.",
+    "done.",
+    "form.sending",
+)  # for form.js
 
 
 def form_fields(raw_body: bytes) -> dict[str, str]:

@@ -20,7 +20,7 @@ def browser_page(browser):
 
 @pytest.mark.slow
 def test_no_email_shows_why_and_hands_the_letter_back_with_the_other_ways(
-    live_app, browser_page, services, stored_items, clock
+    live_app, browser_page, services, stored_items, clock, hrd_without_chain
 ):
     object.__setattr__(services.settings, "sandbox_recipients", False)  # as in dev and prod
     page = browser_page
@@ -55,7 +55,9 @@ def test_the_form_says_where_the_letter_goes_instead(live_app, browser_page):
     note = page.locator("#target-note")
     note.wait_for(state="visible")
 
+    # the reason line: who receives the letter down the campaign's chain, and why
     assert note.inner_text() == (
-        "We have no email address for Ministry of Foreign and Diaspora Affairs, so your "
-        "letter will go to Permanent Mission of Kenya to the United Nations."
+        "Ministry of Foreign and Diaspora Affairs publishes no email address that we know of, so your letter goes "
+        "to Permanent Mission of Kenya to the United Nations, your country's Permanent Mission to the UN in "
+        "New York, which reports to it."
     )

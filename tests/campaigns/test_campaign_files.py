@@ -71,7 +71,8 @@ def edit(folder: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     "old,new,field",
     [
-        ('target_set = "foreign-ministry"', 'target_set = "parliament"', "target_set"),
+        ('"foreign-ministry", "un-mission-new-york"]', '"foreign-ministry", "parliament"]', "target_sets"),
+        ('"foreign-ministry", "un-mission-new-york"]', '"foreign-ministry", "foreign-ministry"]', "target_sets"),
         ('sender_address = "letters@demarche.example.org"', 'sender_address = "not an address"', "sender_address"),
         ('languages = ["en", "fr", "es"]', 'languages = ["en", "xx"]', "languages"),
         ('languages = ["en", "fr", "es"]', 'languages = "en"', "languages"),

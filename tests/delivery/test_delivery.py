@@ -11,6 +11,9 @@ from botocore.stub import Stubber
 from support.letter_factory import queued_letter
 from support.ses_events import ses_event, sns_event
 
+# These tests are about a letter after routing: Kenya's ministry letter keeps its local placeholder.
+pytestmark = pytest.mark.usefixtures("hrd_without_chain")
+
 
 class Crash(BaseException):
     """The Lambda dying mid-call (timeout, out of memory): nothing after it runs, no handler catches it."""

@@ -79,30 +79,30 @@ def test_import_merges_good_rows_and_rejects_bad_ones_with_reasons(data, tmp_pat
     fresh = write_targets(
         tmp_path / "missions.csv",
         "alpha2,name_en,addressee,email,source",
-        f"KE,,,geneva@example.org,{SOURCE}",  # changed
+        f"UG,,,geneva@example.org,{SOURCE}",  # changed
         f"NO,{unchanged['name_en']},{unchanged['addressee']},,",  # unchanged
         "VA,Permanent Observer Mission of the Holy See,Permanent Observer,,",  # added
         "FR,,,not-an-email,",  # rejected: email, no source
         "XK,Mission of Kosovo,Ambassador,,",  # rejected: unknown state
-        f"KE,,,other@example.org,{SOURCE}",  # rejected: duplicate
+        f"UG,,,other@example.org,{SOURCE}",  # kept as a lead: conflicts with row 2
     )
 
     code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "un-mission-geneva")
 
     assert code == 1
-    assert "un-mission-geneva: 1 added, 1 changed, 1 unchanged, 3 rejected -> " in out
+    assert "un-mission-geneva: 1 added, 1 changed, 1 unchanged, 2 rejected, 1 kept as leads (conflicts) -> " in out
     rejected = [line for line in out.splitlines() if line.startswith("rejected ")]
     assert rejected == [
         f"rejected {fresh}:5:email: not a valid email address ('not-an-email'): An email address must have an @-sign.",
         f"rejected {fresh}:5:source: an email needs a source: the URL of the page that publishes it "
         "(never guess an address)",
         f"rejected {fresh}:6:alpha2: unknown country 'XK': not one of the 195 UN member and observer states",
-        f"rejected {fresh}:7:alpha2: duplicate row for KE (first on row 2)",
     ]
+    assert f"lead {fresh}:7:email: conflicts with row 2 of this file: kept as a lead" in out
     rows = {r["alpha2"]: r for r in rows_of(path)}
     assert len(rows) == 195
-    assert rows["KE"]["email"] == "geneva@example.org" and rows["KE"]["source"] == SOURCE
-    assert rows["KE"]["name_en"].startswith("Permanent Mission of Kenya")  # empty cells keep the current value
+    assert rows["UG"]["email"] == "geneva@example.org" and rows["UG"]["source"] == SOURCE
+    assert rows["UG"]["name_en"].startswith("Permanent Mission of Uganda")  # empty cells keep the current value
     assert rows["VA"]["verified"] == "false"
     assert rows["FR"] == before_fr
     assert run("--data", str(data), "validate", str(path))[0] == 0
@@ -121,7 +121,7 @@ def test_import_refuses_a_file_with_a_bad_header_and_touches_nothing(data, tmp_p
     assert path.read_bytes() == before
 
 
-def test_a_changed_fact_without_a_new_verification_makes_the_row_unverified(data, tmp_path):
+def test_a_changed_fact_replaced_on_purpose_without_a_new_verification_makes_the_row_unverified(data, tmp_path):
     path = target_set_path(data, "foreign-ministry")
     edit_row(path, "UG", verified="true", verified_on="2026-01-05", source=SOURCE)
     fresh = write_targets(
@@ -131,7 +131,7 @@ def test_a_changed_fact_without_a_new_verification_makes_the_row_unverified(data
         "Ivory Coast,https://diplomatie.example.ci,true,2026-11-01",
     )
 
-    code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "foreign-ministry")
+    code, out, _ = run("--data", str(data), "import", str(fresh), "--set", "foreign-ministry", "--replace")
 
     rows = {r["alpha2"]: r for r in rows_of(path)}
     assert code == 1
@@ -171,7 +171,7 @@ def test_a_large_import_shows_a_progress_bar_on_a_terminal(data, tmp_path):
 
     assert terminal.getvalue().rstrip().endswith("[" + "#" * 30 + "] 255/255 rows")
     assert terminal.getvalue().count("\r") <= 101  # redrawn per percent, not per row
-    assert "0 added, 0 changed, 195 unchanged, 60 rejected (no change to write)" in out
+    assert "0 added, 0 changed, 195 unchanged, 0 rejected (no change to write)" in out  # repeats agree
     quiet = io.StringIO()  # not a terminal: no bar unless asked for
     run("--data", str(data), "import", str(fresh), "--set", "foreign-ministry", err=quiet)
     assert "rows" not in quiet.getvalue()
@@ -271,3 +271,33 @@ def test_health_set_list_clear_and_coverage(services, data):
         "--data", str(data), "health", "clear", "--set", "foreign-ministry", "--country", "Atlantis", health=health
     )
     assert code == 1 and "unknown country 'Atlantis'" in err
+
+
+# --- coverage of one campaign ---------------------------------------------------------------------------
+
+
+def test_coverage_of_a_campaign_counts_states_reached_through_its_chain(data):
+    # GIVEN the shipped data and the hrd-resolution chain (ministry, then the New York mission)
+    # WHEN its coverage in prod is asked for as JSON
+    code, out, _ = run("--data", str(data), "coverage", "--campaign", "hrd-resolution", "--stage", "prod", "--json")
+
+    # THEN every member state reaches a sourced address, and the observers are listed with their websites
+    report = json.loads(out)
+    assert code == 0
+    assert report["chain"] == ["foreign-ministry", "un-mission-new-york"]
+    assert (report["states"], report["members"], report["members_reached"]) == (195, 193, 193)
+    assert sum(report["by_set"].values()) == report["reached"] == sum(report["by_address_kind"].values())
+    assert report["by_set"]["foreign-ministry"] == 16 and report["placeholders"] == 0
+    unreached = {row["country"]: row for row in report["unreached"]}
+    assert set(unreached) == {"VA", "PS"} and all(row["status"] == "observer" for row in unreached.values())
+    assert unreached["PS"]["website"] == "http://palestineun.org/"  # found down the chain, not guessed
+
+
+def test_in_the_local_stage_placeholders_are_listed_never_counted(data):
+    # GIVEN a campaign without a chain WHEN its local coverage is asked for
+    code, out, _ = run("--data", str(data), "coverage", "--campaign", "hrd-mandate", "--stage", "local", "--json")
+
+    # THEN states with a placeholder are not reached, only marked as such
+    report = json.loads(out)
+    assert code == 0 and report["reached"] == report["by_set"]["un-mission-geneva"] == 3
+    assert report["placeholders"] == 192 and all(row["placeholder"] for row in report["unreached"])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from support.directory_files import copy_data, edit_row, row_number, rows_of, write_targets
 
-from chalicelib.directory.records import countries_path, target_set_path
+from chalicelib.directory.records import TARGET_COLUMNS, countries_path, target_set_path
 from chalicelib.directory.validation import check_file
 
 TODAY = dt.date(2026, 11, 26)
@@ -105,7 +105,7 @@ def test_ragged_rows_and_bad_headers_are_named(tmp_path, data):
         "3:contact_form_url: the row ends before this column",
     ]
     assert [str(p).split(":", 1)[1] for p in check_file(bad_header, data, TODAY)] == [
-        "1:colour: unknown column; the columns are: " + header.replace(",", ", "),
+        "1:colour: unknown column; the columns are: " + ", ".join(TARGET_COLUMNS),
         "1:name_en: this column appears twice",
     ]
 

@@ -69,6 +69,15 @@ def use_campaigns(monkeypatch):
     env.cache.clear()
 
 
+def one_set(folder: Path) -> None:
+    """The copied campaign writes to the foreign ministry alone: no chain to fall back on."""
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    chain = 'target_sets = ["foreign-ministry", "un-mission-new-york"]'
+    assert chain in text
+    toml.write_text(text.replace(chain, 'target_set = "foreign-ministry"'), encoding="utf-8")
+
+
 def no_sandbox(services) -> None:
     object.__setattr__(services.settings, "sandbox_recipients", False)  # as in the dev and prod stages
 
@@ -118,6 +127,7 @@ def test_a_broken_override_file_fails_the_campaign_load_naming_file_row_and_colu
 @pytest.mark.parametrize("value", ['"parliament"', '"foreign-ministry"', "3"])
 def test_a_bad_fallback_target_set_is_named(tmp_path, value):
     folder = campaign_copy(tmp_path, "hrd-resolution")
+    one_set(folder)
     toml = folder / "campaign.toml"
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text.replace("[delivery]", f"fallback_target_set = {value}\n\n[delivery]"), encoding="utf-8")
@@ -179,6 +189,7 @@ def test_without_fallback_the_letter_comes_back_with_contact_form_then_mailto(
 ):
     no_sandbox(services)
     folder = campaign_copy(tmp_path, "hrd-resolution")
+    one_set(folder)
     write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,contact_form_url", "BR,https://example.org/form")
     use_campaigns(folder.parent)
 
@@ -198,7 +209,10 @@ def test_without_fallback_the_letter_comes_back_with_contact_form_then_mailto(
     assert stored_items() == [] and queued_count() == 0
 
 
-def test_a_failing_target_without_fallback_is_refused_even_in_the_local_sandbox(client, services, clock, stored_items):
+def test_a_failing_target_without_fallback_is_refused_even_in_the_local_sandbox(
+    client, services, clock, stored_items, single_target_set
+):
+    single_target_set("hrd-resolution")
     services.health.mark_failing("foreign-ministry", "FI", "550 5.1.1", clock())
 
     assert client.http.get("/campaigns/hrd-resolution/targets/FI").json_body["sends_to"] is None
@@ -209,14 +223,19 @@ def test_a_failing_target_without_fallback_is_refused_even_in_the_local_sandbox(
     assert [item["pk"] for item in stored_items()] == ["TARGET_HEALTH"]  # no letter
 
 
-def test_the_local_sandbox_still_takes_letters_to_targets_without_email(client):
+def test_the_local_sandbox_still_takes_letters_to_targets_without_email(client, single_target_set):
+    single_target_set("hrd-resolution")
     preview = client.http.get("/campaigns/hrd-resolution/targets/BR").json_body
     assert (preview["email_available"], preview["sends_to"]) == (False, "sandbox")
     assert post(client, "hrd-resolution", "BR").status_code == 202
 
 
-def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_emailed(client, services, stored_items):
+def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_emailed(
+    client, services, stored_items, single_target_set
+):
     from urllib.parse import urlencode
+
+    single_target_set("hrd-resolution")
 
     from tests.conftest import LettersApi
 
@@ -257,3 +276,69 @@ def test_mailto_urls_carry_subject_and_body_exactly(subject, body):
     assert not any(ch in url for ch in ' \r\n"<>')
     assert unquote(query["subject"]) == subject
     assert unquote(query["body"]) == body.replace("\n", "\r\n")
+
+
+# --- the chain of target sets ----------------------------------------------------------------------------
+
+
+def test_the_chain_is_walked_in_order_and_the_preview_says_who_answers_and_why(
+    tmp_path, services, use_campaigns, client
+):
+    # GIVEN a campaign whose chain is the ministry, then the Geneva mission, then the New York mission
+    no_sandbox(services)
+    folder = campaign_copy(tmp_path, "hrd-resolution")
+    toml = folder / "campaign.toml"
+    chain = '["foreign-ministry", "un-mission-new-york"]'
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            chain, '["foreign-ministry", "un-mission-geneva", "un-mission-new-york"]'
+        ),
+        encoding="utf-8",
+    )
+    use_campaigns(folder.parent)
+    assert services.directory.target("un-mission-geneva", "KE").email is None
+
+    # WHEN a supporter in Kenya (no ministry or Geneva address) previews their letter
+    preview = client.http.get("/campaigns/my-campaign/targets/KE").json_body
+
+    # THEN the New York mission answers, and the supporter is told why
+    mission = services.directory.target("un-mission-new-york", "KE")
+    assert preview["sends_to"] == "fallback_target" and preview["fallbacks"][0]["target"]["email"] == mission.email
+    assert preview["route"] == {
+        "chain": ["foreign-ministry", "un-mission-geneva", "un-mission-new-york"],
+        "answered_by": "un-mission-new-york",
+        "reason": "no_email",
+        "explanation": "Ministry of Foreign and Diaspora Affairs publishes no email address that we know of, so your "
+        "letter goes to Permanent Mission of Kenya to the United Nations, your country's Permanent Mission to "
+        "the UN in New York, which reports to it.",
+        "explanation_key": "route.no_email.un-mission-new-york",
+    }
+    assert preview["fallbacks"][0]["target"]["address_kind"] == mission.address_kind == "general"
+
+
+def test_a_sourced_address_answers_for_itself_and_a_placeholder_is_never_email_available(
+    client, services, single_target_set
+):
+    # GIVEN Finland's sourced ministry address, and Brazil's ministry without one (local stage placeholder)
+    fi = client.http.get("/campaigns/hrd-resolution/targets/FI").json_body
+    assert fi["route"]["answered_by"] == "foreign-ministry" and fi["route"]["reason"] == "own_address"
+    assert fi["route"]["explanation"] is None and fi["email_available"] is True
+
+    single_target_set("hrd-resolution")
+    br = client.http.get("/campaigns/hrd-resolution/targets/BR").json_body
+    # THEN the placeholder may carry a local letter, but it is never an available email
+    assert br["sends_to"] == "sandbox" and br["email_available"] is False
+    assert br["target"]["email_available"] is False and br["target"]["email"] is None
+    assert br["route"]["answered_by"] is None
+
+
+def test_target_sets_and_the_older_fields_are_not_mixed(tmp_path):
+    folder = campaign_copy(tmp_path, "hrd-resolution")
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8").replace(
+        "[delivery]", 'fallback_target_set = "un-mission-geneva"\n[delivery]'
+    )
+    toml.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignFileError) as info:
+        load_campaign(folder)
+    assert info.value.field == "fallback_target_set"

@@ -15,8 +15,8 @@ LETTER = {
 
 
 def test_a_letter_reaches_the_ministry_and_the_log(letters_api, drain, services):
-    # Kenya's ministry publishes no general address we could source, so the local stage writes to a
-    # placeholder on the reserved .invalid domain; a sourced address (Finland's) is used as it is.
+    # Kenya's ministry publishes no general address we could source, so the letter goes down the campaign's
+    # chain to Kenya's Permanent Mission to the UN in New York (its Blue Book address); Finland's is used as it is.
     assert services.directory.target("foreign-ministry", "KE").email is None
 
     response = letters_api.post("hrd-resolution", {**LETTER, "partner": "amnesty-ke"})
@@ -29,9 +29,7 @@ def test_a_letter_reaches_the_ministry_and_the_log(letters_api, drain, services)
     assert letters_api.confirm(body["letter_id"]).status_code == 200
     assert drain() == 1
     [mail] = letters_api.letters_sent()
-    assert getaddresses([mail["to"]]) == [
-        ("Ministry of Foreign and Diaspora Affairs", "foreign-ministry.ke@sandbox.invalid")
-    ]
+    assert getaddresses([mail["to"]]) == [("Permanent Mission of Kenya to the United Nations", "info@kenyaun.org")]
     assert getaddresses([mail["reply_to"]]) == [("Amina Wanjiru", "amina@example.org")]
     display, address = getaddresses([mail["from"]])[0]
     assert address == "letters@demarche.example.org"
@@ -45,7 +43,7 @@ def test_a_letter_reaches_the_ministry_and_the_log(letters_api, drain, services)
     assert letter.status == "sent"
     assert letter.ses_message_id == mail["message_id"]
     assert letter.partner == "amnesty-ke"
-    assert letter.target_email == "foreign-ministry.ke@sandbox.invalid"
+    assert letter.target_email == "info@kenyaun.org" and letter.target_set == "un-mission-new-york"
 
 
 def test_a_sourced_ministry_address_is_used_as_published(letters_api, drain, services):
@@ -87,7 +85,10 @@ def test_language_follows_the_country_and_the_supporter_may_choose(letters_api, 
     assert subjects == sorted([campaign.subject["fr"], campaign.subject["es"], campaign.subject["en"]])
 
 
-def test_outside_the_local_sandbox_a_target_without_address_is_refused_not_guessed(letters_api, services, stored_items):
+def test_outside_the_local_sandbox_a_target_without_address_is_refused_not_guessed(
+    letters_api, services, stored_items, single_target_set
+):
+    single_target_set("hrd-resolution")
     object.__setattr__(services.front_door, "_sandbox", False)
     response = letters_api.post("hrd-resolution", LETTER)
     assert response.status_code == 422

@@ -45,7 +45,8 @@ def test_a_letter_posted_over_http_is_confirmed_from_the_outbox_and_reaches_the_
         assert response.status == 200
 
     mail = wait_for_mail(live_api, "curl.user@example.org")
-    assert "Ministry of Foreign and Diaspora Affairs" in mail["to"]
+    # Kenya's ministry publishes no address we know of: the campaign's chain takes it to the New York mission
+    assert "Permanent Mission of Kenya to the United Nations" in mail["to"]
 
     def sent() -> None:
         assert get_json(receipt["status_url"])["status"] == "sent"

@@ -93,7 +93,8 @@ def test_the_example_digest_and_sign_on_letter_run_end_to_end_under_make_run(own
     # THEN the minute job logs one letter per Geneva mission (193: the simulation in test_sign_on.py follows them
     # all), queuing them twenty at a time, and the first ones are in the outbox, each with the list
     first = eventually(lambda: letters_to(base, "1. Live Run Defenders Network (Chile)")[2:] or _not_yet(), timeout=30)
-    assert all("Permanent Mission" in m["to"] and "Geneva" in m["to"] for m in first)
+    # (a mission without a Geneva address gets it in New York: the campaign's fallback, now that those are sourced)
+    assert all("Permanent Mission" in m["to"] for m in first)
     [send] = admin(base, token, f"{SIGN_ON}/outcomes")["sends"]
     assert send["status"] in ("dispatching", "dispatched") and send["signatories"] == 1
 

@@ -172,9 +172,10 @@ def test_a_post_from_an_embedded_form_stays_embedded(client, letters_api):
 
 
 def test_when_the_target_has_no_address_the_supporter_gets_the_letter_to_send_in_their_language(
-    client, services, stored_items, letters_api
+    client, services, stored_items, letters_api, single_target_set
 ):
-    # GIVEN a real stage, where a target without a known address cannot be written to by us
+    # GIVEN a real stage, where a target without a known address cannot be written to by us, and no chain
+    single_target_set("hrd-resolution")
     object.__setattr__(services.settings, "sandbox_recipients", False)
 
     # WHEN a supporter on a Spanish page posts the form for Kenya (no published ministry address)

@@ -72,6 +72,8 @@
   // Why the target cannot be emailed, and what happens instead (a fallback target, or the supporter sends it).
   function noteKey(data) {
     var failing = data.target.failing ? "_failing" : "";
+    var why = data.route && data.route.explanation_key;
+    if (why && say(why)) return why;  // who answers down the campaign's chain, and why
     if (data.sends_to === "fallback_target") return "note.fallback" + failing;
     if (data.sends_to === "sandbox") return "note.sandbox";
     return "note.none" + failing;
