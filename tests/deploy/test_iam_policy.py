@@ -28,7 +28,7 @@ def deployed(packaged):
 
     stack = Stack(
         packaged.template,
-        local_parameters(Settings.from_env({})),
+        local_parameters(Settings.from_env({"DEMARCHE_STAGE": "local"})),
         region="us-east-1",
         account=ACCOUNT,
         stack_name="demarche-local",

@@ -40,7 +40,7 @@ def test_no_index_projects_personal_data():
     from localdev.resources import local_stack
 
     personal = {"supporter_name", "supporter_email", "body", "guard", "ip", "email"}
-    table = local_stack(Settings.from_env({})).properties("LettersTable")
+    table = local_stack(Settings.from_env({"DEMARCHE_STAGE": "local"})).properties("LettersTable")
     assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} >= {"by-campaign", "by-due"}
     for index in table["GlobalSecondaryIndexes"]:
         projection = index["Projection"]
