@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.headerregistry import Address
 
 FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
@@ -14,6 +15,15 @@ def header_unsafe_reason(value: str) -> str | None:
     if "=?" in value:
         return "must not contain the sequence '=?'"
     return None
+
+
+QUOTED_OR_ADDRESS = re.compile(r'"[^"]*"|<[^>]*>|[^\s,;:<>"]+@[^\s,;:<>"]+')
+
+
+def without_addresses(text: str) -> str:
+    """`text` (an SES error message, say) with every address and quoted display name replaced by "…", so it
+    can go into a log line or a letter's failure reason without naming a supporter."""
+    return QUOTED_OR_ADDRESS.sub("…", text)
 
 
 def normalise_email(text: str) -> str:
