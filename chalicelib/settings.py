@@ -62,6 +62,11 @@ class Settings:
         )
 
     @property
+    def feedback_dead_letter_queue_name(self) -> str:
+        """Where Lambda keeps SES events on_ses_feedback could not apply (infra/template.yaml), for replay."""
+        return f"{self.queue_name}-feedback-dlq"
+
+    @property
     def is_local(self) -> bool:
         return self.stage == "local"
 

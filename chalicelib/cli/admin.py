@@ -1,4 +1,4 @@
-"""The organisers' admin CLI: tokens, exports, the reveal audit and resending failed letters.
+"""The organisers' admin CLI: tokens, exports, the reveal audit, resending failed letters, replaying feedback.
 
     python -m chalicelib.cli.admin token create --campaign SLUG [--campaign SLUG2 | --all] --label NAME [--expires 30d]
     python -m chalicelib.cli.admin token list
@@ -7,6 +7,7 @@
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
     python -m chalicelib.cli.admin resend --campaign SLUG --reason TEXT LETTER_ID [LETTER_ID …]
+    python -m chalicelib.cli.admin replay-feedback
     python -m chalicelib.cli.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
                                       (a campaign's outcomes: see chalicelib/cli/outcomes.py)
 
@@ -59,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     resend.add_argument("--campaign", required=True, metavar="SLUG")
     resend.add_argument("--reason", required=True, help="why they may go now, kept on each letter")
     resend.add_argument("letter_ids", nargs="+", metavar="LETTER_ID")
+    commands.add_parser(
+        "replay-feedback", help="apply the SES events on_ses_feedback could not (its dead-letter queue)"
+    )
     add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/cli/outcomes.py)
     return root
 
@@ -175,6 +179,17 @@ def resend_command(args: argparse.Namespace, services: Any, out: TextIO, err: Te
     return 2 if refused else 0
 
 
+def replay_feedback_command(services: Any, out: TextIO, err: TextIO) -> int:
+    """Apply each SES event kept in the feedback dead-letter queue, deleting it once applied. 1 if any failed."""
+    from chalicelib.feedback.replay import replay_dead_letters
+
+    replayed, failed = replay_dead_letters(
+        services.aws.sqs, services.settings.feedback_dead_letter_queue_name, services.feedback
+    )
+    print(f"{replayed} replayed, {failed} still failing (kept in the queue; try again later)", file=out)
+    return 1 if failed else 0
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *, services: Any = None
 ) -> int:
@@ -188,6 +203,8 @@ def main(
 
         services = Services()
     try:
+        if args.command == "replay-feedback":
+            return replay_feedback_command(services, out, err)
         if args.command == "resend":
             return resend_command(args, services, out, err)
         if args.command == "token":

@@ -222,6 +222,12 @@ def test_lambda_itself_needs_to_poll_the_workers_queue_and_write_logs(deployed):
     }
 
 
+def test_lambda_itself_needs_to_keep_the_feedback_it_could_not_apply(deployed):
+    template, stack, by_name = deployed
+    needs = lambda_needs(template, by_name["on_ses_feedback"], stack)
+    assert Permission("sqs:SendMessage", f"{QUEUE}-feedback-dlq") in needs
+
+
 def _session_problems(deployed, aws_calls, *, check_unused: bool) -> list[str]:
     template, stack, by_name = deployed
     problems = [
