@@ -43,7 +43,7 @@ def counted_read(letters: int) -> tuple[int, int, int]:
         for key in counter_keys("c", letter_id, rng.choice(days), rng.choice(countries), f"p{rng.randrange(20)}"):
             tallies[(key["pk"], key["sk"])] += 1
     with mock_aws():
-        settings = Settings.from_env({})
+        settings = Settings.from_env({"DEMARCHE_STAGE": "local"})
         create_resources(settings)
         table = boto3.resource("dynamodb").Table(settings.table_name)
         with table.batch_writer() as batch:

@@ -58,6 +58,7 @@ def build_app():
 
     os.environ.setdefault("DEMARCHE_STAGE", "prod")
     os.environ.setdefault("DEMARCHE_SECRET", "bench-only-secret-not-for-any-deployment")
+    os.environ.setdefault("DEMARCHE_PUBLIC_URL", "https://letters.bench.invalid")  # prod builds links only from it
     from fakes import FakeAws
     from fixed_time import NOW
 

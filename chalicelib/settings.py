@@ -9,13 +9,17 @@ from typing import Mapping
 from chalicelib.campaigns.origins import parse_origin
 
 
+class SettingsError(RuntimeError):
+    """A stage setting is missing or unsafe: the function refuses to run rather than guess."""
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
     table_name: str
     queue_name: str
     configuration_set: str
-    public_base_url: str  # "" means: build links relative to the request's host
+    public_base_url: str  # "" is allowed only in the local stage: links there use the request's host
     # Organiser exports (chalicelib/console/export_jobs.py): the bucket the CSV files go to, and the jobs' queue.
     exports_bucket: str = "demarche-exports"
     exports_queue_name: str = "demarche-letters-exports"
@@ -38,21 +42,29 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         queue_name = env.get("DEMARCHE_QUEUE", "demarche-letters")
+        stage = env.get("DEMARCHE_STAGE", "")
+        if not stage:  # a deployment that forgot it must not get the local stage's conveniences
+            raise SettingsError("DEMARCHE_STAGE is not set: set it to local, dev or prod; refusing to guess.")
         return cls(
-            stage=env.get("DEMARCHE_STAGE", "local"),
+            stage=stage,
             table_name=env.get("DEMARCHE_TABLE", "demarche"),
             queue_name=queue_name,
             configuration_set=env.get("DEMARCHE_CONFIGURATION_SET", "demarche"),
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
             exports_bucket=env.get("DEMARCHE_EXPORTS_BUCKET", "demarche-exports"),
             exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE") or f"{queue_name}-exports",
-            sandbox_recipients=env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
+            sandbox_recipients=stage == "local" and env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
             local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),
             max_send_rate=float(env["DEMARCHE_MAX_SEND_RATE"]) if env.get("DEMARCHE_MAX_SEND_RATE") else None,
             local_no_pacing=env.get("DEMARCHE_LOCAL_NO_PACING", "") == "1",
             dev_organiser_token=env.get("DEMARCHE_DEV_ORGANISER_TOKEN", ""),
         )
+
+    @property
+    def feedback_dead_letter_queue_name(self) -> str:
+        """Where Lambda keeps SES events on_ses_feedback could not apply (infra/template.yaml), for replay."""
+        return f"{self.queue_name}-feedback-dlq"
 
     @property
     def is_local(self) -> bool:
@@ -67,6 +79,16 @@ class Settings:
     def extra_origins(self) -> tuple[str, ...]:
         """Origins allowed for every campaign: `local_origins`, and only in the local stage."""
         return self.local_origins if self.is_local else ()
+
+    def link_base_url(self) -> str | None:
+        """The configured public URL for links we hand out; None (the request's host) only in the local stage.
+
+        Elsewhere a Host header is the visitor's to choose, so a link built from it could point anywhere."""
+        if self.public_base_url:
+            return self.public_base_url
+        if self.is_local:
+            return None
+        raise SettingsError(f"DEMARCHE_PUBLIC_URL is not set for stage {self.stage!r}: refusing to build links.")
 
     def secret_bytes(self) -> bytes:
         """The stage secret; only the local stage may run on the well-known development default."""

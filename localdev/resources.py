@@ -76,7 +76,13 @@ def create_resources(settings: Settings) -> dict[str, str]:
     sqs = boto3.client("sqs")
     urls = {}
     # each dead-letter queue must exist before its queue
-    for logical_id in ("LetterDeadLetterQueue", "LetterQueue", "ExportsDeadLetterQueue", "ExportsQueue"):
+    for logical_id in (
+        "LetterDeadLetterQueue",
+        "LetterQueue",
+        "ExportsDeadLetterQueue",
+        "ExportsQueue",
+        "FeedbackDeadLetterQueue",
+    ):
         queue = stack.properties(logical_id)
         urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))[
             "QueueUrl"

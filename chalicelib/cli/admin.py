@@ -1,4 +1,4 @@
-"""The organisers' admin CLI: tokens, exports and the reveal audit.
+"""The organisers' admin CLI: tokens, exports, the reveal audit, resending failed letters, replaying feedback.
 
     python -m chalicelib.cli.admin token create --campaign SLUG [--campaign SLUG2 | --all] --label NAME [--expires 30d]
     python -m chalicelib.cli.admin token list
@@ -6,6 +6,8 @@
     python -m chalicelib.cli.admin export --campaign SLUG [--country KE] [--status sent] [--partner CODE]
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
+    python -m chalicelib.cli.admin resend --campaign SLUG --reason TEXT LETTER_ID [LETTER_ID …]
+    python -m chalicelib.cli.admin replay-feedback
     python -m chalicelib.cli.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
                                       (a campaign's outcomes: see chalicelib/cli/outcomes.py)
 
@@ -53,6 +55,14 @@ def parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="who revealed personal data in a campaign, newest first")
     audit.add_argument("--campaign", required=True, metavar="SLUG")
+
+    resend = commands.add_parser("resend", help="queue failed letters again, deliberately (only `failed` ones)")
+    resend.add_argument("--campaign", required=True, metavar="SLUG")
+    resend.add_argument("--reason", required=True, help="why they may go now, kept on each letter")
+    resend.add_argument("letter_ids", nargs="+", metavar="LETTER_ID")
+    commands.add_parser(
+        "replay-feedback", help="apply the SES events on_ses_feedback could not (its dead-letter queue)"
+    )
     add_outcome_commands(commands)  # signatories, approve, send, digests, replies... (chalicelib/cli/outcomes.py)
     return root
 
@@ -152,6 +162,34 @@ def audit_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
         print(json.dumps(record, default=str, ensure_ascii=False), file=out)
 
 
+def resend_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> int:
+    """Resend each letter named; every refusal is named, the others go. 2 if any was refused."""
+    from chalicelib.letters.resend import resend
+
+    campaign = services.campaigns.get(args.campaign)
+    refused = 0
+    for letter_id in args.letter_ids:
+        try:
+            resend(services.letters, services.schedule, services.clock, campaign.slug, letter_id, args.reason)
+        except DemarcheError as exc:
+            print(f"error: {exc.message}", file=err)
+            refused += 1
+        else:
+            print(f"{letter_id} queued again (it goes at the next release, within a minute)", file=out)
+    return 2 if refused else 0
+
+
+def replay_feedback_command(services: Any, out: TextIO, err: TextIO) -> int:
+    """Apply each SES event kept in the feedback dead-letter queue, deleting it once applied. 1 if any failed."""
+    from chalicelib.feedback.replay import replay_dead_letters
+
+    replayed, failed = replay_dead_letters(
+        services.aws.sqs, services.settings.feedback_dead_letter_queue_name, services.feedback
+    )
+    print(f"{replayed} replayed, {failed} still failing (kept in the queue; try again later)", file=out)
+    return 1 if failed else 0
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *, services: Any = None
 ) -> int:
@@ -165,6 +203,10 @@ def main(
 
         services = Services()
     try:
+        if args.command == "replay-feedback":
+            return replay_feedback_command(services, out, err)
+        if args.command == "resend":
+            return resend_command(args, services, out, err)
         if args.command == "token":
             token_command(args, services, out, err)
         elif args.command == "export":

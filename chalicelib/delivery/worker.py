@@ -3,8 +3,9 @@
 For each letter id from the queue: a `queued` letter passes the gates (delivery_gates.py) and is sent, or
 waits in the schedule; a `sending` letter is reconciled (see letter_states.py); any other is done already.
 Every wait is written to the schedule before the handler returns (only then does SQS delete the message),
-so a waiting letter is never in neither place. Only unexpected errors return a message to SQS; after five
-receives it goes to the dead-letter queue, whose handler (`give_up`) marks the letter failed.
+so a waiting letter is never in neither place. A worker short of Lambda time leaves its remaining letters in
+the schedule too, due now: a hand-back is not a failure. Only unexpected errors return a message to SQS; after
+five receives it goes to the dead-letter queue, whose handler (`give_up`) marks the letter failed.
 """
 
 from __future__ import annotations
@@ -215,18 +216,20 @@ class Deliverer:
     ) -> list[str]:
         """Handle each record; return the message ids that must come back (SQS batchItemFailures).
 
-        Records left when the Lambda's time runs low are returned untouched rather than risk a cut-off send.
+        Records left when the Lambda's time runs low are not tried, rather than risk a cut-off send: their letters
+        wait in the schedule, due now (see `hand_back`), so the hand-back does not count as one of their receives.
         """
         handle = handle or self.deliver
         failures = []
         for record in records:
-            if time_left_ms is not None and time_left_ms() < TIME_NEEDED_MS:
-                failures.append(record.message_id)
-                continue
             try:
                 letter_id = letter_id_of(record.body)
             except ValueError:
                 log.error("dropping queue message %s: not a letter message", record.message_id)
+                continue
+            if time_left_ms is not None and time_left_ms() < TIME_NEEDED_MS:
+                if not self.hand_back(letter_id):
+                    failures.append(record.message_id)
                 continue
             try:
                 handle(letter_id)
@@ -234,3 +237,18 @@ class Deliverer:
                 log.exception("letter %s: will retry", letter_id)
                 failures.append(record.message_id)
         return failures
+
+    def hand_back(self, letter_id: str) -> bool:
+        """Leave `letter_id` untried for the next release (a minute at most); False if only SQS can keep it.
+
+        A message SQS gets back counts as a receive, and five receives send a letter to the dead-letter queue,
+        failed although it was never tried. The schedule entry is written before the message is deleted, so the
+        letter is never in neither place; a duplicate message later is harmless (one worker moves it)."""
+        try:
+            letter = self._letters.get(letter_id)
+            if letter is not None:
+                self._schedule.add(letter_id, self._clock(), "time_left", letter.expires_at)
+        except Exception:  # noqa: BLE001 - the queue keeps it then, at the cost of one receive
+            log.exception("letter %s: could not wait in the schedule; back to the queue", letter_id)
+            return False
+        return True

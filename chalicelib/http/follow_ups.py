@@ -32,10 +32,13 @@ def get_follow_up(letter_id: str, token: str) -> Response:
 )
 @html_errors
 def post_follow_up(letter_id: str, token: str) -> Response:
+    from chalicelib.front_door.fields import check_body_size
     from chalicelib.web.pages import answered_page, form_fields
 
+    raw = blueprint.current_request.raw_body or b""
+    check_body_size(raw)  # the letter form's cap: a pasted reply is kept, so its size is bounded as a letter's
     try:
-        fields = form_fields(blueprint.current_request.raw_body or b"")
+        fields = form_fields(raw)
     except UnicodeDecodeError:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
     answer = fields.get("answer", "")

@@ -25,8 +25,8 @@ def current_request() -> Request:
 
 
 def base_url() -> str:
-    """Where this API is reachable, for links we hand out (status pages)."""
-    configured = services().settings.public_base_url
+    """Where this API is reachable, for links we hand out (status pages); the Host header only locally."""
+    configured = services().settings.link_base_url()
     if configured:
         return configured
     request = current_request()

@@ -13,6 +13,7 @@ Delivery, Bounce…, tagged with the letter and attempt ids) reconcile it to `se
 event came when SENDING_LEASE is over, it is `failed` as interrupted and never resent automatically:
 a duplicate letter to a ministry is worse than one an organiser resends by hand. Should SES evidence
 still arrive later, `failed -> sent` records the truth (only for a letter with no SES id yet).
+`failed -> queued` is an organiser's deliberate resend, with a stated reason (chalicelib/letters/resend.py).
 
 A Bounce may still come after a Delivery (the recipient's server accepted the message, then bounced it: a
 sequence AWS documents), so `delivered -> bounced` is allowed; it counts toward the guard like any bounce.
@@ -59,12 +60,14 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.DELIVERED: frozenset({S.BOUNCED, S.COMPLAINED}),
     S.BOUNCED: frozenset(),
     S.COMPLAINED: frozenset(),
-    S.FAILED: frozenset({S.SENT}),  # only on SES evidence for an interrupted send (see above)
+    # `sent` only on SES evidence for an interrupted send (see above); `queued` only by an organiser's resend
+    S.FAILED: frozenset({S.SENT, S.QUEUED}),
     S.EXPIRED: frozenset(),
     S.AWAITING_DIGEST: frozenset({S.IN_DIGEST, S.EXPIRED}),
     S.IN_DIGEST: frozenset(),
 }
-# Outcomes: nothing more will happen to the letter (a failed one may only be corrected by SES evidence).
+# Outcomes: nothing more will happen to the letter by itself (a failed one may be corrected by SES evidence,
+# or resent by an organiser).
 FINAL = frozenset({S.BOUNCED, S.COMPLAINED, S.FAILED, S.EXPIRED})
 # States in which the worker still owes the letter a send: each has an SQS message or a schedule entry.
 OWED = frozenset({S.QUEUED, S.SENDING})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.headerregistry import Address
 
 FORBIDDEN_IN_HEADERS = ("\r", "\n", "\0")
@@ -14,6 +15,15 @@ def header_unsafe_reason(value: str) -> str | None:
     if "=?" in value:
         return "must not contain the sequence '=?'"
     return None
+
+
+QUOTED_OR_ADDRESS = re.compile(r'"[^"]*"|<[^>]*>|[^\s,;:<>"]+@[^\s,;:<>"]+')
+
+
+def without_addresses(text: str) -> str:
+    """`text` (an SES error message, say) with every address and quoted display name replaced by "…", so it
+    can go into a log line or a letter's failure reason without naming a supporter."""
+    return QUOTED_OR_ADDRESS.sub("…", text)
 
 
 def normalise_email(text: str) -> str:
@@ -44,6 +54,18 @@ def _scripts(label: str) -> set[str]:
     return {unicodedata.name(ch, "?").split(" ")[0] for ch in label if ch.isalpha()}
 
 
+def visible_text(value: str) -> str:
+    """`value` without control, format and separator characters: bidi overrides and isolates, zero-width
+    characters, BOMs, C0/C1 controls. In a display name they could reverse or hide what the reader sees
+    ("Amina via Org" shown as someone else's name)."""
+    import unicodedata
+
+    return "".join(ch for ch in value if unicodedata.category(ch) not in INVISIBLE_CATEGORIES)
+
+
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) -> Address:
     """The From address '"<supporter> via <organisation>" <sender>'; the mail policy encodes it (RFC 2047)."""
     for value in (supporter_name, organisation, sender_address):
@@ -51,7 +73,8 @@ def on_behalf_of(supporter_name: str, organisation: str, sender_address: str) ->
         if reason:
             raise ValueError(f"A From header value {reason}.")
     local, _, domain = sender_address.rpartition("@")
-    return Address(display_name=f"{supporter_name} via {organisation}", username=local, domain=domain)
+    display_name = f"{visible_text(supporter_name).strip()} via {visible_text(organisation).strip()}"
+    return Address(display_name=display_name, username=local, domain=domain)
 
 
 # Providers that deliver "a.b+tag@" to "ab@": one person, one mailbox. Others may treat dots and tags as

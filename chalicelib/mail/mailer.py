@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 from chalicelib.letters.letter import Letter
-from chalicelib.mail.addresses import on_behalf_of
+from chalicelib.mail.addresses import on_behalf_of, without_addresses
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -194,7 +194,9 @@ class Mailer:
             error = exc.response.get("Error", {})
             code, text = error.get("Code", "Unknown"), error.get("Message", "")
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            raise SendFailed(f"{code}: {text}".strip(), classify(code, text, status)) from exc
+            # SES's message may quote the From display name and addresses: kept out of logs and failure reasons.
+            reason = f"{code}: {without_addresses(text)}".strip()
+            raise SendFailed(reason, classify(code, text, status)) from None
         except ConnectionError as exc:  # no connection was made: SES never saw the request
             raise SendFailed(f"SES unreachable: {exc}", Outcome.TRANSIENT) from exc
         except HTTPClientError as exc:  # the request may have reached SES; the answer did not reach us

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Collection
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
-ALLOWED_HEADERS = "Content-Type"
+ALLOWED_HEADERS = "Content-Type, Idempotency-Key"  # the key makes a partner's retry safe (openapi.json)
 EXPOSED_HEADERS = "Location"
 PREFLIGHT_MAX_AGE = "600"  # seconds a browser may reuse a preflight answer
 

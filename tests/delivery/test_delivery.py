@@ -102,7 +102,7 @@ def test_a_message_that_is_not_ours_is_dropped_not_retried(services):
     assert deliver({**record("m1", "x"), "body": "garbage"}) == {"batchItemFailures": []}
 
 
-def test_records_left_when_lambda_time_runs_out_go_back_untouched(services, outbox):
+def test_records_left_when_lambda_time_runs_out_wait_in_the_schedule_untouched(services, outbox):
     first, second = queued_letter(services, "KE"), queued_letter(services, "FI")
     budget = iter([60_000, 1_000])
 
@@ -110,8 +110,39 @@ def test_records_left_when_lambda_time_runs_out_go_back_untouched(services, outb
         _records(("m1", first), ("m2", second)), time_left_ms=lambda: next(budget)
     )
 
-    assert failed == ["m2"]
+    # THEN no record goes back to SQS (a return counts as a receive): the second waits, due now, in the schedule
+    assert failed == []
     assert [services.letters.get(i).status for i in (first, second)] == ["sent", "queued"]
+    assert [(w["letter_id"], w["reason"]) for w in waiting(services)] == [(second, "time_left")]
+
+
+class _ShortOfTime:
+    """A Lambda context with less time left than a send needs."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 1_000
+
+
+def test_hand_backs_for_lack_of_time_never_use_up_a_letters_attempts(services, clock, drain, outbox):
+    import app
+    from localdev.drain import drain_until_empty, scheduled_event
+
+    # GIVEN a queued letter, and a worker that runs short of time on it more often than SQS's maxReceiveCount (5)
+    letter_id = queued_letter(services)
+    for _ in range(7):
+        drain_until_empty(
+            services.aws.sqs, services.aws.queue_url, lambda e, c: app.on_sqs_message(e, _ShortOfTime()), retry_after=0
+        )
+        clock.advance(seconds=1)
+        app.release_waiting_letters(scheduled_event(), None)
+
+    # THEN it never reached the dead-letter queue, and once a worker has time it is sent, once
+    dlq_url = services.aws.sqs.get_queue_url(QueueName="demarche-letters-dlq")["QueueUrl"]
+    assert drain_until_empty(services.aws.sqs, dlq_url, app.on_dead_letter) == 0
+    assert services.letters.get(letter_id).status == "queued"
+    drain()
+    assert services.letters.get(letter_id).status == "sent"
+    assert len(outbox()) == 1
 
 
 def _records(*pairs):

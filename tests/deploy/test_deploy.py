@@ -20,6 +20,7 @@ REAL = {
     "WorkerConcurrency": "3",
     "SecretName": "ngo-letters-secret",
     "ExportsBucketName": "ngo-letters-exports",
+    "PublicUrl": "https://letters.ngo.org",
 }
 
 
@@ -91,6 +92,7 @@ def test_deploy_uploads_the_zip_then_deploys_the_stack_with_the_stage_parameters
         "AlarmEmail=ops@ngo.org",
         "ConfigurationSetName=ngo",
         "ExportsBucketName=ngo-letters-exports",
+        "PublicUrl=https://letters.ngo.org",
         "QueueName=ngo-letters",
         "SecretName=ngo-letters-secret",
         "SenderDomain=letters.ngo.org",

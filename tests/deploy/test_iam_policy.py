@@ -28,7 +28,7 @@ def deployed(packaged):
 
     stack = Stack(
         packaged.template,
-        local_parameters(Settings.from_env({})),
+        local_parameters(Settings.from_env({"DEMARCHE_STAGE": "local"})),
         region="us-east-1",
         account=ACCOUNT,
         stack_name="demarche-local",
@@ -220,6 +220,12 @@ def test_lambda_itself_needs_to_poll_the_workers_queue_and_write_logs(deployed):
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
+
+
+def test_lambda_itself_needs_to_keep_the_feedback_it_could_not_apply(deployed):
+    template, stack, by_name = deployed
+    needs = lambda_needs(template, by_name["on_ses_feedback"], stack)
+    assert Permission("sqs:SendMessage", f"{QUEUE}-feedback-dlq") in needs
 
 
 def _session_problems(deployed, aws_calls, *, check_unused: bool) -> list[str]:

@@ -87,18 +87,40 @@ def test_the_worker_reads_our_queue_with_partial_batch_responses_and_a_concurren
 def test_alarms_for_dead_letters_bounces_and_complaints_email_the_organiser(resources):
     alarms = _alarm_metrics(resources)
     assert {"ApproximateNumberOfMessagesVisible", "Reputation.BounceRate", "Reputation.ComplaintRate"} <= set(alarms)
-    dlq_alarm = resources[alarms["ApproximateNumberOfMessagesVisible"]]["Properties"]
-    assert dlq_alarm["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["LetterDeadLetterQueue", "QueueName"]}}
+    letters_dlq = [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["LetterDeadLetterQueue", "QueueName"]}}]
+    [dlq_alarm] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"].get("Dimensions") == letters_dlq
     ]
     assert (dlq_alarm["Threshold"], dlq_alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     assert resources[alarms["Reputation.BounceRate"]]["Properties"]["Threshold"] < 0.05  # before SES reviews us
     assert resources[alarms["Reputation.ComplaintRate"]]["Properties"]["Threshold"] < 0.001
-    for name in alarms.values():
-        assert resources[name]["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    for resource in resources.values():
+        if resource["Type"] == "AWS::CloudWatch::Alarm":
+            assert resource["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
     assert resources["AlarmTopic"]["Properties"]["Subscription"] == [
         {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
     ]
+
+
+def test_feedback_lambda_could_not_apply_is_kept_in_a_dead_letter_queue_with_an_alarm(resources):
+    feedback = resources["OnSesFeedback"]["Properties"]
+    assert feedback["DeadLetterQueue"] == {
+        "Type": "SQS",
+        "TargetArn": {"Fn::GetAtt": ["FeedbackDeadLetterQueue", "Arn"]},
+    }
+    queue = resources["FeedbackDeadLetterQueue"]["Properties"]
+    assert queue["MessageRetentionPeriod"] == 1209600  # 14 days, the maximum: time to replay
+    alarmed = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and r["Properties"].get("Dimensions")
+        == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["FeedbackDeadLetterQueue", "QueueName"]}}]
+    ]
+    assert [a["AlarmActions"] for a in alarmed] == [[{"Ref": "AlarmTopic"}]]
+    assert "replay-feedback" in alarmed[0]["AlarmDescription"]
 
 
 def test_ses_events_of_our_configuration_set_reach_the_events_topic(resources):

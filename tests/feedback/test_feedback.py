@@ -249,3 +249,44 @@ def test_any_shape_of_message_is_parsed_or_ignored_never_a_crash(top, mail):
 
     event = parse(json.dumps({**top, "mail": {**mail, "messageId": "m"}} if "mail" in top else top))
     assert event is None or event.ses_message_id
+
+
+# --- feedback that could not be applied -------------------------------------------------------------------
+
+
+def test_feedback_lambda_could_not_apply_is_kept_and_replayed_by_an_organiser(drain, services):
+    """A DynamoDB error in on_ses_feedback: Lambda retries an SNS invocation twice, then hands the event to the
+    function's dead-letter queue (infra/template.yaml OnSesFeedback DeadLetterQueue), which `admin
+    replay-feedback` reads back through the same Feedback code."""
+    import io
+
+    from botocore.exceptions import ClientError
+
+    import app
+    from chalicelib.cli.admin import main
+
+    letter = sent_letter(services, drain)
+    event = sns_event(ses_event("Delivery", letter.ses_message_id, [KENYA]))
+
+    # GIVEN DynamoDB refusing the feedback's reads: the handler fails, as it must (Lambda retries, then keeps it)
+    def refuse(**_):
+        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "injected"}}, "Query")
+
+    services.aws.table.meta.client.meta.events.register("before-call.dynamodb.Query", refuse, unique_id="down")
+    with pytest.raises(ClientError):
+        app.on_ses_feedback(event, None)
+    services.aws.table.meta.client.meta.events.unregister("before-call.dynamodb.Query", unique_id="down")
+    sqs = services.aws.sqs
+    dlq_url = sqs.get_queue_url(QueueName=services.settings.feedback_dead_letter_queue_name)["QueueUrl"]
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps(event))  # what Lambda does after its retries
+
+    # WHEN an organiser replays the kept events, once DynamoDB is back
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--aws", "replay-feedback"], out, err, services=services) == 0, err.getvalue()
+
+    # THEN the letter is delivered, and the queue is empty
+    assert services.letters.get(letter.letter_id).status == "delivered"
+    assert "1 replayed" in out.getvalue()
+    attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"

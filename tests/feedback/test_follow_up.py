@@ -251,3 +251,22 @@ def test_supporters_in_a_digest_are_asked_once_the_digest_was_delivered(
     assert housekeeping().get("asked") == 1
     [question] = questions(letters_api)
     assert "Ministry of Foreign and Diaspora Affairs" in question["subject"]
+
+
+def test_an_answer_larger_than_the_letter_forms_cap_is_refused_unread(
+    delivered_letter, letters_api, housekeeping, clock, services
+):
+    from chalicelib.front_door.fields import MAX_BODY_BYTES
+
+    # GIVEN the question's link, and a "pasted reply" larger than any letter form may be
+    clock.advance(days=14, hours=1)
+    housekeeping()
+    path = answer_path(letters_api)
+    body = urlencode({"answer": "yes", "reply": "x" * MAX_BODY_BYTES})
+
+    # WHEN it is posted
+    response = letters_api.client.http.post(path, body=body, headers=FORM)
+
+    # THEN it is refused as the letter form refuses one, and nothing is recorded
+    assert response.status_code == 413
+    assert not responsiveness(services.aws.table, SLUG)[0]["answered"]

@@ -40,9 +40,55 @@ def test_no_index_projects_personal_data():
     from localdev.resources import local_stack
 
     personal = {"supporter_name", "supporter_email", "body", "guard", "ip", "email"}
-    table = local_stack(Settings.from_env({})).properties("LettersTable")
+    table = local_stack(Settings.from_env({"DEMARCHE_STAGE": "local"})).properties("LettersTable")
     assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} >= {"by-campaign", "by-due"}
     for index in table["GlobalSecondaryIndexes"]:
         projection = index["Projection"]
         assert projection["ProjectionType"] in ("KEYS_ONLY", "INCLUDE"), index["IndexName"]
         assert not personal & set(projection.get("NonKeyAttributes", []))
+
+
+def test_no_log_line_names_the_supporter_through_a_letters_whole_journey(
+    letters_api, drain, settle, housekeeping, services, caplog, monkeypatch
+):
+    import logging
+
+    from botocore.exceptions import ClientError
+    from support.ses_events import ses_event, sns_event
+
+    import app
+
+    supporter = {"country": "KE", "name": "Wanjiku Kamau-Otieno", "email": "wanjiku.kamau@example.org"}
+    # Our own loggers and Chalice's, at every level; the AWS SDK's wire logs are off in Lambda (WARNING).
+    for noisy in ("botocore", "boto3", "urllib3", "moto", "s3transfer"):
+        caplog.set_level(logging.WARNING, logger=noisy)
+    caplog.set_level(logging.DEBUG)  # last: it also sets the capturing handler's level
+
+    # GIVEN a letter submitted (and a duplicate of it), confirmed, delivered, then bounced
+    letter_id = letters_api.post(SLUG_FOR_LOGS, supporter).json_body["letter_id"]
+    letters_api.post(SLUG_FOR_LOGS, supporter)
+    letters_api.confirm(letter_id)
+    # (SES's first answer is a throttle whose message quotes the sender and recipients, as SES's rejections do)
+    ses, real_send = services.mailer._ses, services.mailer._ses.send_email
+
+    def throttled_once(**request):
+        monkeypatch.setattr(ses, "send_email", real_send)
+        quoted = f'Maximum sending rate exceeded; identities: "{supporter["name"]} via Org", {supporter["email"]}'
+        raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": quoted}}, "SendEmail")
+
+    monkeypatch.setattr(ses, "send_email", throttled_once)
+    settle()
+    letter = services.letters.get(letter_id)
+    assert letter.status == "sent"
+    for kind in ("Send", "Delivery", "Bounce"):
+        app.on_ses_feedback(sns_event(ses_event(kind, letter.ses_message_id, [letter.target_email])), None)
+    housekeeping()
+
+    # THEN no log line carries the supporter's address or name
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert caplog.records  # the journey does log
+    for secret in ("wanjiku", "kamau", "Kamau-Otieno"):
+        assert secret.lower() not in logged.lower()
+
+
+SLUG_FOR_LOGS = "hrd-resolution"

@@ -61,3 +61,33 @@ def test_any_accepted_submission_makes_exactly_one_from_to_and_reply_to(name, ci
     # Python's parser puts a space between adjacent encoded words, which RFC 2047 says to drop: compare sans spaces.
     assert "".join(parsed["Reply-To"].addresses[0].display_name.split()) == "".join(sub.name.split())
     assert all(b"\r\n" not in line and len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+INVISIBLE = (
+    [chr(c) for c in range(0x202A, 0x202F)]  # bidi embeddings and overrides
+    + [chr(c) for c in range(0x2066, 0x206A)]  # bidi isolates
+    + ["\u200b", "\u200c", "\u200d", "\ufeff"]  # zero-width characters
+    + [chr(c) for c in range(0x01, 0x20) if chr(c) not in "\r\n"]  # other C0 controls
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0)]  # DEL and C1 controls
+    + ["\u2028", "\u2029"]  # line and paragraph separators
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(
+        st.one_of(st.text(st.characters(codec="utf-8", exclude_characters="\r\n\0")), st.sampled_from(INVISIBLE)),
+        max_size=12,
+    ),
+    organisation=st.sampled_from(["Org", "Amnesty\u202e International"]),
+)
+def test_no_invisible_or_control_character_reaches_a_from_display_name(parts, organisation):
+    from chalicelib.mail.addresses import on_behalf_of
+
+    # GIVEN a supporter name (and an organisation) mixing text with bidi, zero-width and control characters
+    address = on_behalf_of("".join(parts), organisation, "letters@demarche.example.org")
+
+    # THEN the display name shown to the ministry carries none of them
+    assert not set(address.display_name) & set(INVISIBLE)
+    assert address.addr_spec == "letters@demarche.example.org"

@@ -87,7 +87,8 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
 
 
 def lambda_needs(template: Mapping[str, Any], function: Function, stack: Stack) -> dict[Permission, str]:
-    """What Lambda does with the function's role: poll its SQS event sources, write to its log group."""
+    """What Lambda does with the function's role: poll its SQS event sources, keep events it could not handle
+    in its dead-letter queue, write to its log group."""
     globals_ = template.get("Globals", {}).get("Function", {})
     properties = {**globals_, **template["Resources"][function.logical_id]["Properties"]}
     needs = {}
@@ -95,6 +96,9 @@ def lambda_needs(template: Mapping[str, Any], function: Function, stack: Stack) 
         if event["Type"] == "SQS":
             queue = stack.resolve(event["Properties"]["Queue"])
             needs.update({Permission(a, queue): f"its SQS event source {name}" for a in SQS_POLLING})
+    dead_letters = properties.get("DeadLetterQueue")
+    if dead_letters and dead_letters["Type"] == "SQS":
+        needs[Permission("sqs:SendMessage", stack.resolve(dead_letters["TargetArn"]))] = "keeping failed invocations"
     log_group = properties.get("LoggingConfig", {}).get("LogGroup")
     if log_group is None:
         raise AssertionError(f"{function.logical_id} has no LoggingConfig.LogGroup (infra/template.yaml Globals)")

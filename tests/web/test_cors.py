@@ -58,6 +58,15 @@ def test_a_preflight_from_an_allowed_origin_succeeds(client, path):
     assert "access-control-allow-credentials" not in headers  # no cookies, ever
 
 
+def test_a_partner_page_may_send_an_idempotency_key(client):
+    # GIVEN a partner's form that retries safely with the documented Idempotency-Key header (openapi.json)
+    response = preflight(client, "/campaigns/hrd-resolution/letters", PARTNER)
+
+    # THEN the browser is told it may send it, or it would refuse the partner's request before it leaves
+    allowed = {h.strip().lower() for h in headers_of(response)["access-control-allow-headers"].split(",")}
+    assert {"content-type", "idempotency-key"} <= allowed
+
+
 @pytest.mark.parametrize(
     "origin",
     [
