@@ -1,4 +1,4 @@
-"""The organisers' admin CLI: tokens, exports, the reveal audit, resending failed letters, replaying feedback.
+"""The organisers' admin CLI: tokens, exports, the reveal audit, resending failed letters, suppressions, feedback.
 
     python -m chalicelib.cli.admin token create --campaign SLUG [--campaign SLUG2 | --all] --label NAME [--expires 30d]
     python -m chalicelib.cli.admin token list
@@ -7,6 +7,7 @@
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
     python -m chalicelib.cli.admin resend --campaign SLUG --reason TEXT LETTER_ID [LETTER_ID …]
+    python -m chalicelib.cli.admin unsuppress --campaign SLUG EMAIL
     python -m chalicelib.cli.admin replay-feedback
     python -m chalicelib.cli.admin signatories|approve|reject|send|sends|cancel-send|digests|replies --campaign SLUG …
                                       (a campaign's outcomes: see chalicelib/cli/outcomes.py)
@@ -60,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
     resend.add_argument("--campaign", required=True, metavar="SLUG")
     resend.add_argument("--reason", required=True, help="why they may go now, kept on each letter")
     resend.add_argument("letter_ids", nargs="+", metavar="LETTER_ID")
+    unsuppress = commands.add_parser(
+        "unsuppress", help="let a recipient who complained get the campaign's letters again"
+    )
+    unsuppress.add_argument("--campaign", required=True, metavar="SLUG")
+    unsuppress.add_argument("email", metavar="EMAIL", help="the recipient's address (any case)")
     commands.add_parser(
         "replay-feedback", help="apply the SES events on_ses_feedback could not (its dead-letter queue)"
     )
@@ -179,6 +185,16 @@ def resend_command(args: argparse.Namespace, services: Any, out: TextIO, err: Te
     return 2 if refused else 0
 
 
+def unsuppress_command(args: argparse.Namespace, services: Any, out: TextIO) -> int:
+    """Lift one recipient's complaint suppression in one campaign. 1 if there was none to lift."""
+    campaign = services.campaigns.get(args.campaign)
+    if services.suppressions.lift(campaign.slug, args.email):
+        print(f"Suppression lifted: {campaign.slug} may write to that address again.", file=out)
+        return 0
+    print(f"That address is not suppressed in {campaign.slug}: nothing was lifted.", file=out)
+    return 1
+
+
 def replay_feedback_command(services: Any, out: TextIO, err: TextIO) -> int:
     """Apply each SES event kept in the feedback dead-letter queue, deleting it once applied. 1 if any failed."""
     from chalicelib.feedback.replay import replay_dead_letters
@@ -207,6 +223,8 @@ def main(
             return replay_feedback_command(services, out, err)
         if args.command == "resend":
             return resend_command(args, services, out, err)
+        if args.command == "unsuppress":
+            return unsuppress_command(args, services, out)
         if args.command == "token":
             token_command(args, services, out, err)
         elif args.command == "export":

@@ -39,6 +39,7 @@ class Suppressions:
     def is_suppressed(self, campaign: str, address: str) -> bool:
         return "Item" in self._table.get_item(Key=suppression_key(campaign, address))
 
-    def lift(self, campaign: str, address: str) -> None:
-        """An organiser's decision, e.g. after the ministry asked to receive letters again."""
-        self._table.delete_item(Key=suppression_key(campaign, address))
+    def lift(self, campaign: str, address: str) -> bool:
+        """An organiser's decision, e.g. after the ministry asked to receive letters again. True if one was lifted."""
+        answer = self._table.delete_item(Key=suppression_key(campaign, address), ReturnValues="ALL_OLD")
+        return "Attributes" in answer
