@@ -161,3 +161,21 @@ def test_every_setting_the_code_reads_is_wired_into_each_function(packaged, reso
             assert read - local_only <= wired, f"{name} lacks {sorted(read - local_only - wired)}: add to Globals"
             assert not wired & local_only
             assert resource["Properties"]["Environment"]["Variables"]["DEMARCHE_STAGE"] == packaged.stage
+
+
+def test_the_exports_bucket_refuses_every_request_not_made_over_tls(resources):
+    # an export may hold supporters' names and addresses: nothing reads or writes it in clear text
+    [policy] = [
+        r["Properties"]
+        for r in resources.values()
+        if r["Type"] == "AWS::S3::BucketPolicy" and r["Properties"]["Bucket"] == {"Ref": "ExportsBucket"}
+    ]
+    [statement] = [
+        s
+        for s in policy["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    ]
+    assert statement["Principal"] == "*" and statement["Action"] == "s3:*"
+    assert sorted(statement["Resource"], key=str) == sorted(
+        [{"Fn::GetAtt": ["ExportsBucket", "Arn"]}, {"Fn::Sub": "${ExportsBucket.Arn}/*"}], key=str
+    )
