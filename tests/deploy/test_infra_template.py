@@ -179,3 +179,24 @@ def test_the_exports_bucket_refuses_every_request_not_made_over_tls(resources):
     assert sorted(statement["Resource"], key=str) == sorted(
         [{"Fn::GetAtt": ["ExportsBucket", "Arn"]}, {"Fn::Sub": "${ExportsBucket.Arn}/*"}], key=str
     )
+
+
+def test_the_ses_events_topic_is_encrypted_with_a_key_ses_of_this_account_may_use(resources):
+    # SES events name recipients; the AWS-managed alias/aws/sns key cannot be granted to SES, so the topic has
+    # its own key, whose policy lets SES encrypt for this account only
+    topic = resources["SesEventsTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "SesEventsKey"}
+    key = resources["SesEventsKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    [ses] = [s for s in statements if s["Principal"] == {"Service": "ses.amazonaws.com"}]
+    assert ses["Effect"] == "Allow" and sorted(ses["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert ses["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    # the account keeps administering its key (else nobody could change or delete it)
+    [admin] = [
+        s
+        for s in statements
+        if s["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+    ]
+    assert admin["Effect"] == "Allow" and admin["Action"] == "kms:*"
+    assert all(s["Effect"] == "Allow" for s in statements) and len(statements) == 2
