@@ -86,8 +86,7 @@ def test_cfn_lint_would_catch_a_broken_template(packaged, tmp_path):
     assert any("VisibilityTimeout" in finding or "soon" in finding for finding in lint(path))
 
 
-@pytest.mark.slow
-def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_batch_responses(packaged, monkeypatch):
+def sam_transformed(packaged, monkeypatch) -> dict:
     """What CloudFormation runs at deploy time (the SAM transform), run here offline on the packaged template."""
     from samtranslator.translator.transform import transform
 
@@ -101,7 +100,12 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
         def load(self):
             return {}
 
-    resources = transform(template, {}, NoManagedPolicies())["Resources"]
+    return transform(template, {}, NoManagedPolicies())["Resources"]
+
+
+@pytest.mark.slow
+def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_batch_responses(packaged, monkeypatch):
+    resources = sam_transformed(packaged, monkeypatch)
     mappings = {
         r["Properties"]["FunctionName"]["Ref"]: r["Properties"]
         for r in resources.values()
@@ -116,3 +120,23 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
     # The dead-letter queue's handler marks its letters failed, with partial batch responses too.
     assert mappings["OnDeadLetter"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mappings["OnDeadLetter"]["EventSourceArn"] == {"Fn::GetAtt": ["LetterDeadLetterQueue", "Arn"]}
+
+
+@pytest.mark.slow
+def test_the_api_stage_throttles_every_method_to_the_stage_parameters(packaged, monkeypatch):
+    # a flood of form posts or link clicks is refused by API Gateway (429) before it costs Lambda and DynamoDB
+    [stage] = [
+        r["Properties"]
+        for r in sam_transformed(packaged, monkeypatch).values()
+        if r["Type"] == "AWS::ApiGateway::Stage"
+    ]
+    assert stage["MethodSettings"] == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
+            "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"},
+        }
+    ]
+    parameters = packaged.template["Parameters"]
+    assert (parameters["ApiRateLimit"]["Default"], parameters["ApiBurstLimit"]["Default"]) == (50, 100)
