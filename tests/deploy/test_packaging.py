@@ -139,4 +139,4 @@ def test_the_api_stage_throttles_every_method_to_the_stage_parameters(packaged, 
         }
     ]
     parameters = packaged.template["Parameters"]
-    assert (parameters["ApiRateLimit"]["Default"], parameters["ApiBurstLimit"]["Default"]) == (50, 100)
+    assert (parameters["ApiRateLimit"]["Default"], parameters["ApiBurstLimit"]["Default"]) == (2500, 5000)
