@@ -1,5 +1,5 @@
 """The CLIs name a deployed stage with --stage: its table and queues come from infra/stages/<stage>.json, so an
-organiser never writes to a `demarche` table no stage has."""
+organiser never writes to a `demarche` table no stage has. The first organiser token after a deploy, end to end."""
 
 from __future__ import annotations
 
@@ -36,6 +36,43 @@ def _cli(module, *argv, endpoint):
     if endpoint:
         cmd[3:3] = ["--endpoint", endpoint]
     return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_the_first_organiser_token_of_a_stage_is_created_in_that_stages_table():
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from chalicelib.settings import Settings
+    from localdev.local_stack import LOCAL_ENV, free_port
+    from localdev.resources import create_resources
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    saved = dict(os.environ)
+    try:
+        os.environ.update({**LOCAL_ENV, "AWS_ENDPOINT_URL": endpoint})
+        # GIVEN a deployed prod stage: its resources under the names of infra/stages/prod.json
+        create_resources(Settings.from_env({**stage_environment("prod"), "DEMARCHE_EXPORTS_QUEUE": ""}))
+        # WHEN the documented command creates the first token (docs/operations-and-deploy.md)
+        done = _cli(
+            "chalicelib.cli.admin",
+            "--stage", "prod", "token", "create", "--all", "--label", "first owner",
+            endpoint=endpoint,
+        )  # fmt: skip
+        # THEN it is printed, and kept in demarche-prod
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().startswith("dmo_") and "first owner" in done.stderr
+        items = boto3.client("dynamodb").scan(TableName="demarche-prod")["Items"]
+        assert any("first owner" in str(item) for item in items)
+        listed = _cli("chalicelib.cli.admin", "--stage", "prod", "token", "list", endpoint=endpoint)
+        assert listed.returncode == 0 and "first owner" in listed.stdout
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        server.stop()
 
 
 def test_without_a_stage_the_cli_asks_for_one_rather_than_use_a_table_no_stage_has():
