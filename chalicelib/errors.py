@@ -68,6 +68,19 @@ class StateConflict(DemarcheError):
     code = "state_conflict"
 
 
+class CountNotConfirmed(StateConflict):
+    """A send to more than a few targets needs the caller to say how many, so nobody writes to 193 by mistake."""
+
+    code = "confirm_count"
+
+    def __init__(self, message: str, *, count: int) -> None:
+        super().__init__(message)
+        self.count = count
+
+    def to_json(self) -> dict:
+        return {"error": {"code": self.code, "count": self.count, "message": self.message}}
+
+
 class UnsupportedMediaType(DemarcheError):
     status = 415
     code = "unsupported_media_type"

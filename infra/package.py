@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STAGES_DIR = PROJECT_DIR / "infra" / "stages"
@@ -59,6 +60,43 @@ def stage_problems(
     return problems
 
 
+# The exports bucket names infra/stages/*.json ship with: S3 names are global, so someone else may own them.
+SHIPPED_BUCKET = re.compile(r"^(demarche-[a-z0-9]+-exports|.*example.*)$", re.IGNORECASE)
+# The stages whose example values may be packaged (with a warning), so the shipped example can be tried.
+EXAMPLE_STAGES = frozenset({"dev"})
+_PLACEHOLDER_HINTS = {
+    "SenderDomain": "the domain you verified in SES, e.g. letters.your-org.org",
+    "AlarmEmail": "the address of the organiser who receives alarms",
+    "ExportsBucketName": "an S3 bucket name of your own (names are global), e.g. your-org-demarche-exports",
+    "PublicUrl": "the address links in our mail point to: your custom domain, or the EndpointURL of a first deploy",
+}
+
+
+def placeholder_problems(parameters: Mapping[str, str], sender_addresses: Mapping[str, str]) -> list[str]:
+    """Every example value (example.org/.com/.net, .invalid/.test/.example) a stage or campaign still has."""
+    from infra.deploy import PLACEHOLDER
+
+    problems = []
+    for name in ("SenderDomain", "AlarmEmail", "PublicUrl", "ExportsBucketName"):
+        value = parameters.get(name, "").strip()
+        if not value:
+            problems.append(f"parameter {name} is not set: set it to {_PLACEHOLDER_HINTS[name]}")
+        elif PLACEHOLDER.search(value) or (name == "ExportsBucketName" and SHIPPED_BUCKET.match(value)):
+            problems.append(f"parameter {name} is the example value {value!r}: set it to {_PLACEHOLDER_HINTS[name]}")
+    problems += [
+        f"parameter {name} is the example value {value!r}: set your own"
+        for name, value in sorted(parameters.items())
+        if name not in _PLACEHOLDER_HINTS and PLACEHOLDER.search(value.strip())
+    ]
+    problems += [
+        f"campaign {slug} sends from the example address {address!r}: set its sender_address "
+        f"(templates/campaigns/{slug}/) on your SenderDomain"
+        for slug, address in sorted(sender_addresses.items())
+        if PLACEHOLDER.search(address.strip())
+    ]
+    return problems
+
+
 def checked_campaign_senders() -> dict[str, str]:
     """Each campaign's sender address; refuses to package a campaign whose files or letter templates are broken."""
     sys.path.insert(0, str(PROJECT_DIR))
@@ -79,15 +117,33 @@ def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
     return vendored
 
 
-def package(stage: str, out_dir: Path, project_dir: Path = PROJECT_DIR) -> Path:
-    """Package `stage` into `out_dir` (emptied first); returns the deployment zip's path."""
+def package(
+    stage: str,
+    out_dir: Path,
+    project_dir: Path = PROJECT_DIR,
+    *,
+    stages_dir: Path = STAGES_DIR,
+    senders: Callable[[], Mapping[str, str]] = checked_campaign_senders,
+    warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> Path:
+    """Package `stage` into `out_dir` (emptied first); returns the deployment zip's path.
+
+    Example values (example.org, .invalid…) in the stage's parameters or a campaign's sender are refused,
+    except in the EXAMPLE_STAGES (dev), where each is only a warning so the shipped example still packages."""
     from infra.template import load_template
 
     template = load_template()
-    parameters = stage_parameters(stage)
-    problems = stage_problems(parameters, template, checked_campaign_senders())
+    parameters = stage_parameters(stage, stages_dir)
+    sender_addresses = senders()
+    problems = stage_problems(parameters, template, sender_addresses)
+    placeholders = placeholder_problems(parameters, sender_addresses)
+    if stage in EXAMPLE_STAGES:
+        for line in placeholders:
+            warn(f"warning: stage {stage}: {line} (allowed in {stage} only)")
+    else:
+        problems += placeholders
     if problems:
-        raise StageError(f"stage {stage} (infra/stages/{stage}.json):\n  - " + "\n  - ".join(problems))
+        raise StageError(f"stage {stage} ({stages_dir / f'{stage}.json'}):\n  - " + "\n  - ".join(problems))
     stage_templates(project_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)

@@ -13,7 +13,8 @@
                                       (a campaign's outcomes: see chalicelib/cli/outcomes.py)
 
 Which AWS it talks to: --endpoint URL if given; else a running `make run` stack (found through its state
-file, see local_endpoint.py) unless --aws; else the AWS of your environment (profile, region, credentials).
+file, see local_endpoint.py) unless --aws or --stage; else the AWS of your environment (profile, region,
+credentials). --stage prod names the table, queues and bucket from infra/stages/prod.json.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The organiser's directory tools: `python -m chalicelib.cli.directory validate|import|coverage|export|health`.
 
 Every command works on the CSV files in chalicelib/data/ (or `--data DIR`); only `health` and
-`coverage --health` talk to AWS (the DynamoDB table named by DEMARCHE_TABLE, with the usual AWS settings).
+`coverage --health` talk to AWS (the table of --stage STAGE, from infra/stages/STAGE.json, or of DEMARCHE_TABLE).
 """
 
 from __future__ import annotations

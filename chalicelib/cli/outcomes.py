@@ -2,7 +2,9 @@
 
     signatories --campaign SLUG [--reveal]            who signed a sign-on letter, and their state
     approve | reject --campaign SLUG SIGNATORY_ID...  decide on confirmed signatories
-    send --campaign SLUG --set SET [--at TIME]        schedule the sign-on letter (TIME: ISO 8601 with a zone; default now)
+    send --campaign SLUG --set SET [--at TIME] --yes-send-to N
+                                                      schedule the sign-on letter (TIME: ISO 8601 with a zone; default
+                                                      now); N, the number of targets, confirms a send to more than 10
     sends --campaign SLUG                             the sign-on sends and their progress
     cancel-send --campaign SLUG SEND_ID               cancel a send that has not started
     digests --campaign SLUG [--now]                   a digest campaign's latest digests; --now sends the coming ones
@@ -39,6 +41,9 @@ def add_commands(commands: Any) -> None:
     send = command("send", "schedule the sign-on letter to every target in a set")
     send.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
     send.add_argument("--at", default="now", help="ISO 8601 with a zone, e.g. 2026-12-01T09:00:00Z (default: now)")
+    send.add_argument(
+        "--yes-send-to", type=int, metavar="N", help="the number of targets, to confirm a send to more than 10"
+    )
     command("sends", "the sign-on sends and their progress")
     command("cancel-send", "cancel a scheduled send").add_argument("send_id")
     command("digests", "the latest digests").add_argument(
@@ -74,13 +79,18 @@ def run(args: argparse.Namespace, services: Any, out: TextIO) -> None:
             decided = console.decide(organiser, slug, signatory_id, args.command)
             print(f"{decided['organisation']} ({decided['country']}): {decided['status']}", file=out)
     elif args.command == "send":
-        print(
-            json.dumps(
-                console.schedule_send(organiser, slug, {"target_set": args.target_set, "send_at": args.at}),
-                ensure_ascii=False,
-            ),
-            file=out,
-        )
+        from chalicelib.errors import CountNotConfirmed
+
+        body = {"target_set": args.target_set, "send_at": args.at, "confirm_count": args.yes_send_to}
+        try:
+            scheduled = console.schedule_send(organiser, slug, body)
+        except CountNotConfirmed as unconfirmed:
+            raise CountNotConfirmed(
+                f"This sends the letter to {unconfirmed.count} targets ({args.target_set}): "
+                f"add --yes-send-to {unconfirmed.count} to confirm.",
+                count=unconfirmed.count,
+            ) from None
+        print(json.dumps(scheduled, ensure_ascii=False), file=out)
     elif args.command == "sends":
         for send in console.outcomes(organiser, slug).get("sends", []):
             print(json.dumps(send, ensure_ascii=False), file=out)

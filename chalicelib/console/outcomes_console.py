@@ -100,7 +100,8 @@ class OutcomesConsole:
         return self._signatures.decide(campaign, signatory_id, decision, actor=actor_of(organiser))
 
     def schedule_send(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
-        """Plan the sign-on letter: body {"target_set": "foreign-ministry", "send_at": "now" | ISO time}."""
+        """Plan the sign-on letter: body {"target_set": "foreign-ministry", "send_at": "now" | ISO time,
+        "confirm_count": N}; N, the number of targets, is needed above 10 (409 with the count otherwise)."""
         campaign = self._campaign(organiser, slug)
         if not isinstance(body, Mapping):
             raise InvalidField(
@@ -109,7 +110,12 @@ class OutcomesConsole:
             )
         target_set = body.get("target_set", campaign.target_set)
         send_at = parse_send_at(body.get("send_at"), self._clock())
-        return self._sends.schedule(campaign, target_set, send_at, actor=actor_of(organiser))
+        confirm_count = body.get("confirm_count")
+        if confirm_count is not None and (isinstance(confirm_count, bool) or not isinstance(confirm_count, int)):
+            raise InvalidField("confirm_count", "confirm_count is the number of targets, a whole number.")
+        return self._sends.schedule(
+            campaign, target_set, send_at, actor=actor_of(organiser), confirm_count=confirm_count
+        )
 
     def cancel_send(self, organiser: "Organiser", slug: str, send_id: str) -> dict[str, Any]:
         return self._sends.cancel(self._campaign(organiser, slug), send_id, actor=actor_of(organiser))

@@ -27,7 +27,7 @@ from typing import Any, Callable
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.clock import iso
 from chalicelib.directory import DIRECTORY_SETS, Directory
-from chalicelib.errors import InvalidField, NotFound, StateConflict, WrongKind
+from chalicelib.errors import CountNotConfirmed, InvalidField, NotFound, StateConflict, WrongKind
 from chalicelib.letters.composing import render_letter
 from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route
 from chalicelib.letters.letter import Letter
@@ -40,6 +40,7 @@ from chalicelib.storage.state_machines import SIGN_ON_SEND, MoveRefused, move, p
 LEASE = dt.timedelta(minutes=5)  # a dispatch not heard from for this long is resumed by the next housekeeping run
 PROGRESS_EVERY = 20  # countries between two records of progress
 OPEN = ("scheduled", "dispatching", "dispatched")
+CONFIRM_ABOVE = 10  # a send to more targets than this needs their number confirmed (confirm_count)
 
 
 def send_key(campaign: str, send_id: str) -> dict[str, str]:
@@ -78,8 +79,21 @@ class SignOnSends:
         self._campaigns, self._directory, self._clock = campaigns, directory, clock
         self._is_failing, self._sandbox = is_failing, sandbox
 
-    def schedule(self, campaign: Campaign, target_set: str, send_at: dt.datetime | None, actor: str) -> dict[str, Any]:
-        """Plan the letter to every target in `target_set` at `send_at` (None: at once, i.e. the next run)."""
+    def target_count(self) -> int:
+        """How many targets a send writes to: one per member state, whichever the set."""
+        return sum(1 for c in self._directory.countries() if c.status == "member")
+
+    def schedule(
+        self,
+        campaign: Campaign,
+        target_set: str,
+        send_at: dt.datetime | None,
+        actor: str,
+        confirm_count: int | None = None,
+    ) -> dict[str, Any]:
+        """Plan the letter to every target in `target_set` at `send_at` (None: at once, i.e. the next run).
+
+        To more than CONFIRM_ABOVE targets, `confirm_count` must be that number: CountNotConfirmed (409) names it."""
         if not campaign.is_sign_on:
             raise WrongKind(f"The campaign {campaign.slug!r} is not a sign-on letter.")
         if target_set not in DIRECTORY_SETS:
@@ -96,6 +110,12 @@ class SignOnSends:
                     f"A send to {target_set} is already {other['status']} ({other['send_id']}): "
                     "cancel it first; every target gets this letter once."
                 )
+        count = self.target_count()
+        if count > CONFIRM_ABOVE and confirm_count != count:
+            raise CountNotConfirmed(
+                f"This sends the letter to {count} targets ({target_set}): confirm with confirm_count {count}.",
+                count=count,
+            )
         send_id = f"{when.strftime('%Y%m%dT%H%MZ')}-{uuid.uuid4().hex[:8]}"
         key = send_key(campaign.slug, send_id)
         expires = int((when + campaign.policies.retention).timestamp())

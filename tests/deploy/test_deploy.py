@@ -138,3 +138,55 @@ def test_dry_run_prints_the_commands_and_runs_nothing(monkeypatch, capsys, tmp_p
         ["+", "aws", "cloudformation", "describe-stacks"],
     ]
     assert "SenderDomain=letters.ngo.org" in printed[1]
+
+
+def test_packaging_prod_refuses_the_shipped_example_values_naming_each_and_what_to_set(tmp_path):
+    from infra.package import package
+
+    with pytest.raises(StageError) as refused:
+        package("prod", tmp_path / "prod")
+    message = str(refused.value)
+    for name in ("SenderDomain", "AlarmEmail", "PublicUrl", "ExportsBucketName"):
+        assert f"parameter {name} is the example value" in message
+    assert "set it to the domain you verified in SES" in message
+    assert "campaign hrd-resolution sends from the example address" in message
+    assert not (tmp_path / "prod").exists()
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("AlarmEmail", "ops@ngo.example"),
+        ("AlarmEmail", "ops@example.net"),
+        ("PublicUrl", "https://letters.ngo.test/"),
+        ("PublicUrl", "https://example.com"),
+        ("SenderDomain", "letters.ngo.invalid"),
+        ("ExportsBucketName", ""),
+        ("ExportsBucketName", "demarche-prod-exports"),
+    ],
+)
+def test_each_placeholder_or_unset_value_is_named(name, value):
+    from infra.package import placeholder_problems
+
+    problems = placeholder_problems({**REAL, name: value}, {"hrd-resolution": "letters@letters.ngo.org"})
+    assert len(problems) == 1 and problems[0].startswith(f"parameter {name} is ")
+    assert placeholder_problems(REAL, {"hrd-resolution": "letters@letters.ngo.org"}) == []
+    assert placeholder_problems(REAL, {"x": "a@ngo.example.com"}) == [
+        "campaign x sends from the example address 'a@ngo.example.com': set its sender_address "
+        "(templates/campaigns/x/) on your SenderDomain"
+    ]
+
+
+def test_the_dev_stage_packages_the_example_with_a_warning_per_placeholder(tmp_path, monkeypatch):
+    import infra.package as package_module
+
+    warnings = []
+    monkeypatch.setattr(package_module.subprocess, "run", lambda *a, **k: _fake_chalice(tmp_path / "dev"))
+    package_module.package("dev", tmp_path / "dev", warn=warnings.append)
+    assert any("PublicUrl is the example value" in w and "allowed in dev only" in w for w in warnings)
+    assert json.loads((tmp_path / "dev" / "parameters.json").read_text())["SenderDomain"] == "demarche.example.org"
+
+
+def _fake_chalice(out_dir):
+    out_dir.mkdir(parents=True)
+    (out_dir / "sam.json").write_text("{}", encoding="utf-8")

@@ -88,7 +88,7 @@ def test_the_example_digest_and_sign_on_letter_run_end_to_end_under_make_run(own
     assert [s["organisation"] for s in get_json(f"{base}/campaigns/{SIGN_ON}/signatories")["signatories"]] == [
         "Live Run Defenders Network"
     ]
-    admin(base, token, f"{SIGN_ON}/sends", {"target_set": "un-mission-geneva", "send_at": "now"})
+    admin(base, token, f"{SIGN_ON}/sends", {"target_set": "un-mission-geneva", "send_at": "now", "confirm_count": 193})
 
     # THEN the minute job logs one letter per Geneva mission (193: the simulation in test_sign_on.py follows them
     # all), queuing them twenty at a time, and the first ones are in the outbox, each with the list

@@ -74,9 +74,19 @@ def test_organisers_approve_signatories_and_schedule_the_letter_from_the_console
     assert past.status_code == 400 and past.json_body["error"]["field"] == "send_at"
     naive = call(client, "POST", f"{base}/sends", token, {"send_at": "2026-12-01T09:00"})
     assert naive.status_code == 400 and "time zone" in naive.json_body["error"]["message"]
-    send = call(
-        client, "POST", f"{base}/sends", token, {"target_set": "un-mission-geneva", "send_at": "2026-12-01T09:00:00Z"}
+    # (above 10 targets, only once their number is confirmed: the dashboard asks "Send to 193 …?")
+    geneva = {"target_set": "un-mission-geneva", "send_at": "2026-12-01T09:00:00Z"}
+    unconfirmed = call(client, "POST", f"{base}/sends", token, geneva)
+    count = services.sign_on_sends.target_count()
+    assert count > 10 and unconfirmed.status_code == 409
+    assert (
+        unconfirmed.json_body["error"]["code"] == "confirm_count" and unconfirmed.json_body["error"]["count"] == count
     )
+    assert f"to {count} targets" in unconfirmed.json_body["error"]["message"]
+    assert call(client, "POST", f"{base}/sends", token, {**geneva, "confirm_count": count - 1}).status_code == 409
+    assert call(client, "POST", f"{base}/sends", token, {**geneva, "confirm_count": "all"}).status_code == 400
+    assert call(client, "GET", f"{base}/outcomes", token).json_body["sends"] == []
+    send = call(client, "POST", f"{base}/sends", token, {**geneva, "confirm_count": count})
     assert send.status_code == 201 and send.json_body["status"] == "scheduled"
     again = call(client, "POST", f"{base}/sends", token, {"target_set": "un-mission-geneva", "send_at": "now"})
     assert again.status_code == 409
@@ -150,7 +160,11 @@ def test_the_admin_cli_decides_on_signatories_schedules_the_letter_and_shows_rep
     code, out, _ = run("approve", "--campaign", SIGN_ON, signatory_id)
     assert code == 0 and out.strip() == "Kenya Rights Watch (KE): approved"
     assert [s["organisation"] for s in sign_on.public()] == ["Kenya Rights Watch"]
-    code, out, _ = run("send", "--campaign", SIGN_ON, "--set", "un-mission-new-york", "--at", "2026-12-01T09:00:00Z")
+    send = ("send", "--campaign", SIGN_ON, "--set", "un-mission-new-york", "--at", "2026-12-01T09:00:00Z")
+    count = services.sign_on_sends.target_count()
+    code, out, err = run(*send)
+    assert (code, out) == (2, "") and f"add --yes-send-to {count} to confirm" in err
+    code, out, _ = run(*send, "--yes-send-to", str(count))
     assert code == 0 and json.loads(out)["status"] == "scheduled"
     code, _, err = run("approve", "--campaign", SIGN_ON, "no-such-signatory")
     assert code == 2 and "No signatory" in err

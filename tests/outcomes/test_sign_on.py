@@ -212,7 +212,13 @@ def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_
 
     # WHEN an organiser schedules the letter to every foreign ministry for tomorrow at 09:00 UTC
     send_at = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
-    send = services.sign_on_sends.schedule(campaign, "foreign-ministry", send_at, actor="test organiser")
+    send = services.sign_on_sends.schedule(
+        campaign,
+        "foreign-ministry",
+        send_at,
+        actor="test organiser",
+        confirm_count=services.sign_on_sends.target_count(),
+    )
     assert send["status"] == "scheduled"
     with pytest.raises(Exception, match="already scheduled"):  # every target gets this letter once
         services.sign_on_sends.schedule(campaign, "foreign-ministry", send_at, actor="someone else")

@@ -16,7 +16,9 @@
     return fetch(API + "/admin/campaigns/" + encodeURIComponent(slug) + path, init).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) return data;
-        throw new Error((data.error && data.error.message) || data.message || response.statusText);
+        var error = new Error((data.error && data.error.message) || data.message || response.statusText);
+        error.detail = data.error || {};
+        throw error;
       });
     });
   }
@@ -145,8 +147,20 @@
     event.preventDefault();
     var at = $("send-at").value;
     var set = $("send-set");
-    act("send-status", api("/sends", "POST", { target_set: set.value, send_at: at ? at + (at.length === 16 ? ":00Z" : "Z") : "now" }),
-        function (send) { return "Scheduled: to " + set.options[set.selectedIndex].text + " at " +
+    var body = { target_set: set.value, send_at: at ? at + (at.length === 16 ? ":00Z" : "Z") : "now" };
+    var name = set.options[set.selectedIndex].text;
+    // Above 10 targets the API answers 409 with their number; the organiser confirms it, then we send it back.
+    var scheduled = api("/sends", "POST", body).catch(function (error) {
+      if (error.detail.code !== "confirm_count") throw error;
+      var count = error.detail.count;
+      if (!window.confirm("Send to " + count + " " + name + "? Each gets the letter once.")) {
+        throw new Error("nothing scheduled: the send to " + count + " targets was not confirmed.");
+      }
+      body.confirm_count = count;
+      return api("/sends", "POST", body);
+    });
+    act("send-status", scheduled,
+        function (send) { return "Scheduled: to " + name + " at " +
                                  send.send_at.slice(0, 16).replace("T", " ") + " UTC."; });
   });
   $("digests-now").addEventListener("click", function () {
