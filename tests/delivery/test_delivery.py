@@ -10,6 +10,7 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 from support.letter_factory import queued_letter
 from support.ses_events import ses_event, sns_event
+from support.sqs_events import sqs_record
 
 # These tests are about a letter after routing: Kenya's ministry letter keeps its local placeholder.
 pytestmark = pytest.mark.usefixtures("hrd_without_chain")
@@ -20,17 +21,7 @@ class Crash(BaseException):
 
 
 def record(message_id: str, letter_id: str) -> dict:
-    return {
-        "messageId": message_id,
-        "receiptHandle": "rh",
-        "body": json.dumps({"letter_id": letter_id}),
-        "attributes": {},
-        "messageAttributes": {},
-        "md5OfBody": "",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters",
-        "awsRegion": "us-east-1",
-    }
+    return sqs_record(letter_id, message_id, "rh")
 
 
 def deliver(*records: dict) -> dict:

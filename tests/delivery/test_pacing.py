@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from botocore.stub import Stubber
 from support.letter_factory import queued_letter, status_path
+from support.sqs_events import sqs_record
 
 from chalicelib.delivery.pacing import hourly_limit, target_zone
 
@@ -178,23 +179,12 @@ def test_the_whole_worker_stays_under_the_account_rate(services, clock, drain, o
 
 def test_the_worker_reads_max_send_rate_from_ses_when_the_stage_sets_none(services, outbox):
     # GIVEN a deployed stage: no DEMARCHE_MAX_SEND_RATE, so the account's rate comes from SES
-    import json
 
     import app
 
     object.__setattr__(services.settings, "max_send_rate", None)
     letter_id = queued_letter(services, enqueue=False)
-    record = {
-        "messageId": "m1",
-        "receiptHandle": "r",
-        "body": json.dumps({"letter_id": letter_id}),
-        "attributes": {},
-        "messageAttributes": {},
-        "md5OfBody": "",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:demarche-letters",
-        "awsRegion": "us-east-1",
-    }
+    record = sqs_record(letter_id)
     with Stubber(services.aws.sesv2) as stub:
         stub.add_response(
             "get_account", {"SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}}

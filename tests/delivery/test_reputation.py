@@ -3,12 +3,12 @@ are told and resume it with one command."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import pytest
 from support.letter_factory import queued_letter
 from support.ses_events import ses_event, sns_event
+from support.sqs_events import sqs_record
 
 
 def test_a_bounce_rate_over_the_guard_pauses_the_campaign_keeps_its_letters_and_resumes_on_command(
@@ -133,21 +133,7 @@ def test_a_letter_parked_just_as_the_campaign_resumes_is_not_left_behind(service
         return result
 
     monkeypatch.setattr(services.reputation, "state", state)
-    records = {
-        "Records": [
-            {
-                "messageId": "m1",
-                "receiptHandle": "r",
-                "body": json.dumps({"letter_id": letter_id}),
-                "attributes": {},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:1:demarche-letters",
-                "awsRegion": "us-east-1",
-            }
-        ]
-    }
+    records = {"Records": [sqs_record(letter_id)]}
 
     assert app.on_sqs_message(records, None) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert services.schedule.release_parked("hrd-resolution", services.queue) == 0  # nothing left behind
