@@ -116,6 +116,19 @@ class IdempotencyKeyReused(DemarcheError):
     code = "idempotency_key_reused"
 
 
+class FormAlreadySent(InvalidField):
+    """This form's token already sent a submission: one page load sends one letter (or signature)."""
+
+    status = 409
+    code = "form_already_sent"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "form_token",
+            "This form has already been sent. To send another, reload the page (or get a new form_token).",
+        )
+
+
 class LinkUnknown(DemarcheError):
     """A confirmation or deletion link that was never issued (mistyped, truncated or tampered with)."""
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.errors import ServiceUnavailable
 from chalicelib.front_door import duplicates
+from chalicelib.front_door.bot_traps import FormUse
 from chalicelib.front_door.rate_limits import Counter
 from chalicelib.letters.counters import counter_updates
 from chalicelib.letters.letter import Letter
@@ -30,13 +31,15 @@ class Admission:
     item_id: str  # what the guard holds: the letter's (or signatory's) id
     expires_at: int
     guard: dict[str, str]
-    counters: list[Counter]
+    counters: list[Counter | FormUse]  # a form stamp spends like a counter whose limit is one
     now: dt.datetime
     stats: tuple[dict[str, str], ...] = ()  # a letter's campaign-stats counters (none for a signatory)
     status: str = ""
 
     @classmethod
-    def of_letter(cls, letter: Letter, guard: dict[str, str], counters: list[Counter], now: dt.datetime) -> "Admission":
+    def of_letter(
+        cls, letter: Letter, guard: dict[str, str], counters: list[Counter | FormUse], now: dt.datetime
+    ) -> "Admission":
         return cls(
             letter.to_item(),
             letter.letter_id,

@@ -162,7 +162,9 @@ class FrontDoor:
             **({"supporter_city": sub.city, "supporter_message": sub.message} if campaign.delivery.is_digest else {}),
         )
         # Only confirmed letters count toward the target's limit: a letter sent without confirmation counts now.
-        counters = self._screening.counters(campaign, visitor.ip, mailbox, target_identity, confirmed_only=confirm)
+        counters = self._screening.counters(
+            campaign, payload, visitor.ip, mailbox, target_identity, confirmed_only=confirm
+        )
         admission = Admission.of_letter(letter, guard, counters, now)
         admitted = self._screening.admit(
             admission,

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.errors import ServiceUnavailable, WrongKind
 from chalicelib.front_door.admission import Admission, Admissions
-from chalicelib.front_door.bot_traps import Verdict, judge, split_bot_fields
+from chalicelib.front_door.bot_traps import FormUse, Verdict, judge, split_bot_fields, stamp_of
 from chalicelib.front_door.duplicates import mailbox_hash
 from chalicelib.front_door.idempotency import Idempotency
 from chalicelib.front_door.proof_of_work import check_proof
@@ -111,10 +111,18 @@ class Screening:
         return mailbox_hash(self._signer, email)
 
     def counters(
-        self, campaign: Campaign, ip: str, mailbox: str, target: str | None, *, confirmed_only: bool = False
-    ) -> list[Counter]:
-        """The exact rate limits one submission counts against: per IP (an IPv6 /64 as one), per mailbox and, for
-        a letter, per target (`confirmed_only`: checked here, counted when the letter is confirmed)."""
+        self,
+        campaign: Campaign,
+        payload: Mapping[str, Any],
+        ip: str,
+        mailbox: str,
+        target: str | None,
+        *,
+        confirmed_only: bool = False,
+    ) -> list[Counter | FormUse]:
+        """What one submission (`payload`, screened) spends at admission: its form stamp, once; and the exact rate
+        limits, per IP (an IPv6 /64 as one), per mailbox and, for a letter, per target (`confirmed_only`: checked
+        here, counted when the letter is confirmed)."""
         counters = counters_for(
             campaign.slug,
             campaign.policies.limits,
@@ -123,7 +131,8 @@ class Screening:
             target=target or "",
             confirmed_only=confirmed_only,
         )
-        return counters if target is not None else [c for c in counters if c.scope != "target"]
+        form = FormUse(campaign.slug, stamp_of(payload), campaign.policies.bots.max_age)
+        return [form, *(c for c in counters if target is not None or c.scope != "target")]
 
     def admit(
         self,

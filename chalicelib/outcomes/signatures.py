@@ -159,7 +159,7 @@ class Signatures:
         }
         organisation = self._signer.keyed_hash("organisation", f"{item['sort_name']}|{country.alpha2}")
         guard = guard_key(campaign.slug, "sign-on", organisation)
-        counters = self._screening.counters(campaign, ip, self._screening.mailbox(email), target=None)
+        counters = self._screening.counters(campaign, payload, ip, self._screening.mailbox(email), target=None)
         admission = Admission(
             {k: v for k, v in item.items() if v != ""}, signatory_id, expires_at, guard, counters, now
         )

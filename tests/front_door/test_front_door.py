@@ -166,7 +166,7 @@ def test_the_ip_limit_treats_an_ipv6_64_as_one_address(services, first, second, 
     campaign = services.campaigns.get("hrd-resolution")
 
     def ip_counter(ip):
-        [counter] = [c for c in services.screening.counters(campaign, ip, "m", "t") if c.scope == "ip"]
+        [counter] = [c for c in services.screening.counters(campaign, {}, ip, "m", "t") if c.scope == "ip"]
         return counter.subject
 
     # THEN a /64 (one household's or one host's IPv6 network) counts as one address; IPv4 stays per address
@@ -227,6 +227,53 @@ def test_an_idempotent_retry_gets_the_first_response(letters_api, stored_items, 
     assert len(letters_in(stored_items)) == 1 and len(outbox()) == 1
 
 
+def test_a_form_token_sends_one_submission_but_a_retry_of_it_still_gets_its_answer(letters_api, stored_items):
+    key = {"Idempotency-Key": "form-once-1"}
+    stamp = letters_api.stamp("hrd-resolution")
+    first = letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, key, stamped=False)
+    # WHEN the same form token comes back with another letter (a script replaying one page's token)
+    other = letters_api.post(
+        "hrd-resolution", {**LETTER, "email": "someone@example.org", "form_token": stamp}, stamped=False
+    )
+    # THEN it is refused, saying why; the first submission's own retry still gets its answer
+    retry = letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, key, stamped=False)
+    assert first.status_code == 202 and retry.json_body == first.json_body
+    assert other.status_code == 409, other.body
+    assert other.json_body["error"]["field"] == "form_token" and "reload" in other.json_body["error"]["message"]
+    assert len(letters_in(stored_items)) == 1
+
+
+def test_two_forms_loaded_in_the_same_second_each_send_their_letter(letters_api, stored_items):
+    # GIVEN two people whose pages were stamped at the same moment
+    stamps = [letters_api.stamp("hrd-resolution"), letters_api.stamp("hrd-resolution")]
+    assert stamps[0] != stamps[1]
+    for stamp, email in zip(stamps, ["a@example.org", "b@example.org"]):
+        response = letters_api.post("hrd-resolution", {**LETTER, "email": email, "form_token": stamp}, stamped=False)
+        assert response.status_code == 202
+    assert len(letters_in(stored_items)) == 2
+
+
+def test_a_form_token_spent_on_a_duplicate_is_spent(letters_api, stored_items):
+    letters_api.post("hrd-resolution", LETTER)
+    stamp = letters_api.stamp("hrd-resolution")
+    # a probe of an address that already wrote spends its token like a letter, so it cannot be reused to probe more
+    assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 202
+    again = letters_api.post("hrd-resolution", {**LETTER, "email": "c@example.org", "form_token": stamp}, stamped=False)
+    assert again.status_code == 409 and len(letters_in(stored_items)) == 1
+
+
+def test_a_form_whose_email_could_not_leave_can_be_sent_again(letters_api, services, stored_items, monkeypatch):
+    from chalicelib.mail.mailer import Mailer
+
+    stamp = letters_api.stamp("hrd-resolution")
+    real = Mailer.send_notice
+    monkeypatch.setattr(Mailer, "send_notice", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("SES down")))
+    assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 503
+    monkeypatch.setattr(Mailer, "send_notice", real)
+    assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 202
+    assert len(letters_in(stored_items)) == 1
+
+
 @pytest.fixture
 def atomic_moto(monkeypatch):
     """DynamoDB applies each request atomically; moto does not lock. Give each moto request that guarantee,
@@ -275,5 +322,6 @@ def test_twenty_concurrent_identical_submissions_make_one_letter_and_one_email(
     assert sum("confirm" in m["subject"].lower() for m in letters_api.notices()) == 1
     assert len(letters_api.notices()) <= 2
     assert len(outcomes) == 20 and ("ok", letter["letter_id"]) in outcomes
-    # duplicates count toward the limits like letters: past five a day for one address, they are refused
-    assert {code for code, _ in outcomes} <= {"ok", "request_in_progress", "rate_limited"}
+    # duplicates count toward the limits like letters: past five a day for one address, they are refused; without
+    # an Idempotency-Key the one form token is spent by the first admitted, so the others are told it was sent
+    assert {code for code, _ in outcomes} <= {"ok", "request_in_progress", "rate_limited", "form_already_sent"}
