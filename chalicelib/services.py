@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.directory.health import TargetHealth
     from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.feedback.ses_events import Feedback
+    from chalicelib.front_door.decoys import Decoys
     from chalicelib.front_door.door import FrontDoor
     from chalicelib.front_door.screening import Screening
     from chalicelib.housekeeping import Housekeeping
@@ -255,7 +256,14 @@ class Services:
             signer=self.signer,
             clock=self.clock,
             sandbox_recipients=self.settings.sandbox_recipients,
+            decoys=self.decoys,
         )
+
+    @cached_property
+    def decoys(self) -> "Decoys":
+        from chalicelib.front_door.decoys import Decoys
+
+        return Decoys(self.aws.table, self.clock)
 
     @cached_property
     def forgetting(self) -> "Forgetting":

@@ -14,6 +14,7 @@ from chalicelib.clock import iso
 from chalicelib.directory import Directory
 from chalicelib.errors import DemarcheError
 from chalicelib.front_door.admission import Admission
+from chalicelib.front_door.decoys import Decoys
 from chalicelib.front_door.duplicates import guard_key
 from chalicelib.front_door.fields import check_submission
 from chalicelib.front_door.rate_limits import target_identity as identity_of
@@ -79,10 +80,11 @@ class FrontDoor:
         clock: Callable[[], dt.datetime],
         sandbox_recipients: bool = False,
         health: TargetHealth | None = None,
+        decoys: Decoys | None = None,
     ) -> None:
         self._directory, self._letters, self._queue, self._screening = directory, letters, queue, screening
         self._confirmations, self._signer, self._clock, self._sandbox = confirmations, signer, clock, sandbox_recipients
-        self._health = health
+        self._health, self._decoys = health, decoys
 
     def submit(self, campaign: Campaign, payload: Any, visitor: Visitor, idempotency_key: str = "") -> Receipt:
         """Take one letter; with an Idempotency-Key, a retry gets the first receipt back."""
@@ -169,21 +171,30 @@ class FrontDoor:
         admitted = self._screening.admit(
             admission,
             # the caller is not told; the address's owner is, by email, with their first letter's status link
-            on_duplicate=lambda existing: self._confirmations.already_wrote(letter, existing, campaign),
+            on_duplicate=lambda existing: self._duplicate(letter, existing, campaign),
             # the letter must not stay logged when its email or queue message never left
             announce=(lambda: self._confirmations.send(letter, campaign))
             if confirm
             else (lambda: self._queue.enqueue(letter_id)),
             unavailable="We could not take your letter just now; nothing was kept or sent. Please try again.",
         )
-        if not admitted:
-            return decoy
+        # A duplicate's receipt and status link read like a new unconfirmed letter's, and an Idempotency-Key retry
+        # gets it back like a new letter's (screened again, its spent form token would give it away).
+        if not admitted and not (confirm and self._decoys):
+            return decoy[0], True
         return Receipt(letter_id, first_status.value), True
 
+    def _duplicate(self, attempt: Letter, first_id: str, campaign: Campaign) -> None:
+        """The caller is not told; the attempt's status link will read like a real one, and the address's owner
+        is emailed their first letter's status link."""
+        if self._decoys is not None and attempt.status == Status.PENDING_CONFIRMATION.value:
+            self._decoys.keep(attempt)
+        self._confirmations.already_wrote(attempt, first_id, campaign)
 
-def letter_status(letters: LetterLog, letter_id: str, token: str) -> Letter | None:
-    """The letter if `token` is its status token (constant-time compare), else None."""
-    letter = letters.get(letter_id)
+
+def letter_status(letters: LetterLog, letter_id: str, token: str, decoys: Decoys | None = None) -> Letter | None:
+    """The letter (or a duplicate's decoy, front_door/decoys.py) if `token` is its status token, else None."""
+    letter = letters.get(letter_id) or (decoys.look(letter_id) if decoys is not None else None)
     if letter is None or not token_matches(letter.status_token_hash, token):
         return None
     return letter

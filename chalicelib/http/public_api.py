@@ -160,7 +160,8 @@ def get_letter_status(letter_id: str, token: str) -> Response:
     from chalicelib.web.api_views import letter_status_view
     from chalicelib.web.cors import cors_headers
 
-    letter = letter_status(services().letters, letter_id, token)
+    s = services()
+    letter = letter_status(s.letters, letter_id, token, s.decoys)
     if letter is None:
         raise NotFound("No letter matches this link.")
     return as_json(letter_status_view(letter), headers=cors_headers(origin_header(), allowed_origins(letter.campaign)))

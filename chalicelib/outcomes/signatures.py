@@ -172,8 +172,8 @@ class Signatures:
             announce=lambda: self._mailer.send_notice(self._confirmation(campaign, item)),
             unavailable="We could not take your signature just now; nothing was kept. Please try again.",
         )
-        if not admitted:
-            return {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}, False
+        if not admitted:  # kept for an Idempotency-Key retry like a new signature's answer (no oracle there either)
+            return {"signatory_id": str(uuid.uuid4()), "status": "pending_confirmation"}, True
         return {"signatory_id": signatory_id, "status": "pending_confirmation"}, True
 
     def _confirmation(self, campaign: Campaign, item: Mapping[str, Any]) -> Notice:

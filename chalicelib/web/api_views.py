@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.clock import iso
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.letters.composing import ComposedLetter, Supporter, compose
 from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
@@ -152,11 +153,27 @@ def letter_status_view(letter: Letter) -> dict[str, Any]:
         "explanation": EXPLAINED[Status(letter.status)],
         "target": letter.target_name,
         "created_at": letter.created_at,
-        "updated_at": letter.updated_at,
+        "updated_at": _shown_update(letter),
         "failure_reason": letter.failure_reason or None,
         "partner": letter.partner or None,
         "waiting": _waiting(letter),
     }
+
+
+def _shown_update(letter: Letter) -> str:
+    """When the supporter's letter last changed as they see it. An unconfirmed letter shows its creation (a reminder
+    changes nothing they see) and one that expired unconfirmed its confirm-by time, not when the job noticed: so a
+    duplicate's decoy (front_door/decoys.py), which cannot know the job's timing, reads exactly like a real one."""
+    if letter.status == Status.PENDING_CONFIRMATION.value:
+        return letter.created_at
+    unconfirmed = letter.confirm_by and not letter.confirmed_at
+    if letter.status == Status.EXPIRED.value and unconfirmed and letter.updated_at >= iso(_moment(letter.confirm_by)):
+        return iso(_moment(letter.confirm_by))
+    return letter.updated_at
+
+
+def _moment(epoch: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
 
 def _waiting(letter: Letter) -> dict[str, Any] | None:

@@ -197,6 +197,48 @@ def test_the_same_supporter_writes_to_the_same_target_once(letters_api, again, s
     assert "already" in told["subject"] and first.json_body["status_url"].split("/letters/")[1] in told["body"]
 
 
+def test_a_duplicates_status_link_reads_like_an_unconfirmed_letters_until_both_expire(
+    client, letters_api, housekeeping, clock
+):
+    def status(receipt):
+        path = "/" + receipt.json_body["status_url"].split("://", 1)[1].split("/", 1)[1]
+        response = client.http.get(path)
+        return response.status_code, response.json_body
+
+    # GIVEN a letter nobody confirms, and a duplicate of a letter its owner already sent, posted the same moment
+    letters_api.send("hrd-resolution", LETTER)
+    new = letters_api.post("hrd-resolution", {**LETTER, "email": "new@example.org"})
+    duplicate = letters_api.post("hrd-resolution", LETTER)
+
+    def same_shape():
+        (new_code, new_view), (dup_code, dup_view) = status(new), status(duplicate)
+        assert new_code == dup_code
+        if new_code == 200:
+            assert {**new_view, "letter_id": ""} == {**dup_view, "letter_id": ""}
+        return new_code, new_view["status"] if new_code == 200 else None
+
+    # THEN a prober cannot tell them apart by their status links: pending, then expired, then gone
+    assert same_shape() == (200, "pending_confirmation")
+    clock.advance(days=3)
+    housekeeping()  # the unconfirmed letter's one reminder
+    assert same_shape() == (200, "pending_confirmation")
+    clock.advance(days=4, hours=1)
+    housekeeping()  # past its confirmation time: expired
+    assert same_shape() == (200, "expired")
+    clock.advance(days=31)
+    housekeeping()
+    assert same_shape()[0] == 404
+
+
+def test_a_duplicates_idempotent_retry_gets_its_first_answer_like_a_new_letters(letters_api):
+    letters_api.post("hrd-resolution", LETTER)
+    payload, key = {**LETTER, "form_token": letters_api.stamp("hrd-resolution")}, {"Idempotency-Key": "dup-1"}
+    first = letters_api.post("hrd-resolution", payload, key, stamped=False)
+    # a retry is not screened again: its form token, spent by the duplicate, would give the duplicate away
+    retry = letters_api.post("hrd-resolution", payload, key, stamped=False)
+    assert first.status_code == retry.status_code == 202 and retry.json_body == first.json_body
+
+
 def test_duplicates_count_toward_the_rate_limits(letters_api, services, monkeypatch):
     # GIVEN a campaign that takes three letters an hour from one network
     with_policies(services, monkeypatch, "hrd-resolution", limits={"per_ip_per_hour": 3})
