@@ -33,7 +33,7 @@ from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
 from chalicelib.front_door.screening import Screening
-from chalicelib.letters.supporter_mail import campaign_mail
+from chalicelib.letters.supporter_mail import campaign_mail, greeting_name
 from chalicelib.mail.mailer import Mailer, Notice
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.paged_query import query_all
@@ -185,7 +185,8 @@ class Signatures:
             item["contact_name"],
             item["contact_email"],
             name=item["contact_name"],
-            signatory=item["organisation"],
+            # typed by anyone, mailed to any address: named only under the greeting's rule (short, plain, no link)
+            signatory=greeting_name(item["organisation"]),
             confirm_url=item["links_base"] + paths["confirm"],
             withdraw_url=item["links_base"] + paths["withdraw"],
             expires=dt.datetime.fromtimestamp(int(item["confirm_by"]), dt.timezone.utc).date().isoformat(),

@@ -105,6 +105,24 @@ def test_a_signature_confirmation_carries_no_supplied_text_in_its_subject_or_gre
     assert mail["body"].splitlines()[0] == "Hello,"
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Kenya Rights Watch", "on behalf of Kenya Rights Watch."),
+        ("Claim your prize at https://evil.example", "on behalf of your organisation."),
+        ("Write to payments@evil.example now", "on behalf of your organisation."),
+        ("A very long organisation name that goes on and on for ever", "on behalf of your organisation."),
+    ],
+)
+def test_the_confirmation_body_names_the_organisation_only_if_it_is_short_and_plain(sign_on, letters_api, name, shown):
+    # GIVEN anyone may type an organisation's name next to anyone's address
+    assert sign_on.post(organisation(name)).status_code == 202
+    [mail] = letters_api.notices()
+    # THEN the body carries it only under the greeting's rule, so no stranger's text or link goes out from our domain
+    assert shown in " ".join(mail["body"].split())
+    assert "evil.example" not in mail["body"] and "for ever" not in mail["body"]
+
+
 def test_a_contact_can_withdraw_the_signature_from_the_emailed_link(sign_on, letters_api):
     signatory_id = sign_on.sign(organisation("Kenya Rights Watch"))
     sign_on.decide(signatory_id)
