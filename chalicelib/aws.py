@@ -50,6 +50,14 @@ class AwsClients:
         return boto3.client("s3", config=Config(signature_version="s3v4"))
 
     @cached_property
+    def secretsmanager(self) -> Any:
+        return self._client("secretsmanager")
+
+    def secret_string(self, secret_id: str) -> str:
+        """The current value of a Secrets Manager secret (the stage secret: chalicelib/signing.py)."""
+        return self.secretsmanager.get_secret_value(SecretId=secret_id)["SecretString"]
+
+    @cached_property
     def exports_queue_url(self) -> str:
         return self.sqs.get_queue_url(QueueName=self.settings.exports_queue_name)["QueueUrl"]
 

@@ -81,7 +81,8 @@ class Services:
     def signer(self) -> "Signer":
         from chalicelib.signing import Signer
 
-        return Signer(self.settings.secret_bytes())
+        # read on first use, once per container: a function that never signs or hashes never reads the secret
+        return Signer(lambda: self.settings.secret_bytes(lambda secret_id: self.aws.secret_string(secret_id)))
 
     @cached_property
     def letters(self) -> "LetterLog":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 from chalicelib.campaigns.origins import parse_origin
 
@@ -26,8 +26,11 @@ class Settings:
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
     # so every country can be tried end to end without ever guessing a real address.
     sandbox_recipients: bool = False
-    # The one secret every keyed hash, link token and form stamp is derived from (DEMARCHE_SECRET).
+    # The one secret every keyed hash, link token and form stamp is derived from. Deployed functions get only its
+    # Secrets Manager name (DEMARCHE_SECRET_ID) and read it when they first sign; DEMARCHE_SECRET (the value) is for
+    # a command line run by hand, never set by the template.
     secret: str = ""
+    secret_id: str = ""
     # Local stage only: origins allowed to call the JSON API of every campaign, on top of each campaign's own
     # `allowed_origins` (a partner's developer trying their form against `make run`; the browser tests).
     local_origins: tuple[str, ...] = ()
@@ -55,6 +58,7 @@ class Settings:
             exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE") or f"{queue_name}-exports",
             sandbox_recipients=stage == "local" and env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
+            secret_id=env.get("DEMARCHE_SECRET_ID", ""),
             local_origins=tuple(parse_origin(o) for o in env.get("DEMARCHE_LOCAL_ORIGINS", "").split(",") if o.strip()),
             max_send_rate=float(env["DEMARCHE_MAX_SEND_RATE"]) if env.get("DEMARCHE_MAX_SEND_RATE") else None,
             local_no_pacing=env.get("DEMARCHE_LOCAL_NO_PACING", "") == "1",
@@ -90,13 +94,19 @@ class Settings:
             return None
         raise SettingsError(f"DEMARCHE_PUBLIC_URL is not set for stage {self.stage!r}: refusing to build links.")
 
-    def secret_bytes(self) -> bytes:
-        """The stage secret; only the local stage may run on the well-known development default."""
+    def secret_bytes(self, read_secret: Callable[[str], str] | None = None) -> bytes:
+        """The stage secret: DEMARCHE_SECRET if set, else the Secrets Manager secret DEMARCHE_SECRET_ID as
+        `read_secret` reads it; only the local stage may run on the well-known development default."""
         if self.secret:
             return self.secret.encode()
+        if self.secret_id and read_secret is not None:
+            return read_secret(self.secret_id).encode()
         if self.is_local:
             return LOCAL_SECRET
-        raise RuntimeError(f"DEMARCHE_SECRET is not set for stage {self.stage!r}: refusing to sign with a known key.")
+        raise SettingsError(
+            f"DEMARCHE_SECRET_ID is not set for stage {self.stage!r} (the Secrets Manager secret to sign with): "
+            "refusing to sign with a known key."
+        )
 
 
 LOCAL_SECRET = b"demarche local stage secret: public, never for dev or prod"

@@ -25,6 +25,7 @@ SHARED_NAMES = (
     "DEMARCHE_CONFIGURATION_SET",
     "DEMARCHE_EXPORTS_BUCKET",
     "DEMARCHE_EXPORTS_QUEUE",
+    "DEMARCHE_SECRET_ID",  # the secret's name in the stand-in, not its value
 )
 
 

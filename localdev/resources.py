@@ -10,10 +10,11 @@ import json
 import os
 from typing import Any
 
-from chalicelib.settings import Settings
+from chalicelib.settings import LOCAL_SECRET, Settings
 from infra.template import Stack, load_template
 
 SENDER_DOMAIN = "demarche.example.org"
+LOCAL_SECRET_NAME = "demarche-local-secret"  # .chalice/config.json's local DEMARCHE_SECRET_ID
 LOCAL_ACCOUNT = "123456789012"  # moto's account
 # CreateTable takes the template's table properties as they are, except these CloudFormation-only ones.
 _TABLE_REQUEST_KEYS = (
@@ -35,6 +36,7 @@ def local_parameters(settings: Settings) -> dict[str, str]:
         "SenderDomain": SENDER_DOMAIN,
         "AlarmEmail": "organiser@example.org",
         "ExportsBucketName": settings.exports_bucket,
+        "SecretName": settings.secret_id or LOCAL_SECRET_NAME,
     }
 
 
@@ -65,7 +67,7 @@ def queue_attributes(queue: dict[str, Any]) -> dict[str, str]:
 
 def create_resources(settings: Settings) -> dict[str, str]:
     """Create the table (with TTL), the queues and their dead-letter queues, the exports bucket, the SES identity
-    and configuration set."""
+    and configuration set, and the stage secret."""
     import boto3
 
     stack = local_stack(settings)
@@ -91,6 +93,11 @@ def create_resources(settings: Settings) -> dict[str, str]:
     ses = boto3.client("sesv2")
     ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
     ses.create_configuration_set(ConfigurationSetName=stack.properties("ConfigurationSet")["Name"])
+    # In AWS the stage secret is created before the first deploy (docs/operations-and-deploy.md); here it holds
+    # the local stage's public development value, so the functions read it the way they do in AWS.
+    boto3.client("secretsmanager").create_secret(
+        Name=local_parameters(settings)["SecretName"], SecretString=LOCAL_SECRET.decode()
+    )
     return {
         "queue_url": urls["LetterQueue"],
         "dlq_url": urls["LetterDeadLetterQueue"],

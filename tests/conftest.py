@@ -64,6 +64,7 @@ def aws_env(monkeypatch):
     monkeypatch.setenv("DEMARCHE_STAGE", "local")
     monkeypatch.setenv("DEMARCHE_SANDBOX_RECIPIENTS", "1")
     monkeypatch.setenv("DEMARCHE_MAX_SEND_RATE", "14")  # moto has no GetAccount; SES's production default
+    monkeypatch.setenv("DEMARCHE_SECRET_ID", "demarche-local-secret")  # created in moto by create_resources
 
 
 class _TableSnapshotOncePerTransaction:

@@ -55,6 +55,7 @@ STAGE_ENVIRONMENT = {
     "ExportsBucketName": "DEMARCHE_EXPORTS_BUCKET",
     "PublicUrl": "DEMARCHE_PUBLIC_URL",
     "MaxSendRate": "DEMARCHE_MAX_SEND_RATE",
+    "SecretName": "DEMARCHE_SECRET_ID",  # commands that sign or hash read the stage secret as the functions do
 }
 
 

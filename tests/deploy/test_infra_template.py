@@ -154,13 +154,27 @@ def test_every_setting_the_code_reads_is_wired_into_each_function(packaged, reso
         "DEMARCHE_LOCAL_NO_PACING",
         "DEMARCHE_DEV_ORGANISER_TOKEN",
     }
+    by_hand = {"DEMARCHE_SECRET"}  # the secret's value, for a command line run by hand: functions read it by name
     shared = packaged.template["Globals"]["Function"]["Environment"]["Variables"]
     for name, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::Function":
             wired = set(shared) | set(resource["Properties"].get("Environment", {}).get("Variables", {}))
-            assert read - local_only <= wired, f"{name} lacks {sorted(read - local_only - wired)}: add to Globals"
+            missing = read - local_only - by_hand - wired
+            assert not missing, f"{name} lacks {sorted(missing)}: add to Globals"
+            assert not wired & by_hand
             assert not wired & local_only
             assert resource["Properties"]["Environment"]["Variables"]["DEMARCHE_STAGE"] == packaged.stage
+
+
+def test_no_function_gets_the_secret_in_its_environment_only_where_to_read_it(packaged, resources):
+    # The Lambda console and GetFunctionConfiguration show environment variables to anyone who may read the
+    # function: the secret's value stays in Secrets Manager, read at run time by the functions allowed to
+    shared = packaged.template["Globals"]["Function"]["Environment"]["Variables"]
+    assert "DEMARCHE_SECRET" not in shared and shared["DEMARCHE_SECRET_ID"] == {"Ref": "SecretName"}
+    assert "resolve:secretsmanager" not in str(packaged.template)
+    for resource in resources.values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            assert "DEMARCHE_SECRET" not in resource["Properties"].get("Environment", {}).get("Variables", {})
 
 
 def test_the_exports_bucket_refuses_every_request_not_made_over_tls(resources):

@@ -33,6 +33,15 @@ class MemorySes:
         return {"MessageId": f"ses-{len(self.sent)}"}
 
 
+class MemorySecrets:
+    """Secrets Manager holding the local stage's secret (as `make run`'s stand-in does)."""
+
+    def get_secret_value(self, SecretId: str) -> dict:  # noqa: N803 - boto3's name
+        from chalicelib.settings import LOCAL_SECRET
+
+        return {"SecretString": LOCAL_SECRET.decode()}
+
+
 @pytest.fixture
 def simulation(aws_env, clock):
     """The production wiring (Services) over an in-memory table twin, queue and SES: fast enough for days of
@@ -41,7 +50,13 @@ def simulation(aws_env, clock):
     from support.dynamo_twin import letters_twin
 
     services = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
-    services.aws.__dict__.update(table=letters_twin(), sqs=MemoryQueue(), sesv2=MemorySes(clock), queue_url="memory")
+    services.aws.__dict__.update(
+        table=letters_twin(),
+        sqs=MemoryQueue(),
+        sesv2=MemorySes(clock),
+        secretsmanager=MemorySecrets(),
+        queue_url="memory",
+    )
 
     def run_worker() -> None:
         from chalicelib.delivery.worker import QueueRecord
