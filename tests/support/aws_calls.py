@@ -10,6 +10,7 @@ tests/deploy/test_iam_policy.py compares what was recorded with each function's 
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from collections import defaultdict
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ UNKNOWN = "<unknown resource>"
 class Permission:
     action: str  # "dynamodb:PutItem"
     resource: str  # an ARN
+    leading_key: str = ""  # DynamoDB: the partition key value the call touches (IAM's dynamodb:LeadingKeys)
 
 
 def _arn(service: str, region: str, resource: str, account: str = ACCOUNT) -> str:
@@ -71,6 +73,14 @@ def _s3(params: dict[str, Any], region: str) -> Iterator[str]:
         yield f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if "Key" in params else "")
 
 
+def _secretsmanager(params: dict[str, Any], region: str) -> Iterator[str]:
+    secret = params.get("SecretId", "")
+    if secret.startswith("arn:"):
+        yield secret
+    elif secret:  # by name: the ARN ends in "-" and 6 random characters, which policies match with "-??????"
+        yield _arn("secretsmanager", region, f"secret:{secret}-??????")
+
+
 # How to name the resources of a call, per IAM service prefix. A service missing here is reported as such.
 RESOURCES: dict[str, Callable[[dict[str, Any], str], Iterator[str]]] = {
     "dynamodb": _dynamodb,
@@ -78,6 +88,7 @@ RESOURCES: dict[str, Callable[[dict[str, Any], str], Iterator[str]]] = {
     "ses": _ses,
     "sns": _sns,
     "s3": _s3,
+    "secretsmanager": _secretsmanager,
 }
 
 
@@ -108,11 +119,16 @@ TRANSACT_ITEM_ACTION = {
 
 
 def permissions_for(prefix: str, operation: str, params: dict[str, Any], region: str) -> list[Permission]:
-    """What IAM checks for one API call: `prefix:Operation` on each resource it names."""
+    """What IAM checks for one API call: `prefix:Operation` on each resource it names (for DynamoDB, on each
+    partition key value it touches: a policy's dynamodb:LeadingKeys condition is judged on those)."""
     if prefix == "dynamodb" and operation in ("TransactWriteItems", "TransactGetItems"):
         return sorted(
             {
-                Permission(TRANSACT_ITEM_ACTION[kind], _arn("dynamodb", region, f"table/{spec['TableName']}"))
+                Permission(
+                    TRANSACT_ITEM_ACTION[kind],
+                    _arn("dynamodb", region, f"table/{spec['TableName']}"),
+                    _value((spec.get("Key") or spec.get("Item") or {}).get(TABLE_HASH_KEY)),
+                )
                 for item in params.get("TransactItems", [])
                 for kind, spec in item.items()
             }
@@ -122,7 +138,77 @@ def permissions_for(prefix: str, operation: str, params: dict[str, Any], region:
         return [Permission(action, "*")]
     namer = RESOURCES.get(prefix)
     resources = list(namer(params, region)) if namer else []
-    return [Permission(action, resource) for resource in resources or [UNKNOWN]]
+    keys = leading_keys(operation, params) if prefix == "dynamodb" else [""]
+    found = [Permission(action, resource, key) for resource in resources or [UNKNOWN] for key in keys or [""]]
+    return list(dict.fromkeys(found))
+
+
+# --- DynamoDB's leading keys ---------------------------------------------------------------------------------
+TABLE_HASH_KEY = "pk"
+
+
+def _index_hash_keys() -> dict[str, str]:
+    """Each index's partition key attribute, from the table in infra/template.yaml."""
+    from infra.template import load_template
+
+    table = load_template()["Resources"]["LettersTable"]["Properties"]
+    return {
+        index["IndexName"]: next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH")
+        for index in table.get("GlobalSecondaryIndexes", [])
+    }
+
+
+_INDEX_HASH_KEYS: dict[str, str] = {}
+
+
+def _value(value: Any) -> str:
+    """A key value as boto3's resource layer (a str) or the client (`{"S": ...}`) passes it."""
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    return "" if value is None else str(value)
+
+
+def _equalities(condition: Any, params: dict[str, Any]) -> dict[str, str]:
+    """attribute -> value of each `attribute = value` in a KeyConditionExpression (boto3 Key() or text)."""
+    if isinstance(condition, str):
+        names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
+        found = {}
+        for name, placeholder in re.findall(r"(#?\w+)\s*=\s*(:\w+)", condition):
+            found[names.get(name, name)] = _value(values.get(placeholder))
+        return found
+    expression = condition.get_expression()
+    if expression["operator"] == "=":
+        attribute, value = expression["values"]
+        return {attribute.name: _value(value)}
+    if expression["operator"] == "AND":
+        return {k: v for part in expression["values"] for k, v in _equalities(part, params).items()}
+    return {}
+
+
+def leading_keys(operation: str, params: dict[str, Any]) -> list[str]:
+    """The partition key values a DynamoDB call touches (empty for a Scan: nothing to condition on)."""
+    if operation == "Query":
+        if not _INDEX_HASH_KEYS:
+            _INDEX_HASH_KEYS.update(_index_hash_keys())
+        attribute = _INDEX_HASH_KEYS[params["IndexName"]] if "IndexName" in params else TABLE_HASH_KEY
+        return [_equalities(params.get("KeyConditionExpression", ""), params).get(attribute, "")]
+    if operation in ("GetItem", "DeleteItem", "UpdateItem"):
+        return [_value(params["Key"].get(TABLE_HASH_KEY))]
+    if operation == "PutItem":
+        return [_value(params["Item"].get(TABLE_HASH_KEY))]
+    if operation == "BatchGetItem":
+        return [_value(k.get(TABLE_HASH_KEY)) for spec in params["RequestItems"].values() for k in spec["Keys"]]
+    if operation == "BatchWriteItem":
+        return [
+            _value(
+                (request.get("PutRequest", {}).get("Item") or request.get("DeleteRequest", {}).get("Key"))[
+                    TABLE_HASH_KEY
+                ]
+            )
+            for requests in params["RequestItems"].values()
+            for request in requests
+        ]
+    return []
 
 
 def entry_points(app: Any) -> dict[CodeType, str]:

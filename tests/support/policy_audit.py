@@ -28,15 +28,28 @@ class Function:
     policy_file: str
 
 
+LEADING_KEYS = "dynamodb:LeadingKeys"
+# The one condition this audit evaluates: every partition key value the call touches matches one of the patterns.
+LEADING_KEYS_CONDITION = "ForAllValues:StringLike"
+
+
+def _like(value: str, pattern: str) -> bool:
+    """IAM's StringLike: * any run of characters, ? one character, nothing else special."""
+    return fnmatch.fnmatchcase(value, pattern.replace("[", "[[]"))
+
+
 @dataclass(frozen=True)
 class Grant:
     sid: str
     action: str
     resource: str  # resolved ARN pattern (may hold * and ?)
+    leading_key: str | None = None  # a dynamodb:LeadingKeys pattern; None: any key (no condition)
 
     def allows(self, need: Permission) -> bool:
-        return fnmatch.fnmatchcase(need.action.lower(), self.action.lower()) and fnmatch.fnmatchcase(
-            need.resource, self.resource.replace("[", "[[]")
+        return (
+            _like(need.action.lower(), self.action.lower())
+            and _like(need.resource, self.resource)
+            and (self.leading_key is None or _like(need.leading_key, self.leading_key))
         )
 
 
@@ -59,13 +72,28 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _leading_key_patterns(statement: Mapping[str, Any]) -> list[str] | None:
+    """The statement's dynamodb:LeadingKeys patterns; None without a condition; raises ValueError for any other."""
+    condition = statement.get("Condition")
+    if condition is None:
+        return None
+    if set(condition) != {LEADING_KEYS_CONDITION} or set(condition[LEADING_KEYS_CONDITION]) != {LEADING_KEYS}:
+        raise ValueError(f"only {LEADING_KEYS_CONDITION} on {LEADING_KEYS} can be checked (found {condition})")
+    return _as_list(condition[LEADING_KEYS_CONDITION][LEADING_KEYS])
+
+
 def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tuple[list[Grant], list[str]]:
-    """Every (action, resource) the function's role allows, and the statements this audit cannot vouch for."""
+    """Every (action, resource, leading key pattern) the function's role allows, and the statements this audit
+    cannot vouch for."""
     found, problems = [], []
     for policy in template["Resources"][function.role]["Properties"].get("Policies", []):
         for statement in _as_list(policy["PolicyDocument"]["Statement"]):
             sid = statement.get("Sid", "<no Sid>")
-            odd = sorted(set(statement) - {"Sid", "Effect", "Action", "Resource"})
+            odd = sorted(set(statement) - {"Sid", "Effect", "Action", "Resource", "Condition"})
+            try:
+                patterns = _leading_key_patterns(statement)
+            except ValueError as exc:
+                odd, patterns = [str(exc)], None
             if statement.get("Effect") != "Allow" or odd:
                 problems.append(
                     f"{function.policy_file} statement {sid}: only Allow statements with Action and "
@@ -75,6 +103,11 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
             for action in _as_list(statement["Action"]):
                 if "*" in action:
                     problems.append(f"{function.policy_file} statement {sid} grants {action}: name each operation")
+                if action.startswith("dynamodb:") and patterns is None:
+                    problems.append(
+                        f"{function.policy_file} statement {sid} grants {action} on every item: limit it to the "
+                        f"key prefixes the function owns with a {LEADING_KEYS_CONDITION} {LEADING_KEYS} condition"
+                    )
                 for resource in _as_list(stack.resolve(statement["Resource"])):
                     if resource == "*" and action in ACCOUNT_WIDE:
                         pass  # IAM has no resource for it: "*" is the only way to allow it
@@ -82,7 +115,7 @@ def grants(template: Mapping[str, Any], function: Function, stack: Stack) -> tup
                         problems.append(
                             f"{function.policy_file} statement {sid} grants {action} on {resource}: name the resource"
                         )
-                    found.append(Grant(sid, action, resource))
+                    found += [Grant(sid, action, resource, pattern) for pattern in (patterns or [None])]
     return found, problems
 
 
@@ -119,7 +152,17 @@ def suggestion(need: Permission, stack: Stack) -> str:
             resource = {"Fn::GetAtt": [logical_id, "Arn"]}
         elif need.resource.startswith(arn + "/"):
             resource = {"Fn::Sub": f"${{{logical_id}.Arn}}{need.resource[len(arn) :]}"}
-    return json.dumps({"Effect": "Allow", "Action": [need.action], "Resource": resource})
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": [need.action], "Resource": resource}
+    if need.leading_key:
+        statement["Condition"] = {LEADING_KEYS_CONDITION: {LEADING_KEYS: [key_pattern(need.leading_key)]}}
+    return json.dumps(statement)
+
+
+def key_pattern(leading_key: str) -> str:
+    """A LeadingKeys pattern for a partition key value: its first part as it is, every later part any value
+    ("LETTER#0f3c…" -> "LETTER#*", "GUARD#camp#target#hash" -> "GUARD#*#*#*")."""
+    first, *rest = leading_key.split("#")
+    return "#".join([first, *("*" for _ in rest)])
 
 
 def audit(
@@ -139,16 +182,20 @@ def audit(
                 f"name: add its service to RESOURCES there"
             )
         elif not any(grant.allows(need) for grant in granted):
-            problems.append(
-                f"{function.name} needs {need.action} on {need.resource} ({why}) but {function.policy_file}"
+            key = f" on key {key_pattern(need.leading_key)}" if need.leading_key else ""
+            problem = (
+                f"{function.name} needs {need.action} on {need.resource}{key} ({why}) but {function.policy_file}"
                 f" does not allow it. Add: {suggestion(need, stack)}"
             )
+            if problem.split(" (", 1)[0] not in {p.split(" (", 1)[0] for p in problems}:  # once per key pattern
+                problems.append(problem)
     if check_unused:
         for grant in granted:
             if not any(grant.allows(need) for need in needs):
+                key = f" for keys {grant.leading_key}" if grant.leading_key is not None else ""
                 problems.append(
                     f"{function.policy_file} statement {grant.sid} grants {grant.action} on "
-                    f"{grant.resource}, which no test flow of {function.name} uses: remove it, or add "
+                    f"{grant.resource}{key}, which no test flow of {function.name} uses: remove it, or add "
                     f"the test whose flow needs it"
                 )
     return problems
