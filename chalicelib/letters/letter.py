@@ -99,6 +99,12 @@ class Letter:
     digest_id: str = ""
     digest_letter_id: str = ""
     send_id: str = ""  # sign-on letters: the send they belong to
+    # A letter nobody could email, delivered another way (chalicelib/outcomes/hand_deliveries.py): how, when
+    # (a date, YYYY-MM-DD), the organisers' note, and who recorded it.
+    delivered_by: str = ""
+    delivered_on: str = ""
+    delivery_note: str = ""
+    delivery_recorded_by: str = ""
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
