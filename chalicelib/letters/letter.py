@@ -20,8 +20,9 @@ LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
 NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
-# Letters sent on behalf of many (group_letters.py) have no status link, and one to a fixed target no country.
-MAY_BE_EMPTY = ("status_token_hash", "country")
+# Letters sent on behalf of many (group_letters.py) have no status link, one to a fixed target no country, and one
+# nobody could email no address (it is failed at once, and may be delivered by hand: hand_deliveries.py).
+MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
 
 
 def letter_key(letter_id: str) -> dict[str, str]:

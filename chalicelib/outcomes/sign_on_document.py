@@ -5,8 +5,8 @@ document, addressed as the letters were, to no one minister in particular): the 
 numbered list of the signatories approved now, in the campaign's `[sign_on] order`, with their countries named in
 the document's language. A signature withdrawn or rejected after the letter went leaves the document at once.
 
-- The date is the day the latest send began (chalicelib/outcomes/sign_on_sends.py); before any send the document is
-  a draft dated today.
+- The date is the day of the latest send that went (its send time; chalicelib/outcomes/sign_on_sends.py); before
+  any send has gone the document is a draft dated today.
 - Organisers always see it (console); the public sees it, and partners may frame it, only once the organisers
   publish it: one item beside the campaign's signatories (pk "SIGNON#<campaign>", sk "DOCUMENT").
 - The page (chalicelib/web/sign_on_pages.py) carries a print stylesheet: the browser's "Save as PDF" makes the PDF,
