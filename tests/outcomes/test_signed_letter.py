@@ -172,9 +172,9 @@ def test_the_signed_letter_is_public_and_framable_only_once_published(agenda, se
 
 
 def test_a_letter_to_193_targets_is_one_document_dated_the_day_it_went(sign_on, services, clock, drain):
-    from chalicelib.outcomes.sign_on_document import GENERIC_TARGET
-
     import datetime as dt
+
+    from chalicelib.outcomes.sign_on_document import GENERIC_TARGET
 
     sign_on.decide(sign_on.sign(organisation("Kenya Rights Watch")))
     campaign = services.campaigns.get(sign_on.slug)
