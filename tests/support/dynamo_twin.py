@@ -408,6 +408,15 @@ class _TwinClient:
                 table._items.pop(table._key(request["Key"]), None)
         return {}
 
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803
+        """BatchGetItem on the one table: every key processed (the twin never throttles)."""
+        ((name, request),) = RequestItems.items()
+        if name != self._table.name:
+            raise NotImplementedError(f"twin: BatchGetItem on {name}")
+        options = {k: request[k] for k in ("ProjectionExpression", "ExpressionAttributeNames") if k in request}
+        found = [self._table.get_item(Key=key, **options).get("Item") for key in request["Keys"]]
+        return {"Responses": {name: [item for item in found if item is not None]}, "UnprocessedKeys": {}}
+
 
 def letters_twin() -> TwinTable:
     """A twin of the letters table as infra/template.yaml defines it (keys and indexes)."""
