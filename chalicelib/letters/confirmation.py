@@ -31,7 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.outcomes.digests import Digests
 
 UNDELIVERABLE = "Not sent: we could not email the confirmation link."
-SHELL_KEPT = dt.timedelta(days=30)  # an expired letter's data-free record, so its links still answer 410
+SHELL_KEPT = dt.timedelta(days=30)
+QUEUE_CHECK = dt.timedelta(
+    minutes=20
+)  # housekeeping (every 15 minutes) re-queues a confirmed letter no worker saw  # an expired letter's data-free record, so its links still answer 410
 
 
 def first_due(letter_created: dt.datetime, campaign: Campaign) -> tuple[int, int]:
@@ -125,7 +128,9 @@ class Confirmations:
                 now,
                 confirmed_at=iso(now),
                 expires_at=keep_until,
-                due_at=keep_until,
+                # looked at again soon: were this request cut off before the queue took the letter, housekeeping
+                # queues it (`requeue_if_lost`); a letter confirmed is never left unsent because a Lambda died
+                due_at=int((now + QUEUE_CHECK).timestamp()),
             )
         except TransitionRefused:  # a second click, or the expiry job, was first
             return self.look(letter_id, token)
@@ -146,6 +151,15 @@ class Confirmations:
             raise ServiceUnavailable("We could not queue your letter just now. Please open the link again.") from exc
         self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter_id) or letter
+
+    def requeue_if_lost(self, letter: Letter) -> bool:
+        """Queue a confirmed letter again if no worker has seen it yet (no wait, no retry, not sending): its queue
+        message may never have left (the confirming request was cut off). A second message is harmless: only one
+        worker can move a letter. True if it was queued again."""
+        if letter.status != Status.QUEUED.value or letter.waiting_reason or letter.retries or letter.attempt_id:
+            return False
+        self._queue.enqueue(letter.letter_id)
+        return True
 
     def _confirm_for_digest(
         self, letter: Letter, campaign: Campaign, token: str, now: dt.datetime, keep_until: int

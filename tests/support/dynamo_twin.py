@@ -180,6 +180,20 @@ def _update(item: dict[str, Any], text: str, names: dict | None, values: dict | 
     return new
 
 
+def _equal_to(condition: Any, name: str) -> Any:
+    """The value a key condition requires attribute `name` to equal (a Query always names its hash key's)."""
+    from boto3.dynamodb.conditions import And, Equals
+
+    if isinstance(condition, Equals) and getattr(condition._values[0], "name", None) == name:
+        return condition._values[1]
+    if isinstance(condition, And):
+        for part in condition._values:
+            value = _equal_to(part, name)
+            if value is not _MISSING:
+                return value
+    return _MISSING
+
+
 class TwinTable:
     def __init__(self, spec: dict[str, Any], name: str = "demarche") -> None:
         self.name = name
@@ -320,10 +334,13 @@ class TwinTable:
         matches = _condition(
             built.condition_expression, built.attribute_name_placeholders, built.attribute_value_placeholders
         )
+        wanted = _equal_to(KeyConditionExpression, hash_name)  # a cheap first look, before the full condition
+        if wanted is _MISSING:
+            raise NotImplementedError("twin: a Query must name its hash key with Key(...).eq(...)")
         found = [
             item
             for item in self._items.values()
-            if hash_name in item and (range_name is None or range_name in item) and matches(item)
+            if item.get(hash_name, _MISSING) == wanted and (range_name is None or range_name in item) and matches(item)
         ]
         if range_name:
             found.sort(key=lambda item: item[range_name], reverse=not ScanIndexForward)
