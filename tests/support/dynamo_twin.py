@@ -180,6 +180,36 @@ def _update(item: dict[str, Any], text: str, names: dict | None, values: dict | 
     return new
 
 
+class _Items(dict):
+    """The twin's items by key, and by the value of each hash key (the table's and its indexes'), so a Query reads
+    only the items of its partition, as DynamoDB does: soaks of thousands of letters stay fast."""
+
+    def __init__(self, hash_keys: list[str]) -> None:
+        super().__init__()
+        self._by: dict[str, dict[Any, dict[tuple, dict[str, Any]]]] = {name: {} for name in hash_keys}
+
+    def _unlink(self, key: tuple) -> None:
+        old = dict.get(self, key)
+        if old is not None:
+            for name, buckets in self._by.items():
+                if name in old:
+                    buckets.get(old[name], {}).pop(key, None)
+
+    def __setitem__(self, key: tuple, item: dict[str, Any]) -> None:
+        self._unlink(key)
+        dict.__setitem__(self, key, item)
+        for name, buckets in self._by.items():
+            if name in item:
+                buckets.setdefault(item[name], {})[key] = item
+
+    def pop(self, key: tuple, default: Any = None) -> Any:
+        self._unlink(key)
+        return dict.pop(self, key, default)
+
+    def with_value(self, name: str, value: Any) -> list[dict[str, Any]]:
+        return list(self._by[name].get(value, {}).values())
+
+
 def _equal_to(condition: Any, name: str) -> Any:
     """The value a key condition requires attribute `name` to equal (a Query always names its hash key's)."""
     from boto3.dynamodb.conditions import And, Equals
@@ -200,7 +230,10 @@ class TwinTable:
         keys = {k["KeyType"]: k["AttributeName"] for k in spec["KeySchema"]}
         self._hash, self._range = keys["HASH"], keys.get("RANGE")
         self._indexes = {i["IndexName"]: i for i in spec.get("GlobalSecondaryIndexes", [])}
-        self._items: dict[tuple, dict[str, Any]] = {}
+        hash_keys = [self._hash] + [
+            k["AttributeName"] for i in self._indexes.values() for k in i["KeySchema"] if k["KeyType"] == "HASH"
+        ]
+        self._items: _Items = _Items(hash_keys)
 
     def _key(self, key: dict[str, Any]) -> tuple:
         return (key[self._hash], key.get(self._range) if self._range else None)
@@ -339,8 +372,8 @@ class TwinTable:
             raise NotImplementedError("twin: a Query must name its hash key with Key(...).eq(...)")
         found = [
             item
-            for item in self._items.values()
-            if item.get(hash_name, _MISSING) == wanted and (range_name is None or range_name in item) and matches(item)
+            for item in self._items.with_value(hash_name, wanted)
+            if (range_name is None or range_name in item) and matches(item)
         ]
         if range_name:
             found.sort(key=lambda item: item[range_name], reverse=not ScanIndexForward)

@@ -333,7 +333,7 @@ class Soak:
             self.clock.advance(seconds=1)
             if self.clock.now.second == 0:
                 self._minute()
-        for _ in range(2000):  # the crowd has gone; the faults go on a while
+        for _ in range(600):  # the crowd has gone; the faults go on for ten simulated hours
             self._step()
             self._minute()
         self.faulty = False
