@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from chalicelib.delivery.send_rate import SendRate
-from chalicelib.delivery.worker import QueueRecord
 from chalicelib.mail.mail_queue import PERSONAL_MAIL_FIELDS, MailQueue, mail_id_of, mail_key, notice_of
 from chalicelib.mail.mailer import Mailer, Outcome, SendFailed
 from chalicelib.storage.conditional import conditionally
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.delivery.send_rate import SendRate
+    from chalicelib.delivery.worker import QueueRecord
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +132,15 @@ class MailSender:
             return "gone"
         if item.get("confirms"):
             self._on_give_up(str(item["confirms"]), reason)
-        self._table.update_item(
+        if not conditionally(
+            self._table.update_item,
             Key=mail_key(mail_id),
             UpdateExpression="SET mail_status = :failed, failure_reason = :why REMOVE "
             + ", ".join(PERSONAL_MAIL_FIELDS),
+            ConditionExpression="attribute_exists(pk)",  # sent and deleted meanwhile: nothing to give up
             ExpressionAttributeValues={":failed": "failed", ":why": reason[:500]},
-        )
+        ):
+            return "gone"
         log.warning("mail %s given up: %s", mail_id, reason)
         return "failed"
 
