@@ -350,6 +350,7 @@ class TwinTable:
         Limit: int | None = None,  # noqa: N803
         ConsistentRead: bool = False,
         ScanIndexForward: bool = True,
+        ExclusiveStartKey: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
@@ -375,8 +376,14 @@ class TwinTable:
             for item in self._items.with_value(hash_name, wanted)
             if (range_name is None or range_name in item) and matches(item)
         ]
-        if range_name:
-            found.sort(key=lambda item: item[range_name], reverse=not ScanIndexForward)
+
+        def order(item: dict[str, Any]) -> tuple:  # an index's ties fall in the table's key order
+            return (item[range_name] if range_name else "", self._key(item))
+
+        found.sort(key=order, reverse=not ScanIndexForward)
+        if ExclusiveStartKey is not None:  # the page after the position it names (its item may be gone since)
+            start = order(ExclusiveStartKey)
+            found = [item for item in found if (order(item) > start) == ScanIndexForward and order(item) != start]
         page = found[:Limit] if Limit else found
         result: dict[str, Any] = {"Items": [self._project(item, index) for item in page], "Count": len(page)}
         if Limit and len(found) > Limit:
