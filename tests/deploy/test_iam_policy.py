@@ -15,6 +15,7 @@ from support.policy_audit import Function, Grant, audit, functions, grants, lamb
 
 TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/demarche"
 QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters"
+MAIL_QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters-mail"
 
 
 @pytest.fixture(scope="module")
@@ -58,23 +59,29 @@ def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_call
     aws_calls, letters_api, drain, stored_items
 ):
     with aws_calls.capture() as seen:
-        # WHEN a supporter posts and confirms a letter, the worker sends it, and the test reads the table itself
+        # WHEN a supporter posts and confirms a letter (its confirmation email sent by the mail sender), the worker
+        # sends it, and the test reads the table itself
         letters_api.send("hrd-resolution", {"country": "KE", "name": "Amina", "email": "amina@example.org"})
         assert drain() == 1
         assert stored_items()
-    # THEN the API's writes are the API's, the sending is the worker's, and the test's Scan is nobody's
+    # THEN the API's writes are the API's (it queues the email, never calls SES), the confirmation email is the
+    # mail sender's, the sending is the worker's, and the test's Scan is nobody's
     # (a transaction is authorised item by item: its Put is dynamodb:PutItem, its Update dynamodb:UpdateItem)
     assert {
         Permission("dynamodb:PutItem", TABLE),
-        Permission("ses:SendEmail", CONFIG_SET),
+        Permission("sqs:SendMessage", MAIL_QUEUE),
         Permission("sqs:SendMessage", QUEUE),
     } <= seen["api_handler"]
+    assert not any(p.action == "ses:SendEmail" for p in seen["api_handler"])
+    assert {Permission("ses:SendEmail", CONFIG_SET), Permission("dynamodb:DeleteItem", TABLE)} <= seen[
+        "on_supporter_mail"
+    ]
     assert {
         Permission("dynamodb:UpdateItem", TABLE),  # each move and its stats counters, in one write
         Permission("ses:SendEmail", CONFIG_SET),
     } <= seen["on_sqs_message"]
     assert not any(p.action == "dynamodb:TransactWriteItems" for calls in seen.values() for p in calls)
-    assert set(seen) == {"api_handler", "on_sqs_message"}
+    assert set(seen) == {"api_handler", "on_supporter_mail", "on_sqs_message"}
     assert not any(p.action in ("dynamodb:Scan", "sqs:ReceiveMessage") for calls in seen.values() for p in calls)
 
 
