@@ -63,6 +63,24 @@ def on_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
 
 
+# --- email to supporters (confirmations, reminders, questions): queued by the API, sent here at the SES rate ----
+
+
+@app.on_sqs_message(queue="demarche-letters-mail", batch_size=10)  # infra/template.yaml: MailQueue
+def on_supporter_mail(event: Any) -> dict[str, list[dict[str, str]]]:
+    """Send each queued supporter email once, paced and retried (chalicelib/mail/mail_sender.py)."""
+    failed = services().mail_sender.deliver_batch(_records(event), time_left_ms=_time_left(event))
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+@app.on_sqs_message(queue="demarche-letters-mail-dlq", batch_size=10)
+def on_supporter_mail_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
+    """An email whose message failed five times: give it up, saying why (a confirmation's letter ends expired)."""
+    sender = services().mail_sender
+    failed = sender.deliver_batch(_records(event), sender.give_up)
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def release_waiting_letters(event: Any) -> None:
     """Hand letters whose wait is over (pacing, backoff, reconciliation) back to the queue."""

@@ -24,6 +24,18 @@ class _FakeTableClient:
                 self._table.items[(item["pk"], item["sk"])] = dict(item)
         return {}
 
+    def batch_get_item(self, RequestItems: dict, **_: Any) -> dict:
+        self._table.calls += 1
+        found = {
+            name: [
+                self._table.items[k]
+                for k in (self._table._key(key) for key in request["Keys"])
+                if k in self._table.items
+            ]
+            for name, request in RequestItems.items()
+        }
+        return {"Responses": found, "UnprocessedKeys": {}}
+
 
 class _Meta:
     def __init__(self, client: _FakeTableClient) -> None:
@@ -99,3 +111,4 @@ class FakeAws:
     def __init__(self) -> None:
         self.table, self.sqs, self.sesv2 = FakeTable(), FakeSQS(), FakeSES()
         self.queue_url = "https://sqs.local/demarche-letters"
+        self.mail_queue_url = "https://sqs.local/demarche-letters-mail"

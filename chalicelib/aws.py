@@ -64,3 +64,7 @@ class AwsClients:
     @cached_property
     def queue_url(self) -> str:
         return self.sqs.get_queue_url(QueueName=self.settings.queue_name)["QueueUrl"]
+
+    @cached_property
+    def mail_queue_url(self) -> str:
+        return self.sqs.get_queue_url(QueueName=self.settings.mail_queue_name)["QueueUrl"]

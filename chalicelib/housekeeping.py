@@ -1,6 +1,7 @@
 """The scheduled job: whatever is due, found through the `by-due` index (keys only), never by scanning the table.
 
-- letters: the one confirmation reminder, expiry of unconfirmed letters, and a digest letter that missed its digest
+- letters: the one confirmation reminder, expiry of unconfirmed letters, a digest letter that missed its digest, and
+  a confirmed letter whose queue message never left (the confirming request was cut off): queued again
 - digests whose time has come (chalicelib/outcomes/digests.py), sign-on sends at their time (chalicelib/outcomes/sign_on_sends.py)
 - "did they reply?" questions and their one reminder (chalicelib/feedback/follow_ups.py)
 - the scrub of anything past its `expires_at` (DynamoDB TTL may lag by days)
@@ -78,8 +79,9 @@ class Housekeeping:
         if letter.status == Status.AWAITING_DIGEST.value and letter.due_at <= now_epoch:
             return self._digests.stranded(letter)
         if letter.status != Status.PENDING_CONFIRMATION.value:
+            requeued = self._confirmations.requeue_if_lost(letter)
             self._letters.amend(letter.letter_id, Status(letter.status), self._clock(), due_at=letter.expires_at)
-            return "rescheduled"
+            return "requeued" if requeued else "rescheduled"
         if now_epoch >= letter.confirm_by:
             self._confirmations.expire(letter)
             return "expired"

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.letters.log import LetterLog
     from chalicelib.letters.queue import LetterQueue
     from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.mail.mail_queue import MailQueue
+    from chalicelib.mail.mail_sender import MailSender
     from chalicelib.mail.mailer import Mailer
     from chalicelib.outcomes.digests import Digests
     from chalicelib.outcomes.group_letters import GroupSender
@@ -107,9 +109,30 @@ class Services:
 
     @cached_property
     def mailer(self) -> "Mailer":
+        """SES itself: letters to targets and organisers' alerts. Supporters' email goes through `mail_queue`."""
         from chalicelib.mail.mailer import Mailer
 
         return Mailer(self.aws.sesv2, self.settings.configuration_set)
+
+    @cached_property
+    def mail_queue(self) -> "MailQueue":
+        """Every email to a supporter goes through this queue: the request that asks for one never waits for SES."""
+        from chalicelib.mail.mail_queue import MailQueue
+
+        return MailQueue(self.aws.table, self.aws.sqs, lambda: self.aws.mail_queue_url, self.clock)
+
+    @cached_property
+    def mail_sender(self) -> "MailSender":
+        from chalicelib.mail.mail_sender import MailSender
+
+        return MailSender(
+            self.aws.table,
+            self.mailer,
+            self.send_rate,
+            self.mail_queue,
+            self.clock,
+            on_give_up=lambda letter_id, reason: self.confirmations.undeliverable(letter_id, reason),
+        )
 
     @cached_property
     def schedule(self) -> "LetterSchedule":
@@ -176,7 +199,7 @@ class Services:
         return Confirmations(
             self.letters,
             self.queue,
-            self.mailer,
+            self.mail_queue,
             self.campaigns,
             self.signer,
             self.aws.table,
@@ -201,7 +224,7 @@ class Services:
     def follow_ups(self) -> "FollowUps":
         from chalicelib.feedback.follow_ups import FollowUps
 
-        return FollowUps(self.aws.table, self.letters, self.mailer, self.campaigns, self.signer, self.clock)
+        return FollowUps(self.aws.table, self.letters, self.mail_queue, self.campaigns, self.signer, self.clock)
 
     @cached_property
     def screening(self) -> "Screening":
@@ -224,7 +247,7 @@ class Services:
         return Signatures(
             table=self.aws.table,
             screening=self.screening,
-            mailer=self.mailer,
+            mailer=self.mail_queue,
             directory=self.directory,
             signer=self.signer,
             clock=self.clock,

@@ -23,6 +23,8 @@ class Settings:
     # Organiser exports (chalicelib/console/export_jobs.py): the bucket the CSV files go to, and the jobs' queue.
     exports_bucket: str = "demarche-exports"
     exports_queue_name: str = "demarche-letters-exports"
+    # Email to supporters (confirmations, reminders, questions) waits here, sent at the SES rate (mail/mail_queue.py).
+    mail_queue_name: str = "demarche-letters-mail"
     # Local stage only: a target with no known address gets a placeholder on the reserved .invalid domain,
     # so every country can be tried end to end without ever guessing a real address.
     sandbox_recipients: bool = False
@@ -56,6 +58,7 @@ class Settings:
             public_base_url=env.get("DEMARCHE_PUBLIC_URL", "").rstrip("/"),
             exports_bucket=env.get("DEMARCHE_EXPORTS_BUCKET", "demarche-exports"),
             exports_queue_name=env.get("DEMARCHE_EXPORTS_QUEUE") or f"{queue_name}-exports",
+            mail_queue_name=env.get("DEMARCHE_MAIL_QUEUE") or f"{queue_name}-mail",
             sandbox_recipients=stage == "local" and env.get("DEMARCHE_SANDBOX_RECIPIENTS", "") == "1",
             secret=env.get("DEMARCHE_SECRET", ""),
             secret_id=env.get("DEMARCHE_SECRET_ID", ""),

@@ -26,6 +26,7 @@ SHARED_NAMES = (
     "DEMARCHE_EXPORTS_BUCKET",
     "DEMARCHE_EXPORTS_QUEUE",
     "DEMARCHE_SECRET_ID",  # the secret's name in the stand-in, not its value
+    "DEMARCHE_MAIL_QUEUE",
 )
 
 
@@ -106,7 +107,9 @@ class LocalStack:
 
         queues = [
             (created["queue_url"], app_module.on_sqs_message),
+            (created["mail_queue_url"], app_module.on_supporter_mail),  # confirmations reach the outbox from here
             (created["dlq_url"], app_module.on_dead_letter),
+            (created["mail_dlq_url"], app_module.on_supporter_mail_dead_letter),
             (created["exports_queue_url"], app_module.on_export_message),
         ]
 

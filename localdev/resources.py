@@ -84,6 +84,8 @@ def create_resources(settings: Settings) -> dict[str, str]:
         "ExportsDeadLetterQueue",
         "ExportsQueue",
         "FeedbackDeadLetterQueue",
+        "MailDeadLetterQueue",
+        "MailQueue",
     ):
         queue = stack.properties(logical_id)
         urls[logical_id] = sqs.create_queue(QueueName=queue["QueueName"], Attributes=queue_attributes(queue))[
@@ -102,4 +104,6 @@ def create_resources(settings: Settings) -> dict[str, str]:
         "queue_url": urls["LetterQueue"],
         "dlq_url": urls["LetterDeadLetterQueue"],
         "exports_queue_url": urls["ExportsQueue"],
+        "mail_queue_url": urls["MailQueue"],
+        "mail_dlq_url": urls["MailDeadLetterQueue"],
     }

@@ -138,12 +138,24 @@ def services(aws, clock):
 
 
 @pytest.fixture
-def client(services):
+def client(services, send_supporter_mail):
+    """The Chalice test client. After each request the supporter-mail sender catches up, as `make run`'s drainer
+    and Lambda's poller do within a second: a test reads a confirmation in the outbox as a supporter would."""
     from chalice.test import Client
 
     import app as app_module
 
     with Client(app_module.app, stage_name="local") as test_client:
+        request = test_client.http.request
+
+        def request_then_send_mail(*args, **kwargs):
+            response = request(*args, **kwargs)
+            if test_client.http.mail_after_each_request:
+                send_supporter_mail()
+            return response
+
+        test_client.http.request = request_then_send_mail
+        test_client.http.mail_after_each_request = True  # a test counting one request's calls turns it off
         yield test_client
 
 
@@ -178,10 +190,24 @@ def settle(services, clock, drain):
 
 
 @pytest.fixture
-def outbox(services):
+def send_supporter_mail(services):
+    """Run the real supporter-mail handler over every email queued for supporters, as Lambda would."""
+    import app as app_module
+    from localdev.drain import drain_until_empty
+
+    return lambda: drain_until_empty(services.aws.sqs, services.aws.mail_queue_url, app_module.on_supporter_mail)
+
+
+@pytest.fixture
+def outbox(services, send_supporter_mail):
+    """What SES accepted, once the queued supporter emails have been sent (as `make run`'s drainer does)."""
     from chalicelib.web.outbox import sent_messages
 
-    return sent_messages
+    def read() -> list[dict]:
+        send_supporter_mail()
+        return sent_messages()
+
+    return read
 
 
 @pytest.fixture
@@ -214,7 +240,7 @@ def direct_sending(services, monkeypatch):
 
 
 @pytest.fixture
-def housekeeping(services):
+def housekeeping(services, send_supporter_mail):
     """Run the scheduled housekeeping Lambda handler as EventBridge would (so its AWS calls count for it)."""
     import app as app_module
 
@@ -229,7 +255,13 @@ def housekeeping(services):
         "resources": ["arn:aws:events:us-east-1:123456789012:rule/demarche-housekeeping"],
         "detail": {},
     }
-    return lambda: app_module.housekeeping(event, None)
+
+    def run() -> dict[str, int]:
+        done = app_module.housekeeping(event, None)
+        send_supporter_mail()  # the reminders and questions it queued go out, as on_supporter_mail would send them
+        return done
+
+    return run
 
 
 # --- real servers and a real browser (shared by the session: each costs seconds to start) ----------------------

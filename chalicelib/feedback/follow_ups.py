@@ -30,7 +30,7 @@ from chalicelib.letters.letter import Letter, letter_key
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import FINAL, Status
 from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter
-from chalicelib.mail.mailer import Mailer
+from chalicelib.mail.mail_queue import MailQueue
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.state_machines import FOLLOW_UP, MoveRefused, move, put_once
 
@@ -81,7 +81,7 @@ class FollowUps:
         self,
         table: Any,
         letters: LetterLog,
-        mailer: Mailer,
+        mailer: MailQueue,
         campaigns: Campaigns,
         signer: Signer,
         clock: Callable[[], dt.datetime],

@@ -67,7 +67,12 @@ class Admissions:
         who wrote must cost like a letter): returns that holder's id; None when admitted."""
         now_epoch = int(admission.now.timestamp())
         name = self._table.name
-        counters = [c.reserve(name, admission.now) for c in admission.counters]
+        for counter in admission.counters:  # a sharded counter is checked by reading its shards, before writing
+            if counter.sharded and counter.full(self._table, admission.now):
+                raise counter.refusal(admission.now)
+        reserved = [(c, c.reserve(name, admission.now, admission.item_id)) for c in admission.counters]
+        transacted = [c for c, entry in reserved if entry is not None]
+        counters = [entry for _, entry in reserved if entry is not None]
         items = [
             {"Put": {"TableName": name, "Item": admission.item, "ConditionExpression": "attribute_not_exists(pk)"}},
             duplicates.claim(name, admission.guard, admission.item_id, admission.expires_at, now_epoch),
@@ -78,22 +83,22 @@ class Admissions:
         reasons = self._transact(items)
         if reasons is None:
             return None
-        self._refuse_if_full(admission, reasons[2:])
+        self._refuse_if_full(transacted, admission.now, reasons[2:])
         if reasons[1] == "ConditionalCheckFailed":
             existing = duplicates.holder(self._table, admission.guard, now_epoch)
             if existing:
                 counted = self._transact(counters) if counters else None
                 if counted is not None:
-                    self._refuse_if_full(admission, counted)
+                    self._refuse_if_full(transacted, admission.now, counted)
                     raise ServiceUnavailable("We could not take your letter just now; nothing was kept.")
                 return existing
         raise ServiceUnavailable("We could not take your letter just now; nothing was kept. Please try again.")
 
     @staticmethod
-    def _refuse_if_full(admission: Admission, reasons: list[str]) -> None:
-        for counter, reason in zip(admission.counters, reasons):
+    def _refuse_if_full(counters: list[Counter], now: dt.datetime, reasons: list[str]) -> None:
+        for counter, reason in zip(counters, reasons):
             if reason == "ConditionalCheckFailed":
-                raise counter.refusal(admission.now)
+                raise counter.refusal(now)
 
     def withdraw(self, admission: Admission) -> None:
         """Undo `admit`: delete the letter first (it must not be kept), then free the guard, then uncount it."""
@@ -103,7 +108,7 @@ class Admissions:
             self._table.delete_item(Key=admission.key)
         duplicates.free(self._table, admission.guard["pk"], admission.item_id)
         for counter in admission.counters:
-            counter.give_back(self._table, admission.now)
+            counter.give_back(self._table, admission.now, admission.item_id)
 
     def _transact(self, items: list[dict[str, Any]]) -> list[str] | None:
         """Run the transaction; None if it was written, else each item's cancellation reason code."""

@@ -7,6 +7,12 @@ supporter's mailbox: neither is ever stored in clear. Counters expire with Dynam
 An IPv6 client usually holds a whole /64 (and picks a new address in it at will), so the IP counter is per /64.
 The per-target counter counts only confirmed letters: admission checks it without counting, and confirmation
 counts (`count_confirmed`), so submissions nobody confirms can never lock a ministry out of its real letters.
+
+The per-target counter is the one a flash crowd shares: when half of 2,000 letters a second go to one ministry,
+one item would take 1,000 writes a second, DynamoDB's limit for a partition key. So it is split into
+TARGET_SHARDS items; a letter counts on its own shard (by its id), and admission checks the window by reading
+every shard (one BatchGetItem, outside the transaction: reads are not what a hot partition runs out of). The
+check is as exact as it was: a snapshot when the letter arrives, with the count added when it is confirmed.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from typing import Any
 
 from chalicelib.campaigns.policies import Limits
 from chalicelib.errors import TooManyLetters
+from chalicelib.storage.batch_reads import batch_get
 from chalicelib.storage.conditional import conditionally
 from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.write_shards import shard_of
 
 RATE_SK = "RATE"
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 KEEP_AFTER_WINDOW = dt.timedelta(hours=1)  # margin before a finished window's counter is deleted
+TARGET_SHARDS = 8  # 1,000 letters/s to one target: 125 writes/s per shard (tests/performance/test_flash_crowd.py)
 
 
 @dataclass(frozen=True)
@@ -34,21 +43,50 @@ class Counter:
     limit: int
     window: dt.timedelta
     confirmed_only: bool = False  # admission only checks it; confirmation counts the letter (count_confirmed)
+    shards: int = 1  # >1: split over that many items, checked by reading them all (`full`), not in the transaction
 
     def _start(self, now: dt.datetime) -> int:
         seconds = int(self.window.total_seconds())
         return int(now.timestamp()) // seconds * seconds
 
-    def key(self, now: dt.datetime) -> dict[str, str]:
-        return {"pk": f"RATE#{self.campaign}#{self.scope}#{self.subject}#{self._start(now)}", "sk": RATE_SK}
+    def key(self, now: dt.datetime, item_id: str = "") -> dict[str, str]:
+        """The counter's item; for a sharded counter, the shard `item_id` (the letter) counts on."""
+        pk = f"RATE#{self.campaign}#{self.scope}#{self.subject}#{self._start(now)}"
+        return {"pk": f"{pk}#{shard_of(item_id, self.shards)}" if self.shards > 1 else pk, "sk": RATE_SK}
+
+    @property
+    def sharded(self) -> bool:
+        return self.shards > 1
+
+    def full(self, table: Any, now: dt.datetime) -> bool:
+        """Whether a sharded counter's window is full: the sum of its shards (one BatchGetItem)."""
+        start = self._start(now)
+        base = f"RATE#{self.campaign}#{self.scope}#{self.subject}#{start}"
+        keys = [{"pk": f"{base}#{shard}", "sk": RATE_SK} for shard in range(self.shards)]
+        return sum(int(item.get("count", 0)) for item in batch_get(table, keys, ("count",))) >= self.limit
 
     def resets_in(self, now: dt.datetime) -> int:
         return self._start(now) + int(self.window.total_seconds()) - int(now.timestamp())
 
-    def reserve(self, table_name: str, now: dt.datetime) -> dict[str, Any]:
+    def reserve(self, table_name: str, now: dt.datetime, item_id: str = "") -> dict[str, Any] | None:
         """A transaction item that counts one letter iff the window is not full yet (for a `confirmed_only`
-        counter: that only checks the window is not full; the letter counts once confirmed)."""
-        key = self.key(now)
+        counter: that only checks the window is not full; the letter counts once confirmed). A sharded counter
+        was checked by `full` before: it counts on the letter's shard, or (`confirmed_only`) is not in it at all."""
+        key = self.key(now, item_id)
+        if self.sharded:
+            if self.confirmed_only:
+                return None
+            expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
+            due = due_keys(key["pk"], expires)
+            return {
+                "Update": {
+                    "TableName": table_name,
+                    "Key": key,
+                    "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
+                    "ExpressionAttributeNames": {"#n": "count"},
+                    "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due["due_pk"]},
+                }
+            }
         if self.confirmed_only:
             return {
                 "ConditionCheck": {
@@ -72,9 +110,9 @@ class Counter:
             }
         }
 
-    def count(self, table: Any, now: dt.datetime) -> None:
+    def count(self, table: Any, now: dt.datetime, item_id: str = "") -> None:
         """Count one confirmed letter in this window, full or not: it was admitted while there was room."""
-        key = self.key(now)
+        key = self.key(now, item_id)
         expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
         table.update_item(
             Key=key,
@@ -83,11 +121,11 @@ class Counter:
             ExpressionAttributeValues={":one": 1, ":exp": expires, ":dpk": due_keys(key["pk"], expires)["due_pk"]},
         )
 
-    def give_back(self, table: Any, now: dt.datetime) -> None:
+    def give_back(self, table: Any, now: dt.datetime, item_id: str = "") -> None:
         """The undo of `reserve`, for a letter that was not kept after all: a counter of one is deleted."""
         if self.confirmed_only:
             return  # nothing was counted
-        key = self.key(now)
+        key = self.key(now, item_id)
         names = {"#n": "count"}
         if conditionally(
             table.delete_item,
@@ -135,7 +173,15 @@ def ip_network(ip: str) -> str:
 
 
 def target_counter(campaign: str, limits: Limits, target: str, *, confirmed_only: bool) -> Counter:
-    return Counter(campaign, "target", target, limits.per_target_per_hour, HOUR, confirmed_only=confirmed_only)
+    return Counter(
+        campaign,
+        "target",
+        target,
+        limits.per_target_per_hour,
+        HOUR,
+        confirmed_only=confirmed_only,
+        shards=TARGET_SHARDS,
+    )
 
 
 def counters_for(
@@ -148,9 +194,9 @@ def counters_for(
     ]
 
 
-def count_confirmed(table: Any, campaign: str, limits: Limits, target: str, now: dt.datetime) -> None:
-    """A letter was confirmed: it now counts toward its target's hourly limit."""
-    target_counter(campaign, limits, target, confirmed_only=True).count(table, now)
+def count_confirmed(table: Any, campaign: str, limits: Limits, target: str, now: dt.datetime, letter_id: str) -> None:
+    """A letter was confirmed: it now counts toward its target's hourly limit (on the letter's shard)."""
+    target_counter(campaign, limits, target, confirmed_only=True).count(table, now, letter_id)
 
 
 def target_identity(target_set: str, country: str | None) -> str:

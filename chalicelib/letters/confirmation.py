@@ -21,7 +21,8 @@ from chalicelib.letters.log import LetterLog
 from chalicelib.letters.queue import LetterQueue
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.letters.supporter_mail import CONFIRM, link_paths, mail_to_supporter
-from chalicelib.mail.mailer import Mailer, Notice
+from chalicelib.mail.mail_queue import MailQueue
+from chalicelib.mail.mailer import Notice
 from chalicelib.signing import Signer, token_matches
 from chalicelib.storage.due_index import due_keys
 
@@ -29,7 +30,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.outcomes.digests import Digests
 
-SHELL_KEPT = dt.timedelta(days=30)  # an expired letter's data-free record, so its links still answer 410
+UNDELIVERABLE = "Not sent: we could not email the confirmation link."
+SHELL_KEPT = dt.timedelta(days=30)
+QUEUE_CHECK = dt.timedelta(
+    minutes=20
+)  # housekeeping (every 15 minutes) re-queues a confirmed letter no worker saw  # an expired letter's data-free record, so its links still answer 410
 
 
 def first_due(letter_created: dt.datetime, campaign: Campaign) -> tuple[int, int]:
@@ -73,7 +78,7 @@ class Confirmations:
         self,
         letters: LetterLog,
         queue: LetterQueue,
-        mailer: Mailer,
+        mailer: MailQueue,
         campaigns: Campaigns,
         signer: Signer,
         table: object,
@@ -87,7 +92,8 @@ class Confirmations:
         self._digests, self._follow_ups = digests, follow_ups
 
     def send(self, letter: Letter, campaign: Campaign, *, reminder: bool = False) -> None:
-        self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder))
+        """Queue the confirmation email (or its reminder): sent at the SES rate, retried (mail/mail_sender.py)."""
+        self._mailer.send_notice(notice(letter, campaign, self._signer, reminder=reminder), confirms=letter.letter_id)
 
     def already_wrote(self, attempt: Letter, first_id: str, campaign: Campaign) -> None:
         """Someone submitted a letter from an address that already wrote to this target: the caller is not told
@@ -122,7 +128,9 @@ class Confirmations:
                 now,
                 confirmed_at=iso(now),
                 expires_at=keep_until,
-                due_at=keep_until,
+                # looked at again soon: were this request cut off before the queue took the letter, housekeeping
+                # queues it (`requeue_if_lost`); a letter confirmed is never left unsent because a Lambda died
+                due_at=int((now + QUEUE_CHECK).timestamp()),
             )
         except TransitionRefused:  # a second click, or the expiry job, was first
             return self.look(letter_id, token)
@@ -143,6 +151,15 @@ class Confirmations:
             raise ServiceUnavailable("We could not queue your letter just now. Please open the link again.") from exc
         self._follow_up(letter, campaign, keep_until)
         return self._letters.get(letter_id) or letter
+
+    def requeue_if_lost(self, letter: Letter) -> bool:
+        """Queue a confirmed letter again if no worker has seen it yet (no wait, no retry, not sending): its queue
+        message may never have left (the confirming request was cut off). A second message is harmless: only one
+        worker can move a letter. True if it was queued again."""
+        if letter.status != Status.QUEUED.value or letter.waiting_reason or letter.retries or letter.attempt_id:
+            return False
+        self._queue.enqueue(letter.letter_id)
+        return True
 
     def _confirm_for_digest(
         self, letter: Letter, campaign: Campaign, token: str, now: dt.datetime, keep_until: int
@@ -165,7 +182,7 @@ class Confirmations:
         if not letter.guard:
             return
         target = duplicates.target_of(letter.guard)  # the identity admission checked the limit of
-        count_confirmed(self._table, campaign.slug, campaign.policies.limits, target, now)
+        count_confirmed(self._table, campaign.slug, campaign.policies.limits, target, now, letter.letter_id)
 
     def _follow_up(self, letter: Letter, campaign: Campaign, keep_until: int) -> None:
         """Plan the "did they reply?" email: only for confirmed addresses, so never under direct sending."""
@@ -180,8 +197,8 @@ class Confirmations:
         )
         self.send(letter, self._campaigns.get(letter.campaign), reminder=True)
 
-    def expire(self, letter: Letter) -> None:
-        """Nobody confirmed in time: the letter will never be sent and its personal data goes now."""
+    def expire(self, letter: Letter, reason: str = "") -> None:
+        """Nobody confirmed in time (or could: `reason`): the letter will never be sent; its personal data goes now."""
         now = self._clock()
         keep_until = int((now + SHELL_KEPT).timestamp())
         self._letters.move(
@@ -192,5 +209,17 @@ class Confirmations:
             remove=PERSONAL_FIELDS,
             expires_at=keep_until,
             due_at=keep_until,
+            **({"failure_reason": reason[:500]} if reason else {}),
         )
         duplicates.free(self._table, letter.guard, letter.letter_id)
+
+    def undeliverable(self, letter_id: str, reason: str) -> None:
+        """The confirmation email could never be sent (SES refused it, or would not take it for a day): nobody
+        can confirm, so a letter still pending ends `expired`, saying why. A letter confirmed meanwhile is left."""
+        letter = self._letters.get(letter_id)
+        if letter is None or letter.status != Status.PENDING_CONFIRMATION.value:
+            return
+        try:
+            self.expire(letter, f"{UNDELIVERABLE} {reason}")
+        except TransitionRefused:  # confirmed, or expired, meanwhile
+            pass

@@ -4,7 +4,7 @@ Counter items hold no personal data and no TTL (the numbers outlive the 90-day l
     pk "STATS#<campaign>#<shard>"   sk "DAY#2026-11-26" | "COUNTRY#KE" | "PARTNER#<code>"  ("PARTNER#": none)
 with one number per status, e.g. {"queued": 3, "sent": 120}. LetterLog updates them in the same
 transaction as the letter (+1 on create, -1/+1 on each move, -1 when an unsent letter is forgotten), so
-they never drift from the log. A day is the UTC day the letter was written. Why 40 shards: write_shards.py.
+they never drift from the log. A day is the UTC day the letter was written. Why 64 shards: write_shards.py.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
 from chalicelib.front_door.screening import Screening
 from chalicelib.letters.supporter_mail import campaign_mail, greeting_name
-from chalicelib.mail.mailer import Mailer, Notice
+from chalicelib.mail.mail_queue import MailQueue
+from chalicelib.mail.mailer import Notice
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import SIGNATORY, MoveRefused, move
@@ -85,7 +86,7 @@ class Signatures:
         *,
         table: Any,
         screening: Screening,
-        mailer: Mailer,
+        mailer: MailQueue,
         directory: Directory,
         signer: Signer,
         clock: Callable[[], dt.datetime],

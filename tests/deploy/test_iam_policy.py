@@ -15,6 +15,7 @@ from support.policy_audit import Function, Grant, audit, functions, grants, lamb
 
 TABLE = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/demarche"
 QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters"
+MAIL_QUEUE = f"arn:aws:sqs:us-east-1:{ACCOUNT}:demarche-letters-mail"
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +59,14 @@ def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_call
     aws_calls, letters_api, drain, stored_items
 ):
     with aws_calls.capture() as seen:
-        # WHEN a supporter posts and confirms a letter, the worker sends it, and the test reads the table itself
+        # WHEN a supporter posts and confirms a letter (its confirmation email sent by the mail sender), the worker
+        # sends it, and the test reads the table itself
         letters_api.send("hrd-resolution", {"country": "KE", "name": "Amina", "email": "amina@example.org"})
         assert drain() == 1
         assert stored_items()
 
-    # THEN the API's writes are the API's, the sending is the worker's, and the test's Scan is nobody's
+    # THEN the API's writes are the API's (it queues the email, never calls SES), the confirmation email is the
+    # mail sender's, the sending is the worker's, and the test's Scan is nobody's
     # (a transaction is authorised item by item: its Put is dynamodb:PutItem, its Update dynamodb:UpdateItem)
     def called(function):
         return {(p.action, p.resource, p.leading_key.split("#")[0]) for p in seen[function]}
@@ -71,16 +74,18 @@ def test_calls_inside_a_handler_are_recorded_for_its_function_and_test_code_call
     assert {
         ("dynamodb:PutItem", TABLE, "LETTER"),
         ("dynamodb:PutItem", TABLE, "FORM"),  # the form stamp it spends, in the letter's transaction
-        ("ses:SendEmail", CONFIG_SET, ""),
+        ("sqs:SendMessage", MAIL_QUEUE, ""),
         ("sqs:SendMessage", QUEUE, ""),
     } <= called("api_handler")
+    assert not any(p.action == "ses:SendEmail" for p in seen["api_handler"])
+    assert {("ses:SendEmail", CONFIG_SET, ""), ("dynamodb:DeleteItem", TABLE, "MAIL")} <= called("on_supporter_mail")
     assert {
         ("dynamodb:UpdateItem", TABLE, "LETTER"),  # each move and its stats counters, in one write
         ("dynamodb:UpdateItem", TABLE, "STATS"),
         ("ses:SendEmail", CONFIG_SET, ""),
     } <= called("on_sqs_message")
     assert not any(p.action == "dynamodb:TransactWriteItems" for calls in seen.values() for p in calls)
-    assert set(seen) == {"api_handler", "on_sqs_message"}
+    assert set(seen) == {"api_handler", "on_supporter_mail", "on_sqs_message"}
     assert not any(p.action in ("dynamodb:Scan", "sqs:ReceiveMessage") for calls in seen.values() for p in calls)
 
 

@@ -111,7 +111,13 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
         for r in resources.values()
         if r["Type"] == "AWS::Lambda::EventSourceMapping"
     }
-    assert set(mappings) == {"OnSqsMessage", "OnDeadLetter", "OnExportMessage"}
+    assert set(mappings) == {
+        "OnSqsMessage",
+        "OnDeadLetter",
+        "OnSupporterMail",
+        "OnSupporterMailDeadLetter",
+        "OnExportMessage",
+    }
     assert mappings["OnExportMessage"]["EventSourceArn"] == {"Fn::GetAtt": ["ExportsQueue", "Arn"]}
     mapping = mappings["OnSqsMessage"]
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -120,6 +126,13 @@ def test_the_sam_transform_turns_the_worker_event_into_a_mapping_with_partial_ba
     # The dead-letter queue's handler marks its letters failed, with partial batch responses too.
     assert mappings["OnDeadLetter"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mappings["OnDeadLetter"]["EventSourceArn"] == {"Fn::GetAtt": ["LetterDeadLetterQueue", "Arn"]}
+    # The supporter-mail sender and its dead-letter handler, the same way.
+    mail = mappings["OnSupporterMail"]
+    assert mail["EventSourceArn"] == {"Fn::GetAtt": ["MailQueue", "Arn"]}
+    assert mail["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mail["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "WorkerConcurrency"}}
+    assert mappings["OnSupporterMailDeadLetter"]["EventSourceArn"] == {"Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]}
+    assert mappings["OnSupporterMailDeadLetter"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
 @pytest.mark.slow

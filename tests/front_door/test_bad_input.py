@@ -123,16 +123,19 @@ def test_a_campaign_that_is_not_open_refuses_letters(letters_api, clock, days, s
     assert stored_items() == [] and queued_count() == 0
 
 
-def test_when_the_confirmation_email_cannot_be_sent_nothing_is_left_behind(letters_api, services, stored_items):
-    from botocore.stub import Stubber
+def test_when_the_mail_queue_cannot_take_the_confirmation_nothing_is_left_behind(
+    letters_api, services, stored_items, monkeypatch
+):
+    def broken(mail_id, delay_seconds=0):
+        raise ConnectionError("mail queue unreachable")
 
-    with Stubber(services.aws.sesv2) as stub:
-        stub.add_client_error("send_email", service_error_code="TooManyRequestsException", http_status_code=429)
+    with monkeypatch.context() as patch:
+        patch.setattr(services.mail_queue, "enqueue", broken)
         response = letters_api.post("hrd-resolution", GOOD)
 
     assert response.status_code == 503
     assert response.json_body["error"]["code"] == "try_again"
-    assert stored_items() == []  # no letter, no duplicate guard, no counted letter
+    assert stored_items() == []  # no letter, no mail item, no duplicate guard, no counted letter
     assert letters_api.post("hrd-resolution", GOOD).status_code == 202  # and trying again works
 
 

@@ -1,7 +1,8 @@
 """`make bench` never rots: every benchmark runs at a tiny size (its figures mean nothing at that size).
 
 Only what a benchmark checks beyond speed is asserted here: the worker loses and doubles no letter, the
-load run's requests all succeed, the stats read stays within its bound. Speed is judged by `make bench`.
+load run's requests all succeed, the stats read stays within its bound, the fault soak breaks no invariant.
+Speed is judged by `make bench`.
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
         "warm CPU per request, submit",
         "worker throughput",
         "hot keys",
+        "flash crowd",
+        "fault soak",
         "deployment zip",
     ):
         assert row(prefix)["value"], prefix
     assert "0 lost, 0 sent twice" in row("worker throughput")["value"]
     assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
     assert row("stats read")["met"] is True
+    assert row("fault soak")["met"] is True, row("fault soak")  # no invariant broken, even at 30 letters
     load = row("local load, all requests")
     assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
     # the smoke writes no results: bench/RESULTS.md holds only real runs

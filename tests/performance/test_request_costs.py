@@ -15,8 +15,11 @@ LETTER = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org",
 # Calls per flow: (DynamoDB, SQS, SES). See bench/NOTES.md for what each one is.
 BUDGET = {
     "preview": (0, 0, 0),
-    # letter + guard + rate counters in one transaction, the idempotency/health reads; the confirmation email
-    "submit": (2, 0, 1),
+    # the idempotency/health reads and the target's hourly counter (its shards, one BatchGetItem); letter + guard +
+    # rate counters in one transaction; the confirmation email queued: its mail item, its queue message
+    "submit": (4, 1, 0),
+    # the mail sender, per email: read and claim the mail item, a send token, delete the item once sent; SES
+    "send_mail": (4, 0, 1),
     # read the letter, pending -> queued (with its stats counters, one transaction), the guard and counters,
     # the target's hourly counter (only confirmed letters count toward it, issue 15), the "did they reply?"
     # follow-up planned (one put); the queue message
@@ -53,8 +56,9 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
     import app
     from localdev.drain import sqs_event
 
-    services.aws.queue_url  # resolved once per process (GetQueueUrl), not per request
+    services.aws.queue_url, services.aws.mail_queue_url  # resolved once per process (GetQueueUrl), not per request
     client.http.get("/campaigns/hrd-resolution/targets/FI")  # warm: the health snapshot is read once a minute
+    client.http.mail_after_each_request = False  # the requests alone; the mail sender is counted on its own
 
     with counting(services) as preview:
         assert client.http.get("/campaigns/hrd-resolution/targets/FI?name=Aino").status_code == 200
@@ -62,8 +66,14 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
         response = letters_api.post("hrd-resolution", LETTER)
         assert response.status_code == 202
     letter_id = response.json_body["letter_id"]
+    mails = services.aws.sqs.receive_message(QueueUrl=services.aws.mail_queue_url)["Messages"]
+    mail_arn = f"arn:aws:sqs:us-east-1:123456789012:{services.settings.mail_queue_name}"
+    with counting(services) as send_mail:  # the handler only, as Lambda runs it
+        assert app.on_supporter_mail(sqs_event(mails, mail_arn), None) == {"batchItemFailures": []}
+    link = letters_api.link(letter_id)  # read from the outbox first: reading it drains the mail queue
     with counting(services) as confirm:
-        assert letters_api.confirm(letter_id).status_code == 200
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        assert client.http.post(link, body=b"", headers=form).status_code == 200
     messages = services.aws.sqs.receive_message(QueueUrl=services.aws.queue_url, MaxNumberOfMessages=10)["Messages"]
     arn = f"arn:aws:sqs:us-east-1:123456789012:{services.settings.queue_name}"
     with counting(services) as deliver:  # the handler only, as Lambda runs it
@@ -72,6 +82,7 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
     measured = {
         "preview": as_tuple(preview),
         "submit": as_tuple(submit),
+        "send_mail": as_tuple(send_mail),
         "confirm": as_tuple(confirm),
         "deliver": as_tuple(deliver),
     }
@@ -85,9 +96,10 @@ def test_each_flow_stays_within_its_call_budget(client, services, letters_api):
 
 
 # A signature passes the same screening as a letter (chalicelib/front_door/screening.py): signatory + guard + rate
-# counters in one transaction; the confirmation email. Proof of work (one put) and an Idempotency-Key (a put and
-# an update) cost what they cost a letter, and only on campaigns and requests that use them.
-SIGN_BUDGET = (1, 0, 1)
+# counters in one transaction; the confirmation email queued (its mail item and message; the mail sender sends it).
+# Proof of work (one put) and an Idempotency-Key (a put and an update) cost what they cost a letter, and only on
+# campaigns and requests that use them.
+SIGN_BUDGET = (2, 1, 0)
 
 
 def test_a_signature_stays_within_its_call_budget(sign_on, services):
@@ -95,7 +107,8 @@ def test_a_signature_stays_within_its_call_budget(sign_on, services):
 
     # GIVEN a warm process
     assert sign_on.post(organisation("Warm Org")).status_code == 202
-    # WHEN an organisation signs
+    # WHEN an organisation signs (the request alone: the mail sender's calls are its own)
+    sign_on.client.http.mail_after_each_request = False
     with counting(services) as sign:
         assert sign_on.post(organisation("Kenya Rights Watch")).status_code == 202
     # THEN it makes no more AWS calls than its budget

@@ -180,13 +180,60 @@ def _update(item: dict[str, Any], text: str, names: dict | None, values: dict | 
     return new
 
 
+class _Items(dict):
+    """The twin's items by key, and by the value of each hash key (the table's and its indexes'), so a Query reads
+    only the items of its partition, as DynamoDB does: soaks of thousands of letters stay fast."""
+
+    def __init__(self, hash_keys: list[str]) -> None:
+        super().__init__()
+        self._by: dict[str, dict[Any, dict[tuple, dict[str, Any]]]] = {name: {} for name in hash_keys}
+
+    def _unlink(self, key: tuple) -> None:
+        old = dict.get(self, key)
+        if old is not None:
+            for name, buckets in self._by.items():
+                if name in old:
+                    buckets.get(old[name], {}).pop(key, None)
+
+    def __setitem__(self, key: tuple, item: dict[str, Any]) -> None:
+        self._unlink(key)
+        dict.__setitem__(self, key, item)
+        for name, buckets in self._by.items():
+            if name in item:
+                buckets.setdefault(item[name], {})[key] = item
+
+    def pop(self, key: tuple, default: Any = None) -> Any:
+        self._unlink(key)
+        return dict.pop(self, key, default)
+
+    def with_value(self, name: str, value: Any) -> list[dict[str, Any]]:
+        return list(self._by[name].get(value, {}).values())
+
+
+def _equal_to(condition: Any, name: str) -> Any:
+    """The value a key condition requires attribute `name` to equal (a Query always names its hash key's)."""
+    from boto3.dynamodb.conditions import And, Equals
+
+    if isinstance(condition, Equals) and getattr(condition._values[0], "name", None) == name:
+        return condition._values[1]
+    if isinstance(condition, And):
+        for part in condition._values:
+            value = _equal_to(part, name)
+            if value is not _MISSING:
+                return value
+    return _MISSING
+
+
 class TwinTable:
     def __init__(self, spec: dict[str, Any], name: str = "demarche") -> None:
         self.name = name
         keys = {k["KeyType"]: k["AttributeName"] for k in spec["KeySchema"]}
         self._hash, self._range = keys["HASH"], keys.get("RANGE")
         self._indexes = {i["IndexName"]: i for i in spec.get("GlobalSecondaryIndexes", [])}
-        self._items: dict[tuple, dict[str, Any]] = {}
+        hash_keys = [self._hash] + [
+            k["AttributeName"] for i in self._indexes.values() for k in i["KeySchema"] if k["KeyType"] == "HASH"
+        ]
+        self._items: _Items = _Items(hash_keys)
 
     def _key(self, key: dict[str, Any]) -> tuple:
         return (key[self._hash], key.get(self._range) if self._range else None)
@@ -303,6 +350,7 @@ class TwinTable:
         Limit: int | None = None,  # noqa: N803
         ConsistentRead: bool = False,
         ScanIndexForward: bool = True,
+        ExclusiveStartKey: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
@@ -320,13 +368,22 @@ class TwinTable:
         matches = _condition(
             built.condition_expression, built.attribute_name_placeholders, built.attribute_value_placeholders
         )
+        wanted = _equal_to(KeyConditionExpression, hash_name)  # a cheap first look, before the full condition
+        if wanted is _MISSING:
+            raise NotImplementedError("twin: a Query must name its hash key with Key(...).eq(...)")
         found = [
             item
-            for item in self._items.values()
-            if hash_name in item and (range_name is None or range_name in item) and matches(item)
+            for item in self._items.with_value(hash_name, wanted)
+            if (range_name is None or range_name in item) and matches(item)
         ]
-        if range_name:
-            found.sort(key=lambda item: item[range_name], reverse=not ScanIndexForward)
+
+        def order(item: dict[str, Any]) -> tuple:  # an index's ties fall in the table's key order
+            return (item[range_name] if range_name else "", self._key(item))
+
+        found.sort(key=order, reverse=not ScanIndexForward)
+        if ExclusiveStartKey is not None:  # the page after the position it names (its item may be gone since)
+            start = order(ExclusiveStartKey)
+            found = [item for item in found if (order(item) > start) == ScanIndexForward and order(item) != start]
         page = found[:Limit] if Limit else found
         result: dict[str, Any] = {"Items": [self._project(item, index) for item in page], "Count": len(page)}
         if Limit and len(found) > Limit:
@@ -407,6 +464,15 @@ class _TwinClient:
             elif operation == "Delete":
                 table._items.pop(table._key(request["Key"]), None)
         return {}
+
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803
+        """BatchGetItem on the one table: every key processed (the twin never throttles)."""
+        ((name, request),) = RequestItems.items()
+        if name != self._table.name:
+            raise NotImplementedError(f"twin: BatchGetItem on {name}")
+        options = {k: request[k] for k in ("ProjectionExpression", "ExpressionAttributeNames") if k in request}
+        found = [self._table.get_item(Key=key, **options).get("Item") for key in request["Keys"]]
+        return {"Responses": {name: [item for item in found if item is not None]}, "UnprocessedKeys": {}}
 
 
 def letters_twin() -> TwinTable:

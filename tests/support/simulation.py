@@ -8,15 +8,18 @@ import datetime as dt
 
 import pytest
 
+MAIL_QUEUE_URL = "memory-mail"
+
 
 class MemoryQueue:
     """SQS for the long simulation: the messages the release job and the API send, handed to the worker in batches."""
 
     def __init__(self) -> None:
-        self.bodies: list[str] = []
+        self.bodies: list[str] = []  # the letter queue
+        self.mail: list[str] = []  # the supporter-mail queue (its delays are not simulated: sent at the next run)
 
-    def send_message(self, QueueUrl: str, MessageBody: str) -> dict:  # noqa: N803 - boto3's names
-        self.bodies.append(MessageBody)
+    def send_message(self, QueueUrl: str, MessageBody: str, DelaySeconds: int = 0) -> dict:  # noqa: N803 - boto3's
+        (self.mail if QueueUrl == MAIL_QUEUE_URL else self.bodies).append(MessageBody)
         return {}
 
     def send_message_batch(self, QueueUrl: str, Entries: list[dict]) -> dict:  # noqa: N803
@@ -56,6 +59,7 @@ def simulation(aws_env, clock):
         sesv2=MemorySes(clock),
         secretsmanager=MemorySecrets(),
         queue_url="memory",
+        mail_queue_url=MAIL_QUEUE_URL,
     )
 
     def run_worker() -> None:

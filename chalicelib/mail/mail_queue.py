@@ -1,0 +1,88 @@
+"""Email to supporters goes through a queue, never inside the request that asked for it.
+
+A confirmation, a reminder, a "did they reply?" question, a sign-on confirmation, the note to an address's
+owner that it already wrote: each is written as one mail item (pk "MAIL#<id>") and its id put on the mail
+queue (SQS, no personal data in the message). The request answers at once; the mail sender
+(chalicelib/mail/mail_sender.py) sends it at the account's SES rate, with retries, so a flash crowd or an SES
+throttle delays a confirmation but never loses it. The item holds the rendered email (the address in it is
+personal data): it is deleted once sent, and carries `expires_at` and a due-index entry, so the housekeeping
+scrub removes it by MAIL_KEPT even if nothing else does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from typing import Any, Callable
+
+from chalicelib.clock import iso
+from chalicelib.mail.mailer import Notice
+from chalicelib.storage.due_index import due_keys
+
+MAIL_SK = "MAIL"
+MAIL_KEPT = dt.timedelta(days=2)  # the rendered email (with its address) is deleted by then, sent or not
+NOTICE_FIELDS = tuple(f.name for f in dataclasses.fields(Notice))
+PERSONAL_MAIL_FIELDS = ("to_name", "to_email", "subject", "body")
+
+
+def mail_key(mail_id: str) -> dict[str, str]:
+    return {"pk": f"MAIL#{mail_id}", "sk": MAIL_SK}
+
+
+def mail_message(mail_id: str) -> str:
+    return json.dumps({"mail_id": mail_id})
+
+
+def mail_id_of(message_body: str) -> str:
+    """The mail id in a mail queue message; ValueError if the body is not one of ours."""
+    try:
+        mail_id = json.loads(message_body)["mail_id"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("not a Démarche mail message") from None
+    if not isinstance(mail_id, str) or not mail_id:
+        raise ValueError("not a Démarche mail message")
+    return mail_id
+
+
+def notice_of(item: dict[str, Any]) -> Notice:
+    return Notice(**{name: str(item[name]) for name in NOTICE_FIELDS})
+
+
+class MailQueue:
+    """What the rest of the code calls to email a supporter: `send_notice` returns once the email is queued."""
+
+    def __init__(self, table: Any, sqs: Any, queue_url: Callable[[], str], clock: Callable[[], dt.datetime]) -> None:
+        self._table, self._sqs, self._queue_url, self._clock = table, sqs, queue_url, clock
+
+    def send_notice(self, notice: Notice, *, confirms: str = "") -> str:
+        """Queue `notice`; returns its mail id. `confirms`: the letter whose confirmation link this email carries
+        (if it can never be sent, that letter ends `expired` with the reason, see Confirmations.undeliverable).
+        Raises if the item or the message could not be written: then nothing was queued."""
+        now = self._clock()
+        mail_id = uuid.uuid4().hex
+        expires_at = int((now + MAIL_KEPT).timestamp())
+        item = {
+            **mail_key(mail_id),
+            **dataclasses.asdict(notice),
+            "mail_id": mail_id,
+            "mail_status": "queued",
+            "confirms": confirms,
+            "created_at": iso(now),
+            "attempts": 0,
+            "expires_at": expires_at,
+            **due_keys(f"MAIL#{mail_id}", expires_at),
+        }
+        self._table.put_item(Item=item)
+        try:
+            self.enqueue(mail_id)
+        except Exception:
+            self._table.delete_item(Key=mail_key(mail_id))  # not queued: keep nothing
+            raise
+        return mail_id
+
+    def enqueue(self, mail_id: str, delay_seconds: int = 0) -> None:
+        self._sqs.send_message(
+            QueueUrl=self._queue_url(), MessageBody=mail_message(mail_id), DelaySeconds=max(0, min(900, delay_seconds))
+        )
