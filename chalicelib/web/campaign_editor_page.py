@@ -151,7 +151,8 @@ def editor_page(api_base: str, slug: str | None, today: dt.date) -> str:
         embed=False,
         api_base=api_base,
         slug=slug or "",
-        starter=json.dumps(starter_document(today)),
+        # JSON inside <script>: no "<" at all, so no "</script>" can end it early
+        starter=json.dumps(starter_document(today)).replace("<", "\\u003c"),
         languages=[(code, ENDONYMS[code]) for code in UN_LANGUAGES],
         per_language=PER_LANGUAGE,
         sections=SECTIONS,
