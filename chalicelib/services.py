@@ -69,10 +69,10 @@ class Services:
     @cached_property
     def campaigns(self) -> "LiveCampaigns":
         """The campaign files, overlaid by versions published in the console (read again every 30 s)."""
-        from chalicelib.campaigns.catalogue import default_campaigns
+        from chalicelib.campaigns import catalogue
         from chalicelib.campaigns.live import LiveCampaigns
 
-        return LiveCampaigns(default_campaigns(), self.campaign_store, self.clock)
+        return LiveCampaigns(lambda: catalogue.default_campaigns(), self.campaign_store, self.clock)
 
     @cached_property
     def campaign_store(self) -> "CampaignStore":

@@ -22,33 +22,41 @@ LIVE_TTL = dt.timedelta(seconds=30)
 class LiveCampaigns:
     """Campaigns.get/all over files and published versions; the published version wins over the file."""
 
-    def __init__(self, files: Campaigns, store: Any, clock: Callable[[], dt.datetime]) -> None:
-        self._files, self._store, self._clock = files, store, clock
+    def __init__(self, files: Callable[[], Campaigns], store: Any, clock: Callable[[], dt.datetime]) -> None:
+        self._files, self._store, self._clock = files, store, clock  # files: the loaded folders (loaded once)
         self._read_at: dt.datetime | None = None
-        self._by_slug: dict[str, Campaign] = {}
+        self._published: dict[str, Campaign] = {}
         self._built: dict[tuple[str, int], Campaign] = {}  # (slug, version): each version is parsed once
 
     def all(self) -> list[Campaign]:
-        return list(self._snapshot().values())
+        published = self._snapshot()
+        files = {c.slug: c for c in self._files().all()}
+        return [published.get(slug, c) for slug, c in files.items()] + [
+            c for slug, c in published.items() if slug not in files
+        ]
 
     def get(self, slug: str) -> Campaign:
-        campaign = self._snapshot().get(slug)
+        campaign = self._snapshot().get(slug) or self.file_campaign(slug)
         if campaign is None:
             raise NotFound(f"There is no campaign called {slug!r}.")
         return campaign
 
     def file_campaign(self, slug: str) -> Campaign | None:
         """The campaign file's own version, if there is a file."""
-        return next((c for c in self._files.all() if c.slug == slug), None)
+        try:
+            return self._files().get(slug)
+        except NotFound:
+            return None
 
     def forget(self) -> None:
         """Read again on the next call (this process just published)."""
         self._read_at = None
 
     def _snapshot(self) -> dict[str, Campaign]:
+        """The published campaigns by slug, read again after LIVE_TTL."""
         now = self._clock()
         if self._read_at is not None and self._read_at <= now < self._read_at + LIVE_TTL:
-            return self._by_slug
+            return self._published
         try:
             items = self._store.live_items()
         except Exception as exc:  # noqa: BLE001 - only AWS's errors are caught: the rest is raised below
@@ -58,14 +66,14 @@ class LiveCampaigns:
             # after LIVE_TTL; letters cannot be written without DynamoDB anyway.
             log.warning("could not read the published campaigns (%s); serving what this process had", exc)
             self._read_at = now
-            return self._by_slug or {c.slug: c for c in self._files.all()}
-        by_slug = {c.slug: c for c in self._files.all()}
+            return self._published
+        published = {}
         for item in items:
             campaign = self._build(item)
             if campaign is not None:
-                by_slug[item["slug"]] = campaign
-        self._by_slug, self._read_at = by_slug, now
-        return by_slug
+                published[item["slug"]] = campaign
+        self._published, self._read_at = published, now
+        return published
 
     def _build(self, item: dict[str, Any]) -> Campaign | None:
         from chalicelib.campaigns.documents import campaign_from_document

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, load_campaign
+from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, default_campaigns, load_campaign
 from chalicelib.campaigns.documents import campaign_from_document, document_from_folder
 from chalicelib.campaigns.live import LIVE_TTL, LiveCampaigns
 from chalicelib.console.tokens import ALL, Organiser
@@ -144,7 +144,7 @@ def test_publish_lints_every_country_and_refuses_a_letter_that_breaks_for_one(ed
 
 def test_a_new_campaign_goes_live_without_a_deploy(editor, services, clock):
     # GIVEN another container that read the campaigns a moment ago
-    other = LiveCampaigns(services.campaigns._files, services.campaign_store, clock)
+    other = LiveCampaigns(default_campaigns, services.campaign_store, clock)
     assert "lake-three" not in {c.slug for c in other.all()}
     # WHEN an organiser saves and publishes a new campaign
     editor.save(ADMIN, "lake-three", {"document": new_document(), "revision": 0})
