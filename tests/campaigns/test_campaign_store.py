@@ -196,3 +196,35 @@ def test_a_test_letter_goes_to_the_organisers_own_address(editor, outbox):
     assert sent["sent_to"] == "organisers@demarche.example.org" and sent["language"] == "fr"
     [message] = [m for m in outbox() if "organisers@demarche.example.org" in str(m)]
     assert "[Test]" in str(message) and "Test Supporter" in str(message)
+
+
+class FlakyStore:
+    """The real store, whose reads fail on demand (as DynamoDB does when throttled or unreachable)."""
+
+    def __init__(self, store, error=None):
+        self.store, self.error = store, error
+
+    def live_items(self):
+        if self.error is not None:
+            raise self.error
+        return self.store.live_items()
+
+
+def test_a_failed_read_keeps_serving_the_published_campaigns_the_process_had(editor, services, clock):
+    from botocore.exceptions import EndpointConnectionError
+
+    editor.save(ADMIN, "lake-three", {"document": new_document(), "revision": 0})
+    editor.publish(ADMIN, "lake-three", {})
+    flaky = FlakyStore(services.campaign_store)
+    live = LiveCampaigns(default_campaigns, flaky, clock)
+    assert live.get("lake-three").title["en"] == "Free the Lake Three"
+    # WHEN DynamoDB cannot be reached at the next read, THEN the process keeps what it had, files included
+    flaky.error = EndpointConnectionError(endpoint_url="https://dynamodb")
+    clock.advance(seconds=LIVE_TTL.total_seconds())
+    assert live.get("lake-three").title["en"] == "Free the Lake Three"
+    assert live.get("hrd-resolution").slug == "hrd-resolution"
+    # AND an error that is not AWS's is not hidden
+    flaky.error = KeyError("a bug")
+    clock.advance(seconds=LIVE_TTL.total_seconds())
+    with pytest.raises(KeyError):
+        live.all()
