@@ -28,8 +28,13 @@ TEST_SUPPORTER = ("Test Supporter", "Test City", "These are the supporter's own 
 
 
 # --- who may do what ----------------------------------------------------------------------------------------
-# One place, so roles per campaign (owner/editor/viewer) slot in here: editing needs a token covering the campaign,
-# creating one a token covering every campaign (an administrator's).
+# One place, so roles per campaign (owner/editor/viewer) slot in here: reading (the editor's view, preview, lint)
+# and editing (save, test-send, publish, close) need a token covering the campaign; creating one, a token covering
+# every campaign (an administrator's). With roles: may_read is the READ right, may_edit ACT.
+
+
+def may_read(organiser: Any, slug: str) -> None:
+    organiser.check(slug)
 
 
 def may_edit(organiser: Any, slug: str) -> None:
@@ -53,7 +58,7 @@ class CampaignEditor:
 
     def view(self, organiser: Any, slug: str) -> dict[str, Any]:
         """The draft (or the starting point), the live version, the versions and the history."""
-        may_edit(organiser, slug)
+        may_read(organiser, slug)
         record = self._store.record(slug)
         base = self._base(slug, record)
         draft = record.draft
@@ -70,7 +75,7 @@ class CampaignEditor:
 
     def draft_campaign(self, organiser: Any, slug: str) -> Campaign:
         """The campaign as the draft describes it (the live one if nobody changed anything): what previews show."""
-        may_edit(organiser, slug)
+        may_read(organiser, slug)
         record = self._store.record(slug)
         document = record.draft["document"] if record.draft else self._base(slug, record)
         return checked(slug, document)
@@ -119,6 +124,7 @@ class CampaignEditor:
         from chalicelib.letters.composing import Supporter, compose, resolve_target
         from chalicelib.mail.mailer import Notice
 
+        may_edit(organiser, slug)  # it sends mail
         campaign = self.draft_campaign(organiser, slug)
         if not campaign.organiser_email:
             raise InvalidField("organiser_email", "Give the organisers' address first: the test goes there.")

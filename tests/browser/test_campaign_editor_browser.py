@@ -63,7 +63,9 @@ def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.on("dialog", lambda dialog: dialog.accept())
     errors: list = []
-    page.on("pageerror", errors.append)  # a script error would leave a half-filled form: none may happen
+    page.on(
+        "pageerror", lambda error: errors.append(error)
+    )  # a script error would leave a half-filled form: none may happen
 
     # GIVEN an organiser on the new-campaign page, with the token `make run` made
     sign_in(page, live_api, "/admin/campaigns/new")
