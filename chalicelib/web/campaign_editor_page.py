@@ -7,7 +7,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from chalicelib.campaigns.catalogue import DELIVERY_MODES, DIGEST_PERIODS, KINDS, TARGET_SETS, WEEKDAYS
+from chalicelib.campaigns.catalogue import (
+    DELIVERY_MODES,
+    DIGEST_PERIODS,
+    KINDS,
+    SIGNATORY_ORDERS,
+    TARGET_SETS,
+    WEEKDAYS,
+)
 from chalicelib.directory import UN_LANGUAGES
 from chalicelib.rendering import render
 from chalicelib.web.i18n import ENDONYMS, Messages
@@ -59,6 +66,13 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             ),  # fmt: skip
             Field("campaign.from_name", "From name", hint="Digests and sign-on letters only."),
             Field("campaign.reply_to", "Reply-To", "email", "Digests and sign-on letters only."),
+            Field(
+                "campaign.sign_on.order",
+                "Order of the signatories",
+                "select",
+                "Sign-on letters only.",
+                ("", *SIGNATORY_ORDERS),
+            ),  # fmt: skip
         ),
     ),
     (
@@ -73,6 +87,11 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.fixed_target.name", "Fixed target: name"),
             Field("campaign.fixed_target.addressee", "Fixed target: addressee"),
             Field("campaign.fixed_target.email", "Fixed target: email", "email"),
+            Field(
+                "campaign.fixed_target.email_source",
+                "Fixed target: where its email is published",
+                hint="The page that gives the address (required with an email).",
+            ),
             Field("campaign.fixed_target.website", "Fixed target: website"),
             Field("campaign.fixed_target.language", "Fixed target: language", "select", "", ("", *UN_LANGUAGES)),
             Field("campaign.fixed_target.timezone", "Fixed target: time zone", hint="For example America/New_York."),

@@ -101,3 +101,19 @@ def test_the_editor_pages_and_script_are_served(client):
     assert client.http.get("/admin/campaigns/hrd-resolution/edit").status_code == 200
     script = client.http.get("/admin/campaign_editor.js")
     assert script.status_code == 200 and b"sessionStorage" in script.body
+
+
+def test_the_editor_has_an_input_for_every_field_the_campaign_files_use(client):
+    import re
+
+    paths = set(re.findall(r'data-path="([^"]+)"', client.http.get("/admin/campaigns/new").body.decode()))
+    aliases = {"target_set": "target_sets", "fallback_target_set": "target_sets"}  # shown as the one chain
+    for folder in sorted(p for p in CAMPAIGNS_DIR.iterdir() if (p / "campaign.toml").is_file()):
+        for name, value in document_from_folder(folder)["campaign"].items():
+            if name in ("title", "summary", "subject"):
+                wanted = [f"campaign.{name}.{lang}" for lang in value]
+            elif isinstance(value, dict):
+                wanted = [f"campaign.{name}.{key}" for key in value]
+            else:
+                wanted = [f"campaign.{aliases.get(name, name)}"]
+            assert set(wanted) <= paths, f"{folder.name}: no input for {set(wanted) - paths}"

@@ -91,7 +91,7 @@
     });
     var sets = doc.campaign.target_sets || [];
     if (sets.length === 1 && sets[0] === "fixed") { delete doc.campaign.target_sets; doc.campaign.target_set = "fixed"; }
-    ["fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up"].forEach(function (table) {
+    ["fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up", "sign_on"].forEach(function (table) {
       var t = doc.campaign[table];
       if (t && typeof t === "object" && !Object.keys(t).length) delete doc.campaign[table];
     });
