@@ -150,6 +150,20 @@ class ServiceUnavailable(DemarcheError):
     code = "try_again"
 
 
+class CampaignNotReady(DemarcheError):
+    """The linter found letters that break for some language or country; nothing was published."""
+
+    status = 422
+    code = "campaign_not_ready"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"The letter does not render everywhere ({len(problems)} problems); nothing was published.")
+        self.problems = problems
+
+    def to_json(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "problems": self.problems[:50]}}
+
+
 class CampaignFileError(Exception):
     """A campaign file on disk is broken; raised at load with the file and field named."""
 

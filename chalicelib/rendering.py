@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from jinja2 import Template
     from jinja2.sandbox import SandboxedEnvironment
 
 # Beside chalicelib/ here and in the Lambda zip (infra/package.py copies templates/ there).
@@ -29,3 +30,17 @@ def environment() -> "SandboxedEnvironment":
 
 def render(template_name: str, **context: Any) -> str:
     return environment().get_template(template_name).render(**context)
+
+
+@lru_cache(maxsize=1)
+def _no_files() -> "SandboxedEnvironment":
+    from jinja2 import DictLoader
+
+    return environment().overlay(loader=DictLoader({}), autoescape=False)  # letters are plain text, as their .txt files
+
+
+@lru_cache(maxsize=256)
+def from_source(source: str) -> "Template":
+    """A letter template from its text (a campaign built in the console): the same sandbox, and no loader, so
+    `{% include %}` or `{% extends %}` reach no file. Compiled once per text per process."""
+    return _no_files().from_string(source)

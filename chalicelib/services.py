@@ -16,7 +16,9 @@ from chalicelib.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.aws import AwsClients
-    from chalicelib.campaigns.catalogue import Campaigns
+    from chalicelib.campaigns.live import LiveCampaigns
+    from chalicelib.campaigns.store import CampaignStore
+    from chalicelib.console.campaign_editor import CampaignEditor
 
     # the organiser side, imported only when an organiser asks
     from chalicelib.console.export_jobs import ExportJobs
@@ -69,11 +71,25 @@ class Services:
 
         return AwsClients(self.settings)
 
-    @property
-    def campaigns(self) -> "Campaigns":
-        from chalicelib.campaigns.catalogue import default_campaigns
+    @cached_property
+    def campaigns(self) -> "LiveCampaigns":
+        """The campaign files, overlaid by versions published in the console (read again every 30 s)."""
+        from chalicelib.campaigns import catalogue
+        from chalicelib.campaigns.live import LiveCampaigns
 
-        return default_campaigns()
+        return LiveCampaigns(lambda: catalogue.default_campaigns(), self.campaign_store, self.clock)
+
+    @cached_property
+    def campaign_store(self) -> "CampaignStore":
+        from chalicelib.campaigns.store import CampaignStore
+
+        return CampaignStore(self.aws.table)
+
+    @cached_property
+    def campaign_editor(self) -> "CampaignEditor":
+        from chalicelib.console.campaign_editor import CampaignEditor
+
+        return CampaignEditor(self.campaign_store, self.campaigns, self.directory, self.mailer, self.clock)
 
     @property
     def directory(self) -> "Directory":

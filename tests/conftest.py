@@ -324,10 +324,12 @@ def single_target_set(services, monkeypatch):
     """Serve a campaign as if it wrote to its first target set alone: no chain to fall back on."""
     import dataclasses
 
+    from chalicelib.campaigns.catalogue import default_campaigns
+
     def use(slug: str) -> None:
-        campaigns = services.campaigns
-        campaign = dataclasses.replace(campaigns.get(slug), fallback_target_sets=())
-        monkeypatch.setitem(campaigns._by_slug, slug, campaign)
+        files = default_campaigns()  # the campaign files, which services.campaigns serves when nothing is published
+        campaign = dataclasses.replace(files.get(slug), fallback_target_sets=())
+        monkeypatch.setitem(files._by_slug, slug, campaign)
 
     return use
 

@@ -81,6 +81,10 @@ class Campaign:
     # with Reply-To `reply_to`, the organisers' own address.
     from_name: str = ""
     reply_to: str = ""
+    # A campaign built in the console (campaigns/store.py) carries its letters' sources; a file campaign reads
+    # templates/campaigns/<slug>/letter.<lang>.txt. Either way the source is a template for the sandboxed Jinja2
+    # environment, and supporters' words are only ever values in its context.
+    letter_sources: Mapping[str, str] | None = None
     # Sign-on letters: the order of the numbered list in the letter and its document ("alphabetical" | "signed").
     signatory_order: str = "alphabetical"
 
@@ -121,6 +125,17 @@ class Campaign:
     def letter_template_name(self, language: str) -> str:
         return f"campaigns/{self.slug}/letter.{language}.txt"
 
+    def letter_source(self, language: str) -> str:
+        if self.letter_sources is not None:
+            return self.letter_sources[language]
+        return (self.folder / f"letter.{language}.txt").read_text(encoding="utf-8")
+
+    def letter_where(self, language: str) -> tuple[str, str]:
+        """(where, field) an error in this language's letter is reported at: the file, or the stored field."""
+        if self.letter_sources is not None:
+            return f"campaign {self.slug}", f"letters.{language}"
+        return str(self.folder / f"letter.{language}.txt"), "template"
+
 
 def _read_target_chain(r: _Reader) -> tuple[str, tuple[str, ...]]:
     """`target_sets = [first, then, …]`, tried in order; or the older `target_set` and `fallback_target_set`."""
@@ -144,11 +159,11 @@ def _read_target_chain(r: _Reader) -> tuple[str, tuple[str, ...]]:
 class _Reader:
     """Reads one campaign.toml, naming the file and field in every error."""
 
-    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
-        self.path, self.data = path, data
+    def __init__(self, where: str, data: Mapping[str, Any]) -> None:
+        self.where, self.data = where, data
 
     def fail(self, field_name: str, message: str) -> CampaignFileError:
-        return CampaignFileError(str(self.path), field_name, message)
+        return CampaignFileError(self.where, field_name, message)
 
     def get(
         self, name: str, kind: type, *, table: Mapping[str, Any] | None = None, prefix: str = "", default: Any = ...
@@ -208,7 +223,20 @@ def load_campaign(folder: Path) -> Campaign:
         raise CampaignFileError(str(path), "-", "file is missing") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(path), "-", f"not valid TOML: {exc}") from None
-    r = _Reader(path, data)
+    campaign = parse_campaign(slug, data, str(path), folder)
+    for lang in campaign.languages:
+        letter = folder / f"letter.{lang}.txt"
+        if not letter.is_file():
+            raise CampaignFileError(str(letter), "languages", f"no letter template for {lang!r}")
+    return campaign
+
+
+def parse_campaign(
+    slug: str, data: Mapping[str, Any], where: str, folder: Path, letters: Mapping[str, str] | None = None
+) -> Campaign:
+    """Check campaign.toml's fields, from a file or from the console's store (campaigns/store.py): the one set of
+    rules for both. `where` names the source in errors; `letters` are a stored campaign's letter sources."""
+    r = _Reader(where, data)
 
     languages = tuple(r.get("languages", list))
     if not languages:
@@ -292,14 +320,14 @@ def load_campaign(folder: Path) -> Campaign:
         kind=kind,
         from_name=from_name,
         reply_to=reply_to,
+        letter_sources=dict(letters) if letters is not None else None,
         signatory_order=order,
     )
     if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
         raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
-    for lang in languages:
-        path = folder / f"letter.{lang}.txt"
-        if not path.is_file():
-            raise CampaignFileError(str(path), "languages", f"no letter template for {lang!r}")
+    for lang in languages if letters is not None else ():
+        if not isinstance(letters.get(lang), str) or not letters[lang].strip():
+            raise r.fail(f"letters.{lang}", "is required for every language in `languages`")
     return campaign
 
 
@@ -309,12 +337,11 @@ def check_campaign_deeply(campaign: Campaign) -> None:
     Not part of load_campaign: importing Jinja2 and email-validator there would triple the Lambda cold
     start of routes that render nothing (bench/).
     """
-    from jinja2 import TemplateSyntaxError, UndefinedError
-
     from chalicelib.mail.addresses import normalise_email
-    from chalicelib.rendering import environment
 
-    toml_path = str(campaign.folder / "campaign.toml")
+    toml_path = (
+        str(campaign.folder / "campaign.toml") if campaign.letter_sources is None else f"campaign {campaign.slug}"
+    )
     addresses = {"sender_address": campaign.sender_address}
     if campaign.organiser_email:
         addresses["organiser_email"] = campaign.organiser_email
@@ -328,20 +355,30 @@ def check_campaign_deeply(campaign: Campaign) -> None:
         except ValueError as exc:
             raise CampaignFileError(toml_path, name, str(exc)) from None
     for lang in campaign.languages:
-        path = campaign.folder / f"letter.{lang}.txt"
-        source = path.read_text(encoding="utf-8")
-        try:
-            template = environment().from_string(source)
-        except TemplateSyntaxError as exc:
-            raise CampaignFileError(f"{path}:{exc.lineno}", "template", exc.message or "syntax error") from None
-        try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
-            template.render(**sample_context(campaign))
-        except UndefinedError as exc:
-            raise CampaignFileError(
-                str(path),
-                "template",
-                f"{exc.message}: this kind of campaign provides {', '.join(sample_context(campaign))}",
-            ) from None
+        check_letter(campaign, lang)
+
+
+def check_letter(campaign: Campaign, language: str) -> None:
+    """Compile the letter and render it with the names its kind provides, in the sandbox; CampaignFileError if not."""
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    from chalicelib.rendering import from_source
+
+    where, field_name = campaign.letter_where(language)
+    try:
+        template = from_source(campaign.letter_source(language))
+    except TemplateSyntaxError as exc:
+        raise CampaignFileError(f"{where}:{exc.lineno}", field_name, exc.message or "syntax error") from None
+    try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
+        template.render(**sample_context(campaign))
+    except UndefinedError as exc:
+        names = ", ".join(sample_context(campaign))
+        raise CampaignFileError(where, field_name, f"{exc.message}: this kind of campaign provides {names}") from None
+    except SecurityError as exc:
+        raise CampaignFileError(where, field_name, f"not allowed in a letter: {exc}") from None
+    except TemplateError as exc:  # a stored letter cannot include or extend files: there are none to reach
+        raise CampaignFileError(where, field_name, exc.message or type(exc).__name__) from None
 
 
 def sample_context(campaign: Campaign) -> dict[str, Any]:

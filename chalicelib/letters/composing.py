@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
-from chalicelib.rendering import render
+from chalicelib.rendering import from_source, render
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,11 @@ def render_letter(
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
     lang = campaign.language_for(language, target.language)
-    body = render(
-        campaign.letter_template_name(lang),
-        target={"name": target.name, "addressee": target.addressee},
-        country={"name": country_name},
-        **lists,
-    )
+    context = {"target": {"name": target.name, "addressee": target.addressee}, "country": {"name": country_name}}
+    if campaign.letter_sources is not None:  # built in the console: its own text, in the same sandbox
+        body = from_source(campaign.letter_sources[lang]).render(**context, **lists)
+    else:
+        body = render(campaign.letter_template_name(lang), **context, **lists)
     return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
 
 

@@ -103,17 +103,18 @@ def test_a_letter_that_waits_is_told_when_and_why(client, services, clock, drain
 def test_a_campaign_can_set_its_own_hourly_limit(services, clock, settle):
     from dataclasses import replace
 
-    from chalicelib.campaigns.catalogue import Delivery
+    from chalicelib.campaigns.catalogue import Delivery, default_campaigns
 
-    campaign = services.campaigns.get("hrd-resolution")
+    files = default_campaigns()  # the campaign files, which services.campaigns serves when nothing is published
+    campaign = files.get("hrd-resolution")
     slow = replace(campaign, delivery=Delivery(max_per_target_per_hour=4))
-    services.campaigns._by_slug["hrd-resolution"] = slow
+    files._by_slug["hrd-resolution"] = slow
     try:
         submit_many(services, 12)
         sends = record_sends(services, clock)
         settle()
     finally:
-        services.campaigns._by_slug["hrd-resolution"] = campaign
+        files._by_slug["hrd-resolution"] = campaign
     assert len(sends) == 12 and most_in_any_hour(sends) == 4
 
 
