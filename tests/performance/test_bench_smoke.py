@@ -35,15 +35,20 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
         return found
 
     for prefix in (
-        "cold start, GET /campaigns/{slug}",
-        "warm CPU per request, preview",
-        "warm CPU per request, submit",
+        "cold start CPU, form page",
+        "cold start CPU, POST letter",
+        "warm CPU, POST letter",
+        "one letter's journey",
+        "cost per 100,000 letters",
+        "memory size",
         "worker throughput",
         "hot keys",
         "deployment zip",
     ):
         assert row(prefix)["value"], prefix
     assert "0 lost, 0 sent twice" in row("worker throughput")["value"]
+    # the cold probes ran the real requests (a failed one raises): every ratio is a positive number
+    assert all(r["ratio"] > 0 for figure, r in rows.items() if figure.startswith(("cold start", "warm CPU")))
     assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
     assert row("stats read")["met"] is True
     load = row("local load, all requests")
