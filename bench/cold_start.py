@@ -82,7 +82,7 @@ def sample(spec: dict, env: dict[str, str], scratch: Path) -> tuple[float, dict]
     return cpu, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(runs: int = 7, only: tuple[str, ...] = ()) -> list[dict]:
+def run(runs: int = 5, only: tuple[str, ...] = ()) -> list[dict]:
     """Every first request (or those labelled in `only`), `runs` alternated pairs each."""
     from stand_in import StandIn
 
@@ -143,4 +143,4 @@ def measure(
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 7), indent=2))
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 5), indent=2))

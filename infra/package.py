@@ -182,7 +182,7 @@ def ship_bytecode(zip_path: Path, sam: Mapping[str, Any], warn: Callable[[str], 
 
     runtimes = {
         resource["Properties"]["Runtime"]
-        for resource in sam["Resources"].values()
+        for resource in sam.get("Resources", {}).values()
         if resource.get("Type") == "AWS::Serverless::Function" and "Runtime" in resource.get("Properties", {})
     }
     if len(runtimes) != 1 or not add_bytecode(zip_path, runtimes.pop()):
