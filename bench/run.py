@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import os
 import platform
@@ -14,11 +15,15 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "soak", "stats_cost", "local_load", "package_size"]
-# `--smoke`: every benchmark at a tiny size, so `make test` proves `make bench` still runs (its figures mean nothing).
-SMOKE = {
-    "cold_start": {"runs": 1},
-    "warm_requests": {"n": 5},
+# The registry: each benchmark is a module of bench/ with `run(**kwargs) -> rows`, in the order they run, and the
+# keyword arguments of its `--smoke` run (every benchmark at a tiny size, so `make test` proves `make bench` still
+# runs; its figures mean nothing). A module whose `run` takes `earlier` gets the rows measured before it (their
+# `data`). To add a benchmark, add one line here.
+REGISTRY: dict[str, dict] = {
+    "cold_start": {"runs": 1, "only": ("form page", "POST letter")},
+    "warm_requests": {"pairs": 1, "per_block": 3},
+    "letter_cost": {},
+    "memory_curve": {},
     "worker": {"letters": 30},
     "hot_keys": {"letters": 50},
     "soak": {"letters": 30},
@@ -26,6 +31,7 @@ SMOKE = {
     "local_load": {"seconds": 4, "users": 2},
     "package_size": {},
 }
+BENCHES = list(REGISTRY)
 
 
 def machine() -> str:
@@ -64,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} …", file=sys.stderr, flush=True)
         module = __import__(name)
         if args.smoke:
-            kwargs = SMOKE[name]
+            kwargs = dict(REGISTRY[name])
         else:
             kwargs = {"seconds": args.load_seconds} if name == "local_load" else {}
+        if "earlier" in inspect.signature(module.run).parameters:
+            kwargs["earlier"] = rows
         rows += module.run(**kwargs)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH_DIR

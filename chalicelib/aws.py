@@ -22,10 +22,10 @@ class AwsClients:
 
     @cached_property
     def table(self) -> Any:
-        """The DynamoDB table (resource API: plain Python values in and out)."""
-        import boto3
+        """The DynamoDB table: plain Python values in and out, as boto3's resource API (storage/table.py)."""
+        from chalicelib.storage.table import Table
 
-        return boto3.resource("dynamodb").Table(self.settings.table_name)
+        return Table(self._client("dynamodb"), self.settings.table_name)
 
     @cached_property
     def sqs(self) -> Any:

@@ -6,7 +6,8 @@
    root), so in Lambda the templates then sit next to app.py, exactly where they are locally.
 3. Runs `chalice package --merge-template` with infra/template.yaml (as JSON, so the output stays sam.json).
 4. Puts our intrinsic functions back where Chalice's merge mixed them with its own (`replace_intrinsics`).
-5. Writes dist/<stage>/: sam.json, deployment.zip, parameters.json; `main` also lints sam.json with cfn-lint.
+5. Adds compiled bytecode for the functions' Python to the zip (infra/bytecode.py): /var/task is read-only.
+6. Writes dist/<stage>/: sam.json, deployment.zip, parameters.json; `main` also lints sam.json with cfn-lint.
 """
 
 from __future__ import annotations
@@ -168,12 +169,27 @@ def package(
             env=env,
         )
     sam = out_dir / "sam.json"
-    sam.write_text(
-        json.dumps(replace_intrinsics(json.loads(sam.read_text(encoding="utf-8")), template), indent=2) + "\n",
-        encoding="utf-8",
-    )
+    packaged = replace_intrinsics(json.loads(sam.read_text(encoding="utf-8")), template)
+    sam.write_text(json.dumps(packaged, indent=2) + "\n", encoding="utf-8")
+    ship_bytecode(out_dir / "deployment.zip", packaged, warn)
     (out_dir / "parameters.json").write_text(json.dumps(parameters, indent=2) + "\n", encoding="utf-8")
     return out_dir / "deployment.zip"
+
+
+def ship_bytecode(zip_path: Path, sam: Mapping[str, Any], warn: Callable[[str], None]) -> None:
+    """Compiles the zip's modules for the functions' runtime, so no cold start compiles them (infra/bytecode.py)."""
+    from infra.bytecode import add_bytecode, this_runtime
+
+    runtimes = {
+        resource["Properties"]["Runtime"]
+        for resource in sam.get("Resources", {}).values()
+        if resource.get("Type") == "AWS::Serverless::Function" and "Runtime" in resource.get("Properties", {})
+    }
+    if len(runtimes) != 1 or not add_bytecode(zip_path, runtimes.pop()):
+        warn(
+            f"warning: no bytecode in the zip: the functions run {sorted(runtimes) or 'no runtime'}, this Python is "
+            f"{this_runtime()}; every cold start will compile the modules it imports"
+        )
 
 
 INTRINSICS = {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::If", "Fn::Select", "Fn::ImportValue"}

@@ -153,3 +153,33 @@ def test_the_api_stage_throttles_every_method_to_the_stage_parameters(packaged, 
     ]
     parameters = packaged.template["Parameters"]
     assert (parameters["ApiRateLimit"]["Default"], parameters["ApiBurstLimit"]["Default"]) == (2500, 5000)
+
+
+@pytest.mark.slow
+def test_the_zip_ships_bytecode_lambda_can_load_without_the_source_clock(packaged):
+    # Lambda's /var/task is read-only: without .pyc files in the zip every cold start compiles every module
+    import importlib.util
+
+    from infra.bytecode import pyc_name
+
+    archive = zipfile.ZipFile(packaged.zip_path)
+    names = set(archive.namelist())
+    sources = [n for n in names if n.endswith(".py")]
+    assert "app.py" in sources and "jinja2/environment.py" in sources
+    for source in sources:
+        pyc = archive.read(pyc_name(source))
+        assert pyc[:4] == importlib.util.MAGIC_NUMBER, source
+        assert int.from_bytes(pyc[4:8], "little") == 0b01, source  # hash-based, unchecked (PEP 552)
+        assert pyc[8:16] == importlib.util.source_hash(archive.read(source)), source
+
+
+def test_no_bytecode_is_compiled_for_another_python(tmp_path):
+    from infra.bytecode import add_bytecode
+
+    zip_path = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        archive.writestr("app.py", "x = 1\n")
+    assert add_bytecode(zip_path, "python2.7") == 0
+    assert zipfile.ZipFile(zip_path).namelist() == ["app.py"]
+    assert add_bytecode(zip_path, f"python{sys.version_info.major}.{sys.version_info.minor}") == 1
+    assert zipfile.ZipFile(zip_path).namelist() == ["app.py", f"__pycache__/app.{sys.implementation.cache_tag}.pyc"]

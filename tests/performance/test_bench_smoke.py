@@ -36,9 +36,12 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
         return found
 
     for prefix in (
-        "cold start, GET /campaigns/{slug}",
-        "warm CPU per request, preview",
-        "warm CPU per request, submit",
+        "cold start CPU, form page",
+        "cold start CPU, POST letter",
+        "warm CPU, POST letter",
+        "one letter's journey",
+        "cost per 100,000 letters",
+        "memory size",
         "worker throughput",
         "hot keys",
         "flash crowd",
@@ -47,6 +50,8 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     ):
         assert row(prefix)["value"], prefix
     assert "0 lost, 0 sent twice" in row("worker throughput")["value"]
+    # the cold probes ran the real requests (a failed one raises): every ratio is a positive number
+    assert all(r["ratio"] > 0 for figure, r in rows.items() if figure.startswith(("cold start", "warm CPU")))
     assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
     assert row("stats read")["met"] is True
     assert row("fault soak")["met"] is True, row("fault soak")  # no invariant broken, even at 30 letters
