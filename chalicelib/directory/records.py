@@ -78,10 +78,21 @@ class Target:
     name_local: str = ""
     verified_on: str = ""
     address_kind: str = ""  # general | registry | free-mail | desk | role-unknown; "" when unknown
+    stored_override: bool = False  # the email is an organiser's stored correction (overrides.StoredOverrides)
 
     @property
     def email_available(self) -> bool:
         return bool(self.email)
+
+    @property
+    def address_origin(self) -> str:
+        """How the email is known: `override` (an organiser's correction, not yet in the files), `verified`
+        (checked on its source page), `sourced` (read from its source page, not yet checked); "" without one."""
+        if not self.email:
+            return ""
+        if self.stored_override:
+            return "override"
+        return "verified" if self.verified else "sourced"
 
 
 @dataclass(frozen=True)

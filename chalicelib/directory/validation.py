@@ -56,7 +56,7 @@ def display_path(path: Path) -> str:
 # --- cells --------------------------------------------------------------------------------------------
 
 
-def _unsafe_text(value: str) -> str | None:
+def unsafe_text(value: str) -> str | None:
     if any(ch in value for ch in "\r\n\u2028\u2029"):
         return "contains a line break; every cell must be a single line"
     if any(unicodedata.category(ch) == "Cc" for ch in value):
@@ -147,7 +147,7 @@ def check_target_row(
         problems.append(Problem(path, number, column, message))
 
     for column, value in c.items():
-        reason = _unsafe_text(value)
+        reason = unsafe_text(value)
         if reason:
             bad(column, reason)
     alpha2 = c.get("alpha2", "")
@@ -319,7 +319,7 @@ def check_countries(table: Table) -> list[Problem]:
             problems += shape
             continue
         for column, value in c.items():
-            reason = _unsafe_text(value)
+            reason = unsafe_text(value)
             if reason:
                 problems.append(Problem(path, row.number, column, reason))
         problems += _iso_problems(path, row)
