@@ -19,10 +19,10 @@ from chalicelib.clock import utc_now
 from chalicelib.directory.records import (
     DATA_DIR,
     DIRECTORY_SETS,
-    TARGET_COLUMNS,
     leads_path,
     read_table,
     render_csv,
+    target_columns,
     target_set_path,
 )
 
@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m chalicelib.cli.directory", description="Check, refresh and measure the target directory."
     )
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder (default: %(default)s)")
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        default=None,
+        help="act as if it were this UTC moment (YYYY-MM-DD or ISO 8601), e.g. for stale",
+    )
     add_aws_options(parser)  # for `health` and `coverage --health`, the only commands that talk to AWS
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -71,6 +77,20 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--overrides", action="store_true", help="with the organisers' stored corrections merged in (reads DynamoDB)"
     )
+
+    verify = commands.add_parser("verify", help="mark a row verified: who, today, how (it keeps its source)")
+    verify.add_argument("country", help="ISO code or name")
+    verify.add_argument("target_set", metavar="SET", choices=DIRECTORY_SETS)
+    verify.add_argument("--by", required=True, help="who checked it")
+    verify.add_argument("--how", required=True, help='how, e.g. "on the source page", "reply from the address"')
+    verify.add_argument("--source", default="", help="the page checked: must be the row's own source")
+
+    stale = commands.add_parser("stale", help="rows with an email not verified within N days (or months)")
+    within = stale.add_mutually_exclusive_group()
+    within.add_argument("--days", type=int, default=None, help="default 365")
+    within.add_argument("--months", type=int, default=None)
+    stale.add_argument("--set", dest="target_set", choices=DIRECTORY_SETS, help="only this set")
+    stale.add_argument("--json", action="store_true")
 
     override = commands.add_parser("override", help="organisers' stored address corrections (DynamoDB)")
     steps = override.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -153,6 +173,8 @@ def main(
     """Run one command; `clock` (what "today" and "since" mean), `health` and `overrides` (the AWS stores) are
     passed in by tests."""
     args = _parser().parse_args(argv)
+    if args.now is not None:
+        clock = lambda: args.now  # noqa: E731
     if args.command in ("health", "override") or getattr(args, "health", False) or getattr(args, "overrides", False):
         connect(args, err)
     run = {
@@ -162,9 +184,70 @@ def main(
         "export": _export,
         "health": _health,
         "override": _override,
+        "verify": _verify,
+        "stale": _stale,
     }
     stored = lambda: overrides(_directory(args.data), clock)  # noqa: E731 - built only by the commands that need it
     return run[args.command](args, out=out, err=err, health=health, overrides=stored, clock=clock, today=clock().date())
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date or ISO 8601 moment: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _verify(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
+    from chalicelib.directory.verification import verify_row
+    from chalicelib.errors import InvalidField
+
+    country = _directory(args.data).find_country(args.country)
+    try:
+        if country is None:
+            raise InvalidField("country", f"Unknown country {args.country!r}: use an ISO code such as KE or a name.")
+        row = verify_row(
+            args.data, args.target_set, country.alpha2, by=args.by, how=args.how, today=today, source=args.source
+        )
+    except InvalidField as exc:
+        print(f"{exc.field}: {exc.message} Nothing was changed.", file=err)
+        return 1
+    print(
+        f"{args.target_set} {row['alpha2']}: verified on {row['verified_on']} by {row['verified_by']} ({row['verified_how']}); source {row['source']}",
+        file=out,
+    )
+    return 0
+
+
+def _stale(args: argparse.Namespace, *, out: TextIO, err: TextIO, today: dt.date, **_: Any) -> int:
+    from chalicelib.directory.verification import months_before, stale_rows
+
+    if args.months is not None:
+        since = months_before(today, args.months)
+    else:
+        since = today - dt.timedelta(days=365 if args.days is None else args.days)
+    sets = [args.target_set] if args.target_set else DIRECTORY_SETS
+    rows = stale_rows(args.data, checked_since=since, today=today, sets=sets)
+    if args.json:
+        print(
+            json.dumps(
+                {"as_of": today.isoformat(), "checked_since": since.isoformat(), "rows": rows},
+                indent=2,
+                ensure_ascii=False,
+            ),
+            file=out,
+        )
+        return 0
+    for r in rows:
+        print(
+            f"{r['target_set']}\t{r['country']}\t{r['email']}\t{r['verified_on'] or 'never verified'}\t{r['source'] or '-'}",
+            file=out,
+        )
+    print(
+        f"{len(rows)} row(s) with an email not verified since {since.isoformat()} (as of {today.isoformat()})", file=err
+    )
+    return 0
 
 
 def _directory(data: Path) -> Any:
@@ -299,7 +382,7 @@ def _export(args: argparse.Namespace, *, out: TextIO, overrides: Callable[[], An
             c = corrections.get(row["alpha2"])
             if c is not None:  # what a reviewer needs to accept it: the page, and who said so and when
                 row.update(c.cells(), evidence=c.evidence(), license="", verified_on="")
-    out.write(render_csv(TARGET_COLUMNS, rows))
+    out.write(render_csv(target_columns(rows), rows))
     return 0
 
 
