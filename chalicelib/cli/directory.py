@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         "--stage", choices=("local", "dev", "prod"), default="prod", help="with --campaign (default: %(default)s)"
     )
     cover.add_argument("--campaigns", type=Path, default=None, help="campaigns folder for --campaign")
+    cover.add_argument(
+        "--overrides", action="store_true", help="apply and count organisers' stored corrections (reads DynamoDB)"
+    )
 
     export = commands.add_parser("export", help="a target set as CSV on standard output")
     export.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
@@ -351,14 +354,18 @@ def _import_set(
     return bool(report.rejected)
 
 
-def _coverage(args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any], **_: Any) -> int:
+def _coverage(
+    args: argparse.Namespace, *, out: TextIO, health: Callable[[], Any], overrides: Callable[[], Any], **_: Any
+) -> int:
     from chalicelib.directory.coverage import coverage, coverage_table
-    from chalicelib.directory.index import Directory
 
     failing = [(f.target_set, f.country) for f in health().all_failing()] if args.health else []
+    directory = _directory(args.data)
+    if args.overrides:
+        directory = directory.with_stored(overrides().cells)
     if args.campaign:
-        return _campaign_coverage(args, Directory(args.data), failing, out=out)
-    report = coverage(Directory(args.data), failing)
+        return _campaign_coverage(args, directory, failing, out=out)
+    report = coverage(directory, failing)
     print(json.dumps(report, indent=2) if args.json else coverage_table(report, health_checked=args.health), file=out)
     return 0
 

@@ -99,6 +99,9 @@ class Letter:
     digest_id: str = ""
     digest_letter_id: str = ""
     send_id: str = ""  # sign-on letters: the send they belong to
+    # How target_email was known when the letter was written (Route.address_origin): sourced, verified, override
+    # (an organiser's stored correction) or placeholder (local stage); "" for older letters.
+    address_origin: str = ""
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}

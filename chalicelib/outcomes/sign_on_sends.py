@@ -271,6 +271,7 @@ class SignOnSends:
                 target_set=target.target_set,
                 target_name=target.name,
                 target_email=(target.email or "") if route.send_to else "",
+                address_origin=route.address_origin,
                 composed=composed,
                 send_id=item["send_id"],
             )

@@ -60,7 +60,10 @@ def test_a_correction_reaches_the_next_letter_with_its_audit_record(client, serv
     # ... the next letter goes to the corrected address, marked as an override
     letters_api.send(SLUG, LETTER)
     (letter,) = [i for i in services.aws.table.scan()["Items"] if i.get("sk") == "LETTER"]
-    assert letter["target_email"] == GOOD["email"]
+    assert letter["target_email"] == GOOD["email"] and letter["address_origin"] == "override"
+    # ... which the organiser's log shows
+    log = call(client, "GET", f"/admin/campaigns/{SLUG}/letters", tokens["A"]).json_body
+    assert [row["address_origin"] for row in log["letters"]] == ["override"]
     # ... and the target's page in the console shows the address and its history
     page = call(client, "GET", KE, tokens["A"]).json_body
     assert page["target"]["email"] == GOOD["email"] and page["target"]["address_origin"] == "override"
@@ -154,7 +157,7 @@ def test_a_correction_made_meanwhile_by_someone_else_is_not_overwritten(services
     assert (
         services.aws.table.get_item(Key={"pk": STORED_PK, "sk": "un-mission-new-york#KE"})["Item"]["set_by"] == "second"
     )
-    assert [i["who"] for i in stored(services, AUDIT_PK)] == ["first", "second"]
+    assert sorted(i["who"] for i in stored(services, AUDIT_PK)) == ["first", "second"]
 
 
 def test_another_container_sees_a_correction_within_its_snapshot_time(services, clock):
@@ -188,3 +191,16 @@ def test_a_campaigns_own_override_file_still_wins_over_a_stored_correction(servi
     target = directory.target("un-mission-new-york", "KE", own)
     assert target.email == "desk@kenya-mission.org" and target.address_origin == "sourced"
     assert replace(target, stored_override=True).address_origin == "override"
+
+
+def test_the_outbox_says_which_address_each_letter_went_to(client, services, letters_api, settle, hrd_without_chain):
+    # GIVEN letters to a sourced address (Finland's ministry) and to a local placeholder (Kenya, no chain)
+    letters_api.send(SLUG, {**LETTER, "country": "FI", "email": "aino@example.org"})
+    letters_api.send(SLUG, LETTER)
+    settle()
+    # THEN the outbox marks each letter's address, and mail that is not a letter has none
+    messages = client.http.get("/dev/outbox.json").json_body
+    origins = {m["to"].rpartition("<")[2].rstrip(">"): m["address_origin"] for m in messages if m["reply_to"]}
+    assert origins == {"kirjaamo.um@gov.fi": "sourced", "foreign-ministry.ke@sandbox.invalid": "placeholder"}
+    assert {m["address_origin"] for m in messages if not m["reply_to"]} == {None}
+    assert '<th scope="row">Address</th><td>placeholder</td>' in client.http.get("/dev/outbox").body.decode()

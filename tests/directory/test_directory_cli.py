@@ -192,7 +192,15 @@ def test_coverage_json_counts_195_states_per_set(data, tmp_path):
     assert code == 0
     assert set(report) == {"foreign-ministry", "un-mission-geneva", "un-mission-new-york"}
     for counts in report.values():
-        assert list(counts) == ["countries", "email", "email_verified", "website_only", "none", "failing"]
+        assert list(counts) == [
+            "countries",
+            "email",
+            "email_verified",
+            "email_override",
+            "website_only",
+            "none",
+            "failing",
+        ]
         assert counts["countries"] == 195 == counts["email"] + counts["website_only"] + counts["none"]
     shipped = json.loads(run("coverage", "--json")[1])["un-mission-geneva"]
     geneva = report["un-mission-geneva"]

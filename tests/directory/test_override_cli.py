@@ -25,13 +25,17 @@ def data(tmp_path):
 
 @pytest.fixture
 def run(services, data):
+    calls = []
+
     def run(*argv: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
+        calls.append(argv)
+        at = NOW + dt.timedelta(minutes=len(calls))  # one command a minute: the history has an order
         code = main(
             ["--aws", "--data", str(data), *argv],
             out=out,
             err=err,
-            clock=lambda: NOW,
+            clock=lambda: at,
             health=lambda: pytest.fail("no health here"),
             overrides=lambda directory, clock: StoredOverrides(services.aws.table, clock, directory),
         )
@@ -102,3 +106,20 @@ def test_export_with_overrides_writes_a_file_validate_accepts(run, data, tmp_pat
     (data / "targets" / "un-mission-new-york.csv").write_text(out, encoding="utf-8", newline="")
     code, out, err = run("validate", str(data / "targets" / "un-mission-new-york.csv"))
     assert code == 0, out
+
+
+def test_coverage_counts_overrides_when_asked_to_read_them(run):
+    # GIVEN Kenya's ministry, which publishes no email, gets one by an organiser's correction
+    ministry = ("override", "set", "--set", "foreign-ministry", "--country", "KE", "--by", "Ana")
+    assert (
+        run(*ministry, "--email", "info@mfa.go.ke", "--kind", "general", "--source", "https://www.mfa.go.ke/")[0] == 0
+    )
+    plain = json.loads(run("coverage", "--campaign", "hrd-resolution", "--json")[1])
+    counted = json.loads(run("coverage", "--campaign", "hrd-resolution", "--json", "--overrides")[1])
+    # THEN only the report that reads corrections sends Kenya through its ministry, and counts it as an override
+    assert plain["by_origin"]["override"] == 0 and counted["by_origin"]["override"] == 1
+    assert counted["by_set"]["foreign-ministry"] == plain["by_set"]["foreign-ministry"] + 1
+    assert sum(counted["by_origin"].values()) == counted["reached"]
+    sets = json.loads(run("coverage", "--json", "--overrides")[1])
+    assert sets["foreign-ministry"]["email_override"] == 1 and sets["un-mission-new-york"]["email_override"] == 0
+    assert "addresses: sourced " in run("coverage", "--campaign", "hrd-resolution", "--overrides")[1]
