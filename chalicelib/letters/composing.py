@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory, Target
+from chalicelib.letters.salutations import recipient_kind, salutation
 from chalicelib.rendering import render
 
 
@@ -83,10 +84,13 @@ def render_letter(
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
     lang = campaign.language_for(language, target.language)
+    fixed_kind = campaign.fixed_target.kind if campaign.fixed_target else "generic"
+    kind = recipient_kind(target.target_set, target.addressee, fixed_kind)
     body = render(
         campaign.letter_template_name(lang),
-        target={"name": target.name, "addressee": target.addressee},
+        target={"name": target.name, "addressee": target.addressee, "kind": kind},
         country={"name": country_name},
+        salutation=salutation(kind, lang, target.addressee),
         **lists,
     )
     return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
