@@ -201,7 +201,7 @@ class SignOnSends:
             raise StateConflict("No signatory is approved yet: approve at least one before delivering the letter.")
         target = fixed_target(campaign.fixed_target)  # type: ignore[arg-type]  # callers ask only with one
         composed = render_letter(campaign, "", target, None, signatories=signatories)
-        return self._log({"send_id": send_id, "signatories": signatories}, campaign, "", composed, "")
+        return self._log({"send_id": send_id, "signatories": signatories}, campaign, "", composed, "", "")
 
     # --- the housekeeping job --------------------------------------------------------------------------------
 
