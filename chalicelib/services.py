@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.console.campaign_editor import CampaignEditor
 
     # the organiser side, imported only when an organiser asks
+    from chalicelib.console.directory_console import DirectoryConsole
     from chalicelib.console.export_jobs import ExportJobs
     from chalicelib.console.letters_console import OrganiserConsole
     from chalicelib.console.outcomes_console import OutcomesConsole
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.delivery.worker import Deliverer
     from chalicelib.directory import Directory
     from chalicelib.directory.health import TargetHealth
+    from chalicelib.directory.overrides import StoredOverrides
     from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.feedback.ses_events import Feedback
     from chalicelib.front_door.decoys import Decoys
@@ -91,11 +93,22 @@ class Services:
 
         return CampaignEditor(self.campaign_store, self.campaigns, self.directory, self.mailer, self.clock)
 
-    @property
+    @cached_property
     def directory(self) -> "Directory":
+        """The shared files, with the organisers' stored corrections applied (read once a minute at most)."""
         from chalicelib.directory import default_directory
 
-        return default_directory()
+        return default_directory().with_stored(
+            lambda target_set, alpha2: self.stored_overrides.cells(target_set, alpha2)
+        )
+
+    @cached_property
+    def stored_overrides(self) -> "StoredOverrides":
+        """Kept for the life of the process, like `health`: its snapshot spares each letter a read."""
+        from chalicelib.directory import default_directory
+        from chalicelib.directory.overrides import StoredOverrides
+
+        return StoredOverrides(self.aws.table, self.clock, default_directory())
 
     @cached_property
     def signer(self) -> "Signer":
@@ -381,6 +394,17 @@ class Services:
             health=self.health,
             exports=self.exports,
             clock=self.clock,
+        )
+
+    @cached_property
+    def directory_console(self) -> "DirectoryConsole":
+        from chalicelib.console.directory_console import DirectoryConsole
+
+        return DirectoryConsole(
+            campaigns=self.campaigns,
+            directory=self.directory,
+            overrides=self.stored_overrides,
+            is_failing=self.health.is_failing,
         )
 
     @cached_property

@@ -35,6 +35,7 @@ class FixedTarget:
     website: str
     language: str
     timezone: str = "UTC"  # where the target works: letters are paced toward its office hours
+    kind: str = "generic"  # how the letter greets it (letters/salutations.py): "secretary-general" or "generic"
     # Where the organisers got `email` (a target outside the directory has no `source` column): required with it.
     email_source: str = ""
 
@@ -272,6 +273,7 @@ def parse_campaign(
             website=r.get("website", str, table=ft, prefix=p, default=""),
             language=language,
             timezone=timezone,
+            kind=_fixed_kind(r, r.get("kind", str, table=ft, prefix=p, default="generic"), p),
             email_source=email_source,
         )
         if email:
@@ -381,9 +383,22 @@ def check_letter(campaign: Campaign, language: str) -> None:
         raise CampaignFileError(where, field_name, exc.message or type(exc).__name__) from None
 
 
+FIXED_TARGET_KINDS = ("secretary-general", "generic")  # the recipient kinds (letters/salutations.py) not in sets
+
+
+def _fixed_kind(r: "_Reader", kind: str, prefix: str) -> str:
+    if kind not in FIXED_TARGET_KINDS:
+        raise r.fail(prefix + "kind", f"must be one of {', '.join(FIXED_TARGET_KINDS)}")
+    return kind
+
+
 def sample_context(campaign: Campaign) -> dict[str, Any]:
     """The names a campaign's letter template may use, with example values (README, "Campaigns are files")."""
-    base: dict[str, Any] = {"target": {"name": "Ministry", "addressee": "Minister"}, "country": {"name": "Kenya"}}
+    base: dict[str, Any] = {
+        "target": {"name": "Ministry", "addressee": "Minister", "kind": "minister"},
+        "country": {"name": "Kenya"},
+        "salutation": "Dear Minister,",
+    }
     person = {"name": "Jo Doe", "city": "Mombasa", "message": "My words."}
     if campaign.is_sign_on:
         return {**base, "signatories": [{"number": 1, "organisation": "Example Org", "country": "Kenya"}]}

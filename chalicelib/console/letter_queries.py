@@ -54,6 +54,7 @@ ROW_FIELDS = (
     "partner",
     "target_set",
     "target_name",
+    "address_origin",
     "language",
     "supporter_name",
     "supporter_email",

@@ -16,6 +16,7 @@ COLUMNS = (
     "country_name",
     "target_set",
     "target_name",
+    "address_origin",
     "language",
     "partner",
     "supporter_name",

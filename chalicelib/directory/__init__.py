@@ -1,7 +1,8 @@
 """The target directory: who a supporter from a given country writes to, for each target set.
 
-Runtime code reads the CSV files in chalicelib/data/ (index.py); the organiser's tools (validate, import,
-coverage, export, health) live beside it and run as `python -m chalicelib.cli.directory`
+Runtime code reads the CSV files in chalicelib/data/ (index.py), with organisers' corrections from DynamoDB
+(overrides.py); the organiser's tools (validate, import, coverage, export, health, override, verify, stale) live
+beside it and run as `python -m chalicelib.cli.directory`
 (chalicelib/cli/directory.py). Entry: `index.Directory`.
 """
 

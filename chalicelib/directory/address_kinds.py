@@ -32,6 +32,7 @@ DESK_FLAGS = (
     "correspondence address",  # SA mission: the ministry's correspondence address
     "helpline",  # CH ministry: the FDFA citizens' helpline
     "public relations officer",  # MY ministry: pro.ukk, the corporate communication unit
+    "desk address",  # an organiser's correction said so (overrides.correction_evidence)
 )
 ROLE_UNKNOWN_FLAGS = ("purpose of",)  # JP ministry: "purpose of mail-han@ not stated in the data"
 REGISTRY_FLAGS = ("registry",)  # CZ e-podatelna, SE registrator

@@ -12,14 +12,13 @@ reads the one item, strongly consistent, for decisions that send mail.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-HEALTH_PK = "TARGET_HEALTH"
+from chalicelib.storage.snapshots import Snapshot
 
-log = logging.getLogger(__name__)
+HEALTH_PK = "TARGET_HEALTH"
 
 
 def health_key(target_set: str, country: str) -> dict[str, str]:
@@ -44,10 +43,13 @@ class TargetHealth:
         self, table: Any, *, cache_seconds: float = 60.0, monotonic: Callable[[], float] = time.monotonic
     ) -> None:
         self._table = table
-        self._cache_seconds = cache_seconds
-        self._monotonic = monotonic
-        self._snapshot: frozenset[tuple[str, str]] | None = None
-        self._snapshot_at = 0.0
+        self._snapshot = Snapshot(
+            lambda: frozenset((f.target_set, f.country) for f in self.all_failing()),
+            empty=frozenset(),
+            seconds=cache_seconds,
+            monotonic=monotonic,
+            what="target health",
+        )
 
     def mark_failing(self, target_set: str, country: str, diagnostic: str, now: dt.datetime) -> None:
         """Record a hard bounce; the first diagnostic and date are kept if it was failing already."""
@@ -62,12 +64,12 @@ class TargetHealth:
                 ":diag": diagnostic[:500],
             },
         )
-        self._snapshot = None
+        self._snapshot.invalidate()
 
     def clear(self, target_set: str, country: str) -> Failing | None:
         """Let the target receive letters again; returns what was cleared (None if it was not failing)."""
         old = self._table.delete_item(Key=health_key(target_set, country), ReturnValues="ALL_OLD").get("Attributes")
-        self._snapshot = None
+        self._snapshot.invalidate()
         return _failing(old) if old else None
 
     def failing(self, target_set: str, country: str) -> Failing | None:
@@ -93,12 +95,4 @@ class TargetHealth:
         If DynamoDB cannot be read, the page still shows (from the last snapshot, or as healthy): submitting
         a letter checks the target's health again with a direct read.
         """
-        now = self._monotonic()
-        if self._snapshot is None or now - self._snapshot_at >= self._cache_seconds:
-            try:
-                self._snapshot = frozenset((f.target_set, f.country) for f in self.all_failing())
-            except Exception:  # noqa: BLE001 - a page view must not fail on the health snapshot
-                log.warning("could not read target health; using the previous snapshot", exc_info=True)
-                self._snapshot = self._snapshot or frozenset()
-            self._snapshot_at = now
-        return (target_set, country) in self._snapshot
+        return (target_set, country) in self._snapshot.get()

@@ -6,12 +6,13 @@ target's facts for itself alone; the override's non-empty cells win over the sha
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from chalicelib.directory.records import (
     DATA_DIR,
@@ -26,6 +27,9 @@ from chalicelib.errors import NotFound
 
 # One campaign's overrides: target set -> alpha2 -> the cells its file fills in.
 Overrides = Mapping[str, Mapping[str, Mapping[str, str]]]
+
+# An organiser's stored correction for (set, alpha2), if any: the cells it sets (overrides.StoredOverrides).
+StoredLookup = Callable[[str, str], "Mapping[str, str] | None"]
 
 # Target attribute for each fact column a row or an override may set.
 _FIELDS = {
@@ -75,11 +79,13 @@ def target_from_cells(target_set: str, cells: Mapping[str, str], country: Countr
     )
 
 
-def apply_override(target: Target, cells: Mapping[str, str]) -> Target:
-    """The target with an override's non-empty cells; verified only if the override itself says so."""
-    changes = {attribute: cells[column].strip() for column, attribute in _FIELDS.items() if cells.get(column)}
+def apply_override(target: Target, cells: Mapping[str, str], *, stored: bool = False) -> Target:
+    """The target with an override's non-empty cells; verified only if the override itself says so. `stored`:
+    the cells are an organiser's correction kept in DynamoDB, not a reviewed file."""
+    changes: dict = {attribute: cells[column].strip() for column, attribute in _FIELDS.items() if cells.get(column)}
     if "email" in changes:  # the shared row's kind described the shared row's address, not this one
         changes["address_kind"] = cells.get("address_kind", "").strip()
+        changes["stored_override"] = stored
     return replace(
         target,
         **changes,
@@ -93,6 +99,7 @@ class Directory:
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
+        self._stored: StoredLookup | None = None
         self._countries: dict[str, Country] = {}
         self._keys: dict[str, str] = {}
         for row in read_table(countries_path(data_dir)).rows:
@@ -121,17 +128,31 @@ class Directory:
             raise NotFound(f"Unknown country {code_or_name!r}: use an ISO code such as 'KE' or a name.")
         return country
 
-    def target(self, target_set: str, alpha2: str, overrides: Overrides | None = None) -> Target:
-        """The target for one state; a campaign's override (if any) wins over the shared row."""
+    def with_stored(self, stored: StoredLookup) -> "Directory":
+        """This directory (sharing its tables), with organisers' stored corrections applied to the shared rows."""
+        view = copy.copy(self)
+        view._stored = stored
+        return view
+
+    def shared_target(self, target_set: str, alpha2: str) -> Target:
+        """The row of the shared files alone, before any correction or campaign override."""
         try:
-            target = self._targets[(target_set, alpha2)]
+            return self._targets[(target_set, alpha2)]
         except KeyError:
             raise NotFound(f"No {target_set} target is known for {alpha2}.") from None
+
+    def target(self, target_set: str, alpha2: str, overrides: Overrides | None = None) -> Target:
+        """The target for one state: the shared row, corrected by an organiser's stored override (if any), then
+        the campaign's own override file (if any), which wins: it is the campaign's deliberate choice."""
+        target = self.shared_target(target_set, alpha2)
+        stored = self._stored(target_set, alpha2) if self._stored else None
+        if stored:
+            target = apply_override(target, stored, stored=True)
         cells = (overrides or {}).get(target_set, {}).get(alpha2)
         return apply_override(target, cells) if cells else target
 
     def targets(self, target_set: str) -> list[Target]:
-        return [t for (s, _), t in sorted(self._targets.items()) if s == target_set]
+        return [self.target(s, alpha2) for (s, alpha2) in sorted(self._targets) if s == target_set]
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from chalicelib.directory.records import (
     countries_path,
     leads_path,
     read_table,
+    target_columns,
     target_set_path,
     write_csv,
 )
@@ -122,7 +123,7 @@ def merge_row(current: dict[str, str] | None, update: dict[str, str], *, replace
         merged["address_kind"] = address_kind(merged["email"], merged["evidence"])
     facts_changed = any(merged[f] != (current or {}).get(f, "") for f in TARGET_FACTS)
     if facts_changed and not update.get("verified"):
-        merged["verified"], merged["verified_on"] = "false", ""
+        merged.update(verified="false", verified_on="", verified_by="", verified_how="")
     if not merged["verified"]:
         merged["verified"] = "false"
     return merged
@@ -194,7 +195,7 @@ def import_file(
         )
         bucket.append(alpha2)
     if (report.added or report.changed) and not dry_run:
-        write_csv(set_path, TARGET_COLUMNS, result.values())
+        write_csv(set_path, target_columns(result.values()), result.values())
         report.written = True
     if leads and not dry_run:
         _keep_leads(leads_path(data_dir, target_set), leads)
@@ -208,4 +209,4 @@ def _keep_leads(path: Path, leads: list[dict[str, str]]) -> None:
     for lead in leads:
         if not any(all(old.get(c, "") == lead.get(c, "") for c in TARGET_COLUMNS) for old in kept):
             kept.append(lead)
-    write_csv(path, TARGET_COLUMNS, kept)
+    write_csv(path, target_columns(kept), kept)

@@ -32,12 +32,24 @@ TARGET_COLUMNS = (
     "address_kind",
     "verified",
     "verified_on",
+    "verified_by",
+    "verified_how",
 )
 # Where a row's facts come from (columns older files may lack): the source's terms, the record and field read
 # with any review flags, and the kind of address those flags make it (address_kinds.py).
 PROVENANCE_COLUMNS = ("license", "evidence", "address_kind")
+# Who confirmed a verified row on its source, and how (verification.py); older files may lack them.
+VERIFICATION_COLUMNS = ("verified_by", "verified_how")
+OPTIONAL_COLUMNS = PROVENANCE_COLUMNS + VERIFICATION_COLUMNS
 # Facts about a target; changing one without re-checking it makes the row unverified again.
 TARGET_FACTS = ("name_en", "name_local", "addressee", "website", "email", "contact_form_url")
+
+
+def target_columns(rows: Iterable[Mapping[str, str]]) -> tuple[str, ...]:
+    """The columns a target file is written with: the verification columns only once a row uses them, so that
+    files nobody verified yet keep their shape."""
+    used = {c for row in rows for c in VERIFICATION_COLUMNS if row.get(c)}
+    return tuple(c for c in TARGET_COLUMNS if c not in VERIFICATION_COLUMNS or used)
 
 
 def countries_path(data_dir: Path) -> Path:
@@ -78,10 +90,21 @@ class Target:
     name_local: str = ""
     verified_on: str = ""
     address_kind: str = ""  # general | registry | free-mail | desk | role-unknown; "" when unknown
+    stored_override: bool = False  # the email is an organiser's stored correction (overrides.StoredOverrides)
 
     @property
     def email_available(self) -> bool:
         return bool(self.email)
+
+    @property
+    def address_origin(self) -> str:
+        """How the email is known: `override` (an organiser's correction, not yet in the files), `verified`
+        (checked on its source page), `sourced` (read from its source page, not yet checked); "" without one."""
+        if not self.email:
+            return ""
+        if self.stored_override:
+            return "override"
+        return "verified" if self.verified else "sourced"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from chalicelib.directory.index import country_names, lookup_key
 from chalicelib.directory.records import (
     COUNTRY_COLUMNS,
     DIRECTORY_SETS,
-    PROVENANCE_COLUMNS,
+    OPTIONAL_COLUMNS,
     TARGET_COLUMNS,
     UN_LANGUAGES,
     Row,
@@ -56,7 +56,7 @@ def display_path(path: Path) -> str:
 # --- cells --------------------------------------------------------------------------------------------
 
 
-def _unsafe_text(value: str) -> str | None:
+def unsafe_text(value: str) -> str | None:
     if any(ch in value for ch in "\r\n\u2028\u2029"):
         return "contains a line break; every cell must be a single line"
     if any(unicodedata.category(ch) == "Cc" for ch in value):
@@ -147,7 +147,7 @@ def check_target_row(
         problems.append(Problem(path, number, column, message))
 
     for column, value in c.items():
-        reason = _unsafe_text(value)
+        reason = unsafe_text(value)
         if reason:
             bad(column, reason)
     alpha2 = c.get("alpha2", "")
@@ -186,6 +186,9 @@ def check_target_row(
             bad("verified_on", reason)
         elif verified == "false":
             bad("verified_on", "has a date but verified is false: set verified to true or clear the date")
+    for column in ("verified_by", "verified_how"):
+        if c.get(column) and verified != "true":
+            bad(column, "says who or how a row was verified, but verified is not true: clear it")
     if verified == "true":
         if not verified_on:
             bad("verified_on", "a verified row needs the date it was checked (YYYY-MM-DD)")
@@ -227,7 +230,7 @@ def check_targets(
 ) -> list[Problem]:
     """A whole target file. `complete`: every state must have a row (the shared set files); `unique`: one row
     per state (all but the leads files, which may hold several leads for one state)."""
-    problems = check_header(table, TARGET_COLUMNS, partial=partial, optional=PROVENANCE_COLUMNS)
+    problems = check_header(table, TARGET_COLUMNS, partial=partial, optional=OPTIONAL_COLUMNS)
     if any(p.column == "alpha2" for p in problems):
         return problems  # rows cannot be told apart without their country
     first_row: dict[str, int] = {}
@@ -319,7 +322,7 @@ def check_countries(table: Table) -> list[Problem]:
             problems += shape
             continue
         for column, value in c.items():
-            reason = _unsafe_text(value)
+            reason = unsafe_text(value)
             if reason:
                 problems.append(Problem(path, row.number, column, reason))
         problems += _iso_problems(path, row)

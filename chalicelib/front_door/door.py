@@ -145,6 +145,7 @@ class FrontDoor:
             target_set=target.target_set,
             target_name=target.name,
             target_email=target.email,
+            address_origin=route.address_origin,
             language=composed.language,
             subject=composed.subject,
             body=composed.body,

@@ -19,20 +19,20 @@ def _local_only() -> None:
 @blueprint.route("/dev/outbox.json")
 @json_errors
 def dev_outbox_json() -> Response:
-    from chalicelib.web.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages, with_address_origins
 
     _local_only()
-    return as_json(sent_messages())
+    return as_json(with_address_origins(sent_messages(), services().letters.find_by_ses_message_id))
 
 
 @blueprint.route("/dev/outbox")
 @html_errors
 def dev_outbox() -> Response:
-    from chalicelib.web.outbox import sent_messages
+    from chalicelib.web.outbox import sent_messages, with_address_origins
     from chalicelib.web.pages import outbox_page
 
     _local_only()
-    return as_html(outbox_page(sent_messages()))
+    return as_html(outbox_page(with_address_origins(sent_messages(), services().letters.find_by_ses_message_id)))
 
 
 @blueprint.route("/dev/organiser-token")

@@ -200,3 +200,26 @@ def admin_record_hand_delivery(slug: str) -> Response:
 @json_errors
 def admin_send_digests_now(slug: str) -> Response:
     return private(services().outcomes.send_digests_now(_organiser(), slug), 202)
+
+
+@blueprint.route("/admin/campaigns/{slug}/targets", authorizer=organiser_token)
+@json_errors
+def admin_targets(slug: str) -> Response:
+    return private(services().directory_console.targets(_organiser(), slug))
+
+
+@blueprint.route(
+    "/admin/campaigns/{slug}/targets/{target_set}/{country}",
+    methods=["GET", "PUT", "DELETE"],
+    authorizer=organiser_token,
+    content_types=FORM_OR_EMPTY,
+)
+@json_errors
+def admin_target(slug: str, target_set: str, country: str) -> Response:
+    """One target: its address and the history of corrections (GET), a correction (PUT), or none (DELETE)."""
+    console, method = services().directory_console, blueprint.current_request.method
+    if method == "PUT":
+        return private(console.correct(_organiser(), slug, target_set, country, _admin_body()))
+    if method == "DELETE":
+        return private(console.clear(_organiser(), slug, target_set, country, query_params().get("note", "")))
+    return private(console.history(_organiser(), slug, target_set, country))

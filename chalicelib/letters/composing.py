@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
+from chalicelib.letters.salutations import recipient_kind, salutation
 from chalicelib.rendering import from_source, render
 
 
@@ -87,7 +88,13 @@ def render_letter(
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
     lang = campaign.language_for(language, target.language)
-    context = {"target": {"name": target.name, "addressee": target.addressee}, "country": {"name": country_name}}
+    fixed_kind = campaign.fixed_target.kind if campaign.fixed_target else "generic"
+    kind = recipient_kind(target.target_set, target.addressee, fixed_kind)
+    context = {
+        "target": {"name": target.name, "addressee": target.addressee, "kind": kind},
+        "country": {"name": country_name},
+        "salutation": salutation(kind, lang, target.addressee),
+    }
     if campaign.letter_sources is not None:  # built in the console: its own text, in the same sandbox
         body = from_source(campaign.letter_sources[lang]).render(**context, **lists)
     else:

@@ -73,6 +73,15 @@ class Route:
         return "failing" if self.target_failing else "no_email"
 
     @property
+    def address_origin(self) -> str:
+        """How the address the letter goes to is known: `sourced`, `verified`, `override` (an organiser's stored
+        correction), `placeholder` (local stage) or "" (nobody can be emailed)."""
+        if self.sends_to == "sandbox":
+            return "placeholder"
+        target = self.send_to
+        return target.address_origin if target else ""
+
+    @property
     def send_to(self) -> Target | None:
         way = self.sends_to
         if way == "sandbox":

@@ -100,6 +100,9 @@ class Letter:
     digest_id: str = ""
     digest_letter_id: str = ""
     send_id: str = ""  # sign-on letters: the send they belong to
+    # How target_email was known when the letter was written (Route.address_origin): sourced, verified, override
+    # (an organiser's stored correction) or placeholder (local stage); "" for older letters.
+    address_origin: str = ""
     # A letter nobody could email, delivered another way (chalicelib/outcomes/hand_deliveries.py): how, when
     # (a date, YYYY-MM-DD), the organisers' note, and who recorded it.
     delivered_by: str = ""

@@ -22,6 +22,7 @@ def campaign_reach(
     down = set(failing)
     by_set = {s: 0 for s in campaign.target_chain}
     by_kind: dict[str, int] = {}
+    by_origin: dict[str, int] = {}
     reached = {"member": 0, "observer": 0}
     states = {"member": 0, "observer": 0}
     placeholders, unreached = 0, []
@@ -36,6 +37,7 @@ def campaign_reach(
             by_set[answering.target_set] = by_set.get(answering.target_set, 0) + 1
             kind = answering.address_kind or "unclassified"
             by_kind[kind] = by_kind.get(kind, 0) + 1
+            by_origin[route.address_origin] = by_origin.get(route.address_origin, 0) + 1
             continue
         placeholders += route.sends_to == "sandbox"
         web = route.web_target or route.target
@@ -60,6 +62,8 @@ def campaign_reach(
         "observers_reached": reached["observer"],
         "by_set": by_set,
         "by_address_kind": dict(sorted(by_kind.items())),
+        # sourced (read from its page), verified (checked there), override (an organiser's stored correction)
+        "by_origin": {origin: by_origin.get(origin, 0) for origin in ("sourced", "verified", "override")},
         "placeholders": placeholders,
         "unreached": unreached,
     }
@@ -72,6 +76,7 @@ def reach_summary(report: dict[str, Any]) -> str:
         f"address ({report['members_reached']} of {report['members']} members)",
         "through: " + ", ".join(f"{s} {n}" for s, n in report["by_set"].items()),
         "address kinds: " + ", ".join(f"{k} {n}" for k, n in report["by_address_kind"].items()),
+        "addresses: " + ", ".join(f"{k} {n}" for k, n in report["by_origin"].items()),
     ]
     for row in report["unreached"]:
         way = row["contact_form_url"] or row["website"] or "no website or form"

@@ -348,6 +348,7 @@ class Digests:
             target_set=latest.target_set,
             target_name=latest.target_name,
             target_email=latest.target_email,
+            address_origin=latest.address_origin,
             composed=composed,
             digest_id=item["digest_id"],
         )

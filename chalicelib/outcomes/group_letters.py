@@ -42,6 +42,7 @@ class GroupLetter:
     composed: ComposedLetter
     digest_id: str = ""
     send_id: str = ""
+    address_origin: str = ""  # as on Letter
 
 
 class GroupSender:
@@ -87,6 +88,7 @@ class GroupSender:
             target_set=spec.target_set,
             target_name=spec.target_name,
             target_email=spec.target_email,
+            address_origin=spec.address_origin,
             language=spec.composed.language,
             subject=spec.composed.subject,
             body=spec.composed.body,

@@ -201,7 +201,7 @@ class SignOnSends:
             raise StateConflict("No signatory is approved yet: approve at least one before delivering the letter.")
         target = fixed_target(campaign.fixed_target)  # type: ignore[arg-type]  # callers ask only with one
         composed = render_letter(campaign, "", target, None, signatories=signatories)
-        return self._log({"send_id": send_id, "signatories": signatories}, campaign, "", composed, "")
+        return self._log({"send_id": send_id, "signatories": signatories}, campaign, "", composed, "", "")
 
     # --- the housekeeping job --------------------------------------------------------------------------------
 
@@ -306,14 +306,18 @@ class SignOnSends:
             target = fixed_target(campaign.fixed_target)  # type: ignore[arg-type]  # a "fixed" send has one
             email = target.email or (sandbox_address(target, "") if self._sandbox else "")
             composed = render_letter(campaign, "", target, None, signatories=item["signatories"])
-            return self._log(item, campaign, "", composed, email)
+            origin = target.address_origin or ("placeholder" if email else "")
+            return self._log(item, campaign, "", composed, email, origin)
         country = self._directory.country(alpha2)
         route = plan_route(campaign, country, self._directory, is_failing=self._is_failing, sandbox=self._sandbox)
         target = route.send_to or route.target
         composed = render_letter(campaign, country.name, target, None, signatories=item["signatories"])
-        return self._log(item, campaign, alpha2, composed, (target.email or "") if route.send_to else "")
+        email = (target.email or "") if route.send_to else ""
+        return self._log(item, campaign, alpha2, composed, email, route.address_origin)
 
-    def _log(self, item: dict[str, Any], campaign: Campaign, country: str, composed: ComposedLetter, email: str):
+    def _log(
+        self, item: dict[str, Any], campaign: Campaign, country: str, composed: ComposedLetter, email: str, origin: str
+    ):
         return self._sender.log(
             GroupLetter(
                 letter_id=group_letter_id("sign-on", item["send_id"], country or FIXED),
@@ -323,6 +327,7 @@ class SignOnSends:
                 target_set=composed.target.target_set,
                 target_name=composed.target.name,
                 target_email=email,
+                address_origin=origin,
                 composed=composed,
                 send_id=item["send_id"],
             )

@@ -18,6 +18,9 @@ from chalicelib.letters.states import EXPLAINED, WAITING_EXPLAINED, Status
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 
+# Address kinds a supporter is told about (a general inbox needs no note): the form shows `address.<kind>`.
+NOTED_KINDS = ("registry", "free-mail", "desk", "role-unknown")
+
 PLACEHOLDER_NAME = {
     "en": "[Your name]",
     "fr": "[Votre nom]",
@@ -91,12 +94,19 @@ def route_view(route: Route) -> dict[str, Any]:
 
     key = f"route.{route.reason}.{route.answered_by}" if route.sends_to == "fallback_target" else None
     fallback = route.fallback.name if route.fallback else ""
+    answering = route.send_to if route.answered_by else None  # a real address, never a placeholder
+    kind = (answering.address_kind or None) if answering else None
+    note_key = f"address.{kind}" if kind in NOTED_KINDS else None
     return {
         "chain": list(route.chain),
         "answered_by": route.answered_by,
         "reason": route.reason,
         "explanation": Messages("en")(key, name=route.target.name, fallback=fallback) if key else None,
         "explanation_key": key,
+        # what kind of address the letter goes to, and a sentence where the supporter should know it
+        "address_kind": kind,
+        "address_note": Messages("en")(note_key, name=answering.name) if note_key and answering else None,
+        "address_note_key": note_key,
     }
 
 

@@ -9,7 +9,17 @@ import os
 from email import message_from_string
 from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Callable
+
+
+def with_address_origins(messages: list[dict[str, Any]], find: Callable[[str], Any]) -> list[dict[str, Any]]:
+    """Each message with `address_origin`: how the letter's address was known (sourced, verified, override,
+    placeholder), found through the letter SES knows by the message's id; None for mail that is not a letter."""
+    out = []
+    for message in messages:
+        letter = find(message["message_id"]) if message.get("message_id") else None
+        out.append({**message, "address_origin": (letter.address_origin or None) if letter else None})
+    return out
 
 
 def sent_messages() -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ SCRIPT_TEXT = (
     "target.",
     "note.",
     "route.",
+    "address.",
     "other_ways.",
     "errors.",
     "status.",

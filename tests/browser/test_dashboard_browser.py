@@ -119,6 +119,39 @@ def test_an_organiser_sees_the_campaigns_numbers_in_charts_and_tables(
 
 
 @pytest.mark.slow
+def test_the_dashboard_lists_the_addresses_worth_a_look_with_their_kind(browser, live_app, services):
+    token = services.organiser_tokens.create("Browser", [CAMPAIGN])[0]
+    services.stored_overrides.set(
+        "token x (Browser)",
+        "un-mission-new-york",
+        "KE",
+        email="registry@kenya-mission.org",
+        address_kind="registry",
+        source="https://www.un.int/kenya/contacts",
+    )
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{live_app}/admin")
+    page.get_by_label("Organiser token").fill(token)
+    page.get_by_role("button", name="Open the dashboard").click()
+
+    expect(page.locator("#addresses tbody tr", has_text="Switzerland")).to_be_visible()
+    assert cell_texts(page, "#addresses tbody tr:has-text('Switzerland') td") == [
+        "Switzerland",
+        "foreign-ministry",
+        "desk",
+        "sourced",
+    ]
+    assert cell_texts(page, "#addresses tbody tr:has-text('Zimbabwe') td") == [
+        "Zimbabwe",
+        "un-mission-new-york",
+        "free-mail",
+        "sourced",
+    ]
+    assert cell_texts(page, "#addresses tbody tr:has-text('Kenya') td")[2:] == ["registry", "override"]
+    assert "Finland" not in cell_texts(page, "#addresses tbody td:nth-child(1)")  # nothing to say about it
+
+
+@pytest.mark.slow
 def test_a_wrong_token_is_refused_and_nothing_is_shown(browser, live_app):
     page = browser.new_page()
     page.goto(f"{live_app}/admin")

@@ -61,3 +61,19 @@ def test_the_form_says_where_the_letter_goes_instead(live_app, browser_page):
         "to Permanent Mission of Kenya to the United Nations, your country's Permanent Mission to the UN in "
         "New York, which reports to it."
     )
+
+
+@pytest.mark.slow
+def test_the_form_says_what_kind_of_address_the_letter_goes_to_in_the_pages_language(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app}/campaigns/hrd-resolution/form?lang=fr")
+    address = page.locator("#address-note")
+
+    # Zimbabwe's letter goes to its New York mission, whose published address is at a public mail provider
+    page.select_option("#country", "ZW")
+    address.wait_for(state="visible")
+    assert address.inner_text().startswith("Permanent Mission of Zimbabwe")
+    assert "fournisseur de messagerie public" in address.inner_text()
+    # a general inbox needs no note: it goes away when the supporter picks Kenya
+    page.select_option("#country", "KE")
+    address.wait_for(state="hidden")

@@ -14,7 +14,7 @@ import pytest
 from support.directory_files import copy_data, edit_row, rows_of, write_targets
 
 from chalicelib.cli.directory import main
-from chalicelib.directory.records import TARGET_COLUMNS, target_set_path, write_csv
+from chalicelib.directory.records import target_columns, target_set_path, write_csv
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
@@ -73,7 +73,8 @@ def test_validate_by_default_checks_campaign_overrides_too(data, tmp_path):
 
 def test_import_merges_good_rows_and_rejects_bad_ones_with_reasons(data, tmp_path):
     path = target_set_path(data, "un-mission-geneva")
-    write_csv(path, TARGET_COLUMNS, [r for r in rows_of(path) if r["alpha2"] != "VA"])  # a state without a row
+    kept = [r for r in rows_of(path) if r["alpha2"] != "VA"]
+    write_csv(path, target_columns(kept), kept)  # a state without a row
     unchanged = next(r for r in rows_of(path) if r["alpha2"] == "NO")
     before_fr = next(r for r in rows_of(path) if r["alpha2"] == "FR")
     fresh = write_targets(
@@ -191,7 +192,15 @@ def test_coverage_json_counts_195_states_per_set(data, tmp_path):
     assert code == 0
     assert set(report) == {"foreign-ministry", "un-mission-geneva", "un-mission-new-york"}
     for counts in report.values():
-        assert list(counts) == ["countries", "email", "email_verified", "website_only", "none", "failing"]
+        assert list(counts) == [
+            "countries",
+            "email",
+            "email_verified",
+            "email_override",
+            "website_only",
+            "none",
+            "failing",
+        ]
         assert counts["countries"] == 195 == counts["email"] + counts["website_only"] + counts["none"]
     shipped = json.loads(run("coverage", "--json")[1])["un-mission-geneva"]
     geneva = report["un-mission-geneva"]

@@ -312,6 +312,9 @@ def test_the_chain_is_walked_in_order_and_the_preview_says_who_answers_and_why(
         "letter goes to Permanent Mission of Kenya to the United Nations, your country's Permanent Mission to "
         "the UN in New York, which reports to it.",
         "explanation_key": "route.no_email.un-mission-new-york",
+        "address_kind": "general",  # a general inbox: nothing more to tell the supporter
+        "address_note": None,
+        "address_note_key": None,
     }
     assert preview["fallbacks"][0]["target"]["address_kind"] == mission.address_kind == "general"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from chalicelib.directory.records import COUNTRY_COLUMNS, DATA_DIR, TARGET_COLUMNS, read_table, write_csv
+from chalicelib.directory.records import COUNTRY_COLUMNS, DATA_DIR, read_table, target_columns, write_csv
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -27,7 +27,7 @@ def edit_row(path: Path, which: str, **cells: str) -> int:
     rows = rows_of(path)
     edited = next(row for row in rows if row["alpha2"] == which)
     edited.update(cells)
-    columns = COUNTRY_COLUMNS if path.name == "countries.csv" else TARGET_COLUMNS
+    columns = COUNTRY_COLUMNS if path.name == "countries.csv" else target_columns(rows)
     write_csv(path, columns, rows)
     in_file_order = sorted(rows, key=lambda r: r["alpha2"])  # the same stable order write_csv uses
     return next(i for i, row in enumerate(in_file_order, start=2) if row is edited)

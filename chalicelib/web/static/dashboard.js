@@ -119,8 +119,19 @@
     text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
   }
 
+  // Where each state's letter goes, from /targets: only the addresses worth a look (see the table's note).
+  function renderAddresses(body) {
+    var rows = body.states.filter(function (s) {
+      return !s.answered_by || s.address_origin === "override" || (s.address_kind && s.address_kind !== "general");
+    });
+    fill($("addresses").tBodies[0], rows.map(function (s) {
+      return [s.name, s.answered_by || "nobody (website or form only)", s.address_kind || "", s.address_origin || ""];
+    }), body.fixed_target ? "A fixed target: " + body.fixed_target + "." : "None.", 4);
+  }
+
   function load() {
     if (!state.slug) return;
+    api("/admin/campaigns/" + encodeURIComponent(state.slug) + "/targets").then(renderAddresses, failed);
     $("load-error").textContent = "";
     // outcomes.js fills the signatories, digests and "did they reply?" panels for the same campaign
     document.dispatchEvent(new CustomEvent("demarche:campaign", { detail: { slug: state.slug } }));

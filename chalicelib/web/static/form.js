@@ -55,6 +55,10 @@
     note.textContent = "";
     if (!data.email_available) sayInto(note, noteKey(data), {name: t.name, fallback: fallbackName(data)});
     note.hidden = !note.textContent;
+    var addressNote = $("address-note"), kindKey = data.route && data.route.address_note_key;
+    addressNote.textContent = "";  // what kind of address it is, where that matters (a registry, a press desk…)
+    if (kindKey && say(kindKey)) sayInto(addressNote, kindKey, {name: answeringName(data)});
+    addressNote.hidden = !addressNote.textContent;
     links.textContent = "";
     links.hidden = !webLink(url);
     if (webLink(url)) {
@@ -77,6 +81,9 @@
     if (data.sends_to === "fallback_target") return "note.fallback" + failing;
     if (data.sends_to === "sandbox") return "note.sandbox";
     return "note.none" + failing;
+  }
+  function answeringName(data) {
+    return data.sends_to === "fallback_target" ? fallbackName(data) : data.target.name;
   }
   function fallbackName(data) {
     var first = (data.fallbacks || [])[0];
