@@ -115,10 +115,12 @@ class FormUse:
     max_age: dt.timedelta
     scope: str = "form"
 
+    sharded = False  # one item: its condition in the transaction is the whole check (see rate_limits.Counter)
+
     def key(self, now: dt.datetime) -> dict[str, str]:
         return {"pk": f"FORM#{self.campaign}#{self.stamp.split('.')[1][:32]}", "sk": USED_SK}
 
-    def reserve(self, table_name: str, now: dt.datetime) -> dict[str, Any]:
+    def reserve(self, table_name: str, now: dt.datetime, item_id: str = "") -> dict[str, Any]:
         pk = self.key(now)["pk"]
         expires = int((_issued(self.stamp) + self.max_age + KEEP_SPENT).timestamp())
         return {
@@ -129,7 +131,7 @@ class FormUse:
             }
         }
 
-    def give_back(self, table: Any, now: dt.datetime) -> None:
+    def give_back(self, table: Any, now: dt.datetime, item_id: str = "") -> None:
         table.delete_item(Key=self.key(now))
 
     def refusal(self, now: dt.datetime) -> FormAlreadySent:

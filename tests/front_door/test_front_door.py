@@ -305,13 +305,16 @@ def test_a_form_token_spent_on_a_duplicate_is_spent(letters_api, stored_items):
 
 
 def test_a_form_whose_email_could_not_leave_can_be_sent_again(letters_api, services, stored_items, monkeypatch):
-    from chalicelib.mail.mailer import Mailer
-
+    # GIVEN the mail queue cannot take the confirmation: the submission is refused and nothing is kept
     stamp = letters_api.stamp("hrd-resolution")
-    real = Mailer.send_notice
-    monkeypatch.setattr(Mailer, "send_notice", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("SES down")))
-    assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 503
-    monkeypatch.setattr(Mailer, "send_notice", real)
+
+    def broken(mail_id, delay_seconds=0):
+        raise ConnectionError("mail queue unreachable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services.mail_queue, "enqueue", broken)
+        assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 503
+    # THEN the same form (its stamp given back with the letter) sends the letter once the queue is back
     assert letters_api.post("hrd-resolution", {**LETTER, "form_token": stamp}, stamped=False).status_code == 202
     assert len(letters_in(stored_items)) == 1
 
