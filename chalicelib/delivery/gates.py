@@ -35,9 +35,7 @@ class Decision:
     action: str  # go | wait | park | refuse
     reason: str = ""
     until: dt.datetime | None = None
-
-
-GO = Decision("go")
+    epoch: int = 0  # the reputation guard's count epoch read on the way (a send is counted in it)
 
 
 def health_subject(target_set: str, country: str, campaign: str) -> tuple[str, str]:
@@ -60,7 +58,8 @@ class Gates:
         self._pacer, self._rate, self._directory = pacer, send_rate, directory
 
     def decide(self, letter: Letter, campaign: Campaign, now: dt.datetime) -> Decision:
-        if self._guard.state(campaign.slug).paused:
+        sending = self._guard.state(campaign.slug)
+        if sending.paused:
             return Decision("park", "paused")
         if self._suppressions.is_suppressed(campaign.slug, letter.target_email):
             return Decision("refuse", SUPPRESSED)
@@ -78,7 +77,7 @@ class Gates:
                 return Decision("wait", "pacing", admission.not_before)
         if not self._rate.acquire():
             return Decision("wait", "rate", now + RATE_WAIT)
-        return GO
+        return Decision("go", epoch=sending.epoch)
 
     def _zone(self, letter: Letter, campaign: Campaign) -> Any:
         fixed = campaign.fixed_target

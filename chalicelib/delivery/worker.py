@@ -86,12 +86,12 @@ class Deliverer:
         campaign = self._campaigns.get(letter.campaign)
         decision = self._gates.decide(letter, campaign, self._clock())
         if decision.action == "go":
-            return self._send(letter, campaign)
+            return self._send(letter, campaign, decision.epoch)
         if decision.action == "refuse":
             return self._fail(letter, Status.QUEUED, decision.reason)
         return self._hold(letter, decision)
 
-    def _send(self, letter: Letter, campaign: Campaign) -> Status | None:
+    def _send(self, letter: Letter, campaign: Campaign, epoch: int) -> Status | None:
         try:
             message = message_bytes(letter, campaign.organisation, campaign.sender_address)
         except ValueError as exc:  # a header value the checks should have refused: never send it, say why
@@ -105,6 +105,7 @@ class Deliverer:
                 self._clock(),
                 attempt_id=attempt,
                 remove=("waiting_until", "waiting_reason"),
+                held=letter,
             )
         except TransitionRefused:
             return None  # another worker took it
@@ -121,11 +122,12 @@ class Deliverer:
                 self._clock(),
                 expect={"attempt_id": attempt},
                 ses_message_id=ses_id,
+                held=letter,
             )
         except TransitionRefused as refused:
             log.info("letter %s: SES feedback recorded it first (%s)", letter.letter_id, refused.current)
             return Status(refused.current) if refused.current else None
-        self._guard.count(letter.campaign, "sent")
+        self._guard.count(letter.campaign, "sent", epoch)
         return Status.SENT
 
     def _not_sent(self, letter: Letter, attempt: str, exc: SendFailed) -> Status | None:
@@ -151,6 +153,7 @@ class Deliverer:
             Status.QUEUED,
             now,
             expect=mine,
+            held=letter,
             retries=letter.retries + 1,
             waiting_until=until.isoformat(),
             waiting_reason="retry",
@@ -183,7 +186,13 @@ class Deliverer:
         """Fail the letter with `reason`, if it is still where this worker left it (None: it moved on)."""
         try:
             self._letters.move(
-                letter.letter_id, source, Status.FAILED, self._clock(), expect=expect, failure_reason=reason[:500]
+                letter.letter_id,
+                source,
+                Status.FAILED,
+                self._clock(),
+                expect=expect,
+                held=letter,
+                failure_reason=reason[:500],
             )
         except TransitionRefused:
             return None  # another worker, or SES evidence, moved it meanwhile

@@ -86,19 +86,21 @@ class LetterLog:
         *,
         remove: Iterable[str] = (),
         expect: dict[str, str] | None = None,
+        held: Letter | None = None,
         **changes: Any,
     ) -> None:
         """Move a letter from `source` to `target` iff it is in `source` now (and its fields match `expect`);
         else TransitionRefused. `changes` are set and the attributes named in `remove` deleted, in the same
-        conditional write."""
+        conditional write. A caller that `held` the letter (read it already) spares a read: the counters are keyed
+        on fields a letter never changes, and the write's condition on `source` still decides."""
         check_move(letter_id, source, target)
-        self._write(letter_id, source, target, now, remove, changes, expect or {})
+        self._write(letter_id, source, target, now, remove, changes, expect or {}, held)
 
     def amend(
         self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (), **changes: Any
     ) -> None:
         """Change fields of a letter iff it is in `status` now (no state change); else TransitionRefused."""
-        self._write(letter_id, status, status, now, remove, changes, {})
+        self._write(letter_id, status, status, now, remove, changes, {}, None)
 
     def _write(
         self,
@@ -109,9 +111,12 @@ class LetterLog:
         remove: Iterable[str],
         changes: dict[str, Any],
         expect: dict[str, str],
+        held: Letter | None,
     ) -> None:
         keys: list[dict[str, str]] = []
-        if source is not target:  # a move: the counters follow it, so read what they are keyed on
+        if source is not target and held is not None:
+            keys = held.counter_keys()
+        elif source is not target:  # a move: the counters follow it, so read what they are keyed on
             status, keys = self._counted(letter_id) or (None, [])
             if status != source.value:
                 raise TransitionRefused(letter_id, target, status)
