@@ -34,6 +34,7 @@ INTERRUPTED = (
     "left. It was not resent automatically, to avoid a duplicate; an organiser can resend it."
 )
 GAVE_UP = "Not sent: the sender failed on this letter five times (the worker's log says why)."
+REREADS = 3  # a letter rewritten while it was about to go is read again at most this often
 TIME_NEEDED_MS = 15_000  # a send needs at most this long (SES timeouts included); below it, leave the rest queued
 
 
@@ -91,7 +92,7 @@ class Deliverer:
             return self._fail(letter, Status.QUEUED, decision.reason)
         return self._hold(letter, decision)
 
-    def _send(self, letter: Letter, campaign: Campaign, epoch: int) -> Status | None:
+    def _send(self, letter: Letter, campaign: Campaign, epoch: int, rereads: int = REREADS) -> Status | None:
         try:
             message = message_bytes(letter, campaign.organisation, campaign.sender_address)
         except ValueError as exc:  # a header value the checks should have refused: never send it, say why
@@ -107,8 +108,17 @@ class Deliverer:
                 remove=("waiting_until", "waiting_reason"),
                 held=letter,
             )
-        except TransitionRefused:
-            return None  # another worker took it
+        except TransitionRefused as refused:
+            if refused.current != Status.QUEUED.value:
+                return None  # another worker took it
+            # Still queued, so its text was rewritten after we read it (a digest losing a supporter who deleted
+            # their details): send the new text, never the one we hold. The gates were passed a moment ago.
+            fresh = self._letters.get(letter.letter_id)
+            if fresh is None or fresh.status != Status.QUEUED.value:
+                return None
+            if not rereads:
+                raise RetryLater(f"letter {letter.letter_id} kept being rewritten while it was about to go")
+            return self._send(fresh, campaign, epoch, rereads - 1)
         # From here until `sent` is written is the one ambiguous window (letter_states.py explains the rule).
         try:
             ses_id = self._mailer.send(letter, message, campaign.sender_address, attempt)

@@ -96,6 +96,11 @@ class LetterLog:
         check_move(letter_id, source, target)
         self._write(letter_id, source, target, now, remove, changes, expect or {}, held)
 
+    def revise(self, held: Letter, now: dt.datetime, **changes: Any) -> None:
+        """Rewrite fields of the letter a caller holds, iff it is still in the state and at the revision held (else
+        TransitionRefused), and count a new revision: a worker holding the old text can no longer move it."""
+        self._write(held.letter_id, Status(held.status), Status(held.status), now, (), changes, {}, held, bump=True)
+
     def amend(
         self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (), **changes: Any
     ) -> None:
@@ -112,6 +117,7 @@ class LetterLog:
         changes: dict[str, Any],
         expect: dict[str, str],
         held: Letter | None,
+        bump: bool = False,
     ) -> None:
         keys: list[dict[str, str]] = []
         if source is not target and held is not None:
@@ -122,6 +128,12 @@ class LetterLog:
                 raise TransitionRefused(letter_id, target, status)
         from chalicelib.storage.state_machines import move_entry  # here: state_machines imports this module
 
+        condition, values = "", {}
+        if held is not None:  # exactly the letter held: no rewrite of its text since it was read
+            condition = "attribute_not_exists(revision)" if not held.revision else "revision = :revision"
+            values = {":revision": held.revision} if held.revision else {}
+            if bump:
+                changes = {**changes, "revision": held.revision + 1}
         entry = move_entry(
             self._table.name,
             letter_key(letter_id),
@@ -131,6 +143,8 @@ class LetterLog:
             changes=changes,
             remove=remove,
             expect=expect,
+            condition=condition,
+            values=values,
         )
         update = {name: value for name, value in entry["Update"].items() if name != "TableName"}
         if source is not target:

@@ -44,6 +44,7 @@ CLOSING_LEASE = dt.timedelta(minutes=10)  # a closing cut short is taken up agai
 KEPT = dt.timedelta(days=30)  # a digest's record (who was in it: letter ids only) after it was due
 SCRUB_AFTER = dt.timedelta(days=1)  # a digest letter's text is deleted once SES has taken it (checked daily)
 OWED_OR_HELD = frozenset({Status.QUEUED.value, Status.SENDING.value})  # not yet handed to SES
+REWRITE_ATTEMPTS = 8  # rewrites of one digest letter racing each other: each reads again and retries
 MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
 ENTRY = "ENTRY#"
 
@@ -308,14 +309,18 @@ class Digests:
                     continue  # everyone in this part deleted their details meanwhile
                 digest = {"count": len(members), "part": number, "parts": len(parts), "date": item["send_at"][:10]}
                 letter = self._sender.log(self._letter(campaign, item, letter_id, written, digest))
-            logged.append(letter)
+            refused = False
             for member in part:
                 try:
                     self._letters.move(
                         member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(), digest_letter_id=letter_id
                     )
                 except TransitionRefused:
-                    pass  # moved by a previous run, or the supporter deleted their details
+                    refused = True  # moved by a previous run, or the supporter deleted their details meanwhile
+            if refused:  # the text may list someone who left after it was written: write it again first
+                self._rewrite(letter_id)
+                letter = self._letters.get(letter_id) or letter
+            logged.append(letter)
         self._sender.queue(logged)
         return [letter.letter_id for letter in logged]
 
@@ -364,36 +369,48 @@ class Digests:
     def drop(self, letter: Letter) -> None:
         """`letter`'s supporter deleted their details (already removed from it): rewrite the digest letter that
         lists them, if SES has not taken it yet, from the supporters still listed; with nobody left, it expires."""
-        carrier = self._letters.get(letter.digest_letter_id) if letter.digest_letter_id else None
-        if carrier is None or carrier.status != Status.QUEUED.value:
-            return  # sent (the ministry keeps its copy) or never written
-        item = self._table.get_item(Key=digest_key(carrier.digest_id), ConsistentRead=True).get("Item") or {}
-        members = list(item.get("members") or [])
-        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
-        part = next(
-            (
-                p
-                for n, p in enumerate(parts, 1)
-                if group_letter_id("digest", carrier.digest_id, str(n)) == carrier.letter_id
-            ),
-            [],
-        )
-        written = [
-            w
-            for m in part
-            if (w := self._letters.get(m)) is not None and w.supporter_name and w.digest_letter_id == carrier.letter_id
-        ]
-        now = self._clock()
-        try:
-            if not written:
-                self._letters.move(carrier.letter_id, Status.QUEUED, Status.EXPIRED, now, remove=("body",))
+        if letter.digest_letter_id:
+            self._rewrite(letter.digest_letter_id)
+
+    def _rewrite(self, carrier_id: str) -> None:
+        """Write the queued digest letter `carrier_id` again from the supporters it may still list.
+
+        Each rewrite is made only at the revision it read (LetterLog.revise): a rewrite racing another one reads
+        again and starts over, and a worker holding the old text cannot move it to sending (it reads the new one).
+        """
+        for _ in range(REWRITE_ATTEMPTS):
+            carrier = self._letters.get(carrier_id)
+            if carrier is None or carrier.status != Status.QUEUED.value:
+                return  # sent (the ministry keeps its copy) or never written
+            item = self._table.get_item(Key=digest_key(carrier.digest_id), ConsistentRead=True).get("Item") or {}
+            members = list(item.get("members") or [])
+            parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+            number, part = next(
+                (
+                    (n, p)
+                    for n, p in enumerate(parts, 1)
+                    if group_letter_id("digest", carrier.digest_id, str(n)) == carrier_id
+                ),
+                (0, []),
+            )
+            written = [w for m in part if (w := self._letters.get(m)) is not None and _listed_in(w, carrier)]
+            now = self._clock()
+            try:
+                if not written:
+                    self._letters.move(carrier_id, Status.QUEUED, Status.EXPIRED, now, remove=("body",), held=carrier)
+                    return
+                count = len(written) if len(parts) == 1 else len(members)
+                digest = {"count": count, "part": number, "parts": len(parts), "date": item["send_at"][:10]}
+                spec = self._letter(self._campaigns.get(item["campaign"]), item, carrier_id, written, digest)
+                if spec.composed.body != carrier.body:
+                    self._letters.revise(carrier, now, body=spec.composed.body)
                 return
-            count = len(written) if len(parts) == 1 else len(members)
-            digest = {"count": count, "part": parts.index(part) + 1, "parts": len(parts), "date": item["send_at"][:10]}
-            spec = self._letter(self._campaigns.get(item["campaign"]), item, carrier.letter_id, written, digest)
-            self._letters.amend(carrier.letter_id, Status.QUEUED, now, body=spec.composed.body)
-        except TransitionRefused:
-            log.warning("digest letter %s left the queue while a supporter was taken out of it", carrier.letter_id)
+            except TransitionRefused as refused:
+                if refused.current != Status.QUEUED.value:
+                    log.warning("digest letter %s left the queue while a supporter was taken out of it", carrier_id)
+                    return
+                # rewritten by someone else meanwhile: read it again
+        raise RuntimeError(f"digest letter {carrier_id} kept being rewritten; the deletion is retried")
 
     def send_now(self, campaign: str) -> int:
         """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
@@ -450,3 +467,13 @@ class Digests:
             }
             for i in items
         ]
+
+
+def _listed_in(supporter: Letter, carrier: Letter) -> bool:
+    """Whether a supporter's letter is carried by the digest letter `carrier`: moved into it, or still being moved
+    there by the closing (awaiting that digest); never once its details are deleted."""
+    if not supporter.supporter_name:
+        return False
+    if supporter.digest_letter_id:
+        return supporter.digest_letter_id == carrier.letter_id
+    return supporter.status == Status.AWAITING_DIGEST.value and supporter.digest_id == carrier.digest_id
