@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.letters.log import LetterLog
     from chalicelib.letters.queue import LetterQueue
     from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.letters.stats_rollup import StatsRollup
     from chalicelib.mail.mailer import Mailer
     from chalicelib.outcomes.digests import Digests
     from chalicelib.outcomes.group_letters import GroupSender
@@ -314,8 +315,15 @@ class Services:
             audit=AccessAudit(self.aws.table, self.clock),
             health=self.health,
             exports=self.exports,
+            rollup=self.stats_rollup,
             clock=self.clock,
         )
+
+    @cached_property
+    def stats_rollup(self) -> "StatsRollup":
+        from chalicelib.letters.stats_rollup import StatsRollup
+
+        return StatsRollup(self.aws.table, self.clock, failing=self.health.all_failing)
 
     @cached_property
     def outcomes(self) -> "OutcomesConsole":

@@ -109,8 +109,9 @@ class LocalStack:
             (created["exports_queue_url"], app_module.on_export_message),
         ]
 
-        def every_minute() -> None:  # in AWS: release every minute, housekeeping every 15 (both on EventBridge)
+        def every_minute() -> None:  # in AWS: release and roll-up every minute, housekeeping every 15 (EventBridge)
             app_module.release_waiting_letters(scheduled_event(), None)
+            app_module.roll_up_stats(scheduled_event(), None)
             app_module.housekeeping(scheduled_event(), None)
 
         # DEMARCHE_LOCAL_TICK_SECONDS: how often (default 60) the minute job runs locally; tests make it brisker.
