@@ -14,7 +14,16 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load", "package_size"]
+BENCHES = [
+    "cold_start",
+    "warm_requests",
+    "worker",
+    "hot_keys",
+    "stats_cost",
+    "local_load",
+    "package_size",
+    "overflow",
+]
 # `--smoke`: every benchmark at a tiny size, so `make test` proves `make bench` still runs (its figures mean nothing).
 SMOKE = {
     "cold_start": {"runs": 1},
@@ -24,6 +33,7 @@ SMOKE = {
     "stats_cost": {"small_letters": 50, "large_letters": 500},
     "local_load": {"seconds": 4, "users": 2},
     "package_size": {},
+    "overflow": {"letters": 2000},
 }
 
 

@@ -158,6 +158,7 @@ class Services:
             gates=gates,
             schedule=self.schedule,
             guard=self.reputation,
+            digests=lambda: self.digests,  # built only when a letter overflows: the worker's cold start skips it
         )
 
     @cached_property

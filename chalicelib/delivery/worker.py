@@ -15,7 +15,7 @@ import logging
 import uuid
 import zlib
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.delivery.gates import Decision, Gates
@@ -26,6 +26,9 @@ from chalicelib.letters.queue import letter_id_of
 from chalicelib.letters.schedule import LetterSchedule
 from chalicelib.letters.states import QUOTA_WAIT, RETRY_FIRST, RETRY_MAX, SENDING_LEASE, Status, TransitionRefused
 from chalicelib.mail.mailer import Mailer, Outcome, SendFailed, message_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.outcomes.digests import Digests
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +71,10 @@ class Deliverer:
         gates: Gates,
         schedule: LetterSchedule,
         guard: ReputationGuard,
+        digests: Callable[[], Digests] | None = None,
     ) -> None:
         self._letters, self._mailer, self._campaigns, self._clock = letters, mailer, campaigns, clock
-        self._gates, self._schedule, self._guard = gates, schedule, guard
+        self._gates, self._schedule, self._guard, self._digests = gates, schedule, guard, digests
 
     def deliver(self, letter_id: str) -> Status | None:
         """Handle one queue message. Returns the state the letter ended in, None if there was nothing to do."""
@@ -90,7 +94,18 @@ class Deliverer:
             return self._send(letter, campaign, decision.epoch)
         if decision.action == "refuse":
             return self._fail(letter, Status.QUEUED, decision.reason)
+        if decision.action == "digest" and self._digests is not None:
+            return self._overflow(letter, campaign)
         return self._hold(letter, decision)
+
+    def _overflow(self, letter: Letter, campaign: Campaign) -> Status | None:
+        """Pacing could not send it within a day: into its target's overflow digest (digests.py), by one
+        conditional move from the queued letter held; the digest, a letter itself, is paced and sent in time."""
+        try:
+            self._digests().join(letter, campaign, Status.QUEUED, digest_reason="overflow")
+        except TransitionRefused:
+            return None  # another worker moved it meanwhile
+        return Status.AWAITING_DIGEST
 
     def _send(self, letter: Letter, campaign: Campaign, epoch: int, rereads: int = REREADS) -> Status | None:
         try:

@@ -98,6 +98,7 @@ class Letter:
     supporter_message: str = ""
     digest_id: str = ""
     digest_letter_id: str = ""
+    digest_reason: str = ""  # "overflow": pacing could not send it alone within a day (gates.py); "": the campaign's
     send_id: str = ""  # sign-on letters: the send they belong to
     # Rewrites of a queued letter's text (a digest letter losing a supporter who deleted their details): a move
     # from a letter a caller holds is made only at the revision it holds, so nobody sends a text that was replaced.
