@@ -153,3 +153,23 @@ def test_deleting_ones_details_takes_one_out_of_an_overflow_digest_not_yet_sent(
     assert simulation.letters.get(carrier_id).status == "sent"
     assert simulation.letters.get(zawadi).status == "in_digest" and not simulation.letters.get(zawadi).supporter_name
     assert all(simulation.letters.get(i).status in ("sent", "in_digest") for i in letters)
+
+
+def test_the_worker_lambda_puts_a_letter_beyond_the_horizon_in_a_digest(services, drain):
+    # GIVEN a campaign at one letter an hour, and 15 letters to one ministry (through moto and the real handler,
+    # so the IAM audit sees what the worker needs for it)
+    original = services.campaigns.get(SLUG)
+    services.campaigns._by_slug[SLUG] = replace(original, delivery=Delivery(max_per_target_per_hour=1))
+    try:
+        letters = [queued_letter(services, "KE") for _ in range(15)]
+        # WHEN the worker Lambda handles them
+        drain()
+    finally:
+        services.campaigns._by_slug[SLUG] = original
+    # THEN one went, twelve wait for their places within 12 hours, and the last two joined the overflow digest
+    statuses = [services.letters.get(i) for i in letters]
+    assert [s.status for s in statuses].count("sent") == 1
+    assert [s.waiting_reason for s in statuses].count("pacing") == 12
+    gathered = [s for s in statuses if s.status == "awaiting_digest"]
+    assert len(gathered) == 2 and {s.digest_reason for s in gathered} == {"overflow"}
+    assert len({s.digest_id for s in gathered}) == 1
