@@ -20,8 +20,9 @@ LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
 NUMBERS = ("expires_at", "confirm_by", "due_at", "retries", "revision")
-# Letters sent on behalf of many (group_letters.py) have no status link, and one to a fixed target no country.
-MAY_BE_EMPTY = ("status_token_hash", "country")
+# Letters sent on behalf of many (group_letters.py) have no status link, one to a fixed target no country, and one
+# nobody could email no address (it is failed at once, and may be delivered by hand: hand_deliveries.py).
+MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -100,6 +101,12 @@ class Letter:
     digest_letter_id: str = ""
     digest_reason: str = ""  # "overflow": pacing could not send it alone within a day (gates.py); "": the campaign's
     send_id: str = ""  # sign-on letters: the send they belong to
+    # A letter nobody could email, delivered another way (chalicelib/outcomes/hand_deliveries.py): how, when
+    # (a date, YYYY-MM-DD), the organisers' note, and who recorded it.
+    delivered_by: str = ""
+    delivered_on: str = ""
+    delivery_note: str = ""
+    delivery_recorded_by: str = ""
     # Rewrites of a queued letter's text (a digest letter losing a supporter who deleted their details): a move
     # from a letter a caller holds is made only at the revision it holds, so nobody sends a text that was replaced.
     revision: int = 0
