@@ -98,6 +98,13 @@ def release_waiting_letters(event: Any) -> None:
     s.schedule.release_due(s.clock(), s.queue)
 
 
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def roll_up_stats(event: Any) -> int:
+    """Rebuild each active campaign's stats rollup from its counters: a dashboard view then costs one read."""
+    s = services()
+    return s.stats_rollup.refresh_active(s.campaigns.all())
+
+
 @app.on_sns_message(topic="demarche-ses-feedback")
 def on_ses_feedback(event: Any) -> None:
     """SES events (delivery, bounce, complaint, delay, reject) update the letters they are about."""

@@ -30,6 +30,7 @@ REGISTRY: dict[str, dict] = {
     "stats_cost": {"small_letters": 50, "large_letters": 500},
     "local_load": {"seconds": 4, "users": 2},
     "package_size": {},
+    "overflow": {"letters": 2000},
 }
 BENCHES = list(REGISTRY)
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.letters.log import LetterLog
     from chalicelib.letters.queue import LetterQueue
     from chalicelib.letters.schedule import LetterSchedule
+    from chalicelib.letters.stats_rollup import StatsRollup
     from chalicelib.mail.mail_queue import MailQueue
     from chalicelib.mail.mail_sender import MailSender
     from chalicelib.mail.mailer import Mailer
@@ -213,6 +214,7 @@ class Services:
             gates=gates,
             schedule=self.schedule,
             guard=self.reputation,
+            digests=lambda: self.digests,  # built only when a letter overflows: the worker's cold start skips it
         )
 
     @cached_property
@@ -393,6 +395,7 @@ class Services:
             audit=AccessAudit(self.aws.table, self.clock),
             health=self.health,
             exports=self.exports,
+            rollup=self.stats_rollup,
             clock=self.clock,
         )
 
@@ -406,6 +409,12 @@ class Services:
             overrides=self.stored_overrides,
             is_failing=self.health.is_failing,
         )
+
+    @cached_property
+    def stats_rollup(self) -> "StatsRollup":
+        from chalicelib.letters.stats_rollup import StatsRollup
+
+        return StatsRollup(self.aws.table, self.clock, failing=self.health.all_failing)
 
     @cached_property
     def outcomes(self) -> "OutcomesConsole":

@@ -47,6 +47,8 @@ class Delivery:
     period: str = "daily"  # digests only: "daily" or "weekly"
     local_hour: int = 9  # digests only: the hour they go, in each target's own time zone
     weekday: int = 0  # weekly digests only: 0 is Monday
+    # A letter pacing could not send within a day joins its target's overflow digest (gates.py); False: it waits.
+    overflow_digests: bool = True
 
     @property
     def is_digest(self) -> bool:
@@ -436,8 +438,14 @@ def _read_delivery(r: _Reader, kind: str) -> Delivery:
         raise r.fail(p + "weekday", f"must be one of {', '.join(WEEKDAYS)}")
     if "weekday" in d and period != "weekly":
         raise r.fail(p + "weekday", 'is used only with period = "weekly"')
+    overflow = r.get("overflow_digests", bool, table=d, prefix=p, default=True)
     return Delivery(
-        mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour, weekday=WEEKDAYS.index(weekday)
+        mode=mode,
+        max_per_target_per_hour=per_hour,
+        period=period,
+        local_hour=hour,
+        weekday=WEEKDAYS.index(weekday),
+        overflow_digests=overflow,
     )
 
 

@@ -19,7 +19,8 @@ from chalicelib.console.letter_rows import country_names, letter_row
 from chalicelib.console.tokens import Organiser
 from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
-from chalicelib.letters.counters import STATUSES, CampaignStats, read_stats
+from chalicelib.letters.counters import STATUSES, CampaignStats
+from chalicelib.letters.stats_rollup import StatsRollup
 
 LATEST = 10
 
@@ -44,10 +45,12 @@ class OrganiserConsole:
         audit: AccessAudit,
         health: TargetHealth,
         exports: ExportJobs,
+        rollup: StatsRollup,
         clock: Callable[[], dt.datetime],
     ) -> None:
         self._table, self._campaigns, self._directory, self._queries = table, campaigns, directory, queries
         self._audit, self._health, self._exports, self._clock = audit, health, exports, clock
+        self._rollup = rollup
         self.country_name = country_names(directory)
 
     def campaign(self, organiser: Organiser, slug: str) -> Campaign:
@@ -95,12 +98,12 @@ class OrganiserConsole:
 
     def stats(self, organiser: Organiser, slug: str) -> dict[str, Any]:
         campaign = self.campaign(organiser, slug)
-        return self._stats_view(campaign, read_stats(self._table, campaign.slug))
+        return self._stats_view(campaign, *self._rollup.read(campaign.slug))
 
     def dashboard(self, organiser: Organiser, slug: str) -> dict[str, Any]:
         """Everything the dashboard page shows, in one answer: stats, the charts (SVG) and the latest letters."""
         campaign = self.campaign(organiser, slug)
-        stats = self._stats_view(campaign, read_stats(self._table, campaign.slug))
+        stats = self._stats_view(campaign, *self._rollup.read(campaign.slug))
         latest = self.letters(organiser, slug, {"limit": str(LATEST)})["letters"]
         return {
             "campaign": {"slug": campaign.slug, "title": campaign.text(campaign.title, "en")},
@@ -134,16 +137,18 @@ class OrganiserConsole:
         campaign = self.campaign(organiser, slug)
         return {"records": self._audit.recent(campaign.slug)}
 
-    def _stats_view(self, campaign: Campaign, stats: CampaignStats) -> dict[str, Any]:
+    def _stats_view(
+        self, campaign: Campaign, stats: CampaignStats, failing_targets: list[dict[str, str]], as_of: str
+    ) -> dict[str, Any]:
+        """What the dashboard shows, from the rollup (stats_rollup.py: one read, at most about a minute old)."""
         by_status = stats.by_status
         failing = [
-            f
-            for f in self._health.all_failing()  # one Query: all failing targets share a partition
-            if f.target_set == campaign.target_set and f.country in stats.by_country
+            f for f in failing_targets if f["target_set"] == campaign.target_set and f["country"] in stats.by_country
         ]
         return {
             "campaign": campaign.slug,
             "generated_at": iso(self._clock()),
+            "as_of": as_of,
             "total": sum(by_status.values()),
             "by_status": {status: by_status.get(status, 0) for status in STATUSES},
             "by_day": sorted(
@@ -154,14 +159,5 @@ class OrganiserConsole:
                 {**row, "name": self.country_name(row["country"])} for row in _tallies(stats.by_country, "country", str)
             ],
             "by_partner": _tallies(stats.by_partner, "partner", lambda code: code or None),
-            "failing_targets": [
-                {
-                    "target_set": f.target_set,
-                    "country": f.country,
-                    "name": self.country_name(f.country),
-                    "since": f.since,
-                    "diagnostic": f.diagnostic,
-                }
-                for f in failing
-            ],
+            "failing_targets": [{**f, "name": self.country_name(f["country"])} for f in failing],
         }

@@ -9,6 +9,9 @@ One small DynamoDB item per recipient address (keyed by a hash, shared by every 
   That place is held: coming back, it waits only for the hourly limit, not behind newer letters.
 The limit is the campaign's `max_per_target_per_hour` during the target's office hours and a quarter of it
 (at least one) at night and at weekends, in the target's own time zone.
+
+The line is kept shorter than a `horizon` (OVERFLOW_HORIZON) for letters that may go in a digest instead: a letter
+whose place would come later is given none (`overflow`), and joins its target's overflow digest (gates.py).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ def pace_key(address: str) -> dict[str, str]:
 class Admission:
     go: bool
     not_before: dt.datetime  # when to come back, if not go
+    overflow: bool = False  # its place would be beyond the horizon: none was given (the letter goes in a digest)
 
 
 def _ms(moment: dt.datetime) -> int:
@@ -67,15 +71,26 @@ class Pacer:
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def admit(self, address: str, per_hour: int, zone: ZoneInfo, now: dt.datetime, *, holds_place: bool) -> Admission:
+    def admit(
+        self,
+        address: str,
+        per_hour: int,
+        zone: ZoneInfo,
+        now: dt.datetime,
+        *,
+        holds_place: bool,
+        horizon: dt.timedelta | None = None,
+    ) -> Admission:
         """May a letter to `address` go at `now`? If not, its place in line (when to come back) is reserved.
 
         `holds_place` is true for a letter coming back at the place it was given: it no longer queues behind
-        others, it waits only for the hourly limit.
+        others, it waits only for the hourly limit. With a `horizon`, a letter whose place would come later than
+        `now + horizon` is given none: Admission(overflow=True).
         """
+        horizon_ms = None if horizon is None else int(horizon.total_seconds() * 1000)
         for _ in range(ATTEMPTS):
             item = self._table.get_item(Key=pace_key(address), ConsistentRead=True).get("Item") or {}
-            admission, changes = self._decide(item, per_hour, zone, _ms(now), holds_place)
+            admission, changes = self.decide(item, per_hour, zone, _ms(now), holds_place, horizon_ms)
             if changes is None:
                 return admission
             if conditionally(self._write, address, item, changes, _ms(now)):
@@ -84,9 +99,12 @@ class Pacer:
         raise RuntimeError(f"pacing for one target stayed contended after {ATTEMPTS} attempts")
 
     @staticmethod
-    def _decide(
-        item: dict[str, Any], per_hour: int, zone: ZoneInfo, now: int, holds_place: bool
+    def decide(
+        item: dict[str, Any], per_hour: int, zone: ZoneInfo, now: int, holds_place: bool, horizon: int | None = None
     ) -> tuple[Admission, dict[str, Any] | None]:
+        """The pacing decision on the target's item as read (times in epoch ms); the changes to write, or None.
+        Pure: the overflow simulation (bench/overflow.py) drives it directly."""
+
         def limit_at(ms: int) -> int:
             return hourly_limit(per_hour, _at(ms).astimezone(zone))
 
@@ -101,6 +119,8 @@ class Pacer:
         if holds_place:
             return Admission(False, _at(open_at)), None
         place = max(now, next_free, open_at)
+        if horizon is not None and place > now + horizon:
+            return Admission(False, _at(place), overflow=True), None
         return Admission(False, _at(place)), {"sends": sends, "next_free": place + HOUR_MS // limit_at(place)}
 
     def _write(self, address: str, old: dict[str, Any], changes: dict[str, Any], now: int) -> None:

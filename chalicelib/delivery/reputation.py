@@ -100,11 +100,12 @@ class ReputationGuard:
             epoch=int(item.get("epoch", 0)),
         )
 
-    def count(self, campaign: str, what: str) -> None:
-        """Add one to this hour's `sent`, `bounced` or `complained` for the campaign's current epoch."""
+    def count(self, campaign: str, what: str, epoch: int | None = None) -> None:
+        """Add one to this hour's `sent`, `bounced` or `complained` for the campaign's current epoch (or `epoch`,
+        the one a caller read already: the worker's gates did, a moment before the send)."""
         assert what in COUNTS
         now = self._clock()
-        epoch = self.state(campaign).epoch
+        epoch = self.state(campaign).epoch if epoch is None else epoch
         key = {"pk": f"GUARD#{campaign}", "sk": _rates_sk(epoch, now)}
         due = due_keys(f"{key['pk']}#{key['sk']}", int((now + 2 * WINDOW).timestamp()))
         self._table.update_item(

@@ -15,7 +15,7 @@ import logging
 import uuid
 import zlib
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.delivery.gates import Decision, Gates
@@ -27,6 +27,9 @@ from chalicelib.letters.schedule import LetterSchedule
 from chalicelib.letters.states import QUOTA_WAIT, RETRY_FIRST, RETRY_MAX, SENDING_LEASE, Status, TransitionRefused
 from chalicelib.mail.mailer import Mailer, Outcome, SendFailed, message_bytes
 
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.outcomes.digests import Digests
+
 log = logging.getLogger(__name__)
 
 INTERRUPTED = (
@@ -34,6 +37,7 @@ INTERRUPTED = (
     "left. It was not resent automatically, to avoid a duplicate; an organiser can resend it."
 )
 GAVE_UP = "Not sent: the sender failed on this letter five times (the worker's log says why)."
+REREADS = 3  # a letter rewritten while it was about to go is read again at most this often
 TIME_NEEDED_MS = 15_000  # a send needs at most this long (SES timeouts included); below it, leave the rest queued
 
 
@@ -67,9 +71,10 @@ class Deliverer:
         gates: Gates,
         schedule: LetterSchedule,
         guard: ReputationGuard,
+        digests: Callable[[], Digests] | None = None,
     ) -> None:
         self._letters, self._mailer, self._campaigns, self._clock = letters, mailer, campaigns, clock
-        self._gates, self._schedule, self._guard = gates, schedule, guard
+        self._gates, self._schedule, self._guard, self._digests = gates, schedule, guard, digests
 
     def deliver(self, letter_id: str) -> Status | None:
         """Handle one queue message. Returns the state the letter ended in, None if there was nothing to do."""
@@ -86,12 +91,23 @@ class Deliverer:
         campaign = self._campaigns.get(letter.campaign)
         decision = self._gates.decide(letter, campaign, self._clock())
         if decision.action == "go":
-            return self._send(letter, campaign)
+            return self._send(letter, campaign, decision.epoch)
         if decision.action == "refuse":
             return self._fail(letter, Status.QUEUED, decision.reason)
+        if decision.action == "digest" and self._digests is not None:
+            return self._overflow(letter, campaign)
         return self._hold(letter, decision)
 
-    def _send(self, letter: Letter, campaign: Campaign) -> Status | None:
+    def _overflow(self, letter: Letter, campaign: Campaign) -> Status | None:
+        """Pacing could not send it within a day: into its target's overflow digest (digests.py), by one
+        conditional move from the queued letter held; the digest, a letter itself, is paced and sent in time."""
+        try:
+            self._digests().join(letter, campaign, Status.QUEUED, digest_reason="overflow")
+        except TransitionRefused:
+            return None  # another worker moved it meanwhile
+        return Status.AWAITING_DIGEST
+
+    def _send(self, letter: Letter, campaign: Campaign, epoch: int, rereads: int = REREADS) -> Status | None:
         try:
             message = message_bytes(letter, campaign.organisation, campaign.sender_address)
         except ValueError as exc:  # a header value the checks should have refused: never send it, say why
@@ -105,9 +121,19 @@ class Deliverer:
                 self._clock(),
                 attempt_id=attempt,
                 remove=("waiting_until", "waiting_reason"),
+                held=letter,
             )
-        except TransitionRefused:
-            return None  # another worker took it
+        except TransitionRefused as refused:
+            if refused.current != Status.QUEUED.value:
+                return None  # another worker took it
+            # Still queued, so its text was rewritten after we read it (a digest losing a supporter who deleted
+            # their details): send the new text, never the one we hold. The gates were passed a moment ago.
+            fresh = self._letters.get(letter.letter_id)
+            if fresh is None or fresh.status != Status.QUEUED.value:
+                return None
+            if not rereads:
+                raise RetryLater(f"letter {letter.letter_id} kept being rewritten while it was about to go")
+            return self._send(fresh, campaign, epoch, rereads - 1)
         # From here until `sent` is written is the one ambiguous window (letter_states.py explains the rule).
         try:
             ses_id = self._mailer.send(letter, message, campaign.sender_address, attempt)
@@ -121,11 +147,12 @@ class Deliverer:
                 self._clock(),
                 expect={"attempt_id": attempt},
                 ses_message_id=ses_id,
+                held=letter,
             )
         except TransitionRefused as refused:
             log.info("letter %s: SES feedback recorded it first (%s)", letter.letter_id, refused.current)
             return Status(refused.current) if refused.current else None
-        self._guard.count(letter.campaign, "sent")
+        self._guard.count(letter.campaign, "sent", epoch)
         return Status.SENT
 
     def _not_sent(self, letter: Letter, attempt: str, exc: SendFailed) -> Status | None:
@@ -151,6 +178,7 @@ class Deliverer:
             Status.QUEUED,
             now,
             expect=mine,
+            held=letter,
             retries=letter.retries + 1,
             waiting_until=until.isoformat(),
             waiting_reason="retry",
@@ -183,7 +211,13 @@ class Deliverer:
         """Fail the letter with `reason`, if it is still where this worker left it (None: it moved on)."""
         try:
             self._letters.move(
-                letter.letter_id, source, Status.FAILED, self._clock(), expect=expect, failure_reason=reason[:500]
+                letter.letter_id,
+                source,
+                Status.FAILED,
+                self._clock(),
+                expect=expect,
+                held=letter,
+                failure_reason=reason[:500],
             )
         except TransitionRefused:
             return None  # another worker, or SES evidence, moved it meanwhile

@@ -19,7 +19,7 @@ CAMPAIGN_PK, COUNTRY_PK, LOG_SK = "gsi1pk", "gsi_country_pk", "gsi1sk"  # both i
 LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
-NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
+NUMBERS = ("expires_at", "confirm_by", "due_at", "retries", "revision")
 # Letters sent on behalf of many (group_letters.py) have no status link, one to a fixed target no country, and one
 # nobody could email no address (it is failed at once, and may be delivered by hand: hand_deliveries.py).
 MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
@@ -99,6 +99,7 @@ class Letter:
     supporter_message: str = ""
     digest_id: str = ""
     digest_letter_id: str = ""
+    digest_reason: str = ""  # "overflow": pacing could not send it alone within a day (gates.py); "": the campaign's
     send_id: str = ""  # sign-on letters: the send they belong to
     # How target_email was known when the letter was written (Route.address_origin): sourced, verified, override
     # (an organiser's stored correction) or placeholder (local stage); "" for older letters.
@@ -109,9 +110,14 @@ class Letter:
     delivered_on: str = ""
     delivery_note: str = ""
     delivery_recorded_by: str = ""
+    # Rewrites of a queued letter's text (a digest letter losing a supporter who deleted their details): a move
+    # from a letter a caller holds is made only at the revision it holds, so nobody sends a text that was replaced.
+    revision: int = 0
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
+        if not self.revision:  # absent until a first rewrite (moves from a held letter check for that)
+            item.pop("revision")
         key = letter_key(self.letter_id)
         due = due_keys(key["pk"], self.due_at) if self.due_at else {}
         return {**key, **index_keys(self.campaign, self.created_at, self.letter_id, self.country), **due, **item}

@@ -86,19 +86,26 @@ class LetterLog:
         *,
         remove: Iterable[str] = (),
         expect: dict[str, str] | None = None,
+        held: Letter | None = None,
         **changes: Any,
     ) -> None:
         """Move a letter from `source` to `target` iff it is in `source` now (and its fields match `expect`);
         else TransitionRefused. `changes` are set and the attributes named in `remove` deleted, in the same
-        conditional write."""
+        conditional write. A caller that `held` the letter (read it already) spares a read: the counters are keyed
+        on fields a letter never changes, and the write's condition on `source` still decides."""
         check_move(letter_id, source, target)
-        self._write(letter_id, source, target, now, remove, changes, expect or {})
+        self._write(letter_id, source, target, now, remove, changes, expect or {}, held)
+
+    def revise(self, held: Letter, now: dt.datetime, **changes: Any) -> None:
+        """Rewrite fields of the letter a caller holds, iff it is still in the state and at the revision held (else
+        TransitionRefused), and count a new revision: a worker holding the old text can no longer move it."""
+        self._write(held.letter_id, Status(held.status), Status(held.status), now, (), changes, {}, held, bump=True)
 
     def amend(
         self, letter_id: str, status: Status, now: dt.datetime, *, remove: Iterable[str] = (), **changes: Any
     ) -> None:
         """Change fields of a letter iff it is in `status` now (no state change); else TransitionRefused."""
-        self._write(letter_id, status, status, now, remove, changes, {})
+        self._write(letter_id, status, status, now, remove, changes, {}, None)
 
     def _write(
         self,
@@ -109,14 +116,24 @@ class LetterLog:
         remove: Iterable[str],
         changes: dict[str, Any],
         expect: dict[str, str],
+        held: Letter | None,
+        bump: bool = False,
     ) -> None:
         keys: list[dict[str, str]] = []
-        if source is not target:  # a move: the counters follow it, so read what they are keyed on
+        if source is not target and held is not None:
+            keys = held.counter_keys()
+        elif source is not target:  # a move: the counters follow it, so read what they are keyed on
             status, keys = self._counted(letter_id) or (None, [])
             if status != source.value:
                 raise TransitionRefused(letter_id, target, status)
         from chalicelib.storage.state_machines import move_entry  # here: state_machines imports this module
 
+        condition, values = "", {}
+        if held is not None:  # exactly the letter held: no rewrite of its text since it was read
+            condition = "attribute_not_exists(revision)" if not held.revision else "revision = :revision"
+            values = {":revision": held.revision} if held.revision else {}
+            if bump:
+                changes = {**changes, "revision": held.revision + 1}
         entry = move_entry(
             self._table.name,
             letter_key(letter_id),
@@ -126,6 +143,8 @@ class LetterLog:
             changes=changes,
             remove=remove,
             expect=expect,
+            condition=condition,
+            values=values,
         )
         update = {name: value for name, value in entry["Update"].items() if name != "TableName"}
         if source is not target:

@@ -30,6 +30,8 @@ Digest campaigns (chalicelib/outcomes/digests.py) hold a confirmed letter instea
 pending_confirmation -> awaiting_digest -> in_digest. `in_digest` is the end of the supporter's own letter:
 it was listed in the digest letter named by its `digest_letter_id`, and that letter's state (sent, delivered,
 bounced...) is what happened to it. `awaiting_digest -> expired` is the supporter deleting their details first.
+Any campaign's letter takes `queued -> awaiting_digest` when its target's line is so long that pacing could not
+send it within a day (an overflow digest, chalicelib/delivery/gates.py), unless the campaign opted out.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class Status(str, Enum):
 S = Status
 ALLOWED: dict[Status, frozenset[Status]] = {
     S.PENDING_CONFIRMATION: frozenset({S.QUEUED, S.AWAITING_DIGEST, S.EXPIRED}),
-    S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED, S.PENDING_CONFIRMATION}),
+    # `awaiting_digest`: pacing could not send it within a day, so it joins its target's overflow digest.
+    S.QUEUED: frozenset({S.SENDING, S.FAILED, S.EXPIRED, S.PENDING_CONFIRMATION, S.AWAITING_DIGEST}),
     S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
     S.SENT: frozenset({S.DELAYED, S.DELIVERED, S.BOUNCED, S.COMPLAINED, S.FAILED}),
     S.DELAYED: frozenset({S.DELIVERED, S.BOUNCED, S.COMPLAINED}),
@@ -110,6 +113,14 @@ WAITING_EXPLAINED = {
     "retry": "The mail service asked us to slow down; your letter will be tried again shortly.",
     "target_failing": "The recipient's address is not accepting mail; your letter waits until the organisers fix it.",
     "paused": "The organisers paused sending for a check; your letter is kept and goes out when they resume.",
+}
+
+
+# Why a letter goes in a digest (its `digest_reason`), as the supporter reads it.
+DIGEST_EXPLAINED = {
+    "campaign": "This campaign gathers everyone's letters to each recipient into one email a day (or a week).",
+    "overflow": "So many people wrote to this recipient that sending each letter on its own would have taken more "
+    "than a day, so yours goes with others in one email listing everyone's names, within the day.",
 }
 
 

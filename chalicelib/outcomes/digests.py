@@ -13,6 +13,13 @@ derived from the digest, so a closing resumed after a crash sends nothing twice)
 letter `awaiting_digest -> in_digest`, naming the letter that carries it. From there the digest letter is an
 ordinary letter: paced per target, held by the reputation guard, followed through SES feedback.
 
+Overflow digests. On any other campaign (unless it opted out: `[delivery] overflow_digests = false`), a letter
+whose target's line is so long that pacing could not send it within a day moves `queued -> awaiting_digest`
+(gates.py) and joins its target's overflow digest, which closes every OVERFLOW_EVERY. An overflow digest letter
+carries the campaign letter once and then the names of everyone who wrote (their own words would not fit: at
+half a million letters a day to one ministry, only names let a day's letters fit in the letters pacing allows),
+in parts of at most PART_BYTES of names. Its letters take their places in the target's line like any other.
+
 A letter misses its digest only by joining in the instant it closes; it is still `awaiting_digest` when its own
 due time (the digest's plus GRACE) comes, and then joins the next one. A period nobody wrote in has no digest.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -28,7 +36,7 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns, Delivery
 from chalicelib.clock import iso
 from chalicelib.delivery.pacing import target_zone
 from chalicelib.directory import Directory
-from chalicelib.letters.composing import render_letter, resolve_target
+from chalicelib.letters.composing import ComposedLetter, render_letter, resolve_target, tidy
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
@@ -44,7 +52,10 @@ CLOSING_LEASE = dt.timedelta(minutes=10)  # a closing cut short is taken up agai
 KEPT = dt.timedelta(days=30)  # a digest's record (who was in it: letter ids only) after it was due
 SCRUB_AFTER = dt.timedelta(days=1)  # a digest letter's text is deleted once SES has taken it (checked daily)
 OWED_OR_HELD = frozenset({Status.QUEUED.value, Status.SENDING.value})  # not yet handed to SES
+REWRITE_ATTEMPTS = 8  # rewrites of one digest letter racing each other: each reads again and retries
 MAX_SUPPORTERS = 100  # per digest letter; more make several letters ("part 2 of 3"), each paced like any other
+OVERFLOW_EVERY = dt.timedelta(minutes=15)  # an overflow digest closes at each quarter hour (housekeeping's beat)
+PART_BYTES = 300_000  # an overflow digest letter lists at most this much of names (an item holds 400 KB)
 ENTRY = "ENTRY#"
 
 
@@ -60,6 +71,81 @@ def next_send_at(delivery: Delivery, zone: ZoneInfo, after: dt.datetime) -> dt.d
         if candidate > after:
             return candidate
     raise AssertionError("a daily or weekly time always comes within 8 days")
+
+
+def next_overflow_at(after: dt.datetime) -> dt.datetime:
+    """The first OVERFLOW_EVERY boundary strictly after `after`."""
+    step = int(OVERFLOW_EVERY.total_seconds())
+    return dt.datetime.fromtimestamp((int(after.timestamp()) // step + 1) * step, dt.timezone.utc)
+
+
+def is_overflow(campaign: Campaign) -> bool:
+    """A campaign that is not a digest campaign collects digests only for overflow."""
+    return not campaign.delivery.is_digest
+
+
+def listing_bytes(name: str, city: str, country: str) -> int:
+    """About what one supporter's line takes in an overflow digest letter."""
+    return len(f"{name}, {city} ({country})".encode()) + 8
+
+
+def part_sizes(sizes: list[int], budget: int = PART_BYTES) -> list[int]:
+    """How many supporters each part lists: consecutive, each part's lines within `budget` (at least one)."""
+    parts: list[int] = []
+    used = 0
+    for size in sizes:
+        if parts and used + size <= budget:
+            parts[-1] += 1
+            used += size
+        else:
+            parts.append(1)
+            used = size
+    return parts
+
+
+def pack(members: list[str]) -> bytes:
+    """Letter ids (UUIDs) in 16 bytes each: a digest item holds 20,000 of them."""
+    import uuid
+
+    return b"".join(uuid.UUID(m).bytes for m in members)
+
+
+def frozen_members(item: dict[str, Any]) -> list[str] | None:
+    """The digest's frozen list of supporters' letters (None while it has not been frozen)."""
+    import uuid
+
+    if "members_packed" in item:
+        raw = bytes(item["members_packed"])
+        return [str(uuid.UUID(bytes=raw[i : i + 16])) for i in range(0, len(raw), 16)]
+    members = item.get("members")
+    return None if members is None else list(members)
+
+
+def parts_of(item: dict[str, Any], members: list[str]) -> list[list[str]]:
+    """The digest's members split into its letters: frozen sizes (overflow), else MAX_SUPPORTERS each."""
+    sizes = [int(n) for n in item.get("part_sizes", [])]
+    if not sizes:
+        return [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+    parts, start = [], 0
+    for n in sizes:
+        parts.append(members[start : start + n])
+        start += n
+    return parts
+
+
+def overflow_letter(
+    campaign: Campaign, country_name: str, target: Any, supporters: list[dict[str, str]], digest: dict[str, Any]
+) -> ComposedLetter:
+    """An overflow digest letter: the campaign's own letter once, unsigned, then the names of all who wrote it
+    (names only: see the module's docstring). Supporters' text is only ever a value in either template."""
+    from chalicelib.rendering import TEMPLATES_DIR, render
+
+    unsigned = {"name": "", "city": "", "message": ""}
+    letter = render_letter(campaign, country_name, target, None, supporter=unsigned)
+    language = letter.language if (TEMPLATES_DIR / f"mail/overflow_digest.{letter.language}.txt").is_file() else "en"
+    names = [{"name": s["name"], "city": s["city"], "country": s["country"]} for s in supporters]
+    body = render(f"mail/overflow_digest.{language}.txt", letter=letter.body.rstrip(), supporters=names, digest=digest)
+    return replace(letter, body=tidy(body))
 
 
 def recipient(target_set: str, country: str) -> str:
@@ -97,8 +183,8 @@ class Digests:
     # --- supporters' letters join -------------------------------------------------------------------------
 
     def join(self, letter: Letter, campaign: Campaign, source: Status, **changes: Any) -> str:
-        """Move a confirmed (`pending_confirmation`) or stranded (`awaiting_digest`) letter into the digest due
-        next for its target; `changes` are written with the move. Returns the digest's id."""
+        """Move a confirmed (`pending_confirmation`), overflowing (`queued`) or stranded (`awaiting_digest`) letter
+        into the digest due next for its target; `changes` are written with the move. Returns the digest's id."""
         now = self._clock()
         after = now
         for _ in range(3):
@@ -108,7 +194,15 @@ class Digests:
                 self._letters.amend(letter.letter_id, source, now, digest_id=digest_id, due_at=due, **changes)
             else:
                 self._letters.move(
-                    letter.letter_id, source, Status.AWAITING_DIGEST, now, digest_id=digest_id, due_at=due, **changes
+                    letter.letter_id,
+                    source,
+                    Status.AWAITING_DIGEST,
+                    now,
+                    held=letter if source is Status.QUEUED else None,
+                    remove=("waiting_until", "waiting_reason") if source is Status.QUEUED else (),
+                    digest_id=digest_id,
+                    due_at=due,
+                    **changes,
                 )
             source, changes = Status.AWAITING_DIGEST, {}
             if self._add_entry(digest_id, letter.letter_id, letter.confirmed_at or iso(now), send_at):
@@ -118,8 +212,10 @@ class Digests:
         return digest_id
 
     def _open_digest(self, letter: Letter, campaign: Campaign, after: dt.datetime) -> tuple[str, dt.datetime]:
-        zone = self._zone(campaign, letter.target_set, letter.country)
-        send_at = next_send_at(campaign.delivery, zone, after)
+        if is_overflow(campaign):
+            send_at = next_overflow_at(after)
+        else:
+            send_at = next_send_at(campaign.delivery, self._zone(campaign, letter.target_set, letter.country), after)
         digest_id = digest_id_for(campaign.slug, letter.target_set, letter.country, send_at)
         expires = int((send_at + KEPT).timestamp())
         key = digest_key(digest_id)
@@ -134,6 +230,7 @@ class Digests:
                 "target_set": letter.target_set,
                 "country": recipient(letter.target_set, letter.country),
                 "target_name": letter.target_name,
+                "overflow": is_overflow(campaign),
                 "send_at": iso(send_at),
                 "created_at": iso(self._clock()),
                 "updated_at": iso(self._clock()),
@@ -186,7 +283,7 @@ class Digests:
     def stranded(self, letter: Letter) -> str:
         """Housekeeping found `letter` still awaiting its digest after the digest's time: wait, or join the next."""
         item = self._table.get_item(Key=digest_key(letter.digest_id), ConsistentRead=True).get("Item") or {}
-        status, members = item.get("status"), item.get("members")
+        status, members = item.get("status"), frozen_members(item)
         if status == "collecting" or (status == "closing" and (members is None or letter.letter_id in members)):
             later = int((self._clock() + GRACE).timestamp())  # its digest is late, or is being closed with it
             self._letters.amend(letter.letter_id, Status.AWAITING_DIGEST, self._clock(), due_at=later)
@@ -212,10 +309,11 @@ class Digests:
         elif item["status"] != "closing":
             self._done(key, item["status"], item)
             return "rescheduled"
-        members = item.get("members")
+        members = frozen_members(item)
         if members is None:  # frozen once: a resumed closing writes the same letters
-            members = self._members(item["digest_id"])
-            move(self._table, DIGEST, key, "closing", "closing", now, changes={**later, "members": members})
+            members, frozen = self._freeze(item)
+            move(self._table, DIGEST, key, "closing", "closing", now, changes={**later, **frozen})
+            item = {**item, **frozen}
         if not members:
             move(self._table, DIGEST, key, "closing", "empty", now, changes={"due_at": int(item["expires_at"])})
             return "digest_empty"
@@ -272,7 +370,17 @@ class Digests:
     def _done(self, key: dict[str, str], status: str, item: dict[str, Any]) -> None:
         move(self._table, DIGEST, key, status, status, self._clock(), changes={"due_at": int(item["expires_at"])})
 
-    def _members(self, digest_id: str) -> list[str]:
+    def _freeze(self, item: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+        """The digest's members, and what the digest item keeps of them: the ids packed, and for an overflow
+        digest how many each part lists (by the size of their names)."""
+        written = self._members(item["digest_id"])
+        members = [w.letter_id for w in written]
+        if not item.get("overflow") or not members:
+            return members, {"members": members}
+        sizes = [listing_bytes(w.supporter_name, w.supporter_city, w.country) for w in written]
+        return members, {"members_packed": pack(members), "part_sizes": part_sizes(sizes)}
+
+    def _members(self, digest_id: str) -> list[Letter]:
         """The letters still waiting for this digest, in the order they were confirmed."""
         from boto3.dynamodb.conditions import Key
 
@@ -286,12 +394,12 @@ class Digests:
         for letter_id in dict.fromkeys(ids):
             letter = self._letters.get(letter_id)
             if letter and letter.status == Status.AWAITING_DIGEST.value and letter.digest_id == digest_id:
-                members.append(letter_id)
+                members.append(letter)
         return members
 
     def _hand_over(self, item: dict[str, Any], members: list[str]) -> list[str]:
         campaign = self._campaigns.get(item["campaign"])
-        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
+        parts = parts_of(item, members)
         logged = []
         for number, part in enumerate(parts, start=1):
             letter_id = group_letter_id("digest", item["digest_id"], str(number))
@@ -308,14 +416,18 @@ class Digests:
                     continue  # everyone in this part deleted their details meanwhile
                 digest = {"count": len(members), "part": number, "parts": len(parts), "date": item["send_at"][:10]}
                 letter = self._sender.log(self._letter(campaign, item, letter_id, written, digest))
-            logged.append(letter)
+            refused = False
             for member in part:
                 try:
                     self._letters.move(
                         member, Status.AWAITING_DIGEST, Status.IN_DIGEST, self._clock(), digest_letter_id=letter_id
                     )
                 except TransitionRefused:
-                    pass  # moved by a previous run, or the supporter deleted their details
+                    refused = True  # moved by a previous run, or the supporter deleted their details meanwhile
+            if refused:  # the text may list someone who left after it was written: write it again first
+                self._rewrite(letter_id)
+                letter = self._letters.get(letter_id) or letter
+            logged.append(letter)
         self._sender.queue(logged)
         return [letter.letter_id for letter in logged]
 
@@ -339,7 +451,10 @@ class Digests:
             }
             for w in written
         ]
-        composed = render_letter(campaign, country_name, target, None, supporters=supporters, digest=digest)
+        if item.get("overflow"):
+            composed = overflow_letter(campaign, country_name, target, supporters, digest)
+        else:
+            composed = render_letter(campaign, country_name, target, None, supporters=supporters, digest=digest)
         return GroupLetter(
             letter_id=letter_id,
             kind="digest",
@@ -365,36 +480,48 @@ class Digests:
     def drop(self, letter: Letter) -> None:
         """`letter`'s supporter deleted their details (already removed from it): rewrite the digest letter that
         lists them, if SES has not taken it yet, from the supporters still listed; with nobody left, it expires."""
-        carrier = self._letters.get(letter.digest_letter_id) if letter.digest_letter_id else None
-        if carrier is None or carrier.status != Status.QUEUED.value:
-            return  # sent (the ministry keeps its copy) or never written
-        item = self._table.get_item(Key=digest_key(carrier.digest_id), ConsistentRead=True).get("Item") or {}
-        members = list(item.get("members") or [])
-        parts = [members[i : i + MAX_SUPPORTERS] for i in range(0, len(members), MAX_SUPPORTERS)]
-        part = next(
-            (
-                p
-                for n, p in enumerate(parts, 1)
-                if group_letter_id("digest", carrier.digest_id, str(n)) == carrier.letter_id
-            ),
-            [],
-        )
-        written = [
-            w
-            for m in part
-            if (w := self._letters.get(m)) is not None and w.supporter_name and w.digest_letter_id == carrier.letter_id
-        ]
-        now = self._clock()
-        try:
-            if not written:
-                self._letters.move(carrier.letter_id, Status.QUEUED, Status.EXPIRED, now, remove=("body",))
+        if letter.digest_letter_id:
+            self._rewrite(letter.digest_letter_id)
+
+    def _rewrite(self, carrier_id: str) -> None:
+        """Write the queued digest letter `carrier_id` again from the supporters it may still list.
+
+        Each rewrite is made only at the revision it read (LetterLog.revise): a rewrite racing another one reads
+        again and starts over, and a worker holding the old text cannot move it to sending (it reads the new one).
+        """
+        for _ in range(REWRITE_ATTEMPTS):
+            carrier = self._letters.get(carrier_id)
+            if carrier is None or carrier.status != Status.QUEUED.value:
+                return  # sent (the ministry keeps its copy) or never written
+            item = self._table.get_item(Key=digest_key(carrier.digest_id), ConsistentRead=True).get("Item") or {}
+            members = frozen_members(item) or []
+            parts = parts_of(item, members)
+            number, part = next(
+                (
+                    (n, p)
+                    for n, p in enumerate(parts, 1)
+                    if group_letter_id("digest", carrier.digest_id, str(n)) == carrier_id
+                ),
+                (0, []),
+            )
+            written = [w for m in part if (w := self._letters.get(m)) is not None and _listed_in(w, carrier)]
+            now = self._clock()
+            try:
+                if not written:
+                    self._letters.move(carrier_id, Status.QUEUED, Status.EXPIRED, now, remove=("body",), held=carrier)
+                    return
+                count = len(written) if len(parts) == 1 else len(members)
+                digest = {"count": count, "part": number, "parts": len(parts), "date": item["send_at"][:10]}
+                spec = self._letter(self._campaigns.get(item["campaign"]), item, carrier_id, written, digest)
+                if spec.composed.body != carrier.body:
+                    self._letters.revise(carrier, now, body=spec.composed.body)
                 return
-            count = len(written) if len(parts) == 1 else len(members)
-            digest = {"count": count, "part": parts.index(part) + 1, "parts": len(parts), "date": item["send_at"][:10]}
-            spec = self._letter(self._campaigns.get(item["campaign"]), item, carrier.letter_id, written, digest)
-            self._letters.amend(carrier.letter_id, Status.QUEUED, now, body=spec.composed.body)
-        except TransitionRefused:
-            log.warning("digest letter %s left the queue while a supporter was taken out of it", carrier.letter_id)
+            except TransitionRefused as refused:
+                if refused.current != Status.QUEUED.value:
+                    log.warning("digest letter %s left the queue while a supporter was taken out of it", carrier_id)
+                    return
+                # rewritten by someone else meanwhile: read it again
+        raise RuntimeError(f"digest letter {carrier_id} kept being rewritten; the deletion is retried")
 
     def send_now(self, campaign: str) -> int:
         """Bring every digest still collecting forward to now (before a vote, or at a campaign's end): the next
@@ -446,8 +573,18 @@ class Digests:
                 "target_set": i["target_set"],
                 "country": i["country"],
                 "target_name": i.get("target_name", ""),
-                "supporters": int(i.get("supporters", len(i.get("members") or []))),
+                "supporters": int(i.get("supporters", len(frozen_members(i) or []))),
                 "letters": list(i.get("letters", [])),
             }
             for i in items
         ]
+
+
+def _listed_in(supporter: Letter, carrier: Letter) -> bool:
+    """Whether a supporter's letter is carried by the digest letter `carrier`: moved into it, or still being moved
+    there by the closing (awaiting that digest); never once its details are deleted."""
+    if not supporter.supporter_name:
+        return False
+    if supporter.digest_letter_id:
+        return supporter.digest_letter_id == carrier.letter_id
+    return supporter.status == Status.AWAITING_DIGEST.value and supporter.digest_id == carrier.digest_id

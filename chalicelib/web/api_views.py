@@ -14,7 +14,7 @@ from chalicelib.directory import Country, Directory, Target
 from chalicelib.letters.composing import ComposedLetter, Supporter, compose
 from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
 from chalicelib.letters.letter import Letter
-from chalicelib.letters.states import EXPLAINED, WAITING_EXPLAINED, Status
+from chalicelib.letters.states import DIGEST_EXPLAINED, EXPLAINED, WAITING_EXPLAINED, Status
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
 
@@ -167,6 +167,22 @@ def letter_status_view(letter: Letter) -> dict[str, Any]:
         "failure_reason": letter.failure_reason or None,
         "partner": letter.partner or None,
         "waiting": _waiting(letter),
+        "digest": _digest(letter),
+    }
+
+
+def _digest(letter: Letter) -> dict[str, Any] | None:
+    """Whether the letter goes, or went, in a digest: why, when it is due, and when it went in (None: on its own)."""
+    if letter.status not in (Status.AWAITING_DIGEST.value, Status.IN_DIGEST.value) or not letter.digest_id:
+        return None
+    stamp = letter.digest_id.split(":")[1]  # digests.py digest_id_for: campaign:YYYYmmddTHHMMZ:set:who
+    due = dt.datetime.strptime(stamp, "%Y%m%dT%H%MZ").replace(tzinfo=dt.timezone.utc)
+    overflow = letter.digest_reason == "overflow"
+    return {
+        "reason": "overflow" if overflow else "campaign",
+        "explanation": DIGEST_EXPLAINED["overflow" if overflow else "campaign"],
+        "due_at": iso(due),
+        "went_at": letter.updated_at if letter.status == Status.IN_DIGEST.value else None,
     }
 
 

@@ -68,6 +68,12 @@ def edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def test_a_campaign_may_opt_out_of_overflow_digests(broken):
+    assert load_campaign(broken).delivery.overflow_digests is True  # the default
+    edit(broken, "max_per_target_per_hour = 30", "max_per_target_per_hour = 30\noverflow_digests = false")
+    assert load_campaign(broken).delivery.overflow_digests is False
+
+
 @pytest.mark.parametrize(
     "old,new,field",
     [
@@ -80,6 +86,11 @@ def edit(folder: Path, old: str, new: str) -> None:
         ("closes = 2027-12-31", 'closes = "soon"', "closes"),
         ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
         ('mode = "direct"', 'mode = "carrier-pigeon"', "delivery.mode"),
+        (
+            "max_per_target_per_hour = 30",
+            'max_per_target_per_hour = 30\noverflow_digests = "no"',
+            "delivery.overflow_digests",
+        ),
         ('allowed_origins = ["https://www.partner.example.org"]', 'allowed_origins = ["*"]', "allowed_origins[0]"),
         (
             'allowed_origins = ["https://www.partner.example.org"]',

@@ -39,11 +39,20 @@ def submit_many(services, count: int, country: str = "KE") -> list[str]:
 
 
 def test_500_letters_to_one_ministry_go_at_most_30_an_hour_and_all_arrive(simulation, clock):
-    # GIVEN 500 letters to Kenya's ministry, written on a Thursday at 13:00 in Nairobi
-    letters = submit_many(simulation, 500)
+    from dataclasses import replace
 
-    # WHEN the worker and the every-minute release job run as simulated time passes
-    simulation.run()
+    # GIVEN 500 letters to Kenya's ministry, written on a Thursday at 13:00 in Nairobi, on a campaign that opted
+    # out of overflow digests (tests/delivery/test_overflow_digests.py: what happens otherwise)
+    campaign = simulation.campaigns.get("hrd-resolution")
+    no_overflow = replace(campaign.delivery, overflow_digests=False)
+    simulation.campaigns._by_slug["hrd-resolution"] = replace(campaign, delivery=no_overflow)
+    try:
+        letters = submit_many(simulation, 500)
+
+        # WHEN the worker and the every-minute release job run as simulated time passes
+        simulation.run()
+    finally:
+        simulation.campaigns._by_slug["hrd-resolution"] = campaign
 
     # THEN every letter was sent exactly once, never more than 30 in any 60 minutes
     sends = [moment for moment, _ in simulation.aws.sesv2.sent]

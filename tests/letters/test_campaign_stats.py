@@ -108,6 +108,33 @@ def test_a_refused_move_changes_no_counter(services, clock):
     assert before.by_country == {"KE": {"sent": 1}}
 
 
+def test_a_move_with_a_held_letter_reads_nothing_and_is_still_refused_once_the_letter_moved(services, clock):
+    # GIVEN a queued letter the worker read, which another worker then sent
+    letter = make_letter(clock, country="KE")
+    services.letters.create(letter)
+    held = services.letters.get(letter.letter_id)
+    services.letters.move(letter.letter_id, Status.QUEUED, Status.SENDING, clock())
+    services.letters.move(letter.letter_id, Status.SENDING, Status.SENT, clock())
+    before = read_stats(services.aws.table, letter.campaign)
+    calls = []
+
+    def record(event_name, **_):
+        calls.append(event_name)
+
+    client = services.aws.table.meta.client
+    client.meta.events.register("before-call.dynamodb", record)
+    try:
+        # WHEN the first worker moves it from what it holds (a stale `queued`)
+        with pytest.raises(TransitionRefused) as refused:
+            services.letters.move(letter.letter_id, Status.QUEUED, Status.SENDING, clock(), held=held)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", record)
+    # THEN one call was made (the transaction, no re-read), its condition refused it, and no counter moved
+    assert [c.rsplit(".", 1)[-1] for c in calls] == ["TransactWriteItems"]
+    assert refused.value.current == "sent"
+    assert read_stats(services.aws.table, letter.campaign) == before
+
+
 def test_a_move_that_loses_the_race_inside_the_transaction_changes_no_counter(services, clock):
     # GIVEN a queued letter, and a competitor that moves it just before our transaction runs
     letter = make_letter(clock, country="KE")

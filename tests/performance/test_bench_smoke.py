@@ -55,6 +55,7 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
     assert row("stats read")["met"] is True
     assert row("fault soak")["met"] is True, row("fault soak")  # no invariant broken, even at 30 letters
+    assert row("overflow digests: 2,000 letters")["met"] is True
     load = row("local load, all requests")
     assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
     # the smoke writes no results: bench/RESULTS.md holds only real runs

@@ -24,10 +24,11 @@ BUDGET = {
     # the target's hourly counter (only confirmed letters count toward it, issue 15), the "did they reply?"
     # follow-up planned (one put); the queue message
     "confirm": (7, 1, 0),
-    # read, queued -> sending, the gates (pause, suppression, health, pacing, send rate), sending -> sent and the
-    # reputation counters, each move in one transaction with its stats counters; the letter itself.
+    # read the letter; the gates (pause, suppression, health, pacing read + place, send-rate token);
+    # queued -> sending and sending -> sent, each one transaction with its stats counters and no re-read of the
+    # letter it holds (issue 18: was 13); the reputation counter in the epoch the gates read; the letter itself.
     # SQS polling and deletes are Lambda's event source mapping's.
-    "deliver": (13, 0, 1),
+    "deliver": (10, 0, 1),
 }
 
 
