@@ -88,6 +88,13 @@ class Campaign:
     def is_sign_on(self) -> bool:
         return self.kind == "sign-on"
 
+    @property
+    def replies_reach_supporter(self) -> bool:
+        """Whether the recipient's reply can reach the supporter: only a letter we send in their name (Reply-To
+        them) to a directory target; not a digest or sign-on letter (from the organisers), nor a fixed target
+        such as the UN Secretary-General, whose office does not answer each writer."""
+        return self.kind == "letters" and not self.delivery.is_digest and self.fixed_target is None
+
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
         if today < self.opens:

@@ -1,5 +1,7 @@
 """Bot traps: a honeypot field and a signed render stamp. A bot caught by either is told "thank you" and
-nothing is stored or sent, so it learns nothing; a person whose form grew old is asked to send again.
+nothing is stored or sent, so it learns nothing; a person is never dropped that way: a form sent too soon after
+it was shown (autofill, a password manager, a fast typist) is asked to wait a moment and send again (TooQuick),
+and one whose form grew old to reload it. All a bot learns is what a person is told: wait a few seconds.
 
 The stamp is "<epoch seconds>.<HMAC(campaign, seconds)>": issued with the form (or by
 GET /campaigns/{slug}/form-token), valid from `min_fill` after issue until `max_age`.
@@ -13,7 +15,7 @@ from enum import Enum
 from typing import Any, Mapping
 
 from chalicelib.campaigns.policies import BotPolicy
-from chalicelib.errors import InvalidField
+from chalicelib.errors import InvalidField, TooQuick
 from chalicelib.signing import Signer
 
 HONEYPOT = "homepage"  # hidden from people (and screen readers); bots fill every field they find
@@ -59,8 +61,8 @@ def issue_stamp(signer: Signer, campaign: str, now: dt.datetime) -> str:
 
 
 def judge(fields: BotFields, signer: Signer, campaign: str, policy: BotPolicy, now: dt.datetime) -> Verdict:
-    """PERSON or BOT; InvalidField when the stamp is missing (an API client's mistake) or too old (a person's
-    tab left open: they should reload and send again)."""
+    """PERSON or BOT; InvalidField when the stamp is missing (an API client's mistake), too young (TooQuick: wait
+    and send again) or too old (a person's tab left open: they should reload and send again)."""
     if fields.honeypot.strip():
         return Verdict.BOT
     if not fields.stamp:
@@ -74,8 +76,10 @@ def judge(fields: BotFields, signer: Signer, campaign: str, policy: BotPolicy, n
     ):
         return Verdict.BOT
     age = now - dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc)
-    if age < policy.min_fill:
-        return Verdict.BOT  # no person reads the letter and fills the form this fast
+    if age < policy.min_fill:  # a real stamp, sent fast: a person's autofill as likely as a bot, so say so
+        raise TooQuick(
+            STAMP, "That was very quick: please wait a moment, then send your letter again.", stamp=fields.stamp
+        )
     if age > policy.max_age:
         raise InvalidField(STAMP, "This form is too old to send. Please reload the page and send your letter again.")
     return Verdict.PERSON

@@ -99,6 +99,8 @@ class Letter:
     digest_id: str = ""
     digest_letter_id: str = ""
     send_id: str = ""  # sign-on letters: the send they belong to
+    # The language the supporter used our form in: their emails and pages follow it, not the letter's language.
+    ui_language: str = ""
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}

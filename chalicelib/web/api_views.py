@@ -86,7 +86,7 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
 def route_view(route: Route) -> dict[str, Any]:
     """Who will receive the letter and why: the set that answered, the reason, and the sentence to show
     (English here; the form shows `explanation_key` from the page's own language)."""
-    from chalicelib.web.i18n import Messages
+    from chalicelib.i18n import Messages
 
     key = f"route.{route.reason}.{route.answered_by}" if route.sends_to == "fallback_target" else None
     fallback = route.fallback.name if route.fallback else ""

@@ -11,10 +11,10 @@ from typing import Any, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory, Target
+from chalicelib.i18n import Messages
 from chalicelib.letters.composing import render_letter
 from chalicelib.outcomes.signatures import SIGN_FIELDS
 from chalicelib.rendering import render
-from chalicelib.web.i18n import Messages
 from chalicelib.web.pages import campaign_texts, closed_notice
 
 VISIBLE = ("organisation", "country", "website", "contact_name", "email")

@@ -88,7 +88,7 @@ def get_form(client, query: str = "", headers: dict | None = None):
 
 
 def test_a_french_page_has_french_words_and_no_english_ones(client):
-    from chalicelib.web.i18n import catalogue
+    from chalicelib.i18n import catalogue
 
     page = get_form(client, "?lang=fr").body.decode()
 
@@ -198,3 +198,44 @@ def test_a_closed_campaign_says_so_instead_of_showing_the_form(client, clock):
     clock.now = dt.datetime(2028, 1, 1, tzinfo=dt.timezone.utc)
     page = get_form(client, "?lang=es").body.decode()
     assert "Esta campaña terminó el 2027-12-31" in page and "<form" not in page
+
+
+def test_the_form_carries_its_language_so_the_emails_and_later_pages_follow_it(client, letters_api, services):
+    page = client.http.get("/campaigns/hrd-resolution/form?lang=ru").body.decode()
+    assert '<input type="hidden" name="ui_language" value="ru">' in page
+
+    response = post_form(client, {**FORM, "lang": "ru", "ui_language": "ru"}, letters_api)
+
+    assert response.status_code == 202
+    [mail] = letters_api.notices()
+    assert mail["subject"].startswith(
+        "Пожалуйста, подтвердите"
+    )  # Kenya's letter is English; the supporter reads Russian
+
+
+def test_the_reply_hint_shows_only_where_a_reply_can_reach_the_supporter(client):
+    def email_hint(slug):
+        page = client.http.get(f"/campaigns/{slug}/form?lang=en").body.decode()
+        return re.search(r'<p class="hint" id="email-hint">([^<]*)</p>', page).group(1)
+
+    assert "can reply to you" in email_hint("hrd-resolution")  # sent in the supporter's name, Reply-To them
+    assert "reply" not in email_hint("sg-defenders")  # the UN Secretary-General does not answer each writer
+    assert "reply" not in email_hint("defenders-digest")  # a digest comes from the organisers
+
+
+def test_an_error_page_speaks_the_visitors_language(client):
+    page = client.http.get("/letters/nope/confirm/nope", headers={"Accept-Language": "ru, en;q=0.5"})
+    assert page.status_code == 404 and "Ссылка не найдена" in page.body.decode()
+
+
+def test_the_country_picker_names_every_state_in_the_pages_language_in_its_order(client):
+    def options(lang):
+        page = client.http.get(f"/campaigns/hrd-resolution/form?lang={lang}").body.decode()
+        return re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]+)</option>', page)
+
+    french, english = options("fr"), options("en")
+    assert len(french) == len(english) == 195 and {c for c, _ in french} == {c for c, _ in english}
+    assert ("DE", "Allemagne") in french and ("DE", "Germany") in english
+    assert ("CN", "中国") in options("zh") and ("EG", "مصر") in options("ar")
+    names = [name for _, name in french]
+    assert names.index("Égypte") < names.index("Fidji")  # É sorts as E, not after Z

@@ -124,7 +124,8 @@
   }
   function messageFor(status, error) {
     if (!status) return say("errors.network");
-    if (!english && VISIBLE.indexOf(error.field) >= 0 && T["errors." + error.field]) return say("errors." + error.field);
+    var key = error.code === "too_quick" ? "errors.too_quick" : "errors." + error.field;
+    if (!english && T[key]) return say(key);  // the API speaks English; the catalogue has the field's words
     return error.message || say("errors.other");
   }
   function showError(status, error) {
