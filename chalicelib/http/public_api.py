@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.errors import NotFound, OriginNotAllowed
-from chalicelib.http.request import base_url, current_date, origin_header, query_param, visitor
-from chalicelib.http.responses import allowed_origins, as_json, json_errors, partner_cors, receipt_json
+from chalicelib.http.request import (
+    base_url,
+    current_date,
+    letter_messages,
+    origin_header,
+    prefers_html,
+    query_param,
+    visitor,
+)
+from chalicelib.http.responses import (
+    allowed_origins,
+    as_html,
+    as_json,
+    html_errors,
+    json_errors,
+    partner_cors,
+    receipt_json,
+)
 from chalicelib.services import services
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.letters.letter import Letter
 
 blueprint = Blueprint(__name__)
 
@@ -154,13 +175,36 @@ def post_letter(slug: str) -> Response:
 
 
 @blueprint.route("/letters/{letter_id}/{token}")
-@json_errors
 def get_letter_status(letter_id: str, token: str) -> Response:
+    """A person's browser gets the page (their letter's journey, in their language); API clients get JSON."""
+    html = prefers_html(blueprint.current_request.headers.get("accept"))
+    response = (_letter_status_page if html else _letter_status_json)(letter_id, token)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _known_letter(letter_id: str, token: str) -> "Letter":
     from chalicelib.front_door.door import letter_status
-    from chalicelib.web.api_views import letter_status_view
-    from chalicelib.web.cors import cors_headers
 
     letter = letter_status(services().letters, letter_id, token)
     if letter is None:
         raise NotFound("No letter matches this link.")
+    return letter
+
+
+@json_errors
+def _letter_status_json(letter_id: str, token: str) -> Response:
+    from chalicelib.web.api_views import letter_status_view
+    from chalicelib.web.cors import cors_headers
+
+    letter = _known_letter(letter_id, token)
     return as_json(letter_status_view(letter), headers=cors_headers(origin_header(), allowed_origins(letter.campaign)))
+
+
+@html_errors
+def _letter_status_page(letter_id: str, token: str) -> Response:
+    from chalicelib.web.journey import status_page
+
+    letter = _known_letter(letter_id, token)
+    page = status_page(letter, services().campaigns.get(letter.campaign), letter_messages(letter))
+    return as_html(page, headers={"Cache-Control": "no-store"})

@@ -79,3 +79,25 @@ def letter_messages(letter: "Letter") -> "Messages":
     from chalicelib.letters.supporter_mail import supporter_language
 
     return Messages(negotiate(query_param("lang") or None, None, supporter_language(letter)))
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether the Accept header ranks text/html above application/json: a browser opening a link. No header,
+    `*/*` or a tie means JSON, the API's answer."""
+    ranks = {"html": 0.0, "json": 0.0}
+    for item in (accept or "").split(","):
+        kind, _, params = item.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = kind.strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            ranks["html"] = max(ranks["html"], quality)
+        elif kind == "application/json":
+            ranks["json"] = max(ranks["json"], quality)
+    return ranks["html"] > ranks["json"]
