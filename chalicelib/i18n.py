@@ -23,6 +23,7 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 UI_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 RIGHT_TO_LEFT = frozenset({"ar"})
 ENDONYMS = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский"}
+GROUP_SEPARATORS = {"fr": "\u202f", "ru": "\u00a0", "es": "."}  # the others use ","
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:[-_][A-Za-z0-9-]*)?\s*$")
 
@@ -80,6 +81,10 @@ class Messages:
     def __call__(self, key: str, **values: Any) -> str:
         text = self._own.get(key) or self._english[key]  # an unknown key is a bug: KeyError, caught by tests
         return text.format(**values) if values else text
+
+    def number(self, n: int) -> str:
+        """`n` with this language's thousands separator (1,234 / 1 234 / 1.234)."""
+        return f"{n:,}".replace(",", GROUP_SEPARATORS.get(self.language, ","))
 
     def __contains__(self, key: str) -> bool:
         return key in self._english

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.letters.confirmation import Confirmations
     from chalicelib.letters.forgetting import Forgetting
     from chalicelib.letters.log import LetterLog
+    from chalicelib.letters.public_count import PublicCounts
     from chalicelib.letters.queue import LetterQueue
     from chalicelib.letters.schedule import LetterSchedule
     from chalicelib.mail.mailer import Mailer
@@ -87,6 +88,13 @@ class Services:
         from chalicelib.letters.log import LetterLog
 
         return LetterLog(self.aws.table, self.clock)
+
+    @cached_property
+    def public_counts(self) -> "PublicCounts":
+        """Kept for the life of the process: the counter after confirming costs a read a minute, not one a page."""
+        from chalicelib.letters.public_count import PublicCounts
+
+        return PublicCounts(self.aws.table, self.clock)
 
     @cached_property
     def health(self) -> "TargetHealth":

@@ -50,6 +50,14 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """The organisers' suggestion once a letter is confirmed: "now ask a friend", another campaign..."""
+
+    text: Mapping[str, str]
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     slug: str
     title: Mapping[str, str]
@@ -78,6 +86,8 @@ class Campaign:
     # with Reply-To `reply_to`, the organisers' own address.
     from_name: str = ""
     reply_to: str = ""
+    # What the page after confirming suggests (`[next_step]`: `text` per language, optional `url`); None: sharing.
+    next_step: NextStep | None = None
 
     @property
     def target_chain(self) -> tuple[str, ...]:
@@ -287,6 +297,7 @@ def load_campaign(folder: Path) -> Campaign:
         kind=kind,
         from_name=from_name,
         reply_to=reply_to,
+        next_step=_read_next_step(r, languages),
     )
     if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
         raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
@@ -351,6 +362,17 @@ def sample_context(campaign: Campaign) -> dict[str, Any]:
             "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"},
         }
     return {**base, "supporter": person}
+
+
+def _read_next_step(r: _Reader, languages: tuple[str, ...]) -> NextStep | None:
+    table = r.get("next_step", dict, default=None)
+    if table is None:
+        return None
+    texts = _Reader(r.path, {"next_step.text": table.get("text")}).per_language("next_step.text", languages)
+    url = r.one_line("next_step.url", r.get("url", str, table=table, prefix="next_step.", default="")).strip()
+    if url and not url.startswith("https://"):
+        raise r.fail("next_step.url", "must be an https:// address")
+    return NextStep(text=texts, url=url)
 
 
 def _read_delivery(r: _Reader, kind: str) -> Delivery:

@@ -179,7 +179,8 @@ def get_letter_status(letter_id: str, token: str) -> Response:
     """A person's browser gets the page (their letter's journey, in their language); API clients get JSON."""
     html = prefers_html(blueprint.current_request.headers.get("accept"))
     response = (_letter_status_page if html else _letter_status_json)(letter_id, token)
-    response.headers["Vary"] = "Accept"
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept" if vary else "Accept"  # keep CORS's Vary: Origin
     return response
 
 

@@ -45,10 +45,16 @@ def get_confirm(letter_id: str, token: str) -> Response:
 def post_confirm(letter_id: str, token: str) -> Response:
     from chalicelib.letters.supporter_mail import link_paths
     from chalicelib.web.pages import confirmed_page
+    from chalicelib.web.sharing import share_url
 
-    letter = services().confirmations.confirm(letter_id, token)
-    status_url = base_url() + link_paths(services().signer, letter_id).status
-    return as_html(confirmed_page(letter, letter_messages(letter), status_url))
+    s = services()
+    letter = s.confirmations.confirm(letter_id, token)
+    t = letter_messages(letter)
+    status_url = base_url() + link_paths(s.signer, letter_id).status
+    count = s.public_counts.get(letter.campaign)
+    shared = share_url(base_url(), letter.campaign, letter.partner, t.language)
+    page = confirmed_page(letter, s.campaigns.get(letter.campaign), t, status_url, count=count, share_url=shared)
+    return as_html(page)
 
 
 @blueprint.route("/letters/{letter_id}/delete/{token}")
@@ -85,7 +91,8 @@ def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
 
     s = services()
     stamp = kwargs.pop("stamp", "") or issue_stamp(s.signer, campaign.slug, s.clock())
-    return form_page(campaign, s.directory, t, today=current_date(), stamp=stamp, **kwargs)
+    page_url = f"{base_url()}/campaigns/{campaign.slug}/form"  # for the social preview (OpenGraph, Twitter)
+    return form_page(campaign, s.directory, t, today=current_date(), stamp=stamp, page_url=page_url, **kwargs)
 
 
 @blueprint.route("/campaigns/{slug}/form")
@@ -97,10 +104,19 @@ def get_form(slug: str) -> Response:
     page = _form(
         campaign,
         _page_messages(query_param("lang") or None, campaign),
+        values={"country": _viewer_country()},
         partner=query_param("partner"),
         embed=query_param("embed") == "1",
     )
-    return as_html(page, framed_by=framing(slug))
+    return as_html(page, framed_by=framing(slug), headers={"Vary": "Accept-Language, CloudFront-Viewer-Country"})
+
+
+def _viewer_country() -> str:
+    """The country CloudFront says the visitor is in (where API Gateway passes it), preselected in the picker:
+    a guess the supporter can change, never stored. "" when absent or not a state we write to."""
+    code = (blueprint.current_request.headers.get("cloudfront-viewer-country") or "").strip().upper()
+    country = services().directory.find_country(code) if len(code) == 2 and code.isalpha() else None
+    return country.alpha2 if country else ""
 
 
 @blueprint.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])

@@ -34,6 +34,10 @@ SCRIPT_TEXT = (
 )  # for form.js
 
 
+# OpenGraph wants a territory: the locale a share card is labelled with, per page language.
+OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR", "ru": "ru_RU", "zh": "zh_CN"}
+
+
 def form_fields(raw_body: bytes) -> dict[str, str]:
     """A urlencoded form post as a dict (last value wins); empty values are kept as empty strings."""
     parsed = parse_qs(raw_body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False)
@@ -132,6 +136,7 @@ def form_page(
     partner: str = "",
     embed: bool = False,
     stamp: str = "",
+    page_url: str = "",
 ) -> str:
     values = {**FORM_FIELDS, **(values or {})}
     partner = safe_partner(values["partner"] or partner)
@@ -152,6 +157,8 @@ def form_page(
         script_text={key: value for prefix in SCRIPT_TEXT for key, value in t.group(prefix).items()},
         stamp=stamp,
         proof_of_work=campaign.policies.bots.proof_of_work,
+        page_url=page_url,
+        locale=OG_LOCALES[t.language],
     )
 
 
@@ -216,10 +223,34 @@ def confirm_page(letter: Letter, t: Messages) -> str:
     )
 
 
-def confirmed_page(letter: Letter, t: Messages, status_url: str) -> str:
+def confirmed_page(
+    letter: Letter, campaign: Campaign, t: Messages, status_url: str, *, count: Any, share_url: str
+) -> str:
+    """Thanks that say where the letter is, the campaign's counter, the organisers' next step, and sharing."""
+    from chalicelib.web.sharing import share_links
+
     where = "confirmed.digest" if letter.status == "awaiting_digest" else "confirmed.queued"
-    return _action_page(
-        t, t("confirmed.title"), t(where, target=letter.target_name), link=status_url, link_text=t("done.follow")
+    title = campaign.text(campaign.title, t.language)
+    share_text = t("share.text", title=title)
+    next_step = None
+    if campaign.next_step is not None:
+        text, lang = campaign.localised(campaign.next_step.text, t.language)
+        next_step = {"text": text, "lang": lang, "url": campaign.next_step.url}
+    return render(
+        "pages/confirmed.html",
+        t=t,
+        embed=False,
+        title=t("confirmed.title"),
+        message=t(where, target=letter.target_name),
+        count=count,
+        next_step=next_step,
+        share={
+            "url": share_url,
+            "text": share_text,
+            "title": title,
+            "links": share_links(share_url, share_text, title),
+        },
+        status_url=status_url,
     )
 
 

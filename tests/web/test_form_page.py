@@ -239,3 +239,15 @@ def test_the_country_picker_names_every_state_in_the_pages_language_in_its_order
     assert ("CN", "中国") in options("zh") and ("EG", "مصر") in options("ar")
     names = [name for _, name in french]
     assert names.index("Égypte") < names.index("Fidji")  # É sorts as E, not after Z
+
+
+def test_the_visitors_country_from_cloudfront_is_preselected_and_can_be_changed(client):
+    def selected(headers):
+        page = client.http.get("/campaigns/hrd-resolution/form", headers=headers).body.decode()
+        return re.findall(r'<option value="([A-Z]{2})" selected>', page)
+
+    assert selected({"CloudFront-Viewer-Country": "KE"}) == ["KE"]
+    assert selected({"CloudFront-Viewer-Country": "ke"}) == ["KE"]
+    assert selected({}) == []
+    assert selected({"CloudFront-Viewer-Country": "XX"}) == []  # not a state we write to: no guess
+    assert selected({"CloudFront-Viewer-Country": "<b>"}) == []

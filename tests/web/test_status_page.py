@@ -69,7 +69,7 @@ def test_the_status_link_shows_the_journey_in_the_supporters_language(letters_ap
     assert [state for state, _ in steps_of(after)] == ["done", "done", "done", "current", "todo"]
     api = client.http.get(path)
     assert api.headers["Content-Type"].startswith("application/json") and api.json_body["status"] == "sent"
-    assert api.headers["Vary"] == "Accept"
+    assert api.headers["Vary"] == "Origin, Accept"  # CORS's Vary is kept
 
 
 def test_a_digest_letter_shows_it_goes_in_a_digest(letters_api, client):

@@ -3,6 +3,30 @@
  * Without this script the form still works: it posts to the server, which answers with a page. */
 (function () {
   "use strict";
+  // "Copy the letter" (the send-it-yourself page, and otherWays below): shown only where the browser can copy.
+  function wireCopy(scope) {
+    if (!navigator.clipboard || !window.isSecureContext) return;
+    Array.prototype.forEach.call(scope.querySelectorAll("button[data-copy]"), function (button) {
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(document.getElementById(button.getAttribute("data-copy")).value)
+          .then(function () { if (status) status.textContent = button.getAttribute("data-copied"); },
+                function () { /* not allowed: the text is still there to select */ });
+      });
+    });
+  }
+  wireCopy(document);
+  // "Share…" (the page after confirming): the phone's own share sheet, where the browser has the Web Share API.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-share]"), function (button) {
+    if (!navigator.share) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({title: button.getAttribute("data-share-title"), text: button.getAttribute("data-share-text"),
+        url: button.getAttribute("data-share-url")}).catch(function () { /* dismissed: the links are still there */ });
+    });
+  });
+
   var form = document.getElementById("letter-form"), textNode = document.getElementById("page-text");
   var root = document.documentElement;
   if (!form || !textNode || !window.fetch || !window.URLSearchParams) return;
@@ -102,10 +126,27 @@
       } else if (offer.kind === "mailto" && /^mailto:/.test(offer.url)) {
         a.href = offer.url; a.textContent = say("other_ways.own_email");
         li.appendChild(a); li.appendChild(document.createTextNode(". " + say("other_ways.own_email_note")));
+        var webmail = offer.webmail || {}, more = document.createElement("p");
+        more.appendChild(document.createTextNode(say("other_ways.webmail") + " "));
+        [["gmail", "Gmail"], ["outlook", "Outlook.com"]].forEach(function (w, i) {
+          if (!webLink(webmail[w[0]])) return;
+          var link = document.createElement("a");
+          link.href = webmail[w[0]]; link.target = "_blank"; link.rel = "noopener noreferrer"; link.textContent = w[1];
+          if (i) more.appendChild(document.createTextNode(", "));
+          more.appendChild(link);
+        });
+        li.appendChild(more);
+        if (!offer.to) { var where = document.createElement("p"); sayInto(where, "other_ways.no_address", {name: error.target.name}); li.appendChild(where); }
       } else return;
       list.appendChild(li);
     });
-    [p, heading, label, text, list].forEach(function (el) { box.appendChild(el); });
+    var copy = document.createElement("p"), button = document.createElement("button"), status = document.createElement("span");
+    button.type = "button"; button.hidden = true; button.textContent = say("other_ways.copy");
+    button.setAttribute("data-copy", "letter-text"); button.setAttribute("data-copied", say("other_ways.copied"));
+    status.className = "hint"; status.setAttribute("role", "status"); status.setAttribute("data-copy-status", "");
+    copy.appendChild(button); copy.appendChild(status);
+    [p, heading, label, text, copy, list].forEach(function (el) { box.appendChild(el); });
+    wireCopy(box);
     return box;
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 300); }
