@@ -119,6 +119,18 @@ def _viewer_country() -> str:
     return country.alpha2 if country else ""
 
 
+@blueprint.route("/campaigns/{slug}/privacy")
+@html_errors
+def get_privacy(slug: str) -> Response:
+    from chalicelib.web.pages import privacy_page
+
+    campaign = services().campaigns.get(slug)
+    page = privacy_page(
+        campaign, _page_messages(query_param("lang") or None, campaign), embed=query_param("embed") == "1"
+    )
+    return as_html(page, framed_by=framing(slug))
+
+
 @blueprint.route("/campaigns/{slug}/form", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
 @html_errors
 def post_form(slug: str) -> Response:

@@ -162,6 +162,23 @@ def form_page(
     )
 
 
+def privacy_page(campaign: Campaign, t: Messages, *, embed: bool = False) -> str:
+    """The campaign's plain-language privacy notice: what is kept, how long, who sees it (from its policies)."""
+    policies, texts = campaign.policies, campaign_texts(campaign, t.language)
+    return render(
+        "pages/privacy.html",
+        t=t,
+        embed=embed,
+        title=t("privacy.title"),
+        campaign_title=texts["title"],
+        title_lang=texts["title_lang"],
+        organisation=campaign.organisation,
+        confirm_days=policies.confirmation.expires_after.days if policies.confirmation.required else 0,
+        retention_days=policies.retention.days,
+        digest=campaign.delivery.is_digest,
+    )
+
+
 def result_page(campaign: Campaign, t: Messages, status: str, status_url: str, *, embed: bool = False) -> str:
     return render(
         "pages/result.html",

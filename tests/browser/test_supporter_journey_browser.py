@@ -32,6 +32,12 @@ def test_form_to_confirmed_to_status_in_every_language_at_360px(live_app, phone,
     fits_the_phone(page, "the form")
     audit(page, f"the form ({lang})")
     screenshot(page, f"journey-{lang}-1-form")
+    # the privacy notice the form links to, in the same language
+    page.click(f"text={t('privacy.link')}")
+    assert page.inner_text("h1") == t("privacy.title") and page.get_attribute("html", "lang") == lang
+    audit(page, f"the privacy notice ({lang})")
+    screenshot(page, f"journey-{lang}-1-privacy")
+    page.go_back()
 
     # WHEN they write to Kenya (a letter in English) and send, after reading for a while
     page.select_option("#country", "KE")

@@ -251,3 +251,16 @@ def test_the_visitors_country_from_cloudfront_is_preselected_and_can_be_changed(
     assert selected({}) == []
     assert selected({"CloudFront-Viewer-Country": "XX"}) == []  # not a state we write to: no guess
     assert selected({"CloudFront-Viewer-Country": "<b>"}) == []
+
+
+def test_the_form_links_a_privacy_notice_in_its_language_built_from_the_campaigns_policies(client):
+    form = client.http.get("/campaigns/hrd-resolution/form?lang=fr").body.decode()
+    assert '<a href="privacy?lang=fr">Comment nous traitons vos données</a>' in form
+
+    notice = client.http.get("/campaigns/hrd-resolution/privacy?lang=fr")
+    page = notice.body.decode()
+    assert notice.status_code == 200 and 'lang="fr"' in page
+    assert "dans les 7 jours" in page and "nous conservons vos données 90 jours" in page  # its policies
+    assert "avec votre nom, votre ville et votre adresse e-mail" in page
+    digest = client.http.get("/campaigns/defenders-digest/privacy?lang=en").body.decode()
+    assert "but not your email address" in digest  # a digest lists names, never addresses
