@@ -72,6 +72,15 @@ def form_js() -> Response:
     return Response(body=script("form.js"), headers=script_headers())
 
 
+@blueprint.route("/static/altcha.js")
+@json_errors
+def altcha_js() -> Response:
+    """The ALTCHA widget a proof-of-work campaign's form loads (the npm package, fetched by the build)."""
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script("altcha.js"), headers=script_headers())
+
+
 @blueprint.route("/openapi.json")
 def openapi_json() -> Response:
     from chalicelib.web.api_views import openapi_document

@@ -66,7 +66,8 @@ def frame_ancestors(campaign: Campaign | None) -> str:
 def page_headers(ancestors: str = "'none'") -> dict[str, str]:
     """Headers for every HTML page: scripts only from us, no referrer leaks, framing as `ancestors` allows."""
     policy = (
-        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self'; worker-src 'self' blob:; style-src 'unsafe-inline'; "
+        "img-src 'self' data:; "
         f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
     return {
