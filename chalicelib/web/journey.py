@@ -29,6 +29,7 @@ REACHED = {
     S.EXPIRED: "written",
     S.AWAITING_DIGEST: "confirmed",
     S.IN_DIGEST: "digest",
+    S.DELIVERED_BY_HAND: "delivered",  # the organisers delivered it another way (outcomes/hand_deliveries.py)
 }
 STOPPED = frozenset({S.BOUNCED, S.COMPLAINED, S.FAILED, S.EXPIRED})  # nothing more will happen by itself
 
