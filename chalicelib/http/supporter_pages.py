@@ -107,6 +107,7 @@ def get_form(slug: str) -> Response:
         values={"country": _viewer_country()},
         partner=query_param("partner"),
         embed=query_param("embed") == "1",
+        look={"accent": query_param("accent"), "button": query_param("button")},
     )
     return as_html(page, framed_by=framing(slug), headers={"Vary": "Accept-Language, CloudFront-Viewer-Country"})
 
@@ -146,7 +147,7 @@ def post_form(slug: str) -> Response:
         fields = form_fields(raw)
     except UnicodeDecodeError:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
-    lang, embed = page_fields(fields)
+    lang, embed, look = page_fields(fields)
     if campaign.is_sign_on:
         return post_sign_on_form(campaign, fields, embed)
     t = _page_messages(lang, campaign)
@@ -155,7 +156,7 @@ def post_form(slug: str) -> Response:
     except InvalidField as exc:  # the form again, as they filled it (sent too soon: with its own stamp)
         error = {"field": exc.field, "message": error_message(t, exc.field, exc.message, exc.code)}
         stamp = exc.stamp if isinstance(exc, TooQuick) else ""
-        page = _form(campaign, t, values=fields, error=error, embed=embed, stamp=stamp)
+        page = _form(campaign, t, values=fields, error=error, embed=embed, stamp=stamp, look=look)
         return as_html(page, 400, framed_by=framing(slug))
     except TargetUnreachable as exc:  # the letter is shown with the other ways to send it: nothing is lost
         page = unreachable_page(campaign, t, exc.message, delivery_of(exc), embed=embed)

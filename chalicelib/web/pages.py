@@ -20,7 +20,7 @@ from chalicelib.letters.letter import Letter
 from chalicelib.rendering import render
 
 FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
-PAGE_ONLY_FIELDS = ("lang", "embed")  # how the page was shown, not part of the letter
+PAGE_ONLY_FIELDS = ("lang", "embed", "accent", "button")  # how the page was shown, not part of the letter
 VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "language")
 SCRIPT_TEXT = (
     "target.",
@@ -44,10 +44,10 @@ def form_fields(raw_body: bytes) -> dict[str, str]:
     return {key: values[-1] for key, values in parsed.items()}
 
 
-def page_fields(fields: dict[str, str]) -> tuple[str | None, bool]:
-    """Take the page-only fields out of a form post: (the page language asked for, embedded?)."""
-    lang, embed = (fields.pop(name, "") for name in PAGE_ONLY_FIELDS)
-    return lang or None, embed == "1"
+def page_fields(fields: dict[str, str]) -> tuple[str | None, bool, dict[str, str]]:
+    """Take the page-only fields out of a form post: (the page language asked for, embedded?, the partner's look)."""
+    lang, embed, accent, button = (fields.pop(name, "") for name in PAGE_ONLY_FIELDS)
+    return lang or None, embed == "1", {"accent": accent, "button": button}
 
 
 def safe_partner(code: str) -> str:
@@ -138,7 +138,11 @@ def form_page(
     embed: bool = False,
     stamp: str = "",
     page_url: str = "",
+    look: Mapping[str, str] | None = None,
 ) -> str:
+    """`look`: the partner's accent and button text (embed.js's data- attributes), each kept only if usable."""
+    from chalicelib.web.theming import theme
+
     values = {**FORM_FIELDS, **(values or {})}
     partner = safe_partner(values["partner"] or partner)
     error = {"field": "", "message": "", **(error or {})}
@@ -160,6 +164,7 @@ def form_page(
         proof_of_work=campaign.policies.bots.proof_of_work,
         page_url=page_url,
         locale=OG_LOCALES[t.language],
+        theme=theme(**{"accent": "", "button": "", **(look or {})}),
     )
 
 

@@ -264,3 +264,21 @@ def test_the_form_links_a_privacy_notice_in_its_language_built_from_the_campaign
     assert "avec votre nom, votre ville et votre adresse e-mail" in page
     digest = client.http.get("/campaigns/defenders-digest/privacy?lang=en").body.decode()
     assert "but not your email address" in digest  # a digest lists names, never addresses
+
+
+def test_a_partners_look_is_used_only_when_safe_and_readable(client):
+    from chalicelib.web.theming import theme
+
+    def form(query):
+        return client.http.get(f"/campaigns/hrd-resolution/form?embed=1&{query}").body.decode()
+
+    page = form("accent=%237A1F5C&button=Write+now")
+    assert "<style>:root { --accent: #7a1f5c; }</style>" in page
+    assert '<button type="submit" id="send">Write now</button>' in page
+    assert 'name="accent" value="#7a1f5c" data-page-only' in page  # kept through an error and resend
+    # not a colour, or one white text is unreadable on: the form keeps its own
+    for accent in ("red", "%23ffff00", "%237a1f5c%3B%7D", "javascript:x"):
+        assert "--accent: #" not in form(f"accent={accent}"), accent
+    assert theme("#0b5394", "x" * 41) == {"accent": "#0b5394", "button": ""}  # too long a label
+    assert theme("#0B5394", "Send\nnow") == {"accent": "#0b5394", "button": "Send now"}
+    assert '<button type="submit" id="send">' + "<b>" not in form("button=%3Cb%3E")  # escaped, as any value
