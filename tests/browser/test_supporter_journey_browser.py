@@ -42,6 +42,10 @@ def test_form_to_confirmed_to_status_in_every_language_at_360px(live_app, phone,
     # WHEN they write to Kenya (a letter in English) and send, after reading for a while
     page.select_option("#country", "KE")
     page.locator("#preview-section").wait_for(state="visible")
+    # the letter is folded into one line until opened, so Send stays within reach on a phone
+    assert page.evaluate("document.getElementById('preview-fold').open") is False
+    send_at = page.locator("#send").bounding_box()["y"] + page.evaluate("window.scrollY")
+    assert send_at < 2200, f"Send is {send_at}px down the page"
     page.fill("#name", "Amina Wanjiru")
     page.fill("#email", f"amina.{lang}@example.org")
     clock.advance(seconds=30)

@@ -59,7 +59,7 @@
   }
 
   // --- who the letter goes to, and the letter itself -----------------------------------------------------------
-  var asked = 0, timer = null;
+  var asked = 0, timer = null, shown = 0;
   function refresh() {
     var country = value("country"), mine = ++asked;
     if (!country) { $("preview-section").hidden = true; $("target").textContent = ""; $("target-links").hidden = true; return; }
@@ -92,6 +92,7 @@
     $("preview-body").textContent = letter.body;
     $("own-email").href = data.mailto;
     $("preview-section").hidden = false;
+    if (!shown++ && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) $("preview-fold").open = true;
   }
   // Why the target cannot be emailed, and what happens instead (a fallback target, or the supporter sends it).
   function noteKey(data) {
