@@ -32,6 +32,16 @@ class InvalidField(DemarcheError):
         return {"error": {"code": self.code, "field": self.field, "message": self.message}}
 
 
+class TooQuick(InvalidField):
+    """A form sent within seconds of loading: a person (autofill, a fast typist) is asked to wait and send again."""
+
+    code = "too_quick"
+
+    def __init__(self, field: str, message: str, *, stamp: str) -> None:
+        super().__init__(field, message)
+        self.stamp = stamp  # the form's own stamp: old enough once they have waited, so sending again works
+
+
 class NotFound(DemarcheError):
     status = 404
     code = "not_found"

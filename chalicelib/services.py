@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.letters.confirmation import Confirmations
     from chalicelib.letters.forgetting import Forgetting
     from chalicelib.letters.log import LetterLog
+    from chalicelib.letters.public_count import PublicCounts
     from chalicelib.letters.queue import LetterQueue
     from chalicelib.letters.schedule import LetterSchedule
     from chalicelib.letters.stats_rollup import StatsRollup
@@ -123,6 +124,13 @@ class Services:
         from chalicelib.letters.log import LetterLog
 
         return LetterLog(self.aws.table, self.clock)
+
+    @cached_property
+    def public_counts(self) -> "PublicCounts":
+        """Kept for the life of the process: the counter after confirming costs a read a minute, not one a page."""
+        from chalicelib.letters.public_count import PublicCounts
+
+        return PublicCounts(self.aws.table, self.clock)
 
     @cached_property
     def health(self) -> "TargetHealth":

@@ -102,11 +102,16 @@ def checked_campaign_senders() -> dict[str, str]:
     """Each campaign's sender address; refuses to package a campaign whose files or letter templates are broken."""
     sys.path.insert(0, str(PROJECT_DIR))
     from chalicelib.campaigns.catalogue import Campaigns, check_campaign_deeply
+    from chalicelib.directory import default_directory
+    from chalicelib.letters.letter_check import letter_problems
 
-    senders = {}
+    senders, problems = {}, []
     for campaign in Campaigns().all():
         check_campaign_deeply(campaign)
+        problems += letter_problems(campaign, default_directory())  # every language x every country
         senders[campaign.slug] = campaign.sender_address
+    if problems:
+        raise StageError("letters that do not render:\n" + "\n".join(problems[:20]))
     return senders
 
 

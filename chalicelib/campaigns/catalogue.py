@@ -56,6 +56,14 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """The organisers' suggestion once a letter is confirmed: "now ask a friend", another campaign..."""
+
+    text: Mapping[str, str]
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     slug: str
     title: Mapping[str, str]
@@ -88,6 +96,8 @@ class Campaign:
     # templates/campaigns/<slug>/letter.<lang>.txt. Either way the source is a template for the sandboxed Jinja2
     # environment, and supporters' words are only ever values in its context.
     letter_sources: Mapping[str, str] | None = None
+    # What the page after confirming suggests (`[next_step]`: `text` per language, optional `url`); None: sharing.
+    next_step: NextStep | None = None
     # Sign-on letters: the order of the numbered list in the letter and its document ("alphabetical" | "signed").
     signatory_order: str = "alphabetical"
 
@@ -99,6 +109,13 @@ class Campaign:
     @property
     def is_sign_on(self) -> bool:
         return self.kind == "sign-on"
+
+    @property
+    def replies_reach_supporter(self) -> bool:
+        """Whether the recipient's reply can reach the supporter: only a letter we send in their name (Reply-To
+        them) to a directory target; not a digest or sign-on letter (from the organisers), nor a fixed target
+        such as the UN Secretary-General, whose office does not answer each writer."""
+        return self.kind == "letters" and not self.delivery.is_digest and self.fixed_target is None
 
     def check_open(self, today: dt.date) -> None:
         """Raise CampaignNotOpen unless letters are accepted on `today` (opens and closes inclusive)."""
@@ -325,6 +342,7 @@ def parse_campaign(
         from_name=from_name,
         reply_to=reply_to,
         letter_sources=dict(letters) if letters is not None else None,
+        next_step=_read_next_step(r, languages),
         signatory_order=order,
     )
     if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
@@ -411,6 +429,17 @@ def sample_context(campaign: Campaign) -> dict[str, Any]:
             "digest": {"count": 1, "part": 1, "parts": 1, "date": "2026-11-26"},
         }
     return {**base, "supporter": person}
+
+
+def _read_next_step(r: _Reader, languages: tuple[str, ...]) -> NextStep | None:
+    table = r.get("next_step", dict, default=None)
+    if table is None:
+        return None
+    texts = _Reader(r.path, {"next_step.text": table.get("text")}).per_language("next_step.text", languages)
+    url = r.one_line("next_step.url", r.get("url", str, table=table, prefix="next_step.", default="")).strip()
+    if url and not url.startswith("https://"):
+        raise r.fail("next_step.url", "must be an https:// address")
+    return NextStep(text=texts, url=url)
 
 
 def _read_delivery(r: _Reader, kind: str) -> Delivery:

@@ -29,7 +29,7 @@ from chalicelib.front_door.duplicates import mailbox_hash
 from chalicelib.letters.letter import Letter, letter_key
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import FINAL, Status
-from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter
+from chalicelib.letters.supporter_mail import link_paths, mail_to_supporter, supporter_language
 from chalicelib.mail.mail_queue import MailQueue
 from chalicelib.signing import Signer, token_hash, token_matches
 from chalicelib.storage.state_machines import FOLLOW_UP, MoveRefused, move, put_once
@@ -223,6 +223,7 @@ class FollowUps:
     def _send(self, letter: Letter, campaign: Campaign, *, reminder: bool) -> None:
         paths = links(self._signer, letter.letter_id)
         base = letter.links_base + paths["answer"]
+        lang = supporter_language(letter)  # the pages the links open speak it too
         self._mailer.send_notice(
             mail_to_supporter(
                 letter,
@@ -230,10 +231,10 @@ class FollowUps:
                 "follow_up",
                 reminder=reminder,
                 sent=(letter.confirmed_at or letter.created_at)[:10],
-                yes_url=f"{base}?answer=yes",
-                no_url=f"{base}?answer=no",
-                not_yet_url=f"{base}?answer=not_yet",
-                stop_url=letter.links_base + paths["stop"],
+                yes_url=f"{base}?answer=yes&lang={lang}",
+                no_url=f"{base}?answer=no&lang={lang}",
+                not_yet_url=f"{base}?answer=not_yet&lang={lang}",
+                stop_url=f"{letter.links_base}{paths['stop']}?lang={lang}",
                 delete_url=letter.links_base + link_paths(self._signer, letter.letter_id).delete,
             )
         )

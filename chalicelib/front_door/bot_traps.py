@@ -1,5 +1,7 @@
 """Bot traps: a honeypot field and a signed render stamp. A bot caught by either is told "thank you" and
-nothing is stored or sent, so it learns nothing; a person whose form grew old is asked to send again.
+nothing is stored or sent, so it learns nothing; a person is never dropped that way: a form sent too soon after
+it was shown (autofill, a password manager, a fast typist) is asked to wait a moment and send again (TooQuick),
+and one whose form grew old to reload it. All a bot learns is what a person is told: wait a few seconds.
 
 The stamp is "<epoch seconds>.<nonce>.<HMAC(campaign, seconds, nonce)>": issued with the form (or by
 GET /campaigns/{slug}/form-token), valid from `min_fill` after issue until `max_age`, and spent by the one
@@ -16,7 +18,7 @@ from enum import Enum
 from typing import Any, Mapping
 
 from chalicelib.campaigns.policies import BotPolicy
-from chalicelib.errors import FormAlreadySent, InvalidField
+from chalicelib.errors import FormAlreadySent, InvalidField, TooQuick
 from chalicelib.signing import Signer
 from chalicelib.storage.due_index import due_keys
 
@@ -71,8 +73,8 @@ def stamp_of(payload: Mapping[str, Any]) -> str:
 
 
 def judge(fields: BotFields, signer: Signer, campaign: str, policy: BotPolicy, now: dt.datetime) -> Verdict:
-    """PERSON or BOT; InvalidField when the stamp is missing (an API client's mistake) or too old (a person's
-    tab left open: they should reload and send again)."""
+    """PERSON or BOT; InvalidField when the stamp is missing (an API client's mistake), too young (TooQuick: wait
+    and send again) or too old (a person's tab left open: they should reload and send again)."""
     if fields.honeypot.strip():
         return Verdict.BOT
     if not fields.stamp:
@@ -89,8 +91,10 @@ def judge(fields: BotFields, signer: Signer, campaign: str, policy: BotPolicy, n
     if len(parts) != 3 or not signer.verify("form-stamp", f"{campaign}:{seconds}:{parts[1]}", parts[2]):
         return Verdict.BOT
     age = now - _issued(fields.stamp)
-    if age < policy.min_fill:
-        return Verdict.BOT  # no person reads the letter and fills the form this fast
+    if age < policy.min_fill:  # a real stamp, sent fast: a person's autofill as likely as a bot, so say so
+        raise TooQuick(
+            STAMP, "That was very quick: please wait a moment, then send your letter again.", stamp=fields.stamp
+        )
     if age > policy.max_age:
         raise _too_old()
     return Verdict.PERSON

@@ -156,6 +156,7 @@ class FrontDoor:
             updated_at=iso(now),
             expires_at=expires_at,
             partner=sub.partner or "",
+            ui_language=sub.ui_language,
             confirm_by=confirm_by,
             guard=guard["pk"],
             due_at=due_at,

@@ -10,9 +10,19 @@ from typing import Any, Mapping
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory
 from chalicelib.errors import InvalidField, NotFound, PayloadTooLarge
+from chalicelib.i18n import UI_LANGUAGES
 from chalicelib.mail.addresses import header_unsafe_reason, normalise_email
 
-MAX_LENGTH = {"name": 100, "email": 254, "city": 100, "message": 2000, "country": 60, "language": 5, "partner": 40}
+MAX_LENGTH = {
+    "name": 100,
+    "email": 254,
+    "city": 100,
+    "message": 2000,
+    "country": 60,
+    "language": 5,
+    "ui_language": 5,
+    "partner": 40,
+}
 REQUIRED = ("country", "name", "email")
 MAX_BODY_BYTES = 16 * 1024  # all fields at their longest, in UTF-8, with the bot-check fields, fit well within
 
@@ -45,6 +55,7 @@ class Submission:
     message: str
     language: str | None
     partner: str | None
+    ui_language: str = ""  # the language the supporter reads (chalicelib/i18n.py); "" for the letter's
 
 
 # Control characters (Unicode category Cc) and the Unicode line separators: they break headers and layouts.
@@ -125,6 +136,8 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
     partner = values["partner"] or None
     if partner is not None and not PARTNER_RE.match(partner):
         raise InvalidField("partner", "A partner code uses only letters, digits, '-' and '_'.")
+    if values["ui_language"] and values["ui_language"] not in UI_LANGUAGES:
+        raise InvalidField("ui_language", f"The ui_language is one of {', '.join(UI_LANGUAGES)}.")
     return Submission(
         country=country,
         name=values["name"],
@@ -133,4 +146,5 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
         message=values["message"],
         language=language,
         partner=partner,
+        ui_language=values["ui_language"],
     )

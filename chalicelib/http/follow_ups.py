@@ -5,17 +5,17 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.errors import InvalidField
-from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param
+from chalicelib.http.request import FORM_OR_EMPTY, base_url, page_messages, query_param
 from chalicelib.http.responses import as_html, html_errors
 from chalicelib.services import services
 
 blueprint = Blueprint(__name__)
 
 
-def _stop_link(letter_id: str) -> str:
+def _stop_link(letter_id: str, lang: str) -> str:
     from chalicelib.feedback.follow_ups import links
 
-    return base_url() + links(services().signer, letter_id)["stop"]
+    return f"{base_url()}{links(services().signer, letter_id)['stop']}?lang={lang}"
 
 
 @blueprint.route("/follow-ups/{letter_id}/{token}")
@@ -23,8 +23,8 @@ def _stop_link(letter_id: str) -> str:
 def get_follow_up(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import follow_up_page
 
-    item = services().follow_ups.look(letter_id, token)
-    return as_html(follow_up_page(item, query_param("answer"), _stop_link(letter_id)))
+    item, t = services().follow_ups.look(letter_id, token), page_messages()  # the email's links carry ?lang=
+    return as_html(follow_up_page(item, t, query_param("answer"), _stop_link(letter_id, t.language)))
 
 
 @blueprint.route(
@@ -43,7 +43,8 @@ def post_follow_up(letter_id: str, token: str) -> Response:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
     answer = fields.get("answer", "")
     services().follow_ups.answer(letter_id, token, answer, fields.get("reply", ""))
-    return as_html(answered_page(answer, _stop_link(letter_id)))
+    t = page_messages()
+    return as_html(answered_page(answer, t, _stop_link(letter_id, t.language)))
 
 
 @blueprint.route("/follow-ups/{letter_id}/{token}/stop")
@@ -53,7 +54,7 @@ def get_follow_up_stop(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import stop_page
 
     services().follow_ups.look(letter_id, token, STOP)
-    return as_html(stop_page())
+    return as_html(stop_page(page_messages()))
 
 
 @blueprint.route("/follow-ups/{letter_id}/{token}/stop", methods=["POST"], content_types=FORM_OR_EMPTY)
@@ -62,4 +63,4 @@ def post_follow_up_stop(letter_id: str, token: str) -> Response:
     from chalicelib.web.pages import stopped_page
 
     services().follow_ups.stop(letter_id, token)
-    return as_html(stopped_page())
+    return as_html(stopped_page(page_messages()))

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.errors import NotFound, OriginNotAllowed
-from chalicelib.http.request import base_url, current_date, origin_header, query_param, visitor
-from chalicelib.http.responses import allowed_origins, as_json, json_errors, partner_cors, receipt_json
+from chalicelib.http.request import (
+    base_url,
+    current_date,
+    letter_messages,
+    origin_header,
+    prefers_html,
+    query_param,
+    visitor,
+)
+from chalicelib.http.responses import (
+    allowed_origins,
+    as_html,
+    as_json,
+    html_errors,
+    json_errors,
+    partner_cors,
+    receipt_json,
+)
 from chalicelib.services import services
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.letters.letter import Letter
 
 blueprint = Blueprint(__name__)
 
@@ -49,6 +70,15 @@ def form_js() -> Response:
     from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("form.js"), headers=script_headers())
+
+
+@blueprint.route("/static/altcha.js")
+@json_errors
+def altcha_js() -> Response:
+    """The ALTCHA widget a proof-of-work campaign's form loads (the npm package, fetched by the build)."""
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script("altcha.js"), headers=script_headers())
 
 
 @blueprint.route("/openapi.json")
@@ -154,14 +184,38 @@ def post_letter(slug: str) -> Response:
 
 
 @blueprint.route("/letters/{letter_id}/{token}")
-@json_errors
 def get_letter_status(letter_id: str, token: str) -> Response:
+    """A person's browser gets the page (their letter's journey, in their language); API clients get JSON."""
+    html = prefers_html(blueprint.current_request.headers.get("accept"))
+    response = (_letter_status_page if html else _letter_status_json)(letter_id, token)
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept" if vary else "Accept"  # keep CORS's Vary: Origin
+    return response
+
+
+def _known_letter(letter_id: str, token: str) -> "Letter":
     from chalicelib.front_door.door import letter_status
-    from chalicelib.web.api_views import letter_status_view
-    from chalicelib.web.cors import cors_headers
 
     s = services()
     letter = letter_status(s.letters, letter_id, token, s.decoys)
     if letter is None:
         raise NotFound("No letter matches this link.")
+    return letter
+
+
+@json_errors
+def _letter_status_json(letter_id: str, token: str) -> Response:
+    from chalicelib.web.api_views import letter_status_view
+    from chalicelib.web.cors import cors_headers
+
+    letter = _known_letter(letter_id, token)
     return as_json(letter_status_view(letter), headers=cors_headers(origin_header(), allowed_origins(letter.campaign)))
+
+
+@html_errors
+def _letter_status_page(letter_id: str, token: str) -> Response:
+    from chalicelib.web.journey import status_page
+
+    letter = _known_letter(letter_id, token)
+    page = status_page(letter, services().campaigns.get(letter.campaign), letter_messages(letter))
+    return as_html(page, headers={"Cache-Control": "no-store"})

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from chalice import Response
 
 from chalicelib.errors import DemarcheError, NotFound
-from chalicelib.http.request import base_url, origin_header
+from chalicelib.http.request import base_url, origin_header, page_messages
 from chalicelib.services import services
 
 
@@ -78,7 +78,9 @@ def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         except DemarcheError as exc:
             link = base_url() + exc.link if exc.link else ""
-            return as_html(error_page(exc, link), exc.status, exc.headers, framed_by=framing(kwargs.get("slug")))
+            return as_html(
+                error_page(exc, page_messages(), link), exc.status, exc.headers, framed_by=framing(kwargs.get("slug"))
+            )
 
     return wrapper
 

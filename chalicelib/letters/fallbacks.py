@@ -116,3 +116,22 @@ def mailto_url(subject: str, body: str, to: str = "") -> str:
     """An RFC 6068 mailto URL with subject and body percent-encoded (line breaks as %0D%0A)."""
     text = body.replace("\r\n", "\n").replace("\n", "\r\n")
     return f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}&body={quote(text, safe='')}"
+
+
+# Webmail compose pages that take the recipient, subject and body in the URL: a supporter with no mail program
+# (a phone, a shared computer) writes from the webmail they use.
+WEBMAIL = {
+    "gmail": ("https://mail.google.com/mail/", {"view": "cm", "fs": "1"}, "to", "su", "body"),
+    "outlook": ("https://outlook.live.com/mail/0/deeplink/compose", {}, "to", "subject", "body"),
+}
+
+
+def webmail_urls(subject: str, body: str, to: str = "") -> dict[str, str]:
+    """Each webmail's compose URL with this letter filled in (`to` left out when we have no address)."""
+    from urllib.parse import urlencode
+
+    urls = {}
+    for name, (base, fixed, to_key, subject_key, body_key) in WEBMAIL.items():
+        query = {**fixed, **({to_key: to} if to else {}), subject_key: subject, body_key: body}
+        urls[name] = f"{base}?{urlencode(query, quote_via=quote)}"
+    return urls

@@ -104,6 +104,8 @@ class Letter:
     # How target_email was known when the letter was written (Route.address_origin): sourced, verified, override
     # (an organiser's stored correction) or placeholder (local stage); "" for older letters.
     address_origin: str = ""
+    # The language the supporter used our form in: their emails and pages follow it, not the letter's language.
+    ui_language: str = ""
     # A letter nobody could email, delivered another way (chalicelib/outcomes/hand_deliveries.py): how, when
     # (a date, YYYY-MM-DD), the organisers' note, and who recorded it.
     delivered_by: str = ""

@@ -1,5 +1,6 @@
 """Mail to a letter's writer and the links it carries (status, confirm, delete), shared by confirmation,
-follow-ups and sign-on: one place builds a supporter's links and their emails from templates/mail/."""
+follow-ups and sign-on: one place builds a supporter's links and their emails from templates/mail/, in the
+supporter's language (chalicelib/i18n.py), not their letter's."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.i18n import Messages
 from chalicelib.letters.letter import Letter
 from chalicelib.mail.mailer import Notice
 from chalicelib.rendering import render
 from chalicelib.signing import Signer, token_hash
 
 STATUS, CONFIRM, DELETE = "status", "confirm", "delete"  # what a link token is for
-MAIL_LANGUAGES = ("en", "fr", "es")
 # Anyone may type any name next to any address, and our mail goes from the organisation's verified domain:
 # a greeting carries the name only if it is short and plain (letters, spaces, basic punctuation; no link, no @).
 GREETING_MAX = 40
@@ -56,7 +57,7 @@ def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **conte
     return campaign_mail(
         campaign,
         template,
-        letter.language,
+        supporter_language(letter),
         letter.supporter_name,
         letter.supporter_email,
         name=letter.supporter_name,
@@ -65,21 +66,26 @@ def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **conte
     )
 
 
+def supporter_language(letter: Letter) -> str:
+    """The language the supporter reads us in: the form's, else (an API client that sent none) their letter's."""
+    return letter.ui_language or letter.language
+
+
 def campaign_mail(
     campaign: Campaign, template: str, language: str, to_name: str, to_email: str, **context: object
 ) -> Notice:
-    """An email from the campaign, from templates/mail/<template>.<language>.txt (first line: the subject), in
-    `language` where we have the template, else English. Templates get `organisation` and `title` too. A `name`
-    (the greeting) and `to_name` are someone's typing: kept only if plain (`greeting_name`). No supplied text
-    goes in a subject."""
-    language = language if language in MAIL_LANGUAGES else "en"
+    """An email from the campaign, from templates/mail/<template>.txt (first line: the subject), its words from
+    the `language` catalogue (`t`). Templates get `organisation` and `title` too. A `name` (the greeting) and
+    `to_name` are someone's typing: kept only if plain (`greeting_name`); no one's typing goes in a subject."""
+    t = Messages(language)
     if "name" in context:
         context["name"] = greeting_name(str(context["name"]))
     to_name = greeting_name(to_name)
     text = render(
-        f"mail/{template}.{language}.txt",
+        f"mail/{template}.txt",
+        t=t,
         organisation=campaign.organisation,
-        title=campaign.text(campaign.title, language),
+        title=campaign.text(campaign.title, t.language),
         **context,
     )
     subject, _, body = text.partition("\n")
@@ -90,6 +96,6 @@ def campaign_mail(
         sender_address=campaign.sender_address,
         subject=subject.strip(),
         body=body.lstrip("\n"),
-        language=language,
+        language=t.language,
         campaign=campaign.slug,
     )

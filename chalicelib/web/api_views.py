@@ -12,7 +12,7 @@ from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.letters.composing import ComposedLetter, Supporter, compose
-from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route
+from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route, webmail_urls
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import DIGEST_EXPLAINED, EXPLAINED, WAITING_EXPLAINED, Status
 
@@ -83,14 +83,25 @@ def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: Compos
     web = route.web_target or route.target  # the first target down the chain with a form or a website
     if web.contact_form_url:
         offers.append({"kind": "contact_form", "url": web.contact_form_url, "letter": letter_view(letter)})
-    offers.append({"kind": "mailto", "url": mailto_url(letter.subject, letter.body), "website": web.website or None})
+    # The target's own address when it has one that is not failing (we may not send, but the supporter may);
+    # with none, the page says where to look (their website).
+    to = (route.target.email or "") if not route.target_failing else ""
+    offers.append(
+        {
+            "kind": "mailto",
+            "url": mailto_url(letter.subject, letter.body, to),
+            "to": to or None,
+            "webmail": webmail_urls(letter.subject, letter.body, to),
+            "website": web.website or None,
+        }
+    )
     return offers
 
 
 def route_view(route: Route) -> dict[str, Any]:
     """Who will receive the letter and why: the set that answered, the reason, and the sentence to show
     (English here; the form shows `explanation_key` from the page's own language)."""
-    from chalicelib.web.i18n import Messages
+    from chalicelib.i18n import Messages
 
     key = f"route.{route.reason}.{route.answered_by}" if route.sends_to == "fallback_target" else None
     fallback = route.fallback.name if route.fallback else ""

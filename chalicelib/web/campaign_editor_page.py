@@ -16,8 +16,8 @@ from chalicelib.campaigns.catalogue import (
     WEEKDAYS,
 )
 from chalicelib.directory import UN_LANGUAGES
+from chalicelib.i18n import ENDONYMS, Messages
 from chalicelib.rendering import render
-from chalicelib.web.i18n import ENDONYMS, Messages
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from chalicelib.console.charts import STATUS_COLOURS
+from chalicelib.i18n import Messages
 from chalicelib.letters.counters import STATUSES
 from chalicelib.rendering import render
-from chalicelib.web.i18n import Messages
 
 
 def dashboard_page(api_base: str) -> str:

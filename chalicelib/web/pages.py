@@ -6,19 +6,21 @@ Every word comes from the message catalogues (i18n.py); every page works without
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Mapping
 from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
+from chalicelib.directory.country_names import country_name
 from chalicelib.errors import CampaignNotOpen, DemarcheError
 from chalicelib.front_door.fields import PARTNER_RE
+from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 from chalicelib.letters.letter import Letter
 from chalicelib.rendering import render
-from chalicelib.web.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 
 FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
-PAGE_ONLY_FIELDS = ("lang", "embed")  # how the page was shown, not part of the letter
+PAGE_ONLY_FIELDS = ("lang", "embed", "accent", "button")  # how the page was shown, not part of the letter
 VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "language")
 SCRIPT_TEXT = (
     "target.",
@@ -33,16 +35,20 @@ SCRIPT_TEXT = (
 )  # for form.js
 
 
+# OpenGraph wants a territory: the locale a share card is labelled with, per page language.
+OG_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES", "ar": "ar_AR", "ru": "ru_RU", "zh": "zh_CN"}
+
+
 def form_fields(raw_body: bytes) -> dict[str, str]:
     """A urlencoded form post as a dict (last value wins); empty values are kept as empty strings."""
     parsed = parse_qs(raw_body.decode("utf-8", errors="strict"), keep_blank_values=True, strict_parsing=False)
     return {key: values[-1] for key, values in parsed.items()}
 
 
-def page_fields(fields: dict[str, str]) -> tuple[str | None, bool]:
-    """Take the page-only fields out of a form post: (the page language asked for, embedded?)."""
-    lang, embed = (fields.pop(name, "") for name in PAGE_ONLY_FIELDS)
-    return lang or None, embed == "1"
+def page_fields(fields: dict[str, str]) -> tuple[str | None, bool, dict[str, str]]:
+    """Take the page-only fields out of a form post: (the page language asked for, embedded?, the partner's look)."""
+    lang, embed, accent, button = (fields.pop(name, "") for name in PAGE_ONLY_FIELDS)
+    return lang or None, embed == "1", {"accent": accent, "button": button}
 
 
 def safe_partner(code: str) -> str:
@@ -61,7 +67,8 @@ def frame_ancestors(campaign: Campaign | None) -> str:
 def page_headers(ancestors: str = "'none'") -> dict[str, str]:
     """Headers for every HTML page: scripts only from us, no referrer leaks, framing as `ancestors` allows."""
     policy = (
-        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self'; worker-src 'self' blob:; style-src 'unsafe-inline'; "
+        "img-src 'self' data:; "
         f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
     )
     return {
@@ -72,11 +79,13 @@ def page_headers(ancestors: str = "'none'") -> dict[str, str]:
     }
 
 
-def error_message(t: Messages, field: str, api_message: str) -> str:
-    """The API speaks English: English pages show its exact words, other pages the catalogue's for that field."""
-    if t.language == "en" or field not in (*VISIBLE_FIELDS, "target"):
+def error_message(t: Messages, field: str, api_message: str, code: str = "") -> str:
+    """The API speaks English: English pages show its exact words, other pages the catalogue's for that field
+    (or for that error, such as "too_quick")."""
+    key = "errors.too_quick" if code == "too_quick" else f"errors.{'unreachable' if field == 'target' else field}"
+    if t.language == "en" or key not in t:
         return api_message
-    return t("errors.unreachable" if field == "target" else f"errors.{field}")
+    return t(key)
 
 
 def _language_links(lang: str, partner: str, embed: bool) -> list[dict[str, Any]]:
@@ -94,6 +103,16 @@ def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
         key, date = ("campaign.closed", campaign.closes) if exc.status == 410 else ("campaign.not_open", campaign.opens)
         return t(key, date=date.isoformat())
     return ""
+
+
+def countries_in(directory: Directory, language: str) -> list[dict[str, str]]:
+    """The country picker: every state named in the page's language, in that language's order (accents aside)."""
+
+    def order(name: str) -> str:
+        return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
+
+    named = ({"alpha2": c.alpha2, "name": country_name(c.alpha2, language)} for c in directory.countries())
+    return sorted(named, key=lambda c: order(c["name"]))
 
 
 def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
@@ -119,7 +138,12 @@ def form_page(
     partner: str = "",
     embed: bool = False,
     stamp: str = "",
+    page_url: str = "",
+    look: Mapping[str, str] | None = None,
 ) -> str:
+    """`look`: the partner's accent and button text (embed.js's data- attributes), each kept only if usable."""
+    from chalicelib.web.theming import theme
+
     values = {**FORM_FIELDS, **(values or {})}
     partner = safe_partner(values["partner"] or partner)
     error = {"field": "", "message": "", **(error or {})}
@@ -130,7 +154,7 @@ def form_page(
         campaign=campaign,
         **campaign_texts(campaign, t.language),
         closed=closed_notice(campaign, t, today),
-        countries=directory.countries(),
+        countries=countries_in(directory, t.language),
         letter_languages=[{"code": code, "name": ENDONYMS[code]} for code in campaign.languages],
         values=values,
         partner=partner,
@@ -139,6 +163,26 @@ def form_page(
         script_text={key: value for prefix in SCRIPT_TEXT for key, value in t.group(prefix).items()},
         stamp=stamp,
         proof_of_work=campaign.policies.bots.proof_of_work,
+        page_url=page_url,
+        locale=OG_LOCALES[t.language],
+        theme=theme(**{"accent": "", "button": "", **(look or {})}),
+    )
+
+
+def privacy_page(campaign: Campaign, t: Messages, *, embed: bool = False) -> str:
+    """The campaign's plain-language privacy notice: what is kept, how long, who sees it (from its policies)."""
+    policies, texts = campaign.policies, campaign_texts(campaign, t.language)
+    return render(
+        "pages/privacy.html",
+        t=t,
+        embed=embed,
+        title=t("privacy.title"),
+        campaign_title=texts["title"],
+        title_lang=texts["title_lang"],
+        organisation=campaign.organisation,
+        confirm_days=policies.confirmation.expires_after.days if policies.confirmation.required else 0,
+        retention_days=policies.retention.days,
+        digest=campaign.delivery.is_digest,
     )
 
 
@@ -168,70 +212,81 @@ def unreachable_page(
     )
 
 
-# The confirmation and deletion pages (opened from an email) are in English for now: their words are not in the
-# catalogues yet, so the page says it is English rather than claim the letter's language.
-ERROR_TITLES = {
-    404: "Link not found",
-    409: "Already written",
-    410: "Link no longer valid",
-    429: "Please wait a little",
-    503: "Please try again",
-}
+# The pages behind the links in a supporter's email, in the language they used our form in (`t`).
+ERROR_STATUSES = (400, 404, 409, 410, 429)
 
 
-def _english_page(**context: Any) -> str:
-    return render("pages/action.html", t=Messages("en"), embed=False, **context)
-
-
-def error_page(error: DemarcheError, link: str = "") -> str:
-    title = ERROR_TITLES.get(error.status, "Your letter was not sent" if error.status < 500 else "Please try again")
-    return _english_page(
-        title=title, message=error.message, link=link, link_text="Follow your letter" if link else "", button=""
+def _action_page(
+    t: Messages, title: str, message: str, *, button: str = "", link: str = "", link_text: str = ""
+) -> str:
+    return render(
+        "pages/action.html",
+        t=t,
+        embed=False,
+        title=title,
+        message=message,
+        button=button,
+        link=link,
+        link_text=link_text,
     )
 
 
-def confirm_page(letter: Letter) -> str:
-    return _english_page(
-        title="Confirm your letter",
-        message=f"Your letter to {letter.target_name} will be sent as soon as you confirm.",
-        button="Confirm and send my letter",
-        link="",
-        link_text="",
+def error_page(error: DemarcheError, t: Messages, link: str = "") -> str:
+    """What went wrong, in the page's language: English pages say the API's exact words, others the status's."""
+    status = error.status if error.status in ERROR_STATUSES else 500
+    message = error.message if t.language == "en" else t(f"error.detail.{status}")
+    return _action_page(t, t(f"error.title.{status}"), message, link=link, link_text=t("done.follow") if link else "")
+
+
+def confirm_page(letter: Letter, t: Messages) -> str:
+    return _action_page(
+        t,
+        t("confirm.title"),
+        t("confirm.message", target=letter.target_name),
+        button=t("confirm.button"),
     )
 
 
-def confirmed_page(letter: Letter, status_url: str) -> str:
-    where = (
-        "will go in the next digest: one letter to the recipient listing everyone who wrote"
-        if letter.status == "awaiting_digest"
-        else "is in the queue and will be sent shortly"
-    )
-    return _english_page(
-        title="Thank you: your letter is confirmed",
-        message=f"Your letter to {letter.target_name} {where}.",
-        button="",
-        link=status_url,
-        link_text="Follow your letter",
+def confirmed_page(
+    letter: Letter, campaign: Campaign, t: Messages, status_url: str, *, count: Any, share_url: str
+) -> str:
+    """Thanks that say where the letter is, the campaign's counter, the organisers' next step, and sharing."""
+    from chalicelib.web.sharing import share_links
+
+    where = "confirmed.digest" if letter.status == "awaiting_digest" else "confirmed.queued"
+    title = campaign.text(campaign.title, t.language)
+    share_text = t("share.text", title=title)
+    next_step = None
+    if campaign.next_step is not None:
+        text, lang = campaign.localised(campaign.next_step.text, t.language)
+        next_step = {"text": text, "lang": lang, "url": campaign.next_step.url}
+    return render(
+        "pages/confirmed.html",
+        t=t,
+        embed=False,
+        title=t("confirmed.title"),
+        message=t(where, target=letter.target_name),
+        count=count,
+        next_step=next_step,
+        share={
+            "url": share_url,
+            "text": share_text,
+            "title": title,
+            "links": share_links(share_url, share_text, title),
+        },
+        status_url=status_url,
     )
 
 
-def delete_page(letter: Letter, *, sent: bool) -> str:
+def delete_page(letter: Letter, t: Messages, *, sent: bool) -> str:
     """`sent`: whether the supporter's words may have left for the ministry (the forgetting knows, digests too)."""
-    note = (
-        f"Your letter to {letter.target_name} was already sent; the recipient keeps the copy they received. "
-        "We will delete your name, email address and words from our records."
-        if sent
-        else f"Your letter to {letter.target_name} will not be sent, and we will delete your name, email "
-        "address and words."
-    )
-    return _english_page(title="Delete your details", message=note, button="Delete my details", link="", link_text="")
+    note = t("delete.sent" if sent else "delete.unsent", target=letter.target_name)
+    return _action_page(t, t("delete.title"), note, button=t("delete.button"))
 
 
-def deleted_page(letter: Letter, *, sent: bool = False) -> str:
-    message = "We no longer hold your name, email address or words for this letter."
-    if not sent:
-        message += " They will not be sent to the recipient."
-    return _english_page(title="Your details are deleted", button="", link="", link_text="", message=message)
+def deleted_page(letter: Letter, t: Messages, *, sent: bool = False) -> str:
+    message = t("deleted.message") if sent else f"{t('deleted.message')} {t('deleted.not_sent')}"
+    return _action_page(t, t("deleted.title"), message)
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
@@ -239,56 +294,47 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
 
 
 # "Did they reply?" (chalicelib/feedback/follow_ups.py): the emailed links open these; only their buttons POST.
-ANSWER_LABELS = (("yes", "Yes, they replied"), ("no", "No reply"), ("not_yet", "Not yet"))
-THANKS = {
-    "yes": "Thank you: we have counted their reply.",
-    "no": "Thank you: we have counted that they did not reply.",
-    "not_yet": "Thank you. If you have not answered again in a week, we will ask you once more.",
-}
+ANSWERS = ("yes", "no", "not_yet")
 
 
-def follow_up_page(item: Mapping[str, Any], chosen: str, stop_link: str) -> str:
+def follow_up_page(item: Mapping[str, Any], t: Messages, chosen: str, stop_link: str) -> str:
     return render(
         "pages/follow_up.html",
-        t=Messages("en"),
+        t=t,
         embed=False,
-        title="Did they reply?",
-        message=f"You wrote to {item['target_name']}. Your answer helps everyone see which offices reply.",
+        title=t("follow_up.title"),
+        message=t("follow_up.message", target=item["target_name"]),
         asking=True,
         target=item["target_name"],
-        answers=ANSWER_LABELS,
-        chosen=chosen if chosen in dict(ANSWER_LABELS) else "",
+        answers=[(answer, t(f"follow_up.answer.{answer}")) for answer in ANSWERS],
+        chosen=chosen if chosen in ANSWERS else "",
         stop_link=stop_link,
     )
 
 
-def answered_page(answer: str, stop_link: str) -> str:
+def answered_page(answer: str, t: Messages, stop_link: str) -> str:
     return render(
         "pages/follow_up.html",
-        t=Messages("en"),
+        t=t,
         embed=False,
-        title="Thank you",
-        message=THANKS[answer],
+        title=t("follow_up.thanks_title"),
+        message=t(f"follow_up.thanks.{answer}"),
         asking=False,
         stop_link=stop_link,
     )
 
 
-def stop_page() -> str:
-    return _english_page(
-        title="No more questions",
-        button="Send me no more of these questions",
-        link="",
-        link_text="",
-        message="We will not ask you again whether a recipient replied, about this "
-        "letter or any other you write with us.",
-    )
+def stop_page(t: Messages) -> str:
+    return _action_page(t, t("stop.title"), t("stop.message"), button=t("stop.button"))
 
 
-def stopped_page() -> str:
-    return _english_page(
-        title="Done", button="", link="", link_text="", message="You will get no more of these questions."
-    )
+def stopped_page(t: Messages) -> str:
+    return _action_page(t, t("stopped.title"), t("stopped.message"))
+
+
+def _english_page(**context: Any) -> str:
+    """The sign-on pages' words are not in the catalogues yet: they say they are English."""
+    return render("pages/action.html", t=Messages("en"), embed=False, **context)
 
 
 def signed_page(campaign: Campaign, organisation: str, *, embed: bool = False) -> str:

@@ -12,12 +12,12 @@ from typing import Any, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
+from chalicelib.i18n import ENDONYMS, Messages
 from chalicelib.letters.composing import render_letter
 from chalicelib.outcomes.sign_on_document import GENERIC_TARGET as SAMPLE_TARGET
 from chalicelib.outcomes.sign_on_document import SignedLetter
 from chalicelib.outcomes.signatures import SIGN_FIELDS
 from chalicelib.rendering import render
-from chalicelib.web.i18n import ENDONYMS, Messages
 from chalicelib.web.pages import campaign_texts, closed_notice
 
 VISIBLE = ("organisation", "country", "website", "contact_name", "email")

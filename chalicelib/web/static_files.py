@@ -1,5 +1,6 @@
 """The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements),
-dashboard.js (the organiser dashboard) and outcomes.js (its signatories, digests and "did they reply?" panels)."""
+dashboard.js (the organiser dashboard) and outcomes.js (its signatories, digests and "did they reply?" panels);
+and altcha.js, the ALTCHA widget, which the build fetches from npm into static/npm/ (Makefile)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from chalicelib.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "campaign_editor.js")
+FETCHED = {"altcha.js": STATIC_DIR / "npm" / "altcha.js"}  # from npm by `make` (run, test, package)
 
 
 @lru_cache(maxsize=None)
 def script(name: str) -> str:
+    if name in FETCHED:
+        if not FETCHED[name].is_file():
+            raise NotFound(f"{name} is not built: `make run`, `make test` and `make package` fetch it from npm.")
+        return FETCHED[name].read_text(encoding="utf-8")
     if name not in SCRIPTS:
         raise NotFound(f"No script called {name!r}.")
     return (STATIC_DIR / name).read_text(encoding="utf-8")

@@ -391,3 +391,21 @@ def test_every_text_and_control_border_on_the_form_meets_wcag_aa_contrast(browse
             failing.append((item["text"], round(ratio, 2), needed))
     assert failing == []
     page.close()
+
+
+@pytest.mark.slow
+def test_a_partner_themes_the_embed_with_data_attributes(browser, live_api, partner_site, screenshot):
+    # GIVEN the snippet with an accent colour and its own button text
+    extra = ' data-accent="#7a1f5c" data-button-text="Write to your minister"'
+    url = partner_site.page(
+        "/themed.html", partner_html(live_api, snippet(live_api, "hrd-resolution", "pen-kenya", extra))
+    )
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page.goto(url)
+    _, frame = frame_of(page, "hrd-resolution")
+
+    # THEN the iframe's form follows: the button reads as the partner wrote, in their colour
+    assert frame.inner_text("#send") == "Write to your minister"
+    assert frame.evaluate("getComputedStyle(document.getElementById('send')).backgroundColor") == "rgb(122, 31, 92)"
+    screenshot(page, "embed-themed")
+    page.close()

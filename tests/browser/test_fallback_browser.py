@@ -77,3 +77,39 @@ def test_the_form_says_what_kind_of_address_the_letter_goes_to_in_the_pages_lang
     # a general inbox needs no note: it goes away when the supporter picks Kenya
     page.select_option("#country", "KE")
     address.wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_send_it_yourself_has_a_copy_button_webmail_links_and_where_to_look(
+    live_app, browser, services, clock, hrd_without_chain, screenshot, lang
+):
+    from support.phone_pages import PHONE, audit, fits_the_phone
+
+    from chalicelib.i18n import Messages
+
+    t = Messages(lang)
+    object.__setattr__(services.settings, "sandbox_recipients", False)
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_app}/campaigns/hrd-resolution/form?lang={lang}")
+    page.select_option("#country", "BR")
+    page.fill("#name", "Ana Souza")
+    page.fill("#email", "ana@example.org")
+    clock.advance(seconds=30)
+    page.click("#send")
+    page.locator("#other-ways").wait_for(state="visible")
+
+    # the letter can be copied in one tap, and written in Gmail or Outlook.com with everything filled in
+    page.click("button[data-copy]")
+    page.get_by_text(t("other_ways.copied")).wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#letter-text")
+    gmail = page.get_attribute("#other-ways a[href^='https://mail.google.com/']", "href")
+    assert "su=Please%20co-sponsor" in gmail and "Ana%20Souza" in gmail
+    assert page.locator("#other-ways a[href^='https://outlook.live.com/']").count() == 1
+    # no address: it says where to look, next to their website
+    assert t("other_ways.no_address", name="\0").partition("\0")[2] in page.inner_text("#other-ways")
+    fits_the_phone(page, "the send-it-yourself view")
+    audit(page, f"send it yourself ({lang})")
+    screenshot(page, f"send-it-yourself-{lang}")
+    context.close()

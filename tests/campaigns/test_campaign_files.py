@@ -13,17 +13,22 @@ from chalicelib.errors import CampaignFileError
 SHIPPED = ["hrd-resolution", "whrd-resolution", "hrd-mandate", "sg-defenders"]
 
 
-def test_the_four_example_campaigns_load_with_three_languages():
+SIX = ["en", "fr", "es", "ar", "ru", "zh"]
+
+
+def test_every_example_campaign_carries_its_letter_in_the_six_un_languages():
     campaigns = Campaigns()
-    for slug in SHIPPED:
+    for slug in [*SHIPPED, "defenders-digest", "ga-defenders-sign-on"]:
         campaign = campaigns.get(slug)
-        assert {"en", "fr", "es"} <= set(campaign.languages)
+        assert set(campaign.languages) == set(SIX), slug
+        for texts in (campaign.title, campaign.summary, campaign.subject):
+            assert set(texts) == set(SIX), slug
     assert campaigns.get("sg-defenders").fixed_target.name == "Secretary-General of the United Nations"
     assert campaigns.get("hrd-mandate").target_set == "un-mission-geneva"
 
 
 @pytest.mark.parametrize("slug", SHIPPED)
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", SIX)
 def test_every_shipped_letter_renders_with_and_without_optional_parts(slug, language):
     from chalicelib.directory import default_directory
     from chalicelib.letters.composing import Supporter, compose, resolve_target
@@ -38,6 +43,40 @@ def test_every_shipped_letter_renders_with_and_without_optional_parts(slug, lang
     assert full.language == bare.language == language
     assert "My words." in full.body and "Mombasa" in full.body and "Jo Doe" in bare.body
     assert "\n\n\n" not in bare.body and "{{" not in bare.body
+
+
+def test_the_linter_renders_every_campaign_in_every_language_for_every_country():
+    from chalicelib.directory import default_directory
+    from chalicelib.letters.letter_check import letter_problems
+
+    directory = default_directory()
+    for campaign in Campaigns().all():
+        assert letter_problems(campaign, directory) == [], campaign.slug
+
+
+def test_the_linter_finds_a_letter_that_breaks_for_one_country_only(broken, monkeypatch):
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+    from chalicelib.directory import default_directory
+    from chalicelib.letters.letter_check import letter_problems
+    from chalicelib.rendering import environment
+
+    env = environment()  # the copy lives in tmp_path: let the one environment find it as campaigns/<slug>/
+    loader = ChoiceLoader([PrefixLoader({"campaigns": FileSystemLoader(str(broken.parent))}), env.loader])
+    monkeypatch.setattr(env, "loader", loader)
+
+    # GIVEN a letter that fails only for Egypt (the one-sample deep check renders it for Kenya)
+    letter = broken / "letter.en.txt"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "{% if country.name == 'Egypt' %}{{ no_such_name }}{% endif %}\n",
+        encoding="utf-8",
+    )
+    campaign = load_campaign(broken)
+    check_campaign_deeply(campaign)  # passes: Kenya is fine
+
+    problems = letter_problems(campaign, default_directory())
+
+    assert problems == [f"{campaign.slug}: letter.en.txt for EG: UndefinedError: 'no_such_name' is undefined"]
 
 
 def test_supporter_text_is_data_not_template_source(services):
@@ -80,8 +119,8 @@ def test_a_campaign_may_opt_out_of_overflow_digests(broken):
         ('"foreign-ministry", "un-mission-new-york"]', '"foreign-ministry", "parliament"]', "target_sets"),
         ('"foreign-ministry", "un-mission-new-york"]', '"foreign-ministry", "foreign-ministry"]', "target_sets"),
         ('sender_address = "letters@demarche.example.org"', 'sender_address = "not an address"', "sender_address"),
-        ('languages = ["en", "fr", "es"]', 'languages = ["en", "xx"]', "languages"),
-        ('languages = ["en", "fr", "es"]', 'languages = "en"', "languages"),
+        ('languages = ["en", "fr", "es", "ar", "ru", "zh"]', 'languages = ["en", "xx"]', "languages"),
+        ('languages = ["en", "fr", "es", "ar", "ru", "zh"]', 'languages = "en"', "languages"),
         ("closes = 2027-12-31", "closes = 2020-01-01", "closes"),
         ("closes = 2027-12-31", 'closes = "soon"', "closes"),
         ("max_per_target_per_hour = 30", "max_per_target_per_hour = 0", "delivery.max_per_target_per_hour"),
@@ -133,7 +172,8 @@ def test_a_missing_field_is_named(broken):
 def test_a_subject_with_a_line_break_is_refused(broken):
     path = broken / "campaign.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("subject = {", 'subject = { en = "a\\nb", fr = "x", es = "y" }\nignored = {', 1))
+    six = 'en = "a\\nb", fr = "x", es = "y", ar = "x", ru = "x", zh = "x"'
+    path.write_text(text.replace("subject = {", f"subject = {{ {six} }}\nignored = {{", 1))
     with pytest.raises(CampaignFileError) as info:
         load_campaign(broken)
     assert info.value.field == "subject.en"

@@ -20,11 +20,10 @@ def letters_in(stored_items):
 # --- bots ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("trap", ["honeypot", "too fast", "forged stamp", "stamp for another campaign"])
+@pytest.mark.parametrize("trap", ["honeypot", "forged stamp", "stamp for another campaign"])
 def test_a_bot_gets_a_success_shaped_answer_and_nothing_happens(letters_api, stored_items, outbox, trap):
     stamp = {
         "honeypot": letters_api.stamp("hrd-resolution"),
-        "too fast": letters_api.stamp("hrd-resolution", age_seconds=1),
         "forged stamp": letters_api.stamp("hrd-resolution")[:-3] + "abc",
         "stamp for another campaign": letters_api.stamp("hrd-mandate"),
     }[trap]
@@ -36,6 +35,43 @@ def test_a_bot_gets_a_success_shaped_answer_and_nothing_happens(letters_api, sto
     assert set(response.json_body) == {"letter_id", "status", "status_url"}
     assert response.json_body["status"] == "pending_confirmation"
     assert stored_items() == [] and outbox() == []
+
+
+def test_a_form_sent_too_fast_is_asked_to_wait_and_the_same_form_then_goes_through(
+    letters_api, clock, stored_items, outbox
+):
+    # GIVEN a real form, sent one second after it was shown (autofill, a password manager): no silent decoy
+    payload = {**LETTER, "form_token": letters_api.stamp("hrd-resolution", age_seconds=1)}
+
+    too_soon = letters_api.post("hrd-resolution", payload, stamped=False)
+
+    # THEN the person is told to wait and send again, and nothing is kept or sent yet
+    assert too_soon.status_code == 400
+    assert (
+        too_soon.json_body["error"]["code"] == "too_quick" and "wait a moment" in too_soon.json_body["error"]["message"]
+    )
+    assert stored_items() == [] and outbox() == []
+    # WHEN they send the same form again a moment later: the real flow (the letter and its confirmation email)
+    clock.advance(seconds=2)
+    again = letters_api.post("hrd-resolution", payload, stamped=False)
+    assert again.status_code == 202 and len(letters_in(stored_items)) == 1 and len(outbox()) == 1
+
+
+def test_the_form_page_sent_too_fast_comes_back_filled_in_with_its_own_stamp_and_a_message(client, letters_api):
+    from urllib.parse import urlencode
+
+    stamp = letters_api.stamp("hrd-resolution", age_seconds=1)
+    fields = {**LETTER, "form_token": stamp, "lang": "fr", "ui_language": "fr"}
+    page = client.http.post(
+        "/campaigns/hrd-resolution/form",
+        body=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    html = page.body.decode()
+    assert page.status_code == 400
+    assert "patientez un instant" in html  # in the page's language
+    assert f'name="form_token" value="{stamp}"' in html  # sending again in a moment goes through
+    assert 'value="amina@example.org"' in html
 
 
 def test_a_form_token_from_the_api_works_after_the_minimum_fill_time(client, letters_api, clock, stored_items):

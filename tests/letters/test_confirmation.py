@@ -166,8 +166,8 @@ def delete(letters_api, letter_id):
 
 
 def test_deleting_before_confirmation_stops_the_letter_and_removes_the_data(letters_api, pending, services, drain):
-    page = letters_api.client.http.get(letters_api.link(pending, DELETE))
-    assert page.status_code == 200 and "will not be sent" in page.body.decode()
+    page = letters_api.client.http.get(letters_api.link(pending, DELETE))  # no ui_language: the letter's French
+    assert page.status_code == 200 and "ne sera pas envoyée" in page.body.decode()
 
     assert delete(letters_api, pending).status_code == 200
     assert letters_api.confirm(pending).status_code == 410
@@ -214,3 +214,39 @@ def test_the_greeting_carries_a_name_only_if_it_is_short_and_plain(letters_api, 
     # THEN a stranger's link, address or long text never reaches it from our domain: the greeting is plain
     assert mail["body"].splitlines()[0] == greeting
     assert "evil.example" not in mail["body"] + mail["to"] + mail["subject"]
+
+
+# --- the supporter's language, not the letter's --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ui_language,subject,confirm_button,done_title",
+    [
+        ("ar", "يُرجى تأكيد رسالتك", "أكِّد رسالتي وأرسلها", "شكرًا لك: تم تأكيد رسالتك"),
+        ("en", "Please confirm your letter", "Confirm and send my letter", "Thank you: your letter is confirmed"),
+        ("zh", "请确认您写给", "确认并发送我的信", "谢谢：您的信已确认"),
+    ],
+)
+def test_emails_and_pages_follow_the_language_the_supporter_used_not_the_letters(
+    letters_api, services, ui_language, subject, confirm_button, done_title
+):
+    # GIVEN a supporter who used the form in their language to write to Senegal (a letter in French)
+    response = letters_api.post("hrd-resolution", {**LETTER, "ui_language": ui_language})
+    letter_id = response.json_body["letter_id"]
+    assert services.letters.get(letter_id).language == "fr"
+
+    # THEN the confirmation email, the confirm page and the confirmed page are in their language
+    [mail] = letters_api.notices()
+    assert mail["subject"].startswith(subject) and "Merci" not in mail["body"]
+    page = letters_api.client.http.get(letters_api.link(letter_id), headers={"Accept-Language": "fr"})
+    assert f'lang="{ui_language}"' in page.body.decode() and confirm_button in page.body.decode()
+    confirmed = letters_api.confirm(letter_id).body.decode()
+    assert done_title in confirmed
+    # AND `?lang=` on a link still wins (the supporter switched)
+    deleted = letters_api.client.http.get(letters_api.link(letter_id, DELETE) + "?lang=es").body.decode()
+    assert 'lang="es"' in deleted and "Borrar mis datos" in deleted
+
+
+def test_an_unknown_interface_language_is_refused_by_name(letters_api, stored_items):
+    response = letters_api.post("hrd-resolution", {**LETTER, "ui_language": "de"})
+    assert response.status_code == 400 and response.json_body["error"]["field"] == "ui_language"

@@ -257,6 +257,10 @@ def test_the_plain_form_shows_the_letter_and_the_other_ways_when_nobody_can_be_e
     assert "&lt;b&gt;My words&lt;/b&gt;" in page  # what the supporter wrote is kept, escaped
     assert 'href="mailto:?subject=' in page and "Send it from your own email" in page
     assert 'href="https://www.gov.br/mre"' in page
+    # webmail links with the letter, a copy button (shown by the script), and where to look for an address
+    assert 'href="https://mail.google.com/mail/?view=cm&amp;fs=1&amp;su=' in page
+    assert 'href="https://outlook.live.com/mail/0/deeplink/compose?subject=' in page
+    assert '<button type="button" data-copy="letter-text"' in page and "look for one on their official website" in page
     assert stored_items() == []
 
 

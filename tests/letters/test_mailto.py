@@ -32,3 +32,21 @@ def test_any_text_survives_the_round_trip(subject, body):
     assert set(parts) == {"subject", "body"}  # nothing the supporter typed can add a field (e.g. &bcc=)
     assert unquote(parts["subject"]) == subject
     assert unquote(parts["body"]) == body.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+@settings(deadline=None)
+@given(st.text(), st.text(), st.sampled_from(["", "mfa@example.org"]))
+def test_webmail_compose_links_carry_the_letter_and_nothing_more(subject, body, to):
+    from urllib.parse import parse_qs, urlsplit
+
+    from chalicelib.letters.fallbacks import webmail_urls
+
+    urls = webmail_urls(subject, body, to)
+
+    gmail, outlook = urlsplit(urls["gmail"]), urlsplit(urls["outlook"])
+    assert (gmail.scheme, gmail.netloc, outlook.netloc) == ("https", "mail.google.com", "outlook.live.com")
+    g, o = parse_qs(gmail.query, keep_blank_values=True), parse_qs(outlook.query, keep_blank_values=True)
+    assert set(g) == {"view", "fs", "su", "body", *(["to"] if to else [])}  # nothing typed can add a field
+    assert set(o) == {"subject", "body", *(["to"] if to else [])}
+    assert g["su"] == o["subject"] == [subject] and g["body"] == o["body"] == [body]
+    assert not to or g["to"] == o["to"] == [to]

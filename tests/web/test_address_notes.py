@@ -46,8 +46,8 @@ def test_a_general_inbox_needs_no_note_and_a_placeholder_has_no_kind(client, hrd
 
 
 def test_every_note_is_in_the_six_languages():
+    from chalicelib.i18n import Messages
     from chalicelib.web.api_views import NOTED_KINDS
-    from chalicelib.web.i18n import Messages
 
     for language in ("ar", "en", "es", "fr", "ru", "zh"):
         for kind in NOTED_KINDS:

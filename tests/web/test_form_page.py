@@ -88,7 +88,7 @@ def get_form(client, query: str = "", headers: dict | None = None):
 
 
 def test_a_french_page_has_french_words_and_no_english_ones(client):
-    from chalicelib.web.i18n import catalogue
+    from chalicelib.i18n import catalogue
 
     page = get_form(client, "?lang=fr").body.decode()
 
@@ -105,7 +105,16 @@ def test_without_lang_the_browser_language_decides_then_the_campaign(client):
     assert '<html lang="fr"' in get_form(client, "?lang=fr", {"Accept-Language": "es"}).body.decode()
 
 
-def test_an_arabic_page_is_right_to_left_and_marks_english_campaign_text_as_english(client):
+def test_an_arabic_page_is_right_to_left_and_marks_english_campaign_text_as_english(client, services, monkeypatch):
+    from dataclasses import replace
+
+    # GIVEN a campaign whose title has no Arabic (the examples now have all six: take it away)
+    campaigns = services.campaigns
+    original = campaigns.get("hrd-resolution")
+    no_arabic = replace(original, title={k: v for k, v in original.title.items() if k != "ar"})
+    real_get = type(campaigns).get
+    monkeypatch.setattr(type(campaigns), "get", lambda self, s: no_arabic if s == original.slug else real_get(self, s))
+
     page = get_form(client, "?lang=ar").body.decode()
 
     assert '<html lang="ar" dir="rtl"' in page
@@ -198,3 +207,87 @@ def test_a_closed_campaign_says_so_instead_of_showing_the_form(client, clock):
     clock.now = dt.datetime(2028, 1, 1, tzinfo=dt.timezone.utc)
     page = get_form(client, "?lang=es").body.decode()
     assert "Esta campaña terminó el 2027-12-31" in page and "<form" not in page
+
+
+def test_the_form_carries_its_language_so_the_emails_and_later_pages_follow_it(client, letters_api, services):
+    page = client.http.get("/campaigns/hrd-resolution/form?lang=ru").body.decode()
+    assert '<input type="hidden" name="ui_language" value="ru">' in page
+
+    response = post_form(client, {**FORM, "lang": "ru", "ui_language": "ru"}, letters_api)
+
+    assert response.status_code == 202
+    [mail] = letters_api.notices()
+    assert mail["subject"].startswith(
+        "Пожалуйста, подтвердите"
+    )  # Kenya's letter is English; the supporter reads Russian
+
+
+def test_the_reply_hint_shows_only_where_a_reply_can_reach_the_supporter(client):
+    def email_hint(slug):
+        page = client.http.get(f"/campaigns/{slug}/form?lang=en").body.decode()
+        return re.search(r'<p class="hint" id="email-hint">([^<]*)</p>', page).group(1)
+
+    assert "can reply to you" in email_hint("hrd-resolution")  # sent in the supporter's name, Reply-To them
+    assert "reply" not in email_hint("sg-defenders")  # the UN Secretary-General does not answer each writer
+    assert "reply" not in email_hint("defenders-digest")  # a digest comes from the organisers
+
+
+def test_an_error_page_speaks_the_visitors_language(client):
+    page = client.http.get("/letters/nope/confirm/nope", headers={"Accept-Language": "ru, en;q=0.5"})
+    assert page.status_code == 404 and "Ссылка не найдена" in page.body.decode()
+
+
+def test_the_country_picker_names_every_state_in_the_pages_language_in_its_order(client):
+    def options(lang):
+        page = client.http.get(f"/campaigns/hrd-resolution/form?lang={lang}").body.decode()
+        return re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]+)</option>', page)
+
+    french, english = options("fr"), options("en")
+    assert len(french) == len(english) == 195 and {c for c, _ in french} == {c for c, _ in english}
+    assert ("DE", "Allemagne") in french and ("DE", "Germany") in english
+    assert ("CN", "中国") in options("zh") and ("EG", "مصر") in options("ar")
+    names = [name for _, name in french]
+    assert names.index("Égypte") < names.index("Fidji")  # É sorts as E, not after Z
+
+
+def test_the_visitors_country_from_cloudfront_is_preselected_and_can_be_changed(client):
+    def selected(headers):
+        page = client.http.get("/campaigns/hrd-resolution/form", headers=headers).body.decode()
+        return re.findall(r'<option value="([A-Z]{2})" selected>', page)
+
+    assert selected({"CloudFront-Viewer-Country": "KE"}) == ["KE"]
+    assert selected({"CloudFront-Viewer-Country": "ke"}) == ["KE"]
+    assert selected({}) == []
+    assert selected({"CloudFront-Viewer-Country": "XX"}) == []  # not a state we write to: no guess
+    assert selected({"CloudFront-Viewer-Country": "<b>"}) == []
+
+
+def test_the_form_links_a_privacy_notice_in_its_language_built_from_the_campaigns_policies(client):
+    form = client.http.get("/campaigns/hrd-resolution/form?lang=fr").body.decode()
+    assert '<a href="privacy?lang=fr">Comment nous traitons vos données</a>' in form
+
+    notice = client.http.get("/campaigns/hrd-resolution/privacy?lang=fr")
+    page = notice.body.decode()
+    assert notice.status_code == 200 and 'lang="fr"' in page
+    assert "dans les 7 jours" in page and "nous conservons vos données 90 jours" in page  # its policies
+    assert "avec votre nom, votre ville et votre adresse e-mail" in page
+    digest = client.http.get("/campaigns/defenders-digest/privacy?lang=en").body.decode()
+    assert "but not your email address" in digest  # a digest lists names, never addresses
+
+
+def test_a_partners_look_is_used_only_when_safe_and_readable(client):
+    from chalicelib.web.theming import theme
+
+    def form(query):
+        return client.http.get(f"/campaigns/hrd-resolution/form?embed=1&{query}").body.decode()
+
+    page = form("accent=%237A1F5C&button=Write+now")
+    assert "<style>:root { --accent: #7a1f5c; }</style>" in page
+    assert '<button type="submit" id="send">Write now</button>' in page
+    assert 'name="accent" value="#7a1f5c" data-page-only' in page  # kept through an error and resend
+    # not a colour, or one white text is unreadable on: the form keeps its own
+    for accent in ("red", "%23ffff00", "%237a1f5c%3B%7D", "javascript:x"):
+        assert "--accent: #" not in form(f"accent={accent}"), accent
+    assert theme("#0b5394", "x" * 41) == {"accent": "#0b5394", "button": ""}  # too long a label
+    assert theme("#0B5394", "Send\nnow") == {"accent": "#0b5394", "button": "Send now"}
+    assert '<button type="submit" id="send">' + "<b>" not in form("button=%3Cb%3E")  # escaped, as any value

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
 from chalicelib.letters.states import Status
-from chalicelib.web.i18n import LOCALES_DIR, UI_LANGUAGES, Messages, accepted, catalogue, negotiate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -32,14 +32,75 @@ def test_every_letter_status_is_explained_to_supporters():
     assert {f"status.{s.value}" for s in Status} <= set(catalogue("en"))
 
 
-def test_every_key_the_templates_and_the_script_use_exists():
+KEY = re.compile(r"""["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""")
+
+
+def keys_used() -> set[str]:
+    """Every catalogue key written out in the pages, the emails, the pages' Python and the form's script."""
     english = catalogue("en")
-    pages = "".join(p.read_text(encoding="utf-8") for p in (PROJECT_DIR / "templates" / "pages").glob("*.html"))
-    script = (PROJECT_DIR / "chalicelib" / "web" / "static" / "form.js").read_text(encoding="utf-8")
-    used = set(re.findall(r't(?:\.isolated)?\(["\']([a-z_.]+)["\']', pages))
-    used |= set(re.findall(r'say(?:Into)?\((?:\w+, )?"([a-z_.]+)"', script))
-    fixed = {key for key in used if not key.endswith(".")}  # "status." ~ status: covered by the test above
-    assert len(fixed) > 30 and fixed <= set(english), fixed - set(english)
+    namespaces = {key.split(".")[0] for key in english}
+    sources = [
+        *(PROJECT_DIR / "templates" / "pages").glob("*.html"),
+        *(PROJECT_DIR / "templates" / "mail").glob("*.txt"),
+        *(PROJECT_DIR / "chalicelib" / "web").glob("*.py"),
+        PROJECT_DIR / "chalicelib" / "web" / "static" / "form.js",
+    ]
+    used = {key for path in sources for key in KEY.findall(path.read_text(encoding="utf-8"))}
+    file_names = {key for key in used if key.rsplit(".", 1)[1] in ("js", "json", "html", "txt")}
+    return {key for key in used - file_names if key.split(".")[0] in namespaces}
+
+
+def test_every_key_the_pages_the_emails_and_the_script_use_exists_in_every_language():
+    used = keys_used()
+    assert len(used) > 100, sorted(used)  # the pages, the emails and the script all speak through the catalogues
+    for language in UI_LANGUAGES:
+        missing = used - set(catalogue(language))
+        assert not missing, f"{language} lacks {sorted(missing)}"
+
+
+def test_the_keys_built_from_a_value_exist_too():
+    from chalicelib.web.pages import ANSWERS, ERROR_STATUSES
+
+    english = catalogue("en")
+    for status in (*ERROR_STATUSES, 500):
+        assert {f"error.title.{status}", f"error.detail.{status}"} <= set(english)
+    for answer in ANSWERS:
+        assert {f"follow_up.answer.{answer}", f"follow_up.thanks.{answer}"} <= set(english)
+
+
+def test_every_email_template_renders_in_every_language_with_no_english_left_over():
+    from chalicelib.rendering import render
+
+    context = dict(
+        reminder=False,
+        name="Awa",
+        target="<Ministry>",
+        organisation="Org",
+        title="Title",
+        confirm_url="https://c",
+        delete_url="https://d",
+        expires="2026-12-31",
+        status_url="https://s",
+        sent="2026-11-01",
+        yes_url="https://y",
+        no_url="https://n",
+        not_yet_url="https://l",
+        stop_url="https://x",
+        signatory="Sig",
+        withdraw_url="https://w",
+    )
+    english = {
+        path.stem: render(f"mail/{path.name}", t=Messages("en"), **context)
+        for path in (PROJECT_DIR / "templates" / "mail").glob("*.txt")
+    }
+    assert set(english) == {"confirm", "already_wrote", "follow_up", "sign_on_confirm"}
+    for language in UI_LANGUAGES:
+        for reminder in (False, True):
+            for name, text in english.items():
+                mail = render(f"mail/{name}.txt", t=Messages(language), **{**context, "reminder": reminder})
+                assert "<Ministry>" in mail or name == "sign_on_confirm"  # plain text: never HTML-escaped
+                if language != "en":
+                    assert "Hello" not in mail and "confirm:" not in mail, (language, name)
 
 
 @pytest.mark.parametrize(

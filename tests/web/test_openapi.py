@@ -43,6 +43,8 @@ NOT_JSON_API = {
     "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}",
     "/follow-ups/{letter_id}/{token}",
     "/follow-ups/{letter_id}/{token}/stop",
+    "/campaigns/{slug}/privacy",
+    "/static/altcha.js",
 }
 CHECKS = [
     not_a_server_error,

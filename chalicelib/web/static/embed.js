@@ -1,5 +1,7 @@
 /*! Démarche embed. Paste where the form should appear:
  *  <script src="https://API/embed.js" data-campaign="SLUG" data-partner="CODE" data-lang="fr" async></script>
+ *  Optional look: data-accent="#7a1f5c" (buttons and links; used only if white text stays readable on it) and
+ *  data-button-text="Write now" (at most 40 characters).
  *  Each such tag gets an iframe with the campaign form; the frame grows to fit its content. No globals,
  *  no dependencies, and nothing it does can throw into the host page. */
 (function () {
@@ -27,6 +29,10 @@
     var query = "embed=1", lang = pageLanguage(script);
     if (partner) query += "&partner=" + encodeURIComponent(partner);
     if (lang) query += "&lang=" + encodeURIComponent(lang);
+    var accent = script.getAttribute("data-accent") || "", button = script.getAttribute("data-button-text") || "";
+    if (accent && /^#[0-9a-fA-F]{6}$/.test(accent)) query += "&accent=" + encodeURIComponent(accent);
+    else if (accent) warn("data-accent must be a colour like #7a1f5c");
+    if (button) query += "&button=" + encodeURIComponent(button.slice(0, 40));
     var frame = document.createElement("iframe");
     frame.src = base + "/campaigns/" + slug + "/form?" + query;
     frame.title = script.getAttribute("data-title") || "Letter form";

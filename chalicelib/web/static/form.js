@@ -3,6 +3,30 @@
  * Without this script the form still works: it posts to the server, which answers with a page. */
 (function () {
   "use strict";
+  // "Copy the letter" (the send-it-yourself page, and otherWays below): shown only where the browser can copy.
+  function wireCopy(scope) {
+    if (!navigator.clipboard || !window.isSecureContext) return;
+    Array.prototype.forEach.call(scope.querySelectorAll("button[data-copy]"), function (button) {
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(document.getElementById(button.getAttribute("data-copy")).value)
+          .then(function () { if (status) status.textContent = button.getAttribute("data-copied"); },
+                function () { /* not allowed: the text is still there to select */ });
+      });
+    });
+  }
+  wireCopy(document);
+  // "Share…" (the page after confirming): the phone's own share sheet, where the browser has the Web Share API.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-share]"), function (button) {
+    if (!navigator.share) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({title: button.getAttribute("data-share-title"), text: button.getAttribute("data-share-text"),
+        url: button.getAttribute("data-share-url")}).catch(function () { /* dismissed: the links are still there */ });
+    });
+  });
+
   var form = document.getElementById("letter-form"), textNode = document.getElementById("page-text");
   var root = document.documentElement;
   if (!form || !textNode || !window.fetch || !window.URLSearchParams) return;
@@ -35,7 +59,7 @@
   }
 
   // --- who the letter goes to, and the letter itself -----------------------------------------------------------
-  var asked = 0, timer = null;
+  var asked = 0, timer = null, shown = 0;
   function refresh() {
     var country = value("country"), mine = ++asked;
     if (!country) { $("preview-section").hidden = true; $("target").textContent = ""; $("target-links").hidden = true; return; }
@@ -72,6 +96,7 @@
     $("preview-body").textContent = letter.body;
     $("own-email").href = data.mailto;
     $("preview-section").hidden = false;
+    if (!shown++ && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) $("preview-fold").open = true;
   }
   // Why the target cannot be emailed, and what happens instead (a fallback target, or the supporter sends it).
   function noteKey(data) {
@@ -109,10 +134,27 @@
       } else if (offer.kind === "mailto" && /^mailto:/.test(offer.url)) {
         a.href = offer.url; a.textContent = say("other_ways.own_email");
         li.appendChild(a); li.appendChild(document.createTextNode(". " + say("other_ways.own_email_note")));
+        var webmail = offer.webmail || {}, more = document.createElement("p");
+        more.appendChild(document.createTextNode(say("other_ways.webmail") + " "));
+        [["gmail", "Gmail"], ["outlook", "Outlook.com"]].forEach(function (w, i) {
+          if (!webLink(webmail[w[0]])) return;
+          var link = document.createElement("a");
+          link.href = webmail[w[0]]; link.target = "_blank"; link.rel = "noopener noreferrer"; link.textContent = w[1];
+          if (i) more.appendChild(document.createTextNode(", "));
+          more.appendChild(link);
+        });
+        li.appendChild(more);
+        if (!offer.to) { var where = document.createElement("p"); sayInto(where, "other_ways.no_address", {name: error.target.name}); li.appendChild(where); }
       } else return;
       list.appendChild(li);
     });
-    [p, heading, label, text, list].forEach(function (el) { box.appendChild(el); });
+    var copy = document.createElement("p"), button = document.createElement("button"), status = document.createElement("span");
+    button.type = "button"; button.hidden = true; button.textContent = say("other_ways.copy");
+    button.setAttribute("data-copy", "letter-text"); button.setAttribute("data-copied", say("other_ways.copied"));
+    status.className = "hint"; status.setAttribute("role", "status"); status.setAttribute("data-copy-status", "");
+    copy.appendChild(button); copy.appendChild(status);
+    [p, heading, label, text, copy, list].forEach(function (el) { box.appendChild(el); });
+    wireCopy(box);
     return box;
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 300); }
@@ -131,7 +173,8 @@
   }
   function messageFor(status, error) {
     if (!status) return say("errors.network");
-    if (!english && VISIBLE.indexOf(error.field) >= 0 && T["errors." + error.field]) return say("errors." + error.field);
+    var key = error.code === "too_quick" ? "errors.too_quick" : "errors." + error.field;
+    if (!english && T[key]) return say(key);  // the API speaks English; the catalogue has the field's words
     return error.message || say("errors.other");
   }
   function showError(status, error) {

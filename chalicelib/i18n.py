@@ -1,8 +1,11 @@
-"""The words our pages show, in the supporter's language: JSON message catalogues in chalicelib/locales/.
+"""Every word a supporter or signatory reads, pages, emails and the form's script alike, in the six UN languages:
+one JSON message catalogue per language in chalicelib/locales/.
 
-Templates and scripts hold keys, never sentences. A page's language comes from `?lang=`, else the browser's
-Accept-Language, else the campaign's first language. English is complete by definition; a key missing from
-another catalogue falls back to English (a test keeps en, fr and es complete).
+Templates (pages/*.html, mail/*.txt) and scripts hold keys, never sentences. The interface follows the
+supporter's language (the page's `?lang=`, else the browser's Accept-Language, else the campaign's first
+language), kept with their letter for the emails and pages that come later; never the letter's language.
+Plain JSON, not gettext: no compile step, no runtime dependency in the Lambda zip, and the same file feeds the
+form's script. tests/web/test_i18n.py fails on a key missing from any catalogue or used but not defined.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 UI_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 RIGHT_TO_LEFT = frozenset({"ar"})
 ENDONYMS = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский"}
+GROUP_SEPARATORS = {"fr": "\u202f", "ru": "\u00a0", "es": "."}  # the others use ","
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _TAG = re.compile(r"^\s*([A-Za-z]{1,8})(?:[-_][A-Za-z0-9-]*)?\s*$")
 
@@ -77,6 +81,13 @@ class Messages:
     def __call__(self, key: str, **values: Any) -> str:
         text = self._own.get(key) or self._english[key]  # an unknown key is a bug: KeyError, caught by tests
         return text.format(**values) if values else text
+
+    def number(self, n: int) -> str:
+        """`n` with this language's thousands separator (1,234 / 1 234 / 1.234)."""
+        return f"{n:,}".replace(",", GROUP_SEPARATORS.get(self.language, ","))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._english
 
     def isolated(self, key: str, **values: Any) -> "Markup":
         """The message as HTML, each value escaped and isolated in <bdi> (an English name in an Arabic sentence)."""
