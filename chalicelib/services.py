@@ -21,8 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
     # the organiser side, imported only when an organiser asks
     from chalicelib.console.export_jobs import ExportJobs
     from chalicelib.console.letters_console import OrganiserConsole
+    from chalicelib.console.members import Members
     from chalicelib.console.outcomes_console import OutcomesConsole
-    from chalicelib.console.tokens import OrganiserTokens
+    from chalicelib.console.sessions import Sessions
+    from chalicelib.console.sign_in import SignInLinks
+    from chalicelib.console.tokens import Organiser, OrganiserTokens
     from chalicelib.delivery.reputation import ReputationGuard
     from chalicelib.delivery.send_rate import SendRate
     from chalicelib.delivery.suppressions import Suppressions
@@ -282,6 +285,38 @@ class Services:
         from chalicelib.console.tokens import OrganiserTokens
 
         return OrganiserTokens(self.aws.table, self.clock)
+
+    @cached_property
+    def members(self) -> "Members":
+        from chalicelib.console.members import Members
+
+        return Members(self.aws.table, self.clock)
+
+    @cached_property
+    def sessions(self) -> "Sessions":
+        from chalicelib.console.sessions import Sessions
+
+        return Sessions(self.aws.table, self.members, self.clock)
+
+    @cached_property
+    def sign_in(self) -> "SignInLinks":
+        from chalicelib.console.sign_in import SignInLinks
+
+        return SignInLinks(
+            table=self.aws.table,
+            members=self.members,
+            sessions=self.sessions,
+            campaigns=self.campaigns,
+            mailer=self.mailer,
+            signer=self.signer,
+            clock=self.clock,
+        )
+
+    def organiser(self, bearer: str) -> "Organiser":
+        """Who holds this bearer token: a signed-in organiser's session, or an organiser token (API, CLI)."""
+        from chalicelib.console.sessions import is_session_token
+
+        return (self.sessions if is_session_token(bearer) else self.organiser_tokens).verify(bearer)
 
     @cached_property
     def exports(self) -> "ExportJobs":

@@ -16,6 +16,7 @@ from chalicelib.console.charts import country_chart, daily_chart
 from chalicelib.console.export_jobs import ExportJobs, job_view
 from chalicelib.console.letter_queries import LetterQueries, decode_cursor, parse_filter, parse_limit
 from chalicelib.console.letter_rows import country_names, letter_row
+from chalicelib.console.roles import READ, REVEAL, rights_of
 from chalicelib.console.tokens import Organiser
 from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
@@ -25,7 +26,7 @@ LATEST = 10
 
 
 def actor_of(organiser: Organiser) -> str:
-    return f"token {organiser.token_id} ({organiser.label})"
+    return organiser.actor
 
 
 def _tallies(tallies: Mapping[str, Mapping[str, int]], key: str, name: Callable[[str], Any]) -> list[dict[str, Any]]:
@@ -50,9 +51,10 @@ class OrganiserConsole:
         self._audit, self._health, self._exports, self._clock = audit, health, exports, clock
         self.country_name = country_names(directory)
 
-    def campaign(self, organiser: Organiser, slug: str) -> Campaign:
-        """The campaign, if the token covers it (Forbidden first: a token learns nothing about other campaigns)."""
-        organiser.check(slug)
+    def campaign(self, organiser: Organiser, slug: str, right: str = READ) -> Campaign:
+        """The campaign, if the organiser's role on it carries `right` (Forbidden first: a token learns nothing
+        about other campaigns)."""
+        organiser.require(slug, right)
         return self._campaigns.get(slug)
 
     def campaigns(self, organiser: Organiser) -> dict[str, Any]:
@@ -63,6 +65,9 @@ class OrganiserConsole:
                     "title": c.text(c.title, "en"),
                     "opens": c.opens.isoformat(),
                     "closes": c.closes.isoformat(),
+                    "kind": c.kind,
+                    "role": organiser.role(c.slug),
+                    "rights": rights_of(organiser.role(c.slug)),
                 }
                 for c in self._campaigns.all()
                 if organiser.covers(c.slug)
@@ -71,9 +76,9 @@ class OrganiserConsole:
 
     def letters(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
         """One page of the log, newest first; emails and names masked unless `reveal=1` (which is audited)."""
-        campaign = self.campaign(organiser, slug)
-        filters = parse_filter(params, self._directory)
         reveal = params.get("reveal") == "1"
+        campaign = self.campaign(organiser, slug, REVEAL if reveal else READ)
+        filters = parse_filter(params, self._directory)
         page = self._queries.page(
             campaign.slug, filters, limit=parse_limit(params.get("limit")), cursor=decode_cursor(params.get("cursor"))
         )
@@ -113,9 +118,9 @@ class OrganiserConsole:
         }
 
     def request_export(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
-        campaign = self.campaign(organiser, slug)
-        filters = parse_filter(params, self._directory)
         reveal = params.get("reveal") == "1"
+        campaign = self.campaign(organiser, slug, REVEAL if reveal else READ)
+        filters = parse_filter(params, self._directory)
         if reveal:
             self._audit.record(
                 campaign.slug, actor=actor_of(organiser), action="reveal_export", filters=filters.as_dict()

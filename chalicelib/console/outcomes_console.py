@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.console.letters_console import actor_of
+from chalicelib.console.roles import ACT, READ, REVEAL
 from chalicelib.directory import DIRECTORY_SETS
 from chalicelib.errors import InvalidField
 from chalicelib.feedback.responsiveness import MIN_ANSWERS, responsiveness
@@ -56,8 +57,8 @@ class OutcomesConsole:
         self._table, self._campaigns, self._signatures, self._sends = table, campaigns, signatures, sends
         self._digests, self._follow_ups, self._audit, self._clock = digests, follow_ups, audit, clock
 
-    def _campaign(self, organiser: "Organiser", slug: str) -> Campaign:
-        organiser.check(slug)  # first: a token learns nothing about campaigns it does not cover
+    def _campaign(self, organiser: "Organiser", slug: str, right: str = READ) -> Campaign:
+        organiser.require(slug, right)  # first: a token learns nothing about campaigns it does not cover
         return self._campaigns.get(slug)
 
     def outcomes(self, organiser: "Organiser", slug: str) -> dict[str, Any]:
@@ -82,8 +83,8 @@ class OutcomesConsole:
 
     def signatories(self, organiser: "Organiser", slug: str, params: Mapping[str, str]) -> dict[str, Any]:
         """Every signatory with its state; the contact's name and email only with `reveal=1` (audited)."""
-        campaign = self._campaign(organiser, slug)
         reveal = params.get("reveal") == "1"
+        campaign = self._campaign(organiser, slug, REVEAL if reveal else READ)
         listed = self._signatures.all(campaign.slug, reveal=reveal)
         if reveal:
             self._audit.record(
@@ -96,13 +97,13 @@ class OutcomesConsole:
         return {"signatories": listed, "revealed": reveal}
 
     def decide(self, organiser: "Organiser", slug: str, signatory_id: str, decision: str) -> dict[str, Any]:
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         return self._signatures.decide(campaign, signatory_id, decision, actor=actor_of(organiser))
 
     def schedule_send(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
         """Plan the sign-on letter: body {"target_set": "foreign-ministry", "send_at": "now" | ISO time,
         "confirm_count": N}; N, the number of targets, is needed above 10 (409 with the count otherwise)."""
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         if not isinstance(body, Mapping):
             raise InvalidField(
                 "body",
@@ -118,10 +119,10 @@ class OutcomesConsole:
         )
 
     def cancel_send(self, organiser: "Organiser", slug: str, send_id: str) -> dict[str, Any]:
-        return self._sends.cancel(self._campaign(organiser, slug), send_id, actor=actor_of(organiser))
+        return self._sends.cancel(self._campaign(organiser, slug, ACT), send_id, actor=actor_of(organiser))
 
     def send_digests_now(self, organiser: "Organiser", slug: str) -> dict[str, Any]:
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         if not campaign.delivery.is_digest:
             raise InvalidField("campaign", f"The campaign {slug!r} sends each letter on its own, not in digests.")
         return {"brought_forward": self._digests.send_now(campaign.slug)}

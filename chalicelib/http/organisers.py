@@ -7,7 +7,7 @@ from typing import Any
 from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.errors import Unauthenticated
-from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_params
+from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_params, visitor
 from chalicelib.http.responses import as_html, json_errors, private
 from chalicelib.services import services
 
@@ -29,7 +29,7 @@ def organiser_token(auth_request: Any) -> AuthResponse:
     from chalicelib.console.tokens import bearer_token
 
     try:
-        organiser = services().organiser_tokens.verify(bearer_token(auth_request.token))
+        organiser = services().organiser(bearer_token(auth_request.token))
     except Unauthenticated:
         raise _unauthorized() from None
     scopes = ["*"] if organiser.covers_all else organiser.campaigns
@@ -53,6 +53,33 @@ def admin_page() -> Response:
     from chalicelib.web.dashboard import dashboard_page
 
     return as_html(dashboard_page(base_url()))
+
+
+@blueprint.route("/admin/sign-in", methods=["POST"], content_types=["application/json"])
+@json_errors
+def admin_sign_in() -> Response:
+    """Email a one-time sign-in link; the same answer for any address (202)."""
+    body = _admin_body()
+    email = body.get("email", "") if isinstance(body, dict) else ""
+    return private(services().sign_in.request(str(email), visitor().ip, base_url()), 202)
+
+
+@blueprint.route("/admin/sessions", methods=["POST"], content_types=["application/json"])
+@json_errors
+def admin_start_session() -> Response:
+    """Exchange an emailed link for a session token (once)."""
+    body = _admin_body()
+    link = body.get("link", "") if isinstance(body, dict) else ""
+    return private(services().sign_in.redeem(str(link)), 201)
+
+
+@blueprint.route("/admin/sign-out", methods=["POST"], content_types=FORM_OR_EMPTY)
+@json_errors
+def admin_sign_out() -> Response:
+    from chalicelib.console.tokens import bearer_token
+
+    services().sessions.end(bearer_token(blueprint.current_request.headers.get("authorization")))
+    return private({"signed_out": True})
 
 
 @blueprint.route("/admin/dashboard.js")

@@ -1,13 +1,16 @@
-// The organiser dashboard: keeps the token for this browser tab (sessionStorage), fetches the campaign's numbers
-// from the JSON API with it, and fills the page. Charts arrive as SVG drawn by the server; every other value is
+// The organiser dashboard: signs in by email (a one-time link whose secret arrives after "#sign-in=", exchanged
+// for a session token) or with a pasted organiser token; keeps the token for this browser tab (sessionStorage),
+// fetches the campaign's numbers from the JSON API with it, and fills the page. Charts arrive as SVG drawn by the server; every other value is
 // set as text, never as HTML.
 (function () {
   "use strict";
   var API = document.body.getAttribute("data-api");
   var KEY = "demarche.organiserToken";
+  var WHO = "demarche.organiserWho";
+  var LINK = "#sign-in=";
   var REFRESH_MS = 60000;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { slug: null, countries: [], sort: { key: "total", dir: -1 }, timer: null };
+  var state = { slug: null, countries: [], sort: { key: "total", dir: -1 }, timer: null, campaigns: {} };
 
   function token() { return sessionStorage.getItem(KEY) || ""; }
 
@@ -24,20 +27,29 @@
     });
   }
 
-  function signIn(message) {
+  function signIn(message, field) {
     clearInterval(state.timer);
     $("dashboard").hidden = true;
     $("sign-out").hidden = true;
+    text($("who"), "");
     $("sign-in").hidden = false;
-    $("token-error").textContent = message || "";
-    $("token").setAttribute("aria-invalid", message ? "true" : "false");
-    $("token").focus();
+    field = field || "token";
+    ["token", "email"].forEach(function (name) {
+      var mine = name === field && message;
+      $(name + "-error").textContent = mine ? message : "";
+      $(name).setAttribute("aria-invalid", mine ? "true" : "false");
+    });
+    $(message ? field : "email").focus();
   }
+
+  function forget() { sessionStorage.removeItem(KEY); sessionStorage.removeItem(WHO); }
 
   function failed(problem) {
     if (problem.status === 401) {
-      sessionStorage.removeItem(KEY);
-      signIn("This token was not accepted: it may be mistyped, revoked or expired.");
+      var session = token().indexOf("dms_") === 0;
+      forget();
+      if (session) signIn("You are signed out: " + (problem.message || "your session ended") + ".", "email");
+      else signIn("This token was not accepted: it may be mistyped, revoked or expired.");
     } else if (problem.status === 403) {
       $("load-error").textContent = "Your token does not cover this campaign.";
     } else {
@@ -127,13 +139,23 @@
     return api("/admin/campaigns/" + encodeURIComponent(state.slug) + "/dashboard").then(render, failed);
   }
 
+  function showRole() {
+    var c = state.campaigns[state.slug];
+    text($("role"), c ? "Your role: " + c.role + (c.rights.indexOf("reveal") >= 0 ? " (may reveal personal data)" : "") : "");
+    document.body.setAttribute("data-rights", c ? c.rights.join(" ") : "");
+  }
+
   function start() {
+    var signingIn = !$("sign-in").hidden;
     $("sign-in").hidden = true;
     $("sign-out").hidden = false;
+    text($("who"), sessionStorage.getItem(WHO) ? "Signed in as " + sessionStorage.getItem(WHO) + "." : "");
     return api("/admin/campaigns").then(function (body) {
       var select = $("campaign");
       select.textContent = "";
+      state.campaigns = {};
       body.campaigns.forEach(function (c) {
+        state.campaigns[c.slug] = c;
         var option = document.createElement("option");
         option.value = c.slug;
         text(option, c.title + " (" + c.slug + ")");
@@ -143,7 +165,9 @@
       var slugs = body.campaigns.map(function (c) { return c.slug; });
       state.slug = slugs.indexOf(wanted) >= 0 ? wanted : slugs[0] || null;
       select.value = state.slug || "";
+      showRole();
       $("dashboard").hidden = false;
+      if (signingIn) select.focus();  // keyboard users land on the first control, not at the top of the page
       if (!state.slug) { $("load-error").textContent = "Your token covers no campaign."; return; }
       clearInterval(state.timer);
       state.timer = setInterval(function () { if (!document.hidden) load(); }, REFRESH_MS);
@@ -181,20 +205,51 @@
       });
   }
 
+  function askForLink(event) {
+    event.preventDefault();
+    var email = $("email").value.trim();
+    text($("email-sent"), "");
+    if (!email || email.indexOf("@") < 1) return signIn("Type the email address you organise with.", "email");
+    $("email-error").textContent = "";
+    $("email").setAttribute("aria-invalid", "false");
+    text($("email-sent"), "Sending…");
+    api("/admin/sign-in", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+                            body: JSON.stringify({ email: email }) })
+      .then(function (body) { text($("email-sent"), body.message + " Open it in this browser."); },
+            function (problem) { text($("email-sent"), ""); signIn(problem.message, "email"); });
+  }
+
+  function useLink(secret) {
+    history.replaceState(null, "", location.pathname + location.search);  // the link works once: out of sight
+    return api("/admin/sessions", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+                                    body: JSON.stringify({ link: secret }) })
+      .then(function (session) {
+        sessionStorage.setItem(KEY, session.token);
+        sessionStorage.setItem(WHO, session.email);
+        return start();
+      }, function (problem) { forget(); signIn(problem.message, "email"); });
+  }
+
+  $("email-form").addEventListener("submit", askForLink);
   $("token-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var value = $("token").value.trim();
     if (!value) return signIn("Paste your organiser token first.");
     sessionStorage.setItem(KEY, value);
+    sessionStorage.removeItem(WHO);
     $("token").value = "";
     start();
   });
-  $("sign-out").addEventListener("click", function () { sessionStorage.removeItem(KEY); signIn(""); });
+  $("sign-out").addEventListener("click", function () {
+    var ending = token().indexOf("dms_") === 0 ? api("/admin/sign-out", { method: "POST" }) : Promise.resolve();
+    ending.catch(function () {}).then(function () { forget(); signIn(""); });
+  });
   $("refresh").addEventListener("click", load);
   $("export").addEventListener("click", exportAll);
   $("campaign").addEventListener("change", function (event) {
     state.slug = event.target.value;
     history.replaceState(null, "", "#" + encodeURIComponent(state.slug));
+    showRole();
     load();
   });
   $("countries").tHead.addEventListener("click", function (event) {
@@ -205,5 +260,11 @@
     renderCountries();
   });
 
-  if (token()) start(); else signIn("");
+  function linkInAddress() {
+    if (location.hash.indexOf(LINK) !== 0) return false;
+    useLink(decodeURIComponent(location.hash.slice(LINK.length)));
+    return true;
+  }
+  window.addEventListener("hashchange", linkInAddress);  // the link opened in a tab showing this page already
+  if (!linkInAddress()) { if (token()) start(); else signIn(""); }
 })();
