@@ -59,6 +59,16 @@ ROW_FIELDS = (
     "supporter_email",
     "failure_reason",
 )
+# What the per-letter view adds: the timeline its moves recorded (letters/log.py), and what SES said.
+DETAIL_FIELDS = (
+    "history",
+    "reminded_at",
+    "confirmed_at",
+    "ses_message_id",
+    "delivered_at",
+    "waiting_reason",
+    "waiting_until",
+)
 MAX_PAGE = 100
 READ_BUDGET = 1_000  # index entries per shard per request when status or partner filters
 FILTERED_CHUNK = 250
@@ -226,6 +236,13 @@ class LetterQueries:
                 yield _Stop(last[LOG_SK])
                 return
             kwargs["ExclusiveStartKey"] = last
+
+    def letter(self, letter_id: str) -> dict[str, Any] | None:
+        """One letter's row fields, timeline and SES fields (the per-letter view); None if there is none."""
+        names = {f"#f{n}": name for n, name in enumerate((*ROW_FIELDS, *DETAIL_FIELDS))}
+        return self._table.get_item(
+            Key=letter_key(letter_id), ProjectionExpression=", ".join(names), ExpressionAttributeNames=names
+        ).get("Item")
 
     def letters(self, letter_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The letters' row fields from the table (the indexes hold no personal data), in the order asked;

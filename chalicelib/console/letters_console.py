@@ -7,6 +7,7 @@ policy enforces them too), personal data is masked unless revealed, and every re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
@@ -20,6 +21,7 @@ from chalicelib.console.roles import READ, REVEAL, rights_of
 from chalicelib.console.tokens import Organiser
 from chalicelib.directory import Directory
 from chalicelib.directory.health import TargetHealth
+from chalicelib.errors import InvalidField, NotFound
 from chalicelib.letters.counters import STATUSES, CampaignStats, read_stats
 
 LATEST = 10
@@ -27,6 +29,41 @@ LATEST = 10
 
 def actor_of(organiser: Organiser) -> str:
     return organiser.actor
+
+
+MAX_REASON = 200
+LETTER_ID_RE = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)  # uuid4, or uuid5 for group letters
+
+
+def reveal_reason(params: Mapping[str, str]) -> str | None:
+    """The reason given with `reveal=1` (required: it goes in the audit), or None when nothing is revealed."""
+    if params.get("reveal") != "1":
+        return None
+    reason = " ".join((params.get("reason") or "").split())
+    if not reason or len(reason) > MAX_REASON or not reason.isprintable():
+        raise InvalidField(
+            "reason", f"Say why you reveal personal data (`reason`, 1 to {MAX_REASON} characters): the audit keeps it."
+        )
+    return reason
+
+
+def timeline(item: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The letter's steps, oldest first: written, each move its log recorded (SES's events among them), reminders."""
+    steps = [{"at": str(item.get("created_at", "")), "to": "written", "why": ""}]
+    if item.get("reminded_at"):
+        steps.append({"at": str(item["reminded_at"]), "to": "reminded", "why": "confirmation reminder sent"})
+    steps += [
+        {
+            "at": str(h.get("at", "")),
+            "from": str(h.get("from", "")),
+            "to": str(h.get("to", "")),
+            "why": str(h.get("why", "")),
+        }
+        for h in item.get("history") or []
+    ]
+    return sorted(steps, key=lambda step: step["at"])
 
 
 def _tallies(tallies: Mapping[str, Mapping[str, int]], key: str, name: Callable[[str], Any]) -> list[dict[str, Any]]:
@@ -75,9 +112,10 @@ class OrganiserConsole:
         }
 
     def letters(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """One page of the log, newest first; emails and names masked unless `reveal=1` (which is audited)."""
+        """One page of the log, newest first; emails and names masked unless `reveal=1` with a `reason` (audited)."""
         reveal = params.get("reveal") == "1"
         campaign = self.campaign(organiser, slug, REVEAL if reveal else READ)
+        reason = reveal_reason(params)
         filters = parse_filter(params, self._directory)
         page = self._queries.page(
             campaign.slug, filters, limit=parse_limit(params.get("limit")), cursor=decode_cursor(params.get("cursor"))
@@ -90,12 +128,43 @@ class OrganiserConsole:
                 action="reveal_letters",
                 filters=filters.as_dict(),
                 letter_ids=[i["letter_id"] for i in items],
+                reason=reason or "",
             )
         return {
             "letters": [letter_row(i, self.country_name, reveal=reveal) for i in items],
             "next_cursor": page.next_cursor,
             "revealed": reveal,
             "filters": filters.as_dict(),
+        }
+
+    def letter(self, organiser: Organiser, slug: str, letter_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """One letter of the campaign: its row (masked unless revealed with a reason, audited), its timeline and
+        what SES said of it."""
+        reveal = params.get("reveal") == "1"
+        campaign = self.campaign(organiser, slug, REVEAL if reveal else READ)
+        reason = reveal_reason(params)
+        item = self._queries.letter(letter_id) if LETTER_ID_RE.match(letter_id) else None
+        if item is None or item.get("campaign") != campaign.slug:
+            raise NotFound("This campaign has no such letter (its data may have been deleted after its retention).")
+        if reveal:
+            self._audit.record(
+                campaign.slug,
+                actor=actor_of(organiser),
+                action="reveal_letter",
+                filters={},
+                letter_ids=[letter_id],
+                reason=reason or "",
+            )
+        return {
+            "letter": letter_row(item, self.country_name, reveal=reveal),
+            "timeline": timeline(item),
+            "ses": {
+                "message_id": str(item.get("ses_message_id", "")),
+                "delivered_at": str(item.get("delivered_at", "")),
+                "failure_reason": str(item.get("failure_reason", "")),
+            },
+            "waiting": {"reason": str(item.get("waiting_reason", "")), "until": str(item.get("waiting_until", ""))},
+            "revealed": reveal,
         }
 
     def stats(self, organiser: Organiser, slug: str) -> dict[str, Any]:
@@ -120,10 +189,15 @@ class OrganiserConsole:
     def request_export(self, organiser: Organiser, slug: str, params: Mapping[str, str]) -> dict[str, Any]:
         reveal = params.get("reveal") == "1"
         campaign = self.campaign(organiser, slug, REVEAL if reveal else READ)
+        reason = reveal_reason(params)
         filters = parse_filter(params, self._directory)
         if reveal:
             self._audit.record(
-                campaign.slug, actor=actor_of(organiser), action="reveal_export", filters=filters.as_dict()
+                campaign.slug,
+                actor=actor_of(organiser),
+                action="reveal_export",
+                filters=filters.as_dict(),
+                reason=reason or "",
             )
         return job_view(self._exports.request(campaign.slug, filters, reveal=reveal, actor=actor_of(organiser)))
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.console.letters_console import actor_of
+from chalicelib.console.letters_console import actor_of, reveal_reason
 from chalicelib.console.roles import ACT, READ, REVEAL
 from chalicelib.directory import DIRECTORY_SETS
 from chalicelib.errors import InvalidField
@@ -82,9 +82,10 @@ class OutcomesConsole:
         return view
 
     def signatories(self, organiser: "Organiser", slug: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """Every signatory with its state; the contact's name and email only with `reveal=1` (audited)."""
+        """Every signatory with its state; the contact's name and email only with `reveal=1` and a `reason` (audited)."""
         reveal = params.get("reveal") == "1"
         campaign = self._campaign(organiser, slug, REVEAL if reveal else READ)
+        reason = reveal_reason(params)
         listed = self._signatures.all(campaign.slug, reveal=reveal)
         if reveal:
             self._audit.record(
@@ -93,6 +94,7 @@ class OutcomesConsole:
                 action="reveal_signatories",
                 filters={},
                 letter_ids=[s["signatory_id"] for s in listed],
+                reason=reason or "",
             )
         return {"signatories": listed, "revealed": reveal}
 

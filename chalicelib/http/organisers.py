@@ -101,6 +101,12 @@ def admin_letters(slug: str) -> Response:
     return private(services().console.letters(_organiser(), slug, query_params()))
 
 
+@blueprint.route("/admin/campaigns/{slug}/letters/{letter_id}", authorizer=organiser_token)
+@json_errors
+def admin_letter(slug: str, letter_id: str) -> Response:
+    return private(services().console.letter(_organiser(), slug, letter_id, query_params()))
+
+
 @blueprint.route("/admin/campaigns/{slug}/stats", authorizer=organiser_token)
 @json_errors
 def admin_stats(slug: str) -> Response:
@@ -136,6 +142,13 @@ def admin_outcomes_script() -> Response:
     from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("outcomes.js"), headers=script_headers())
+
+
+@blueprint.route("/admin/letter_log.js")
+def admin_letter_log_script() -> Response:
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script("letter_log.js"), headers=script_headers())
 
 
 def _admin_body() -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 from chalicelib.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js")
+SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "letter_log.js")
 
 
 @lru_cache(maxsize=None)

@@ -164,17 +164,17 @@ def test_a_session_ends_after_12_hours_on_sign_out_and_when_the_member_is_remove
 def test_a_changed_role_applies_to_a_running_session(client, services, sign_in):
     services.members.grant("amina@ngo.example", [A], "owner")
     token = sign_in("amina@ngo.example")["token"]
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", token).status_code == 200
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", token).status_code == 200
     services.members.grant("amina@ngo.example", [A], "viewer")
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", token).status_code == 403
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", token).status_code == 403
 
 
 # --- roles: what each may do, for sessions and bearer tokens alike ---------------------------------------------
 
 REVEALS = [
-    ("GET", f"/admin/campaigns/{A}/letters?reveal=1"),
-    ("POST", f"/admin/campaigns/{A}/exports?reveal=1"),
-    ("GET", f"/admin/campaigns/{SIGN_ON}/signatories?reveal=1"),
+    ("GET", f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check"),
+    ("POST", f"/admin/campaigns/{A}/exports?reveal=1&reason=a+check"),
+    ("GET", f"/admin/campaigns/{SIGN_ON}/signatories?reveal=1&reason=a+check"),
 ]
 ACTS = [
     ("POST", f"/admin/campaigns/{SIGN_ON}/sends", {"target_set": "foreign-ministry", "send_at": "now"}),
@@ -223,7 +223,7 @@ def test_only_an_owner_reveals_and_a_viewer_cannot_act(client, holder):
 
 
 def test_a_refusal_names_the_role_and_the_missing_right(client, holder):
-    response = get(client, f"/admin/campaigns/{A}/letters?reveal=1", holder("viewer"))
+    response = get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", holder("viewer"))
     assert "(viewer) does not allow revealing personal data" in json.loads(response.body)["error"]["message"]
 
 
@@ -234,7 +234,7 @@ def test_a_token_stored_before_roles_is_an_owners(client, services):
         UpdateExpression="REMOVE #r",
         ExpressionAttributeNames={"#r": "role"},
     )
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", token).status_code == 200
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", token).status_code == 200
 
 
 # --- the admin CLI ----------------------------------------------------------------------------------------------
@@ -255,8 +255,8 @@ def test_the_cli_adds_lists_and_removes_organisers(client, services, sign_in):
     listed = run_admin("organiser", "list")[1]
     assert f"amina@ngo.example\t{A}: viewer, {B}: owner" in listed
     token = sign_in("amina@ngo.example")["token"]
-    assert get(client, f"/admin/campaigns/{B}/letters?reveal=1", token).status_code == 200
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", token).status_code == 403
+    assert get(client, f"/admin/campaigns/{B}/letters?reveal=1&reason=a+check", token).status_code == 200
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", token).status_code == 403
     assert run_admin("organiser", "remove", "amina@ngo.example")[0] == 0
     assert get(client, f"/admin/campaigns/{B}/stats", token).status_code == 401
     assert run_admin("organiser", "remove", "amina@ngo.example")[0] == 2
@@ -265,7 +265,7 @@ def test_the_cli_adds_lists_and_removes_organisers(client, services, sign_in):
 def test_the_first_owner_command_still_makes_a_token_with_every_right(client, services):
     code, out, err = run_admin("token", "create", "--all", "--label", "first owner")
     assert code == 0 and "role: owner" in err
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", out.strip()).status_code == 200
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", out.strip()).status_code == 200
     viewer = run_admin("token", "create", "--all", "--label", "board", "--role", "viewer")[1].strip()
-    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1", viewer).status_code == 403
+    assert get(client, f"/admin/campaigns/{A}/letters?reveal=1&reason=a+check", viewer).status_code == 403
     assert "\tviewer\t" in run_admin("token", "list")[1]

@@ -171,4 +171,4 @@ def test_make_runs_organiser_signs_in_with_the_link_from_the_local_outbox(live_a
         session = json.loads(response.read())
     status, body = call(f"{live_api}/admin/campaigns", session["token"])
     assert status == 200 and {c["role"] for c in body["campaigns"]} == {"owner"}
-    assert call(f"{live_api}/admin/campaigns/hrd-resolution/letters?reveal=1", session["token"])[0] == 200
+    assert call(f"{live_api}/admin/campaigns/hrd-resolution/letters?reveal=1&reason=try", session["token"])[0] == 200

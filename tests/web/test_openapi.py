@@ -33,6 +33,7 @@ NOT_JSON_API = {
     "/admin",
     "/admin/dashboard.js",
     "/admin/outcomes.js",
+    "/admin/letter_log.js",
     "/campaigns/{slug}/signatories/embed",
     "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
     "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}",

@@ -124,10 +124,6 @@
     fill($("failing").tBodies[0], stats.failing_targets.map(function (f) {
       return [f.name, f.target_set, f.since.slice(0, 10), f.diagnostic];
     }), "None: every target with letters is reachable.", 4);
-    fill($("latest").tBodies[0], data.latest.map(function (l) {
-      return [l.created_at.slice(0, 16).replace("T", " "), l.country_name, l.status.replace("_", " "),
-              l.supporter_name + " <" + l.supporter_email + ">", l.partner || ""];
-    }), "No letters yet.", 5);
     text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
   }
 
