@@ -14,7 +14,16 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-BENCHES = ["cold_start", "warm_requests", "worker", "hot_keys", "stats_cost", "local_load", "package_size"]
+BENCHES = [
+    "cold_start",
+    "warm_requests",
+    "worker",
+    "hot_keys",
+    "stats_cost",
+    "console_views",
+    "local_load",
+    "package_size",
+]
 # `--smoke`: every benchmark at a tiny size, so `make test` proves `make bench` still runs (its figures mean nothing).
 SMOKE = {
     "cold_start": {"runs": 1},
@@ -22,6 +31,7 @@ SMOKE = {
     "worker": {"letters": 30},
     "hot_keys": {"seconds": 1, "per_second": 20},
     "stats_cost": {"small_letters": 50, "large_letters": 500},
+    "console_views": {"small_letters": 10, "large_letters": 60},
     "local_load": {"seconds": 4, "users": 2},
     "package_size": {},
 }

@@ -113,11 +113,12 @@ def test_an_owner_filters_pages_opens_a_letter_and_reveals_with_a_reason(
     expect(page.locator("#log-page")).to_contain_text("names and emails shown")
     assert all("***" not in cell for cell in column(page, 4))
     organiser = services.organiser(token)
-    reasons = [(r["action"], r["reason"]) for r in services.console.audit(organiser, CAMPAIGN)["records"]]
-    assert reasons == [
+    # (the test's clock stands still, so both records have the same time: compared as a set)
+    reasons = {(r["action"], r["reason"]) for r in services.console.audit(organiser, CAMPAIGN)["records"]}
+    assert reasons == {
         ("reveal_letters", "Thanking partners' supporters"),
         ("reveal_letter", "The supporter asked us to check"),
-    ]
+    }
 
 
 @pytest.mark.slow

@@ -46,6 +46,8 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     assert "0 lost, 0 sent twice" in row("worker throughput")["value"]
     assert "0 lost, 0 twice" in row("worker against")["value"].replace("sent twice", "twice")
     assert row("stats read")["met"] is True
+    views = [r for figure, r in rows.items() if figure.startswith("console view")]
+    assert len(views) == 7 and all(r["met"] is True for r in views), views  # bounded calls per console view
     load = row("local load, all requests")
     assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
     # the smoke writes no results: bench/RESULTS.md holds only real runs

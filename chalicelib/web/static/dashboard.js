@@ -10,7 +10,9 @@
   var LINK = "#sign-in=";
   var REFRESH_MS = 60000;
   var $ = function (id) { return document.getElementById(id); };
-  var state = { slug: null, countries: [], sort: { key: "total", dir: -1 }, timer: null, campaigns: {} };
+  var TOP = 20;  // countries shown before "Show all": a 193-row table must not push the panels below out of reach
+  var state = { slug: null, countries: [], sort: { key: "total", dir: -1 }, timer: null, campaigns: {},
+                seq: 0, shown: null, allCountries: false, exportSeq: 0 };
 
   function token() { return sessionStorage.getItem(KEY) || ""; }
 
@@ -93,13 +95,28 @@
       var order = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
       return order * dir || a.name.localeCompare(b.name);
     });
-    fill($("countries").tBodies[0], rows.map(function (c) {
+    var more = rows.length > TOP;
+    fill($("countries").tBodies[0], (more && !state.allCountries ? rows.slice(0, TOP) : rows).map(function (c) {
       return [c.name, c.total, c.delivered, c.sent, c.waiting, c.problems];
     }), "No letters yet.", 6);
+    $("all-countries").hidden = !more;
+    text($("all-countries"), state.allCountries ? "Show the top " + TOP + " countries" : "Show all " + rows.length + " countries");
+    $("all-countries").setAttribute("aria-expanded", state.allCountries ? "true" : "false");
     Array.prototype.forEach.call($("countries").tHead.rows[0].cells, function (th) {
       if (th.getAttribute("data-key") === key) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     });
+  }
+
+  function clear(message) {  // another campaign's numbers must never show under this one's name
+    document.querySelectorAll("#totals dd").forEach(function (dd) { text(dd, "–"); });
+    $("daily-chart").textContent = "";
+    $("country-chart").textContent = "";
+    state.countries = [];
+    ["countries", "partners", "failing"].forEach(function (id) {
+      fill($(id).tBodies[0], [], message, $(id).tHead.rows[0].cells.length);
+    });
+    $("all-countries").hidden = true;
   }
 
   function render(data) {
@@ -127,18 +144,44 @@
     text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
   }
 
+  function title(slug) { var c = state.campaigns[slug]; return c ? c.title : slug; }
+
   function load() {
     if (!state.slug) return;
+    var slug = state.slug, mine = ++state.seq;  // answers can arrive out of order: only the newest may paint
     $("load-error").textContent = "";
-    // outcomes.js fills the signatories, digests and "did they reply?" panels for the same campaign
-    document.dispatchEvent(new CustomEvent("demarche:campaign", { detail: { slug: state.slug } }));
-    return api("/admin/campaigns/" + encodeURIComponent(state.slug) + "/dashboard").then(render, failed);
+    $("dashboard").setAttribute("aria-busy", "true");
+    text($("updated"), "Loading " + title(slug) + "…");
+    if (state.shown !== slug) {  // a new campaign: nothing of the previous one stays, and nothing to export yet
+      state.shown = null;
+      state.allCountries = false;
+      state.exportSeq++;
+      $("export").disabled = true;
+      text($("export-status"), "");
+      clear("Loading…");
+    }
+    // outcomes.js and letter_log.js fill their panels for the same campaign
+    document.dispatchEvent(new CustomEvent("demarche:campaign", { detail: { slug: slug } }));
+    return api("/admin/campaigns/" + encodeURIComponent(slug) + "/dashboard").then(function (data) {
+      if (mine !== state.seq) return;
+      render(data);
+      state.shown = slug;
+      $("dashboard").setAttribute("aria-busy", "false");
+      $("export").disabled = false;
+      text($("export-campaign"), title(slug));
+    }, function (problem) {
+      if (mine !== state.seq) return;
+      $("dashboard").setAttribute("aria-busy", "false");
+      text($("updated"), "");
+      failed(problem);
+    });
   }
 
   function showRole() {
     var c = state.campaigns[state.slug];
     text($("role"), c ? "Your role: " + c.role + (c.rights.indexOf("reveal") >= 0 ? " (may reveal personal data)" : "") : "");
     document.body.setAttribute("data-rights", c ? c.rights.join(" ") : "");
+    document.body.setAttribute("data-kind", c ? c.kind : "");
   }
 
   function start() {
@@ -174,10 +217,13 @@
   function exportAll() {
     var status = $("export-status");
     var button = $("export");
+    var slug = state.shown, mine = ++state.exportSeq;  // only the campaign on screen, and only while it is
+    if (!slug || slug !== state.slug) return;
     button.disabled = true;
-    text(status, "Preparing the export…");
-    var base = "/admin/campaigns/" + encodeURIComponent(state.slug) + "/exports";
+    text(status, "Preparing the export of " + title(slug) + "…");
+    var base = "/admin/campaigns/" + encodeURIComponent(slug) + "/exports";
     var poll = function (job) {
+      if (mine !== state.exportSeq) return;  // another campaign is on screen now: this export's news is not its
       if (job.status === "done") {
         status.textContent = "";
         var link = document.createElement("a");
@@ -196,6 +242,7 @@
                 body: "{}" })
       .then(poll)
       .catch(function (problem) {
+        if (mine !== state.exportSeq) return;
         button.disabled = false;
         text(status, "The export did not work: " + (problem.message || problem) + ".");
       });
@@ -247,6 +294,17 @@
     history.replaceState(null, "", "#" + encodeURIComponent(state.slug));
     showRole();
     load();
+  });
+  $("all-countries").addEventListener("click", function () {
+    state.allCountries = !state.allCountries;
+    renderCountries();
+  });
+  document.querySelector(".jump").addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-to]");
+    if (!button) return;
+    var target = $(button.getAttribute("data-to"));
+    target.scrollIntoView();
+    target.focus();
   });
   $("countries").tHead.addEventListener("click", function (event) {
     var th = event.target.closest("th");
