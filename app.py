@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from chalice import Chalice, Rate
 
-from chalicelib.http import dev, follow_ups, organisers, public_api, request, sign_on, supporter_pages
+from chalicelib.http import dev, follow_ups, organisers, partners, public_api, request, sign_on, supporter_pages
 from chalicelib.services import services, use_services
 
 __all__ = ["app", "services", "use_services"]  # tests swap the services through this module
@@ -22,6 +22,7 @@ app.register_blueprint(supporter_pages.blueprint)  # the HTML form, then the con
 app.register_blueprint(sign_on.blueprint)  # organisations sign a letter; the public list
 app.register_blueprint(follow_ups.blueprint)  # "did they reply?"
 app.register_blueprint(organisers.blueprint)  # the console and its authorizer (organiser_token)
+app.register_blueprint(partners.blueprint)  # a partner's own results, by the link organisers hand out
 app.register_blueprint(dev.blueprint)  # the local stage's outbox and token
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.console.letters_console import OrganiserConsole
     from chalicelib.console.members import Members
     from chalicelib.console.outcomes_console import OutcomesConsole
+    from chalicelib.console.partner_results import PartnerResults
     from chalicelib.console.sessions import Sessions
     from chalicelib.console.sign_in import SignInLinks
     from chalicelib.console.tokens import Organiser, OrganiserTokens
@@ -349,6 +350,20 @@ class Services:
             audit=AccessAudit(self.aws.table, self.clock),
             health=self.health,
             exports=self.exports,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def partner_results(self) -> "PartnerResults":
+        from chalicelib.console.letter_queries import LetterQueries
+        from chalicelib.console.letter_rows import country_names
+        from chalicelib.console.partner_results import PartnerResults
+
+        return PartnerResults(
+            queries=LetterQueries(self.aws.table),
+            campaigns=self.campaigns,
+            country_name=country_names(self.directory),
+            signer=self.signer,
             clock=self.clock,
         )
 

@@ -7,6 +7,7 @@
     python -m chalicelib.cli.admin organiser add EMAIL --campaign SLUG [--campaign SLUG2 | --all] --role ROLE
     python -m chalicelib.cli.admin organiser list
     python -m chalicelib.cli.admin organiser remove EMAIL
+    python -m chalicelib.cli.admin partner-link --campaign SLUG --partner CODE
     python -m chalicelib.cli.admin export --campaign SLUG [--country KE] [--status sent] [--partner CODE]
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
@@ -64,6 +65,10 @@ def parser() -> argparse.ArgumentParser:
     members.add_parser("list", help="every organiser and their roles")
     remove = members.add_parser("remove", help="take every role from EMAIL; their sessions stop at once")
     remove.add_argument("email")
+
+    partner = commands.add_parser("partner-link", help="the read-only results page of one partner code")
+    partner.add_argument("--campaign", required=True, metavar="SLUG")
+    partner.add_argument("--partner", required=True, metavar="CODE")
 
     export = commands.add_parser("export", help="a campaign's letters as CSV, with a progress bar")
     export.add_argument("--campaign", required=True, metavar="SLUG")
@@ -271,6 +276,9 @@ def main(
             token_command(args, services, out, err)
         elif args.command == "organiser":
             organiser_command(args, services, out)
+        elif args.command == "partner-link":
+            path = services.partner_results.link_path(services.campaigns.get(args.campaign), args.partner)
+            print(services.settings.public_base_url + path, file=out)
         elif args.command == "export":
             export_command(args, services, out, err)
         elif args.command in OUTCOME_COMMANDS:

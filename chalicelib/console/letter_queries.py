@@ -182,6 +182,20 @@ class LetterQueries:
             entries.append(entry)
         return LogPage(entries, None)
 
+    def bounded_entries(
+        self, campaign: str, filters: LetterFilter, calls_per_shard: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Matching index entries, newest first, reading each shard at most `calls_per_shard` times (in large
+        chunks); and None if that was all of them, else the sort key from which on (newer) the list is complete."""
+        entries: list[dict[str, Any]] = []
+        complete_from = None
+        for entry in self._merged(campaign, filters, None, EXPORT_CHUNK, calls_per_shard):
+            if isinstance(entry, _Stop):
+                complete_from = entry.sort_key  # every shard is complete above the first stop met, newest first
+                break
+            entries.append(entry)
+        return entries, complete_from
+
     def all_entries(self, campaign: str, filters: LetterFilter) -> Iterator[dict[str, Any]]:
         """Every matching letter, newest first, read in large chunks (exports)."""
         return self._merged(campaign, filters, None, EXPORT_CHUNK, None)  # type: ignore[return-value]

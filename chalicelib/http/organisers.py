@@ -107,6 +107,12 @@ def admin_letter(slug: str, letter_id: str) -> Response:
     return private(services().console.letter(_organiser(), slug, letter_id, query_params()))
 
 
+@blueprint.route("/admin/campaigns/{slug}/partners/{partner}/link", authorizer=organiser_token)
+@json_errors
+def admin_partner_link(slug: str, partner: str) -> Response:
+    return private(services().partner_results.link(_organiser(), slug, partner, base_url()))
+
+
 @blueprint.route("/admin/campaigns/{slug}/stats", authorizer=organiser_token)
 @json_errors
 def admin_stats(slug: str) -> Response:

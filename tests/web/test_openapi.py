@@ -34,6 +34,7 @@ NOT_JSON_API = {
     "/admin/dashboard.js",
     "/admin/outcomes.js",
     "/admin/letter_log.js",
+    "/partners/{slug}/{partner}",
     "/campaigns/{slug}/signatories/embed",
     "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
     "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}",

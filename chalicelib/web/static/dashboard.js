@@ -63,7 +63,7 @@
 
   function cell(row, value, numeric) {
     var td = row.insertCell();
-    text(td, value);
+    if (value instanceof Node) td.appendChild(value); else text(td, value);
     if (numeric) td.className = "n";
     return td;
   }
@@ -117,6 +117,7 @@
       fill($(id).tBodies[0], [], message, $(id).tHead.rows[0].cells.length);
     });
     $("all-countries").hidden = true;
+    text($("partner-link"), "");
   }
 
   function render(data) {
@@ -135,13 +136,38 @@
                waiting: count(s, WAITING), problems: count(s, PROBLEMS) };
     });
     renderCountries();
+    var acts = (state.campaigns[state.slug] || { rights: [] }).rights.indexOf("act") >= 0;
     fill($("partners").tBodies[0], stats.by_partner.map(function (p) {
-      return [p.partner || "(no partner)", p.total, p.by_status.delivered || 0, count(p.by_status, PROBLEMS)];
-    }), "No letters yet.", 4);
+      return [p.partner || "(no partner)", p.total, p.by_status.delivered || 0, count(p.by_status, PROBLEMS),
+              p.partner && acts ? partnerLinkButton(p.partner) : ""];
+    }), "No letters yet.", 5);
     fill($("failing").tBodies[0], stats.failing_targets.map(function (f) {
       return [f.name, f.target_set, f.since.slice(0, 10), f.diagnostic];
     }), "None: every target with letters is reachable.", 4);
     text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
+  }
+
+  function partnerLinkButton(code) {  // the partner's own read-only results page, to hand to them
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "small link";
+    text(b, "Results link");
+    b.setAttribute("aria-label", "Results link for " + code);
+    b.addEventListener("click", function () {
+      var slug = state.slug;
+      api("/admin/campaigns/" + encodeURIComponent(slug) + "/partners/" + encodeURIComponent(code) + "/link")
+        .then(function (body) {
+          if (slug !== state.slug) return;
+          var out = $("partner-link");
+          out.textContent = "";
+          out.appendChild(document.createTextNode("Send " + code + " this link to its results (no personal data): "));
+          var a = document.createElement("a");
+          a.href = body.url;
+          text(a, body.url);
+          out.appendChild(a);
+        }, function (problem) { text($("partner-link"), "No link: " + problem.message); });
+    });
+    return b;
   }
 
   function title(slug) { var c = state.campaigns[slug]; return c ? c.title : slug; }
