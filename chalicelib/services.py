@@ -46,6 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.mail.mailer import Mailer
     from chalicelib.outcomes.digests import Digests
     from chalicelib.outcomes.group_letters import GroupSender
+    from chalicelib.outcomes.hand_deliveries import HandDeliveries
+    from chalicelib.outcomes.sign_on_document import SignOnDocuments
     from chalicelib.outcomes.sign_on_sends import SignOnSends
     from chalicelib.outcomes.signatures import Signatures
     from chalicelib.signing import Signer
@@ -246,6 +248,22 @@ class Services:
         )
 
     @cached_property
+    def sign_on_documents(self) -> "SignOnDocuments":
+        from chalicelib.outcomes.sign_on_document import SignOnDocuments
+
+        return SignOnDocuments(
+            table=self.aws.table, signatures=self.signatures, sends=self.sign_on_sends, clock=self.clock
+        )
+
+    @cached_property
+    def hand_deliveries(self) -> "HandDeliveries":
+        from chalicelib.outcomes.hand_deliveries import HandDeliveries
+
+        return HandDeliveries(
+            letters=self.letters, sends=self.sign_on_sends, directory=self.directory, clock=self.clock
+        )
+
+    @cached_property
     def front_door(self) -> "FrontDoor":
         from chalicelib.front_door.door import FrontDoor
 
@@ -377,6 +395,8 @@ class Services:
             campaigns=self.campaigns,
             signatures=self.signatures,
             sends=self.sign_on_sends,
+            documents=self.sign_on_documents,
+            hand_deliveries=self.hand_deliveries,
             digests=self.digests,
             follow_ups=self.follow_ups,
             audit=AccessAudit(self.aws.table, self.clock),

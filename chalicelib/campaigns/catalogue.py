@@ -21,6 +21,7 @@ TARGET_SETS = (*DIRECTORY_SETS, "fixed")
 LANGUAGES = UN_LANGUAGES
 DELIVERY_MODES = ("direct", "digest")
 KINDS = ("letters", "sign-on")  # supporters' own letters, or one letter co-signed by organisations
+SIGNATORY_ORDERS = ("alphabetical", "signed")  # a sign-on letter's list: by name, or by the day each signed
 DIGEST_PERIODS = ("daily", "weekly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -34,6 +35,8 @@ class FixedTarget:
     website: str
     language: str
     timezone: str = "UTC"  # where the target works: letters are paced toward its office hours
+    # Where the organisers got `email` (a target outside the directory has no `source` column): required with it.
+    email_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Campaign:
     # with Reply-To `reply_to`, the organisers' own address.
     from_name: str = ""
     reply_to: str = ""
+    # Sign-on letters: the order of the numbered list in the letter and its document ("alphabetical" | "signed").
+    signatory_order: str = "alphabetical"
 
     @property
     def target_chain(self) -> tuple[str, ...]:
@@ -224,6 +229,11 @@ def load_campaign(folder: Path) -> Campaign:
         language = r.get("language", str, table=ft, prefix=p)
         if language not in LANGUAGES:
             raise r.fail(p + "language", f"unknown language {language!r}")
+        email_source = r.one_line(
+            p + "email_source", r.get("email_source", str, table=ft, prefix=p, default="").strip()
+        )
+        if email and not email_source:
+            raise r.fail(p + "email_source", "is required with an email: say where the organisers were given it")
         timezone = r.get("timezone", str, table=ft, prefix=p, default="UTC")
         if not _known_timezone(timezone):
             raise r.fail(p + "timezone", f"unknown time zone {timezone!r}; use an IANA name such as 'America/New_York'")
@@ -234,6 +244,7 @@ def load_campaign(folder: Path) -> Campaign:
             website=r.get("website", str, table=ft, prefix=p, default=""),
             language=language,
             timezone=timezone,
+            email_source=email_source,
         )
         if email:
             _check_address(r, p + "email", email)
@@ -251,6 +262,7 @@ def load_campaign(folder: Path) -> Campaign:
                 raise r.fail(name, f"is required for {what}: its letters are not one supporter's")
     if reply_to:
         _check_address(r, "reply_to", reply_to)
+    order = _read_signatory_order(r, kind)
 
     sender = r.one_line("sender_address", r.get("sender_address", str))
     _check_address(r, "sender_address", sender)
@@ -280,6 +292,7 @@ def load_campaign(folder: Path) -> Campaign:
         kind=kind,
         from_name=from_name,
         reply_to=reply_to,
+        signatory_order=order,
     )
     if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
         raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
@@ -374,6 +387,17 @@ def _read_delivery(r: _Reader, kind: str) -> Delivery:
     return Delivery(
         mode=mode, max_per_target_per_hour=per_hour, period=period, local_hour=hour, weekday=WEEKDAYS.index(weekday)
     )
+
+
+def _read_signatory_order(r: _Reader, kind: str) -> str:
+    """`[sign_on] order`: how the letter and its document number the signatories."""
+    table = r.get("sign_on", dict, default={})
+    if table and kind != "sign-on":
+        raise r.fail("sign_on", 'is for sign-on letters: add kind = "sign-on"')
+    order = r.get("order", str, table=table, prefix="sign_on.", default="alphabetical")
+    if order not in SIGNATORY_ORDERS:
+        raise r.fail("sign_on.order", f"must be one of {', '.join(SIGNATORY_ORDERS)}")
+    return order
 
 
 ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

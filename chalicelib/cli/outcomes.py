@@ -4,7 +4,12 @@
     approve | reject --campaign SLUG SIGNATORY_ID...  decide on confirmed signatories
     send --campaign SLUG --set SET [--at TIME] --yes-send-to N
                                                       schedule the sign-on letter (TIME: ISO 8601 with a zone; default
-                                                      now); N, the number of targets, confirms a send to more than 10
+                                                      now); N, the number of targets, confirms a send to more than 10;
+                                                      SET "fixed" is the campaign's fixed target (one letter)
+    signed-letter --campaign SLUG [--lang L] [--html FILE] [--pdf FILE] [--publish | --unpublish]
+                                                      the signed letter as a print-ready page and a PDF (Chromium)
+    hand-delivery --campaign SLUG [--set SET --country CC] --method by_hand|by_post|contact_form --date YYYY-MM-DD
+                  [--note TEXT]                       record a letter delivered another way (no email address)
     sends --campaign SLUG                             the sign-on sends and their progress
     cancel-send --campaign SLUG SEND_ID               cancel a send that has not started
     digests --campaign SLUG [--now]                   a digest campaign's latest digests; --now sends the coming ones
@@ -18,11 +23,23 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from chalicelib.directory import DIRECTORY_SETS
 
-COMMANDS = ("signatories", "approve", "reject", "send", "sends", "cancel-send", "digests", "replies")
+COMMANDS = (
+    "signatories",
+    "approve",
+    "reject",
+    "send",
+    "sends",
+    "cancel-send",
+    "digests",
+    "replies",
+    "signed-letter",
+    "hand-delivery",
+)
 
 
 def add_commands(commands: Any) -> None:
@@ -39,7 +56,7 @@ def add_commands(commands: Any) -> None:
     for name in ("approve", "reject"):
         command(name, f"{name} confirmed signatories").add_argument("signatory_id", nargs="+")
     send = command("send", "schedule the sign-on letter to every target in a set")
-    send.add_argument("--set", dest="target_set", required=True, choices=DIRECTORY_SETS)
+    send.add_argument("--set", dest="target_set", required=True, choices=(*DIRECTORY_SETS, "fixed"))
     send.add_argument("--at", default="now", help="ISO 8601 with a zone, e.g. 2026-12-01T09:00:00Z (default: now)")
     send.add_argument(
         "--yes-send-to", type=int, metavar="N", help="the number of targets, to confirm a send to more than 10"
@@ -50,6 +67,20 @@ def add_commands(commands: Any) -> None:
         "--now", action="store_true", help="send the coming digests now"
     )
     command("replies", "per-target responsiveness and the replies supporters pasted")
+    letter = command("signed-letter", "the signed letter as a print-ready page (--html) and a PDF (--pdf)")
+    letter.add_argument("--lang", default="", help="one of the campaign's languages (default: its first)")
+    letter.add_argument("--html", type=Path, metavar="FILE", help="write the page there")
+    letter.add_argument("--pdf", type=Path, metavar="FILE", help="print it to a PDF there (needs Chromium)")
+    letter.add_argument("--chromium", metavar="PATH", help="the Chromium to print with (default: found on PATH)")
+    shown = letter.add_mutually_exclusive_group()
+    shown.add_argument("--publish", action="store_true", help="show it at /campaigns/SLUG/signed-letter")
+    shown.add_argument("--unpublish", action="store_true", help="take it down from there")
+    hand = command("hand-delivery", "record that the letter reached a target another way")
+    hand.add_argument("--set", dest="target_set", default="", help="the target set (default: the fixed target)")
+    hand.add_argument("--country", default="", help="the target's country, for a target set (e.g. KE)")
+    hand.add_argument("--method", required=True, help="by_hand, by_post or contact_form")
+    hand.add_argument("--date", required=True, help="the day it was delivered, YYYY-MM-DD (not in the future)")
+    hand.add_argument("--note", default="", help="who received it, a reference…")
 
 
 def run(args: argparse.Namespace, services: Any, out: TextIO) -> None:
@@ -91,6 +122,17 @@ def run(args: argparse.Namespace, services: Any, out: TextIO) -> None:
                 count=unconfirmed.count,
             ) from None
         print(json.dumps(scheduled, ensure_ascii=False), file=out)
+    elif args.command == "signed-letter":
+        signed_letter_command(args, console, organiser, out)
+    elif args.command == "hand-delivery":
+        body = {
+            "target_set": args.target_set,
+            "country": args.country,
+            "method": args.method,
+            "date": args.date,
+            "note": args.note,
+        }
+        print(json.dumps(console.record_hand_delivery(organiser, slug, body), ensure_ascii=False), file=out)
     elif args.command == "sends":
         for send in console.outcomes(organiser, slug).get("sends", []):
             print(json.dumps(send, ensure_ascii=False), file=out)
@@ -125,6 +167,25 @@ def run(args: argparse.Namespace, services: Any, out: TextIO) -> None:
         )
         for reply in view.get("replies", []):
             print(json.dumps(reply, ensure_ascii=False), file=out)
+
+
+def signed_letter_command(args: argparse.Namespace, console: Any, organiser: Any, out: TextIO) -> None:
+    from chalicelib.web.sign_on_pages import signed_letter_page
+
+    if args.publish or args.unpublish:
+        shown = console.publish_letter(organiser, args.campaign, {"published": bool(args.publish)})
+        print(f"published: {str(shown['published']).lower()}", file=out)
+    document = console.signed_letter(organiser, args.campaign, args.lang)
+    page = signed_letter_page(document)
+    state = f"sent {document.date}" if document.sent else f"draft of {document.date}"
+    print(f"{document.language}: {len(document.signatories)} signatories, {state}", file=out)
+    if args.html:
+        args.html.write_text(page, encoding="utf-8")
+        print(f"page: {args.html}", file=out)
+    if args.pdf:
+        from chalicelib.cli.pdf_printing import print_pdf
+
+        print(f"pdf: {print_pdf(page, args.pdf, chromium=args.chromium)}", file=out)
 
 
 def _table(out: TextIO, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:

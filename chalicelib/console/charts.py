@@ -28,6 +28,7 @@ STATUS_COLOURS = {
     "failed": "#d55e00",
     "awaiting_digest": "#a6cee3",
     "in_digest": "#3f8f7f",
+    "delivered_by_hand": "#1b7837",
 }
 WIDTH = 400
 DAILY_PLOT = (34, 10, 392, 170)  # left, top, right, bottom of the plot area

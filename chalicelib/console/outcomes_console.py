@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.console.letters_console import actor_of, reveal_reason
 from chalicelib.console.roles import ACT, READ, REVEAL
-from chalicelib.directory import DIRECTORY_SETS
 from chalicelib.errors import InvalidField
 from chalicelib.feedback.responsiveness import MIN_ANSWERS, responsiveness
 
@@ -22,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.console.tokens import Organiser
     from chalicelib.feedback.follow_ups import FollowUps
     from chalicelib.outcomes.digests import Digests
+    from chalicelib.outcomes.hand_deliveries import HandDeliveries
+    from chalicelib.outcomes.sign_on_document import SignedLetter, SignOnDocuments
     from chalicelib.outcomes.sign_on_sends import SignOnSends
     from chalicelib.outcomes.signatures import Signatures
 
@@ -49,6 +50,8 @@ class OutcomesConsole:
         campaigns: Campaigns,
         signatures: "Signatures",
         sends: "SignOnSends",
+        documents: "SignOnDocuments",
+        hand_deliveries: "HandDeliveries",
         digests: "Digests",
         follow_ups: "FollowUps",
         audit: "AccessAudit",
@@ -56,6 +59,7 @@ class OutcomesConsole:
     ) -> None:
         self._table, self._campaigns, self._signatures, self._sends = table, campaigns, signatures, sends
         self._digests, self._follow_ups, self._audit, self._clock = digests, follow_ups, audit, clock
+        self._documents, self._hand_deliveries = documents, hand_deliveries
 
     def _campaign(self, organiser: "Organiser", slug: str, right: str = READ) -> Campaign:
         organiser.require(slug, right)  # first: a token learns nothing about campaigns it does not cover
@@ -70,7 +74,13 @@ class OutcomesConsole:
                 **view,
                 "signatories": self._signatures.all(slug),
                 "sends": self._sends.all(slug),
-                "target_sets": list(DIRECTORY_SETS),
+                "target_sets": list(self._sends.target_sets(campaign)),
+                "hand_deliveries": self._hand_deliveries.all(slug),
+                "signed_letter": {
+                    "languages": list(campaign.languages),
+                    "published": self._documents.is_published(slug),
+                    "order": campaign.signatory_order,
+                },
             }
         view.update(
             min_answers=MIN_ANSWERS,
@@ -119,6 +129,26 @@ class OutcomesConsole:
         return self._sends.schedule(
             campaign, target_set, send_at, actor=actor_of(organiser), confirm_count=confirm_count
         )
+
+    def signed_letter(self, organiser: "Organiser", slug: str, language: str) -> "SignedLetter":
+        """The signed letter in one of the campaign's languages, published or not."""
+        return self._documents.document(self._campaign(organiser, slug), language)
+
+    def publish_letter(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
+        """{"published": true} shows the signed letter at its public address; false takes it down."""
+        campaign = self._campaign(organiser, slug, ACT)
+        published = body.get("published") if isinstance(body, Mapping) else None
+        return self._documents.publish(campaign, published, actor=actor_of(organiser))
+
+    def record_hand_delivery(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
+        """The letter went to a target another way: body {"target_set", "country" (not for "fixed"), "method",
+        "date", "note"} (see chalicelib/outcomes/hand_deliveries.py)."""
+        campaign = self._campaign(organiser, slug, ACT)
+        if not isinstance(body, Mapping):
+            raise InvalidField(
+                "body", 'Send a JSON object such as {"target_set": "fixed", "method": "by_hand", "date": "2026-11-20"}.'
+            )
+        return self._hand_deliveries.record(campaign, body, actor=actor_of(organiser))
 
     def cancel_send(self, organiser: "Organiser", slug: str, send_id: str) -> dict[str, Any]:
         return self._sends.cancel(self._campaign(organiser, slug, ACT), send_id, actor=actor_of(organiser))

@@ -7,7 +7,7 @@ from typing import Any
 from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.errors import Unauthenticated
-from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_params, visitor
+from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param, query_params, visitor
 from chalicelib.http.responses import as_html, json_errors, private
 from chalicelib.services import services
 
@@ -203,6 +203,38 @@ def admin_schedule_send(slug: str) -> Response:
 @json_errors
 def admin_cancel_send(slug: str, send_id: str) -> Response:
     return private(services().outcomes.cancel_send(_organiser(), slug, send_id))
+
+
+@blueprint.route("/admin/campaigns/{slug}/signed-letter", authorizer=organiser_token)
+@json_errors
+def admin_signed_letter(slug: str) -> Response:
+    """The signed letter as a print-ready page (?lang=fr), published or not."""
+    from chalicelib.web.sign_on_pages import signed_letter_page
+
+    document = services().outcomes.signed_letter(_organiser(), slug, query_param("lang"))
+    return as_html(signed_letter_page(document), headers={"Cache-Control": "no-store"})
+
+
+@blueprint.route(
+    "/admin/campaigns/{slug}/signed-letter/publish",
+    methods=["POST"],
+    authorizer=organiser_token,
+    content_types=["application/json"],
+)
+@json_errors
+def admin_publish_letter(slug: str) -> Response:
+    return private(services().outcomes.publish_letter(_organiser(), slug, _admin_body()))
+
+
+@blueprint.route(
+    "/admin/campaigns/{slug}/hand-deliveries",
+    methods=["POST"],
+    authorizer=organiser_token,
+    content_types=["application/json"],
+)
+@json_errors
+def admin_record_hand_delivery(slug: str) -> Response:
+    return private(services().outcomes.record_hand_delivery(_organiser(), slug, _admin_body()), 201)
 
 
 @blueprint.route(

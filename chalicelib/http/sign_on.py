@@ -124,3 +124,15 @@ def get_signatories_page(slug: str) -> Response:
     campaign = s.campaigns.get(slug)
     page = signatories_page(campaign, s.signatures.public(campaign.slug), embed=query_param("embed") == "1")
     return as_html(page, framed_by=framing(slug))
+
+
+@blueprint.route("/campaigns/{slug}/signed-letter")
+@html_errors
+def get_signed_letter(slug: str) -> Response:
+    """The signed letter, once the organisers published it: print-ready, and framable like the list."""
+    from chalicelib.web.sign_on_pages import signed_letter_page
+
+    s = services()
+    document = s.sign_on_documents.public_document(s.campaigns.get(slug), query_param("lang"))
+    page = signed_letter_page(document, embed=query_param("embed") == "1")
+    return as_html(page, framed_by=framing(slug), headers={"Cache-Control": "public, max-age=60"})

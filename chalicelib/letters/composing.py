@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.campaigns.catalogue import Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.rendering import render
 
@@ -28,21 +28,25 @@ class ComposedLetter:
 
 def resolve_target(campaign: Campaign, country: Country, directory: Directory) -> Target:
     """The campaign's target for a supporter in `country` (the campaign's overrides win over shared data)."""
-    fixed = campaign.fixed_target
-    if fixed is not None:
-        return Target(
-            target_set="fixed",
-            name=fixed.name,
-            addressee=fixed.addressee,
-            email=fixed.email,
-            website=fixed.website,
-            contact_form_url="",
-            language=fixed.language,
-            verified=True,
-            source="campaign.toml",
-            country=None,
-        )
+    if campaign.fixed_target is not None:
+        return fixed_target(campaign.fixed_target)
     return directory.target(campaign.target_set, country.alpha2, campaign.target_overrides)
+
+
+def fixed_target(fixed: FixedTarget) -> Target:
+    """A campaign's fixed target (the UN Secretary-General, say) as a directory target, of no country."""
+    return Target(
+        target_set="fixed",
+        name=fixed.name,
+        addressee=fixed.addressee,
+        email=fixed.email,
+        website=fixed.website,
+        contact_form_url="",
+        language=fixed.language,
+        verified=True,
+        source=fixed.email_source or "campaign.toml",
+        country=None,
+    )
 
 
 def resolve_fallbacks(campaign: Campaign, country: Country, directory: Directory) -> list[Target]:

@@ -24,8 +24,9 @@ def never_failing(target_set: str, country: str) -> bool:
 
 
 def sandbox_address(target: Target, country: str) -> str:
-    """A placeholder on the reserved .invalid domain (RFC 2606): can never reach anyone."""
-    return f"{target.target_set}.{country.lower()}@sandbox.invalid"
+    """A placeholder on the reserved .invalid domain (RFC 2606): can never reach anyone ("" for a fixed target's
+    letter that has no country)."""
+    return ".".join(part for part in (target.target_set, country.lower()) if part) + "@sandbox.invalid"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ LOG_INDEX_FIELDS = ("letter_id", "status", "country", "partner", "created_at")
 # What identifies or quotes the supporter: removed when a letter expires unconfirmed or on request.
 PERSONAL_FIELDS = ("supporter_name", "supporter_email", "body", "guard", "supporter_city", "supporter_message")
 NUMBERS = ("expires_at", "confirm_by", "due_at", "retries")
-# Letters sent on behalf of many (group_letters.py) have no status link, and one to a fixed target no country.
-MAY_BE_EMPTY = ("status_token_hash", "country")
+# Letters sent on behalf of many (group_letters.py) have no status link, one to a fixed target no country, and one
+# nobody could email no address (it is failed at once, and may be delivered by hand: hand_deliveries.py).
+MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -99,6 +100,12 @@ class Letter:
     digest_id: str = ""
     digest_letter_id: str = ""
     send_id: str = ""  # sign-on letters: the send they belong to
+    # A letter nobody could email, delivered another way (chalicelib/outcomes/hand_deliveries.py): how, when
+    # (a date, YYYY-MM-DD), the organisers' note, and who recorded it.
+    delivered_by: str = ""
+    delivered_on: str = ""
+    delivery_note: str = ""
+    delivery_recorded_by: str = ""
 
     def to_item(self) -> dict[str, Any]:
         item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}

@@ -165,7 +165,7 @@ class LetterLog:
         if not item:
             return None
         return item["status"], counter_keys(
-            item["campaign"], letter_id, item["created_at"], item["country"], item.get("partner", "")
+            item["campaign"], letter_id, item["created_at"], item.get("country", ""), item.get("partner", "")
         )
 
     def _transact(self, items: list[dict[str, Any]]) -> "_Refused | None":

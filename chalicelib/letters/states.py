@@ -22,6 +22,10 @@ sequence AWS documents), so `delivered -> bounced` is allowed; it counts toward 
 (DeliveryDelay); SES keeps trying, and a later Delivery or Bounce moves the letter on.
 A Reject event (SES refused the message after accepting the call, e.g. a virus) moves `sent -> failed`.
 
+`failed -> delivered_by_hand` is the organisers recording that a letter nobody could email (the target has no
+address) reached its target another way: by hand, by post or through a contact form, on a date they give
+(chalicelib/outcomes/hand_deliveries.py). Nothing more happens to it by itself.
+
 Digest campaigns (chalicelib/outcomes/digests.py) hold a confirmed letter instead of sending it alone:
 pending_confirmation -> awaiting_digest -> in_digest. `in_digest` is the end of the supporter's own letter:
 it was listed in the digest letter named by its `digest_letter_id`, and that letter's state (sent, delivered,
@@ -47,6 +51,7 @@ class Status(str, Enum):
     EXPIRED = "expired"
     AWAITING_DIGEST = "awaiting_digest"
     IN_DIGEST = "in_digest"
+    DELIVERED_BY_HAND = "delivered_by_hand"
 
 
 S = Status
@@ -61,10 +66,11 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     S.BOUNCED: frozenset(),
     S.COMPLAINED: frozenset(),
     # `sent` only on SES evidence for an interrupted send (see above); `queued` only by an organiser's resend
-    S.FAILED: frozenset({S.SENT, S.QUEUED}),
+    S.FAILED: frozenset({S.SENT, S.QUEUED, S.DELIVERED_BY_HAND}),
     S.EXPIRED: frozenset(),
     S.AWAITING_DIGEST: frozenset({S.IN_DIGEST, S.EXPIRED}),
     S.IN_DIGEST: frozenset(),
+    S.DELIVERED_BY_HAND: frozenset(),  # recorded by the organisers (hand_deliveries.py): the letter's end
 }
 # Outcomes: nothing more will happen to the letter by itself (a failed one may be corrected by SES evidence,
 # or resent by an organiser).
@@ -94,6 +100,7 @@ EXPLAINED = {
     S.EXPIRED: "This letter was not sent: it was not confirmed in time, or its details were deleted.",
     S.AWAITING_DIGEST: "Your letter will go in the next digest: one email to the recipient listing everyone who wrote.",
     S.IN_DIGEST: "Your letter went in a digest: one email to the recipient listing everyone who wrote.",
+    S.DELIVERED_BY_HAND: "Your letter was delivered to the recipient another way (by hand, by post or a web form).",
 }
 
 # Why a queued letter waits (its `waiting_reason`), as the supporter reads it.

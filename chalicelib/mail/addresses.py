@@ -17,6 +17,15 @@ def header_unsafe_reason(value: str) -> str | None:
     return None
 
 
+# Domains that can never receive mail or belong to documentation (RFC 2606, RFC 6761): an example's placeholders.
+RESERVED_DOMAIN = re.compile(r"@(.+\.)?(example\.(org|com|net)|[a-z0-9-]+\.(example|invalid|test|localhost))$", re.I)
+
+
+def is_placeholder(address: str) -> bool:
+    """Whether `address` is on a reserved domain (sandbox.invalid, example.org…), so nobody real reads it."""
+    return bool(RESERVED_DOMAIN.search(address.strip()))
+
+
 QUOTED_OR_ADDRESS = re.compile(r'"[^"]*"|<[^>]*>|[^\s,;:<>"]+@[^\s,;:<>"]+')
 
 

@@ -1,6 +1,7 @@
-"""Coalition sign-on letters, part two: at the time the organisers chose, the letter with the numbered,
-alphabetical list of approved signatories goes to every target in a target set (all 193 foreign ministries, all
-missions in Geneva...), one logged letter per target.
+"""Coalition sign-on letters, part two: at the time the organisers chose, the letter with the numbered list of
+approved signatories (in the campaign's `[sign_on] order`) goes to every target in a target set (all 193 foreign
+ministries, all missions in Geneva...), one logged letter per target; or, for a campaign with a fixed target (the UN
+Secretary-General), the one letter to it (set "fixed").
 
 A send is one item in the campaign's partition (sk "SEND#<id>"), found by the housekeeping job through the by-due
 index at its time, and moved by conditional writes (chalicelib/storage/state_machines.py SIGN_ON_SEND):
@@ -14,7 +15,10 @@ index at its time, and moved by conditional writes (chalicelib/storage/state_mac
 - The letters are ordinary queued letters: the worker paces them (per target, and the account's SES rate),
   holds them if the reputation guard pauses the campaign, and logs each outcome.
 - A target nobody can be emailed at (no sourced address, or failing, and no fallback) is logged as a failed
-  letter saying so, and listed in the send's `unreachable`: never skipped in silence.
+  letter saying so, and listed in the send's `unreachable`: never skipped in silence. Organisers can record that
+  they delivered it another way (chalicelib/outcomes/hand_deliveries.py).
+- A fixed target with no address (or a placeholder one) is refused at scheduling in dev and prod, naming
+  `fixed_target.email`; only the local stage sends it, to a placeholder on .invalid.
 """
 
 from __future__ import annotations
@@ -28,8 +32,8 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.clock import iso
 from chalicelib.directory import DIRECTORY_SETS, Directory
 from chalicelib.errors import CountNotConfirmed, InvalidField, NotFound, StateConflict, WrongKind
-from chalicelib.letters.composing import render_letter
-from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route
+from chalicelib.letters.composing import ComposedLetter, fixed_target, render_letter
+from chalicelib.letters.fallbacks import IsFailing, never_failing, plan_route, sandbox_address
 from chalicelib.letters.letter import Letter
 from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
 from chalicelib.outcomes.signatures import Signatures, numbered, partition
@@ -41,6 +45,7 @@ LEASE = dt.timedelta(minutes=5)  # a dispatch not heard from for this long is re
 PROGRESS_EVERY = 20  # countries between two records of progress
 OPEN = ("scheduled", "dispatching", "dispatched")
 CONFIRM_ABOVE = 10  # a send to more targets than this needs their number confirmed (confirm_count)
+FIXED = "fixed"  # the target set of a campaign's one fixed target, and its place in a send's progress
 
 
 def send_key(campaign: str, send_id: str) -> dict[str, str]:
@@ -79,9 +84,32 @@ class SignOnSends:
         self._campaigns, self._directory, self._clock = campaigns, directory, clock
         self._is_failing, self._sandbox = is_failing, sandbox
 
-    def target_count(self) -> int:
-        """How many targets a send writes to: one per member state, whichever the set."""
+    def target_count(self, target_set: str = "") -> int:
+        """How many targets a send writes to: one per member state, whichever the set; one fixed target."""
+        if target_set == FIXED:
+            return 1
         return sum(1 for c in self._directory.countries() if c.status == "member")
+
+    def check_fixed_address(self, campaign: Campaign) -> None:
+        """Refuse a send to a fixed target nobody can email (no address, or a placeholder), except in the local
+        stage, whose letters go to a placeholder and end in the outbox."""
+        from chalicelib.mail.addresses import is_placeholder
+
+        fixed = campaign.fixed_target
+        email = (fixed.email or "") if fixed else ""
+        if self._sandbox or (email and not is_placeholder(email)):
+            return
+        what = f"is the placeholder {email!r}" if email else "is empty"
+        raise InvalidField(
+            "fixed_target.email",
+            f"The fixed target's address (fixed_target.email in templates/campaigns/{campaign.slug}/campaign.toml) "
+            f"{what}: put there the address the organisers were given, with its fixed_target.email_source. "
+            "Démarche never guesses one. Or deliver the letter another way and record it (hand deliveries).",
+        )
+
+    def target_sets(self, campaign: Campaign) -> tuple[str, ...]:
+        """The sets a send of `campaign` may go to: the directory's, and its fixed target if it has one."""
+        return (*DIRECTORY_SETS, FIXED) if campaign.fixed_target else DIRECTORY_SETS
 
     def schedule(
         self,
@@ -96,8 +124,10 @@ class SignOnSends:
         To more than CONFIRM_ABOVE targets, `confirm_count` must be that number: CountNotConfirmed (409) names it."""
         if not campaign.is_sign_on:
             raise WrongKind(f"The campaign {campaign.slug!r} is not a sign-on letter.")
-        if target_set not in DIRECTORY_SETS:
-            raise InvalidField("target_set", f"The target set must be one of {', '.join(DIRECTORY_SETS)}.")
+        if target_set not in self.target_sets(campaign):
+            raise InvalidField("target_set", f"The target set must be one of {', '.join(self.target_sets(campaign))}.")
+        if target_set == FIXED:
+            self.check_fixed_address(campaign)
         now = self._clock()
         when = send_at or now
         if when < now - dt.timedelta(minutes=1):
@@ -110,7 +140,7 @@ class SignOnSends:
                     f"A send to {target_set} is already {other['status']} ({other['send_id']}): "
                     "cancel it first; every target gets this letter once."
                 )
-        count = self.target_count()
+        count = self.target_count(target_set)
         if count > CONFIRM_ABOVE and confirm_count != count:
             raise CountNotConfirmed(
                 f"This sends the letter to {count} targets ({target_set}): confirm with confirm_count {count}.",
@@ -163,6 +193,16 @@ class SignOnSends:
         )
         return [send_view(i) for i in items]
 
+    def log_unsent(self, campaign: Campaign, send_id: str) -> Letter:
+        """The letter to the campaign's fixed target, with the list approved now, logged with no address (so
+        failed at once): what a delivery by hand is recorded on when no send could email it."""
+        signatories = numbered(self._signatures.approved(campaign.slug, order=campaign.signatory_order))
+        if not signatories:
+            raise StateConflict("No signatory is approved yet: approve at least one before delivering the letter.")
+        target = fixed_target(campaign.fixed_target)  # type: ignore[arg-type]  # callers ask only with one
+        composed = render_letter(campaign, "", target, None, signatories=signatories)
+        return self._log({"send_id": send_id, "signatories": signatories}, campaign, "", composed, "")
+
     # --- the housekeeping job --------------------------------------------------------------------------------
 
     def dispatch(self, key: dict[str, str]) -> str:
@@ -173,7 +213,7 @@ class SignOnSends:
         if item["status"] == "scheduled":
             if now < _at(item["send_at"]):
                 return "not_yet"
-            signatories = numbered(self._signatures.approved(campaign.slug))
+            signatories = numbered(self._signatures.approved(campaign.slug, order=campaign.signatory_order))
             if not signatories:
                 move(
                     self._table,
@@ -217,7 +257,10 @@ class SignOnSends:
             target_set=target_set,
             fallback_target_sets=tuple(s for s in campaign.fallback_target_sets if s != target_set),
         )
-        countries = sorted(c.alpha2 for c in self._directory.countries() if c.status == "member")
+        if target_set == FIXED:
+            countries = [FIXED]
+        else:
+            countries = sorted(c.alpha2 for c in self._directory.countries() if c.status == "member")
         batch: list[Letter] = []
         for alpha2 in countries:
             if alpha2 <= cursor:
@@ -257,20 +300,29 @@ class SignOnSends:
         return "sign_on_dispatched"
 
     def _one(self, item: dict[str, Any], campaign: Campaign, alpha2: str) -> Letter:
-        """The letter to one country's target, logged once (a target nobody can email gets a failed letter)."""
+        """The letter to one country's target (or the fixed target), logged once (a target nobody can email gets a
+        failed letter)."""
+        if alpha2 == FIXED:
+            target = fixed_target(campaign.fixed_target)  # type: ignore[arg-type]  # a "fixed" send has one
+            email = target.email or (sandbox_address(target, "") if self._sandbox else "")
+            composed = render_letter(campaign, "", target, None, signatories=item["signatories"])
+            return self._log(item, campaign, "", composed, email)
         country = self._directory.country(alpha2)
         route = plan_route(campaign, country, self._directory, is_failing=self._is_failing, sandbox=self._sandbox)
         target = route.send_to or route.target
         composed = render_letter(campaign, country.name, target, None, signatories=item["signatories"])
+        return self._log(item, campaign, alpha2, composed, (target.email or "") if route.send_to else "")
+
+    def _log(self, item: dict[str, Any], campaign: Campaign, country: str, composed: ComposedLetter, email: str):
         return self._sender.log(
             GroupLetter(
-                letter_id=group_letter_id("sign-on", item["send_id"], alpha2),
+                letter_id=group_letter_id("sign-on", item["send_id"], country or FIXED),
                 kind="sign-on",
                 campaign=campaign,
-                country=alpha2,
-                target_set=target.target_set,
-                target_name=target.name,
-                target_email=(target.email or "") if route.send_to else "",
+                country=country,
+                target_set=composed.target.target_set,
+                target_name=composed.target.name,
+                target_email=email,
                 composed=composed,
                 send_id=item["send_id"],
             )

@@ -299,9 +299,13 @@ class Signatures:
         live = [i for i in items if int(i["expires_at"]) > now]
         return [self._organiser_view(i, reveal=reveal) for i in sorted(live, key=lambda i: i["sort_name"])]
 
-    def approved(self, campaign: str) -> list[dict[str, Any]]:
-        """The approved signatories, alphabetically, read consistently (for the letter itself)."""
-        return [i for i in self.all(campaign) if i["status"] == "approved"]
+    def approved(self, campaign: str, *, order: str = "alphabetical") -> list[dict[str, Any]]:
+        """The approved signatories, read consistently (for the letter itself): alphabetically, or with
+        order="signed" in the order they signed."""
+        listed = [i for i in self.all(campaign) if i["status"] == "approved"]
+        if order == "signed":
+            listed.sort(key=lambda i: (i["signed_at"], i["signatory_id"]))
+        return listed
 
     def public(self, campaign: str) -> list[dict[str, str]]:
         """The public list: approved signatories only, numbered alphabetically, from the index that holds no

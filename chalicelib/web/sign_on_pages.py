@@ -1,4 +1,5 @@
-"""The pages of a sign-on campaign: the form organisations sign with, and the public list of signatories.
+"""The pages of a sign-on campaign: the form organisations sign with, the public list of signatories, and the
+signed letter as a print-ready document (chalicelib/outcomes/sign_on_document.py).
 
 Both work without JavaScript and may be framed on partners' sites, like the letter form. Their words are in
 English for now (like the confirmation pages): the campaign's own texts are shown in the page's language.
@@ -10,26 +11,16 @@ import datetime as dt
 from typing import Any, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.directory import Directory, Target
+from chalicelib.directory import Directory
 from chalicelib.letters.composing import render_letter
+from chalicelib.outcomes.sign_on_document import GENERIC_TARGET as SAMPLE_TARGET
+from chalicelib.outcomes.sign_on_document import SignedLetter
 from chalicelib.outcomes.signatures import SIGN_FIELDS
 from chalicelib.rendering import render
-from chalicelib.web.i18n import Messages
+from chalicelib.web.i18n import ENDONYMS, Messages
 from chalicelib.web.pages import campaign_texts, closed_notice
 
 VISIBLE = ("organisation", "country", "website", "contact_name", "email")
-# The letter shown to organisations before they sign: addressed as the real ones are, to no one in particular.
-SAMPLE_TARGET = Target(
-    target_set="foreign-ministry",
-    name="Minister for Foreign Affairs",
-    addressee="Excellency",
-    email=None,
-    website="",
-    contact_form_url="",
-    language="en",
-    verified=False,
-    source="",
-)
 
 
 def sign_on_form_page(
@@ -79,4 +70,16 @@ def signatories_page(campaign: Campaign, signatories: list[dict[str, Any]], *, e
         campaign=campaign,
         **campaign_texts(campaign, "en"),
         signatories=signatories,
+    )
+
+
+def signed_letter_page(document: SignedLetter, *, embed: bool = False) -> str:
+    """The signed letter, in its own language: the words of the page too (its print stylesheet makes the PDF)."""
+    return render(
+        "pages/signed_letter.html",
+        t=Messages(document.language),
+        embed=embed,
+        title=document.title,
+        document=document,
+        languages=[(code, ENDONYMS.get(code, code)) for code in document.campaign.languages],
     )

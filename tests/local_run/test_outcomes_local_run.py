@@ -101,3 +101,49 @@ def test_the_example_digest_and_sign_on_letter_run_end_to_end_under_make_run(own
 
 def _not_yet() -> list:
     raise AssertionError("not in the outbox yet")
+
+
+@pytest.mark.slow
+def test_the_2016_style_sign_on_to_the_secretary_general_runs_end_to_end_under_make_run(own_stack, tmp_path):
+    """Sign, confirm, approve, send to the fixed target, read the signed letter, publish it: over real HTTP."""
+    base, agenda = own_stack, "sg-defenders-agenda"
+    token = get_json(f"{base}/dev/organiser-token")["token"]
+    stamp = get_json(f"{base}/campaigns/{agenda}/form-token")["form_token"]
+    time.sleep(2.1)
+    post_json(
+        f"{base}/campaigns/{agenda}/signatures",
+        {
+            "organisation": "منظمة المدافعين (مثال)",
+            "country": "JO",
+            "contact_name": "Layla Haddad",
+            "email": "layla@agenda-run.example.org",
+            "form_token": stamp,
+        },
+    )
+    confirm(confirmation_link(base, "layla@agenda-run.example.org"))
+    [signatory] = admin(base, token, f"{agenda}/signatories")["signatories"]
+    admin(base, token, f"{agenda}/signatories/{signatory['signatory_id']}/approve", {})
+    # One fixed target: no count to confirm. Locally its letter goes to a placeholder and lands in the outbox
+    send = admin(base, token, f"{agenda}/sends", {"target_set": "fixed", "send_at": "now"})
+    assert send["target_set"] == "fixed"
+    [letter] = eventually(
+        lambda: (
+            [m for m in letters_to(base, "1. منظمة المدافعين (مثال) (Jordan)") if "agenda@" in m["reply_to"]]
+            or _not_yet()
+        ),
+        timeout=90,  # behind the 193 Geneva letters of the test before, on a loaded machine
+    )
+    assert "fixed@sandbox.invalid" in letter["to"] and "Secretary-General" in letter["to"]
+    # The signed letter, in French, dated the day it went, the country named in French
+    request = urllib.request.Request(
+        f"{base}/admin/campaigns/{agenda}/signed-letter?lang=fr", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+    assert "Date : " in page and "2026-11-26" in page and "<bdi>Jordanie</bdi>" in page
+    # Published, the public may read it (and partners frame it)
+    admin(base, token, f"{agenda}/signed-letter/publish", {"published": True})
+    with urllib.request.urlopen(f"{base}/campaigns/{agenda}/signed-letter?lang=en&embed=1", timeout=10) as response:
+        assert "منظمة المدافعين (مثال)" in response.read().decode()
+    [done] = admin(base, token, f"{agenda}/outcomes")["sends"]
+    assert done["status"] == "dispatched" and done["letters"] == 1

@@ -36,6 +36,8 @@ NOT_JSON_API = {
     "/admin/letter_log.js",
     "/partners/{slug}/{partner}",
     "/campaigns/{slug}/signatories/embed",
+    "/campaigns/{slug}/signed-letter",
+    "/admin/campaigns/{slug}/signed-letter",
     "/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}",
     "/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}",
     "/follow-ups/{letter_id}/{token}",

@@ -1,0 +1,57 @@
+"""Rebuild country_names.csv: every state's name in the six UN languages, from Babel's CLDR territory names.
+
+Usage (from the repository root):
+
+    .venv/bin/python chalicelib/data/generate_country_names.py
+
+English keeps the UN short name of countries.csv (the name letters already use). The other languages take
+CLDR's name (Babel, a development dependency: the Lambda package carries only this small file). The one
+override is the State of Palestine, which CLDR calls "Palestinian Territories": the UN's own name is kept.
+"""
+
+import csv
+import io
+import os
+
+from babel import Locale
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "country_names.csv")
+LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+UN_NAMES = {
+    "PS": {
+        "ar": "دولة فلسطين",
+        "es": "Estado de Palestina",
+        "fr": "État de Palestine",
+        "ru": "Государство Палестина",
+        "zh": "巴勒斯坦国",
+    },
+}
+
+
+def main() -> None:
+    with open(os.path.join(HERE, "countries.csv"), encoding="utf-8", newline="") as f:
+        countries = list(csv.DictReader(f))
+    territories = {language: Locale.parse(language).territories for language in LANGUAGES}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("alpha2", *LANGUAGES))
+    for country in countries:
+        alpha2 = country["alpha2"]
+        names = []
+        for language in LANGUAGES:
+            if language == "en":
+                names.append(country["un_name"])
+                continue
+            name = UN_NAMES.get(alpha2, {}).get(language) or territories[language].get(alpha2)
+            if not name:
+                raise SystemExit(f"Babel has no {language} name for {alpha2}")
+            names.append(name)
+        writer.writerow((alpha2, *names))
+    with open(OUT, "w", encoding="utf-8", newline="") as f:
+        f.write(out.getvalue())
+    print(f"wrote {len(countries)} rows to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
