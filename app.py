@@ -15,6 +15,7 @@ from chalicelib.http import (
     dev,
     follow_ups,
     organisers,
+    partners,
     public_api,
     request,
     sign_on,
@@ -32,6 +33,7 @@ app.register_blueprint(sign_on.blueprint)  # organisations sign a letter; the pu
 app.register_blueprint(follow_ups.blueprint)  # "did they reply?"
 app.register_blueprint(organisers.blueprint)  # the console and its authorizer (organiser_token)
 app.register_blueprint(campaign_editor.blueprint)  # the console's campaign editor: campaigns without a deploy
+app.register_blueprint(partners.blueprint)  # a partner's own results, by the link organisers hand out
 app.register_blueprint(dev.blueprint)  # the local stage's outbox and token
 
 

@@ -28,6 +28,7 @@ REGISTRY: dict[str, dict] = {
     "hot_keys": {"letters": 50},
     "soak": {"letters": 30},
     "stats_cost": {"small_letters": 50, "large_letters": 500},
+    "console_views": {"small_letters": 10, "large_letters": 60},
     "local_load": {"seconds": 4, "users": 2},
     "package_size": {},
     "overflow": {"letters": 2000},

@@ -24,8 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.console.directory_console import DirectoryConsole
     from chalicelib.console.export_jobs import ExportJobs
     from chalicelib.console.letters_console import OrganiserConsole
+    from chalicelib.console.members import Members
     from chalicelib.console.outcomes_console import OutcomesConsole
-    from chalicelib.console.tokens import OrganiserTokens
+    from chalicelib.console.partner_results import PartnerResults
+    from chalicelib.console.sessions import Sessions
+    from chalicelib.console.sign_in import SignInLinks
+    from chalicelib.console.tokens import Organiser, OrganiserTokens
     from chalicelib.delivery.reputation import ReputationGuard
     from chalicelib.delivery.send_rate import SendRate
     from chalicelib.delivery.suppressions import Suppressions
@@ -373,6 +377,38 @@ class Services:
         return OrganiserTokens(self.aws.table, self.clock)
 
     @cached_property
+    def members(self) -> "Members":
+        from chalicelib.console.members import Members
+
+        return Members(self.aws.table, self.clock)
+
+    @cached_property
+    def sessions(self) -> "Sessions":
+        from chalicelib.console.sessions import Sessions
+
+        return Sessions(self.aws.table, self.members, self.clock)
+
+    @cached_property
+    def sign_in(self) -> "SignInLinks":
+        from chalicelib.console.sign_in import SignInLinks
+
+        return SignInLinks(
+            table=self.aws.table,
+            members=self.members,
+            sessions=self.sessions,
+            campaigns=self.campaigns,
+            mailer=self.mailer,
+            signer=self.signer,
+            clock=self.clock,
+        )
+
+    def organiser(self, bearer: str) -> "Organiser":
+        """Who holds this bearer token: a signed-in organiser's session, or an organiser token (API, CLI)."""
+        from chalicelib.console.sessions import is_session_token
+
+        return (self.sessions if is_session_token(bearer) else self.organiser_tokens).verify(bearer)
+
+    @cached_property
     def exports(self) -> "ExportJobs":
         from chalicelib.console.export_jobs import ExportJobs
         from chalicelib.console.letter_queries import LetterQueries
@@ -423,6 +459,20 @@ class Services:
         from chalicelib.letters.stats_rollup import StatsRollup
 
         return StatsRollup(self.aws.table, self.clock, failing=self.health.all_failing)
+
+    @cached_property
+    def partner_results(self) -> "PartnerResults":
+        from chalicelib.console.letter_queries import LetterQueries
+        from chalicelib.console.letter_rows import country_names
+        from chalicelib.console.partner_results import PartnerResults
+
+        return PartnerResults(
+            queries=LetterQueries(self.aws.table),
+            campaigns=self.campaigns,
+            country_name=country_names(self.directory),
+            signer=self.signer,
+            clock=self.clock,
+        )
 
     @cached_property
     def outcomes(self) -> "OutcomesConsole":

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from chalicelib.clock import running_from, utc_now
 
-    from .local_stack import LocalStack
+    from .local_stack import LOCAL_ORGANISER, LocalStack
 
     stack = LocalStack(PROJECT_DIR, clock=running_from(args.now) if args.now else utc_now)
     stack.start()
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     print(f"    {stack.organiser_token}", flush=True)
+    print(f"    or sign in as {LOCAL_ORGANISER}: the link arrives in the outbox", flush=True)
     print(
         "  admin CLI (uses this stack while it runs): .venv/bin/python -m chalicelib.cli.admin token list", flush=True
     )

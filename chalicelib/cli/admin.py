@@ -1,8 +1,13 @@
 """The organisers' admin CLI: tokens, exports, the reveal audit, resending failed letters, suppressions, feedback.
 
     python -m chalicelib.cli.admin token create --campaign SLUG [--campaign SLUG2 | --all] --label NAME [--expires 30d]
+                                      [--role viewer|editor|owner]
     python -m chalicelib.cli.admin token list
     python -m chalicelib.cli.admin token revoke TOKEN_ID
+    python -m chalicelib.cli.admin organiser add EMAIL --campaign SLUG [--campaign SLUG2 | --all] --role ROLE
+    python -m chalicelib.cli.admin organiser list
+    python -m chalicelib.cli.admin organiser remove EMAIL
+    python -m chalicelib.cli.admin partner-link --campaign SLUG --partner CODE
     python -m chalicelib.cli.admin export --campaign SLUG [--country KE] [--status sent] [--partner CODE]
                                       [--from 2026-11-01] [--to 2026-11-30] [--reveal] [--output FILE]
     python -m chalicelib.cli.admin audit --campaign SLUG
@@ -30,6 +35,7 @@ from chalicelib.cli.outcomes import COMMANDS as OUTCOME_COMMANDS
 from chalicelib.cli.outcomes import add_commands as add_outcome_commands
 from chalicelib.cli.outcomes import run as run_outcome_command
 from chalicelib.cli.running_stack import add_aws_options, connect
+from chalicelib.console.roles import ROLES
 from chalicelib.errors import DemarcheError, InvalidField
 
 
@@ -44,9 +50,25 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--campaign", action="append", default=[], metavar="SLUG", help="a campaign it covers (repeat)")
     create.add_argument("--all", action="store_true", help="cover every campaign, present and future")
     create.add_argument("--expires", help="a date (works until the end of that UTC day) or a duration: 30d, 12h")
-    token.add_parser("list", help="every token: id, label, campaigns, state")
+    create.add_argument("--role", default="owner", choices=ROLES, help="its role on those campaigns (default: owner)")
+    token.add_parser("list", help="every token: id, label, campaigns, role, state")
     revoke = token.add_parser("revoke", help="stop a token working, at once")
     revoke.add_argument("token_id")
+
+    organiser = commands.add_parser("organiser", help="people who sign in to the console with their email")
+    members = organiser.add_subparsers(dest="action", required=True)
+    add = members.add_parser("add", help="give EMAIL a role on campaigns (they sign in at /admin with it)")
+    add.add_argument("email")
+    add.add_argument("--campaign", action="append", default=[], metavar="SLUG", help="a campaign (repeat)")
+    add.add_argument("--all", action="store_true", help="every campaign, present and future")
+    add.add_argument("--role", required=True, choices=ROLES, help="viewer reads, editor acts, owner also reveals")
+    members.add_parser("list", help="every organiser and their roles")
+    remove = members.add_parser("remove", help="take every role from EMAIL; their sessions stop at once")
+    remove.add_argument("email")
+
+    partner = commands.add_parser("partner-link", help="the read-only results page of one partner code")
+    partner.add_argument("--campaign", required=True, metavar="SLUG")
+    partner.add_argument("--partner", required=True, metavar="CODE")
 
     export = commands.add_parser("export", help="a campaign's letters as CSV, with a progress bar")
     export.add_argument("--campaign", required=True, metavar="SLUG")
@@ -96,35 +118,59 @@ class ProgressBar:
         print(f"{done:,} letters exported.", file=self.out)
 
 
+def campaigns_named(args: argparse.Namespace, services: Any) -> list[str]:
+    """--campaign SLUG (each one known) or --all, never both."""
+    from chalicelib.console.tokens import ALL
+
+    if args.all == bool(args.campaign):
+        raise InvalidField("campaign", "Give --campaign SLUG (one or more) or --all, not both.")
+    for slug in args.campaign:
+        services.campaigns.get(slug)  # NotFound names an unknown campaign
+    return [ALL] if args.all else args.campaign
+
+
 def token_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> None:
-    from chalicelib.console.tokens import ALL, parse_expiry
+    from chalicelib.console.tokens import parse_expiry
 
     tokens = services.organiser_tokens
     if args.action == "create":
-        if args.all == bool(args.campaign):
-            raise InvalidField("campaign", "Give --campaign SLUG (one or more) or --all, not both.")
-        for slug in args.campaign:
-            services.campaigns.get(slug)  # NotFound names an unknown campaign
+        campaigns = campaigns_named(args, services)
         expires = parse_expiry(args.expires, services.clock()) if args.expires else None
-        token, record = tokens.create(args.label, [ALL] if args.all else args.campaign, expires)
+        token, record = tokens.create(args.label, campaigns, expires, role=args.role)
         print(
             f"Token {record.token_id} for {record.label!r}; campaigns: {', '.join(record.campaigns)}; "
-            f"expires: {record.expires or 'never'}. It is shown only now: keep it safe.",
+            f"role: {record.role}; expires: {record.expires or 'never'}. It is shown only now: keep it safe.",
             file=err,
         )
         print(token, file=out)
     elif args.action == "list":
         now = services.clock()
         rows = [
-            (r.token_id, r.state(now), ",".join(r.campaigns), r.expires or "-", r.created_at, r.label)
+            (r.token_id, r.state(now), ",".join(r.campaigns), r.role, r.expires or "-", r.created_at, r.label)
             for r in tokens.list()
         ]
-        print("\t".join(("id", "state", "campaigns", "expires", "created", "label")), file=out)
+        print("\t".join(("id", "state", "campaigns", "role", "expires", "created", "label")), file=out)
         for row in rows:
             print("\t".join(row), file=out)
     else:
         record = tokens.revoke(args.token_id)
         print(f"Token {record.token_id} ({record.label}) is revoked since {record.revoked_at}.", file=out)
+
+
+def organiser_command(args: argparse.Namespace, services: Any, out: TextIO) -> None:
+    from chalicelib.console.members import roles_label
+
+    members = services.members
+    if args.action == "add":
+        member = members.grant(args.email, campaigns_named(args, services), args.role)
+        print(f"{member.email} can sign in at /admin; roles: {roles_label(member)}.", file=out)
+    elif args.action == "list":
+        print("email\troles\tadded", file=out)
+        for member in members.list():
+            print(f"{member.email}\t{roles_label(member)}\t{member.added_at}", file=out)
+    else:
+        members.remove(args.email)
+        print(f"{args.email} is no longer an organiser; their sessions stop at their next request.", file=out)
 
 
 def export_command(args: argparse.Namespace, services: Any, out: TextIO, err: TextIO) -> None:
@@ -228,6 +274,11 @@ def main(
             return unsuppress_command(args, services, out)
         if args.command == "token":
             token_command(args, services, out, err)
+        elif args.command == "organiser":
+            organiser_command(args, services, out)
+        elif args.command == "partner-link":
+            path = services.partner_results.link_path(services.campaigns.get(args.campaign), args.partner)
+            print(services.settings.public_base_url + path, file=out)
         elif args.command == "export":
             export_command(args, services, out, err)
         elif args.command in OUTCOME_COMMANDS:

@@ -1,4 +1,5 @@
-"""The audit trail: who revealed supporters' personal data in a campaign's log or export, when, and which letters.
+"""The audit trail: who revealed supporters' personal data in a campaign's log or export, when, why (the reason
+they gave) and which letters.
 
 One item per reveal, pk "AUDIT#<campaign>" / sk "<time>#<id>", kept AUDIT_RETENTION (longer than the letters, so
 a reveal can be traced after the letters themselves are gone). It holds letter ids, never the data revealed.
@@ -20,7 +21,14 @@ class AccessAudit:
         self._table, self._clock = table, clock
 
     def record(
-        self, campaign: str, *, actor: str, action: str, filters: dict[str, str], letter_ids: Sequence[str] = ()
+        self,
+        campaign: str,
+        *,
+        actor: str,
+        action: str,
+        filters: dict[str, str],
+        letter_ids: Sequence[str] = (),
+        reason: str = "",
     ) -> None:
         now = self._clock()
         self._table.put_item(
@@ -32,6 +40,7 @@ class AccessAudit:
                 "action": action,
                 "filters": filters,
                 "letter_ids": list(letter_ids),
+                "reason": reason,
                 "at": iso(now),
                 "expires_at": int((now + AUDIT_RETENTION).timestamp()),
             }
@@ -45,5 +54,5 @@ class AccessAudit:
             Limit=limit,
             ExpressionAttributeValues={":pk": f"AUDIT#{campaign}"},
         )["Items"]
-        keep = ("at", "actor", "action", "filters", "letter_ids")
+        keep = ("at", "actor", "action", "reason", "filters", "letter_ids")
         return [{k: item.get(k) for k in keep} for item in items]

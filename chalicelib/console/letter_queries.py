@@ -60,6 +60,16 @@ ROW_FIELDS = (
     "supporter_email",
     "failure_reason",
 )
+# What the per-letter view adds: the timeline its moves recorded (letters/log.py), and what SES said.
+DETAIL_FIELDS = (
+    "history",
+    "reminded_at",
+    "confirmed_at",
+    "ses_message_id",
+    "delivered_at",
+    "waiting_reason",
+    "waiting_until",
+)
 MAX_PAGE = 100
 READ_BUDGET = 1_000  # index entries per shard per request when status or partner filters
 FILTERED_CHUNK = 250
@@ -173,6 +183,20 @@ class LetterQueries:
             entries.append(entry)
         return LogPage(entries, None)
 
+    def bounded_entries(
+        self, campaign: str, filters: LetterFilter, calls_per_shard: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Matching index entries, newest first, reading each shard at most `calls_per_shard` times (in large
+        chunks); and None if that was all of them, else the sort key from which on (newer) the list is complete."""
+        entries: list[dict[str, Any]] = []
+        complete_from = None
+        for entry in self._merged(campaign, filters, None, EXPORT_CHUNK, calls_per_shard):
+            if isinstance(entry, _Stop):
+                complete_from = entry.sort_key  # every shard is complete above the first stop met, newest first
+                break
+            entries.append(entry)
+        return entries, complete_from
+
     def all_entries(self, campaign: str, filters: LetterFilter) -> Iterator[dict[str, Any]]:
         """Every matching letter, newest first, read in large chunks (exports)."""
         return self._merged(campaign, filters, None, EXPORT_CHUNK, None)  # type: ignore[return-value]
@@ -227,6 +251,13 @@ class LetterQueries:
                 yield _Stop(last[LOG_SK])
                 return
             kwargs["ExclusiveStartKey"] = last
+
+    def letter(self, letter_id: str) -> dict[str, Any] | None:
+        """One letter's row fields, timeline and SES fields (the per-letter view); None if there is none."""
+        names = {f"#f{n}": name for n, name in enumerate((*ROW_FIELDS, *DETAIL_FIELDS))}
+        return self._table.get_item(
+            Key=letter_key(letter_id), ProjectionExpression=", ".join(names), ExpressionAttributeNames=names
+        ).get("Item")
 
     def letters(self, letter_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The letters' row fields from the table (the indexes hold no personal data), in the order asked;

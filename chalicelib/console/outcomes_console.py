@@ -11,7 +11,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
-from chalicelib.console.letters_console import actor_of
+from chalicelib.console.letters_console import actor_of, reveal_reason
+from chalicelib.console.roles import ACT, READ, REVEAL
 from chalicelib.errors import InvalidField
 from chalicelib.feedback.responsiveness import MIN_ANSWERS, responsiveness
 
@@ -60,8 +61,8 @@ class OutcomesConsole:
         self._digests, self._follow_ups, self._audit, self._clock = digests, follow_ups, audit, clock
         self._documents, self._hand_deliveries = documents, hand_deliveries
 
-    def _campaign(self, organiser: "Organiser", slug: str) -> Campaign:
-        organiser.check(slug)  # first: a token learns nothing about campaigns it does not cover
+    def _campaign(self, organiser: "Organiser", slug: str, right: str = READ) -> Campaign:
+        organiser.require(slug, right)  # first: a token learns nothing about campaigns it does not cover
         return self._campaigns.get(slug)
 
     def outcomes(self, organiser: "Organiser", slug: str) -> dict[str, Any]:
@@ -91,9 +92,10 @@ class OutcomesConsole:
         return view
 
     def signatories(self, organiser: "Organiser", slug: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """Every signatory with its state; the contact's name and email only with `reveal=1` (audited)."""
-        campaign = self._campaign(organiser, slug)
+        """Every signatory with its state; the contact's name and email only with `reveal=1` and a `reason` (audited)."""
         reveal = params.get("reveal") == "1"
+        campaign = self._campaign(organiser, slug, REVEAL if reveal else READ)
+        reason = reveal_reason(params)
         listed = self._signatures.all(campaign.slug, reveal=reveal)
         if reveal:
             self._audit.record(
@@ -102,17 +104,18 @@ class OutcomesConsole:
                 action="reveal_signatories",
                 filters={},
                 letter_ids=[s["signatory_id"] for s in listed],
+                reason=reason or "",
             )
         return {"signatories": listed, "revealed": reveal}
 
     def decide(self, organiser: "Organiser", slug: str, signatory_id: str, decision: str) -> dict[str, Any]:
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         return self._signatures.decide(campaign, signatory_id, decision, actor=actor_of(organiser))
 
     def schedule_send(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
         """Plan the sign-on letter: body {"target_set": "foreign-ministry", "send_at": "now" | ISO time,
         "confirm_count": N}; N, the number of targets, is needed above 10 (409 with the count otherwise)."""
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         if not isinstance(body, Mapping):
             raise InvalidField(
                 "body",
@@ -133,14 +136,14 @@ class OutcomesConsole:
 
     def publish_letter(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
         """{"published": true} shows the signed letter at its public address; false takes it down."""
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         published = body.get("published") if isinstance(body, Mapping) else None
         return self._documents.publish(campaign, published, actor=actor_of(organiser))
 
     def record_hand_delivery(self, organiser: "Organiser", slug: str, body: Any) -> dict[str, Any]:
         """The letter went to a target another way: body {"target_set", "country" (not for "fixed"), "method",
         "date", "note"} (see chalicelib/outcomes/hand_deliveries.py)."""
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         if not isinstance(body, Mapping):
             raise InvalidField(
                 "body", 'Send a JSON object such as {"target_set": "fixed", "method": "by_hand", "date": "2026-11-20"}.'
@@ -148,10 +151,10 @@ class OutcomesConsole:
         return self._hand_deliveries.record(campaign, body, actor=actor_of(organiser))
 
     def cancel_send(self, organiser: "Organiser", slug: str, send_id: str) -> dict[str, Any]:
-        return self._sends.cancel(self._campaign(organiser, slug), send_id, actor=actor_of(organiser))
+        return self._sends.cancel(self._campaign(organiser, slug, ACT), send_id, actor=actor_of(organiser))
 
     def send_digests_now(self, organiser: "Organiser", slug: str) -> dict[str, Any]:
-        campaign = self._campaign(organiser, slug)
+        campaign = self._campaign(organiser, slug, ACT)
         if not campaign.delivery.is_digest:
             raise InvalidField("campaign", f"The campaign {slug!r} sends each letter on its own, not in digests.")
         return {"brought_forward": self._digests.send_now(campaign.slug)}

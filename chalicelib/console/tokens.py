@@ -1,5 +1,9 @@
 """Organiser access: bearer tokens covering some campaigns or all, stored only hashed, revocable, optionally expiring.
 
+Every token, like every signed-in organiser (members.py, sessions.py), holds a role on the campaigns it covers
+(roles.py): a viewer reads, an editor also acts, an owner may also reveal personal data. A token stored before
+roles existed is an owner's, as it could do everything then.
+
 A token reads "dmo_<id>_<secret>". The table keeps only SHA-256 of the secret (256 random bits: a fast hash is
 enough) in one small partition, pk "ORGANISER_TOKEN" / sk "<id>": one GetItem checks a token, one Query lists
 them. Revoked tokens are kept (marked) so the list shows who had access; expiring ones are deleted by the
@@ -15,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+from chalicelib.console.roles import OWNER, check_role, has_right, right_label
 from chalicelib.errors import Forbidden, InvalidField, NotFound, Unauthenticated
 from chalicelib.storage.conditional import conditional_write
 
@@ -59,11 +64,13 @@ def parse_expiry(text: str, now: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Organiser:
-    """Who is asking, as the authorizer found it: the token's id, label and the campaigns it covers."""
+    """Who is asking, as the authorizer found it: a token or a signed-in person, their campaigns and role on each."""
 
     token_id: str
     label: str
     campaigns: tuple[str, ...]  # (ALL,) for every campaign
+    roles: tuple[str, ...] = ()  # one per campaign, in the same order; none given: owner of each
+    kind: str = "token"  # or "session": an organiser signed in with an emailed link
 
     @property
     def covers_all(self) -> bool:
@@ -76,13 +83,46 @@ class Organiser:
         if not self.covers(slug):
             raise Forbidden(f"Your token does not cover the campaign {slug!r}.")
 
+    def role(self, slug: str) -> str | None:
+        """The role on this campaign (an explicit grant or the all-campaigns one, whichever carries more)."""
+        from chalicelib.console.roles import strongest
+
+        roles = self.roles or (OWNER,) * len(self.campaigns)
+        return strongest(role for campaign, role in zip(self.campaigns, roles) if campaign in (slug, ALL))
+
+    def can(self, slug: str, right: str) -> bool:
+        return has_right(self.role(slug), right)
+
+    def require(self, slug: str, right: str) -> None:
+        """Forbidden unless the campaign is covered with a role that carries `right`."""
+        self.check(slug)
+        if not self.can(slug, right):
+            raise Forbidden(f"Your role on {slug!r} ({self.role(slug)}) does not allow {right_label(right)}.")
+
+    @property
+    def actor(self) -> str:
+        """How the audit and the logs name this organiser."""
+        return f"{self.kind} {self.token_id} ({self.label})"
+
     def context(self) -> dict[str, str]:
         """Flat strings, as API Gateway passes an authorizer's context on to the route."""
-        return {"token_id": self.token_id, "label": self.label, "campaigns": ",".join(self.campaigns)}
+        return {
+            "token_id": self.token_id,
+            "label": self.label,
+            "campaigns": ",".join(self.campaigns),
+            "roles": ",".join(self.roles),
+            "kind": self.kind,
+        }
 
     @classmethod
     def from_context(cls, context: dict[str, Any]) -> "Organiser":
-        return cls(context["token_id"], context.get("label", ""), tuple(filter(None, context["campaigns"].split(","))))
+        return cls(
+            context["token_id"],
+            context.get("label", ""),
+            tuple(filter(None, context["campaigns"].split(","))),
+            tuple(filter(None, context.get("roles", "").split(","))),
+            context.get("kind", "token"),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +133,7 @@ class TokenRecord:
     created_at: str
     expires: str | None = None
     revoked_at: str | None = None
+    role: str = OWNER
 
     def state(self, now: dt.datetime) -> str:
         if self.revoked_at:
@@ -110,6 +151,7 @@ class TokenRecord:
             item["created_at"],
             item.get("expires"),
             item.get("revoked_at"),
+            item.get("role", OWNER),
         )
 
 
@@ -118,9 +160,10 @@ class OrganiserTokens:
         self._table, self._clock = table, clock
 
     def create(
-        self, label: str, campaigns: Sequence[str], expires: dt.datetime | None = None
+        self, label: str, campaigns: Sequence[str], expires: dt.datetime | None = None, role: str = OWNER
     ) -> tuple[str, TokenRecord]:
-        """A new token for `campaigns` (or [ALL]); returns the token, shown once, and its record."""
+        """A new token for `campaigns` (or [ALL]) with `role` on each; returns the token, shown once, and its record."""
+        check_role(role)
         label = label.strip()
         if not label or len(label) > 100 or not label.isprintable():
             raise InvalidField("label", "Give the token a label of 1 to 100 printable characters (who holds it).")
@@ -129,7 +172,7 @@ class OrganiserTokens:
         now = self._clock()
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         record = TokenRecord(
-            token_id, label, tuple(dict.fromkeys(campaigns)), _iso(now), _iso(expires) if expires else None
+            token_id, label, tuple(dict.fromkeys(campaigns)), _iso(now), _iso(expires) if expires else None, role=role
         )
         item: dict[str, Any] = {
             "pk": TOKENS_PK,
@@ -138,6 +181,7 @@ class OrganiserTokens:
             "campaigns": list(record.campaigns),
             "created_at": record.created_at,
             "secret_hash": _hash(secret),
+            "role": role,
         }
         if expires:
             item["expires"] = record.expires
@@ -182,7 +226,7 @@ class OrganiserTokens:
         state = record.state(self._clock())
         if state != "active":
             raise Unauthenticated(f"This organiser token is {state}.")
-        return Organiser(record.token_id, record.label, record.campaigns)
+        return Organiser(record.token_id, record.label, record.campaigns, (record.role,) * len(record.campaigns))
 
 
 def visible(organiser: Organiser, slugs: Iterable[str]) -> list[str]:

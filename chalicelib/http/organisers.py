@@ -7,7 +7,7 @@ from typing import Any
 from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.errors import Unauthenticated
-from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param, query_params
+from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param, query_params, visitor
 from chalicelib.http.responses import as_html, json_errors, private
 from chalicelib.services import services
 
@@ -29,7 +29,7 @@ def organiser_token(auth_request: Any) -> AuthResponse:
     from chalicelib.console.tokens import bearer_token
 
     try:
-        organiser = services().organiser_tokens.verify(bearer_token(auth_request.token))
+        organiser = services().organiser(bearer_token(auth_request.token))
     except Unauthenticated:
         raise _unauthorized() from None
     scopes = ["*"] if organiser.covers_all else organiser.campaigns
@@ -55,6 +55,33 @@ def admin_page() -> Response:
     return as_html(dashboard_page(base_url()))
 
 
+@blueprint.route("/admin/sign-in", methods=["POST"], content_types=["application/json"])
+@json_errors
+def admin_sign_in() -> Response:
+    """Email a one-time sign-in link; the same answer for any address (202)."""
+    body = _admin_body()
+    email = body.get("email", "") if isinstance(body, dict) else ""
+    return private(services().sign_in.request(str(email), visitor().ip, base_url()), 202)
+
+
+@blueprint.route("/admin/sessions", methods=["POST"], content_types=["application/json"])
+@json_errors
+def admin_start_session() -> Response:
+    """Exchange an emailed link for a session token (once)."""
+    body = _admin_body()
+    link = body.get("link", "") if isinstance(body, dict) else ""
+    return private(services().sign_in.redeem(str(link)), 201)
+
+
+@blueprint.route("/admin/sign-out", methods=["POST"], content_types=FORM_OR_EMPTY)
+@json_errors
+def admin_sign_out() -> Response:
+    from chalicelib.console.tokens import bearer_token
+
+    services().sessions.end(bearer_token(blueprint.current_request.headers.get("authorization")))
+    return private({"signed_out": True})
+
+
 @blueprint.route("/admin/dashboard.js")
 def admin_script() -> Response:
     from chalicelib.web.static_files import script, script_headers
@@ -72,6 +99,18 @@ def admin_campaigns() -> Response:
 @json_errors
 def admin_letters(slug: str) -> Response:
     return private(services().console.letters(_organiser(), slug, query_params()))
+
+
+@blueprint.route("/admin/campaigns/{slug}/letters/{letter_id}", authorizer=organiser_token)
+@json_errors
+def admin_letter(slug: str, letter_id: str) -> Response:
+    return private(services().console.letter(_organiser(), slug, letter_id, query_params()))
+
+
+@blueprint.route("/admin/campaigns/{slug}/partners/{partner}/link", authorizer=organiser_token)
+@json_errors
+def admin_partner_link(slug: str, partner: str) -> Response:
+    return private(services().partner_results.link(_organiser(), slug, partner, base_url()))
 
 
 @blueprint.route("/admin/campaigns/{slug}/stats", authorizer=organiser_token)
@@ -109,6 +148,13 @@ def admin_outcomes_script() -> Response:
     from chalicelib.web.static_files import script, script_headers
 
     return Response(body=script("outcomes.js"), headers=script_headers())
+
+
+@blueprint.route("/admin/letter_log.js")
+def admin_letter_log_script() -> Response:
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script("letter_log.js"), headers=script_headers())
 
 
 def _admin_body() -> Any:

@@ -145,6 +145,7 @@ class LetterLog:
             expect=expect,
             condition=condition,
             values=values,
+            append={"history": [history_step(source, target, now, changes)]} if source is not target else None,
         )
         update = {name: value for name, value in entry["Update"].items() if name != "TableName"}
         if source is not target:
@@ -205,6 +206,19 @@ class LetterLog:
                     raise
                 time.sleep(random.uniform(0, 0.01 * 2**attempt))
         raise AssertionError("unreachable")
+
+
+WHY_FIELDS = ("failure_reason", "waiting_reason", "resend_reason")  # the first one a move sets says why it moved
+
+
+def history_step(source: Status, target: Status, now: dt.datetime, changes: dict[str, Any]) -> dict[str, str]:
+    """One step of the letter's timeline, kept on the letter in the move's own write (no personal data: SES's
+    diagnostics, waiting reasons and organisers' resend reasons only)."""
+    from chalicelib.clock import iso
+
+    step = {"at": iso(now), "from": source.value, "to": target.value}
+    why = next((str(changes[name]) for name in WHY_FIELDS if changes.get(name)), "")
+    return {**step, "why": why[:300]} if why else step
 
 
 @dataclass(frozen=True)

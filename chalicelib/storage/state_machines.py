@@ -67,10 +67,12 @@ def move_entry(
     expect: Mapping[str, Any] | None = None,
     condition: str = "",
     values: Mapping[str, Any] | None = None,
+    append: Mapping[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """A TransactWriteItems `Update` moving the item at `key` from `source` to `target` (status, updated_at),
-    setting `changes` and removing `remove`, iff it is in `source` and its fields equal `expect`. A raw
-    `condition` (with its `values`) is ANDed too. Letters (letter_log.py) and the small machines both use it."""
+    setting `changes`, adding `append`'s entries at the end of those lists and removing `remove`, iff it is in
+    `source` and its fields equal `expect`. A raw `condition` (with its `values`) is ANDed too. Letters
+    (letter_log.py) and the small machines both use it."""
     names = {"#status": "status", "#updated": "updated_at"}
     vals: dict[str, Any] = {":from": source, ":to": target, ":now": iso(now), **(values or {})}
     sets = ["#status = :to", "#updated = :now"]
@@ -78,6 +80,9 @@ def move_entry(
     for i, (name, value) in enumerate((changes or {}).items()):
         names[f"#f{i}"], vals[f":v{i}"] = name, value
         sets.append(f"#f{i} = :v{i}")
+    for i, (name, entries) in enumerate((append or {}).items()):
+        names[f"#a{i}"], vals[f":a{i}"], vals[":none"] = name, list(entries), []
+        sets.append(f"#a{i} = list_append(if_not_exists(#a{i}, :none), :a{i})")
     for i, (name, value) in enumerate((expect or {}).items()):
         names[f"#e{i}"], vals[f":e{i}"] = name, value
         checks.append(f"#e{i} = :e{i}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from chalicelib.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "campaign_editor.js")
+SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "campaign_editor.js", "letter_log.js")
 FETCHED = {"altcha.js": STATIC_DIR / "npm" / "altcha.js"}  # from npm by `make` (run, test, package)
 
 

@@ -42,3 +42,14 @@ def screenshot():
     """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return lambda page, name: page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def close_pages_after_each_test(request):
+    """Close every page a test opened before the next test starts: a page left open keeps polling (the
+    dashboard's refresh, an export's progress), and the next test's server may get the same loopback port, so
+    those requests would reach it while its fixtures write to moto, which is not thread-safe."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()

@@ -102,7 +102,7 @@ def test_an_export_job_writes_every_matching_letter_to_s3_and_hands_out_a_link(s
 
 def test_a_revealing_export_is_audited_and_holds_the_real_addresses(services, clock, organiser, run_exports):
     seed(services.aws.table, [make_letter(clock, email="jean@example.org", name="=cmd|' /C calc'!A0")])
-    _, job = organiser("POST", "/exports?reveal=1")
+    _, job = organiser("POST", "/exports?reveal=1&reason=mail+merge")
     run_exports()
     _, records = organiser("GET", "/audit")
     assert [r["action"] for r in records["records"]] == ["reveal_export"]

@@ -24,7 +24,9 @@ def token(services):
 @pytest.fixture
 def get(client, token):
     def get(path, **params):
-        query = "&".join(f"{k}={v}" for k, v in params.items())
+        from urllib.parse import urlencode
+
+        query = urlencode(params)
         response = client.http.get(
             f"/admin/campaigns/{CAMPAIGN}/letters?{query}", headers={"Authorization": f"Bearer {token}"}
         )
@@ -206,11 +208,12 @@ def test_emails_are_masked_unless_revealed_and_every_reveal_is_audited(services,
     assert audit() == []
 
     # WHEN the organiser reveals them
-    _, revealed = get("", reveal=1, country="KE")
-    # THEN they see them, and the audit names the token, the filters and the letters
+    _, revealed = get("", reveal=1, country="KE", reason="Amina asked for a copy")
+    # THEN they see them, and the audit names the token, the reason, the filters and the letters
     assert {r["supporter_email"] for r in revealed["letters"]} == {"jean.dupont@example.org", "amina@example.org"}
     [record] = audit()
     assert record["action"] == "reveal_letters" and "Tester" in record["actor"]
+    assert record["reason"] == "Amina asked for a copy"
     assert record["filters"] == {"country": "KE"}
     assert sorted(record["letter_ids"]) == sorted(r["letter_id"] for r in revealed["letters"])
 
@@ -241,9 +244,76 @@ def test_a_supporter_who_deleted_their_details_shows_as_nobody(services, clock, 
 
     # WHEN the log is read, even revealed
     _, plain = get("")
-    _, revealed = get("", reveal=1)
+    _, revealed = get("", reveal=1, reason="checking the deletion")
 
     # THEN no name or address appears, masked or not
     for body in (plain, revealed):
         [row] = body["letters"]
         assert (row["supporter_name"], row["supporter_email"]) == ("", "")
+
+
+# --- one letter: its timeline and what SES said -------------------------------------------------------------------
+
+
+def letter_view(client, token, letter_id, **params):
+    from urllib.parse import urlencode
+
+    response = client.http.get(
+        f"/admin/campaigns/{CAMPAIGN}/letters/{letter_id}?{urlencode(params)}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return response.status_code, json.loads(response.body)
+
+
+def test_a_letters_view_shows_each_move_in_order_with_what_ses_said(client, services, clock, token):
+    # GIVEN a letter confirmed, sent, then bounced by the recipient's server
+    [letter] = seed(services.aws.table, [make_letter(clock, name="Amina Wanjiru", email="amina@example.org")])
+    for source, target, changes in [
+        (Status.QUEUED, Status.SENDING, {}),
+        (Status.SENDING, Status.SENT, {"ses_message_id": "ses-123"}),
+        (Status.SENT, Status.BOUNCED, {"failure_reason": "550 5.1.1 mailbox unknown"}),
+    ]:
+        clock.advance(minutes=5)
+        services.letters.move(letter.letter_id, source, target, clock(), **changes)
+    # WHEN an organiser opens it
+    status, view = letter_view(client, token, letter.letter_id)
+    # THEN its timeline lists every move, oldest first, with SES's diagnostic; the supporter is masked
+    assert status == 200
+    assert [(s.get("from"), s["to"]) for s in view["timeline"]] == [
+        (None, "written"),
+        ("queued", "sending"),
+        ("sending", "sent"),
+        ("sent", "bounced"),
+    ]
+    assert view["timeline"][-1]["why"] == "550 5.1.1 mailbox unknown"
+    assert view["ses"]["message_id"] == "ses-123"
+    assert (view["letter"]["supporter_name"], view["letter"]["supporter_email"]) == ("Amina W.", "a***@example.org")
+    assert json.dumps(view).count("amina@example.org") == 0
+
+
+def test_revealing_one_letter_needs_a_reason_and_is_audited(client, services, clock, token):
+    [letter] = seed(services.aws.table, [make_letter(clock, name="Amina Wanjiru", email="amina@example.org")])
+    # WHEN an owner reveals without saying why, it is refused, naming the field, and nothing is audited
+    status, body = letter_view(client, token, letter.letter_id, reveal=1)
+    assert status == 400 and body["error"]["field"] == "reason"
+    assert services.console.audit(organiser_of(token, services), CAMPAIGN)["records"] == []
+    # WHEN they say why
+    status, body = letter_view(client, token, letter.letter_id, reveal=1, reason="She asked us to check")
+    # THEN the letter is shown in full and the audit keeps who, why and which letter
+    assert status == 200 and body["letter"]["supporter_email"] == "amina@example.org"
+    [record] = services.console.audit(organiser_of(token, services), CAMPAIGN)["records"]
+    assert (record["action"], record["reason"], record["letter_ids"]) == (
+        "reveal_letter",
+        "She asked us to check",
+        [letter.letter_id],
+    )
+
+
+def test_another_campaigns_letter_or_a_made_up_id_is_not_found(client, services, clock, token):
+    [other] = seed(services.aws.table, [make_letter(clock, campaign="sg-defenders")])
+    assert letter_view(client, token, other.letter_id)[0] == 404
+    assert letter_view(client, token, "x" * 3000)[0] == 404
+
+
+def organiser_of(token, services):
+    return services.organiser(token)

@@ -148,3 +148,27 @@ def test_an_export_on_the_local_stack_downloads_from_its_link(live_api):
         text = download.read().decode("utf-8")
     assert finished["rows"] >= 1 and "e***@example.org" in text and "France" in text
     assert "export@example.org" not in text
+
+
+@pytest.mark.slow
+def test_make_runs_organiser_signs_in_with_the_link_from_the_local_outbox(live_api):
+    import re
+
+    from localdev.local_stack import LOCAL_ORGANISER
+
+    # GIVEN `make run` named its organiser when it started
+    assert f"sign in as {LOCAL_ORGANISER}" in server_output(live_api)
+    # WHEN they ask for a link, it lands in the local outbox (the SES stand-in)
+    assert post_json(f"{live_api}/admin/sign-in", {"email": LOCAL_ORGANISER})["message"].startswith("If this address")
+    [mail] = [m for m in get_json(f"{live_api}/dev/outbox.json") if m["to"] == LOCAL_ORGANISER][-1:]
+    link = re.search(r"/admin#sign-in=([A-Za-z0-9_-]+)", mail["body"]).group(1)
+    # THEN the link gives a session that opens every campaign, with every right
+    request = urllib.request.Request(
+        f"{live_api}/admin/sessions", json.dumps({"link": link}).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+        session = json.loads(response.read())
+    status, body = call(f"{live_api}/admin/campaigns", session["token"])
+    assert status == 200 and {c["role"] for c in body["campaigns"]} == {"owner"}
+    assert call(f"{live_api}/admin/campaigns/hrd-resolution/letters?reveal=1&reason=try", session["token"])[0] == 200

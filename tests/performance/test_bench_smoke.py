@@ -56,6 +56,8 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     assert row("stats read")["met"] is True
     assert row("fault soak")["met"] is True, row("fault soak")  # no invariant broken, even at 30 letters
     assert row("overflow digests: 2,000 letters")["met"] is True
+    views = [r for figure, r in rows.items() if figure.startswith("console view")]
+    assert len(views) == 7 and all(r["met"] is True for r in views), views  # bounded calls per console view
     load = row("local load, all requests")
     assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
     # the smoke writes no results: bench/RESULTS.md holds only real runs

@@ -77,6 +77,13 @@ class _Expr:
             self.take()
             value = self.values[token]
             return lambda item: value
+        if token == "list_append":
+            self.take(), self.take("(")
+            first = self.operand()
+            self.take(",")
+            second = self.operand()
+            self.take(")")
+            return lambda item: list(first(item)) + list(second(item))
         if token == "if_not_exists":
             self.take(), self.take("(")
             name = self.path()

@@ -36,6 +36,8 @@ NOT_JSON_API = {
     "/admin/campaigns/new",
     "/admin/campaigns/{slug}/edit",
     "/admin/campaign_editor.js",
+    "/admin/letter_log.js",
+    "/partners/{slug}/{partner}",
     "/campaigns/{slug}/signatories/embed",
     "/campaigns/{slug}/signed-letter",
     "/admin/campaigns/{slug}/signed-letter",
