@@ -17,6 +17,7 @@ from chalicelib.campaigns.catalogue import (
 )
 from chalicelib.directory import UN_LANGUAGES
 from chalicelib.i18n import ENDONYMS, Messages
+from chalicelib.letters.salutations import RECIPIENT_KINDS
 from chalicelib.rendering import render
 
 
@@ -36,6 +37,11 @@ PER_LANGUAGE = (
     Field("campaign.title", "Title"),
     Field("campaign.summary", "Summary", "textarea", "A few sentences on the form page."),
     Field("campaign.subject", "Subject of the letter", hint="One line."),
+    Field(
+        "campaign.next_step.text",
+        "Next step after confirming",
+        hint="Optional: what the page after confirming suggests (empty: sharing).",
+    ),
     Field(
         "letters",
         "Letter",
@@ -95,6 +101,9 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.fixed_target.website", "Fixed target: website"),
             Field("campaign.fixed_target.language", "Fixed target: language", "select", "", ("", *UN_LANGUAGES)),
             Field("campaign.fixed_target.timezone", "Fixed target: time zone", hint="For example America/New_York."),
+            Field(
+                "campaign.fixed_target.kind", "Fixed target: kind (the greeting)", "select", "", ("", *RECIPIENT_KINDS)
+            ),
         ),  # fmt: skip
     ),
     (
@@ -118,6 +127,12 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.delivery.period", "Digest period", "select", "", ("", *DIGEST_PERIODS)),
             Field("campaign.delivery.local_hour", "Digest hour (target's time)", "number"),
             Field("campaign.delivery.weekday", "Weekly digest day", "select", "", ("", *WEEKDAYS)),
+            Field(
+                "campaign.delivery.overflow_digests",
+                "Gather a backlog into digests",
+                "yesno",
+                "When pacing could not send a target's letters within a day (default: yes).",
+            ),
         ),  # fmt: skip
     ),
     (
@@ -154,6 +169,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.follow_up.enabled", "Ask \u201cdid they reply?\u201d", "yesno"),
             Field("campaign.follow_up.after_days", "Ask after (days)", "number"),
             Field("campaign.follow_up.remind_after_days", "Remind after (days, 0: none)", "number"),
+            Field("campaign.next_step.url", "Next step: link", hint="Optional, an https:// address."),
         ),
     ),
 )

@@ -15,7 +15,7 @@ SLUG = "lake-three"
 
 def new_document():
     document = document_from_folder(CAMPAIGNS_DIR / "hrd-resolution")
-    document["campaign"]["title"] = {"en": "Free the Lake Three", "fr": "Libérez-les", "es": "Libérenlos"}
+    document["campaign"]["title"].update({"en": "Free the Lake Three", "fr": "Libérez-les", "es": "Libérenlos"})
     document["campaign"]["organiser_email"] = "organisers@demarche.example.org"
     return document
 
@@ -112,8 +112,12 @@ def test_the_editor_has_an_input_for_every_field_the_campaign_files_use(client):
         for name, value in document_from_folder(folder)["campaign"].items():
             if name in ("title", "summary", "subject"):
                 wanted = [f"campaign.{name}.{lang}" for lang in value]
-            elif isinstance(value, dict):
-                wanted = [f"campaign.{name}.{key}" for key in value]
+            elif isinstance(value, dict):  # a table; a per-language text in it (next_step.text) has one per language
+                wanted = [
+                    f"campaign.{name}.{key}.{lang}" if isinstance(inner, dict) else f"campaign.{name}.{key}"
+                    for key, inner in value.items()
+                    for lang in (inner if isinstance(inner, dict) else [None])
+                ]
             else:
                 wanted = [f"campaign.{aliases.get(name, name)}"]
             assert set(wanted) <= paths, f"{folder.name}: no input for {set(wanted) - paths}"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.letter_factory import queued_letter
 
-from chalicelib.campaigns.catalogue import Delivery
+from chalicelib.campaigns.catalogue import Delivery, default_campaigns
 from chalicelib.delivery.pacing import hourly_limit
 from chalicelib.outcomes.digests import OVERFLOW_EVERY, next_overflow_at
 from chalicelib.web.api_views import letter_status_view
@@ -29,7 +29,7 @@ DAY = dt.timedelta(hours=24)
 @pytest.fixture
 def slow_campaign(simulation):
     """hrd-resolution at PER_HOUR letters an hour; `slow_campaign(overflow=False)` opts out of overflow digests."""
-    campaigns = simulation.campaigns
+    campaigns = default_campaigns()  # the files, which services.campaigns serves when nothing is published
     original = campaigns.get(SLUG)
 
     def use(overflow: bool = True):
@@ -159,13 +159,13 @@ def test_the_worker_lambda_puts_a_letter_beyond_the_horizon_in_a_digest(services
     # GIVEN a campaign at one letter an hour, and 15 letters to one ministry (through moto and the real handler,
     # so the IAM audit sees what the worker needs for it)
     original = services.campaigns.get(SLUG)
-    services.campaigns._by_slug[SLUG] = replace(original, delivery=Delivery(max_per_target_per_hour=1))
+    default_campaigns()._by_slug[SLUG] = replace(original, delivery=Delivery(max_per_target_per_hour=1))
     try:
         letters = [queued_letter(services, "KE") for _ in range(15)]
         # WHEN the worker Lambda handles them
         drain()
     finally:
-        services.campaigns._by_slug[SLUG] = original
+        default_campaigns()._by_slug[SLUG] = original
     # THEN one went, twelve wait for their places within 12 hours, and the last two joined the overflow digest
     statuses = [services.letters.get(i) for i in letters]
     assert [s.status for s in statuses].count("sent") == 1

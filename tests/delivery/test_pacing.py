@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 from support.letter_factory import queued_letter, status_path
 from support.sqs_events import sqs_record
 
+from chalicelib.campaigns.catalogue import default_campaigns
 from chalicelib.delivery.pacing import hourly_limit, target_zone
 
 # These tests are about a letter after routing: Kenya's ministry letter keeps its local placeholder.
@@ -45,14 +46,14 @@ def test_500_letters_to_one_ministry_go_at_most_30_an_hour_and_all_arrive(simula
     # out of overflow digests (tests/delivery/test_overflow_digests.py: what happens otherwise)
     campaign = simulation.campaigns.get("hrd-resolution")
     no_overflow = replace(campaign.delivery, overflow_digests=False)
-    simulation.campaigns._by_slug["hrd-resolution"] = replace(campaign, delivery=no_overflow)
+    default_campaigns()._by_slug["hrd-resolution"] = replace(campaign, delivery=no_overflow)
     try:
         letters = submit_many(simulation, 500)
 
         # WHEN the worker and the every-minute release job run as simulated time passes
         simulation.run()
     finally:
-        simulation.campaigns._by_slug["hrd-resolution"] = campaign
+        default_campaigns()._by_slug["hrd-resolution"] = campaign
 
     # THEN every letter was sent exactly once, never more than 30 in any 60 minutes
     sends = [moment for moment, _ in simulation.aws.sesv2.sent]

@@ -136,6 +136,7 @@ class Soak:
         from chalicelib.services import Services
         from support.clock import Clock
         from support.dynamo_twin import letters_twin
+        from support.simulation import MemorySecrets
 
         self.clock = clock = Clock(start)
         self.services = services = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
@@ -148,7 +149,12 @@ class Soak:
         self.table = letters_twin()
         self._inject(self.table)
         services.aws.__dict__.update(
-            table=self.table, sqs=self.queues, sesv2=self.ses, queue_url="soak-letters", mail_queue_url="soak-mail"
+            table=self.table,
+            sqs=self.queues,
+            sesv2=self.ses,
+            secretsmanager=MemorySecrets(),
+            queue_url="soak-letters",
+            mail_queue_url="soak-mail",
         )
         self.stats: Counter[str] = Counter()
 

@@ -42,7 +42,8 @@ def keys_used() -> set[str]:
     sources = [
         *(PROJECT_DIR / "templates" / "pages").glob("*.html"),
         *(PROJECT_DIR / "templates" / "mail").glob("*.txt"),
-        *(PROJECT_DIR / "chalicelib" / "web").glob("*.py"),
+        # the organisers' console is English; its campaign editor names campaign.toml's fields, not catalogue keys
+        *(p for p in (PROJECT_DIR / "chalicelib" / "web").glob("*.py") if p.name != "campaign_editor_page.py"),
         PROJECT_DIR / "chalicelib" / "web" / "static" / "form.js",
     ]
     used = {key for path in sources for key in KEY.findall(path.read_text(encoding="utf-8"))}
@@ -92,6 +93,7 @@ def test_every_email_template_renders_in_every_language_with_no_english_left_ove
     english = {
         path.stem: render(f"mail/{path.name}", t=Messages("en"), **context)
         for path in (PROJECT_DIR / "templates" / "mail").glob("*.txt")
+        if "." not in path.stem  # overflow_digest.<lang>.txt is a letter to a target, in the letter's language
     }
     assert set(english) == {"confirm", "already_wrote", "follow_up", "sign_on_confirm"}
     for language in UI_LANGUAGES:
