@@ -36,6 +36,8 @@ def add_bytecode(zip_path: Path, runtime: str) -> int:
         compiled = 0
         with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as out:
             for info in original.infolist():
+                if info.filename.endswith(".pyc"):  # a stale cache of the work tree's: never ship two for one name
+                    continue
                 data = original.read(info)
                 out.writestr(info, data)
                 if info.filename.endswith(".py") and not info.is_dir():
