@@ -15,7 +15,7 @@ blueprint = Blueprint(__name__)
 @html_errors
 def partner_page(slug: str, partner: str) -> Response:
     from chalicelib.rendering import render
-    from chalicelib.web.i18n import Messages
+    from chalicelib.i18n import Messages
 
     view = services().partner_results.results(slug, partner, query_param("key"))
     body = render("pages/partner.html", t=Messages("en"), embed=False, view=view)
