@@ -14,8 +14,8 @@ blueprint = Blueprint(__name__)
 @blueprint.route("/partners/{slug}/{partner}")
 @html_errors
 def partner_page(slug: str, partner: str) -> Response:
-    from chalicelib.rendering import render
     from chalicelib.i18n import Messages
+    from chalicelib.rendering import render
 
     view = services().partner_results.results(slug, partner, query_param("key"))
     body = render("pages/partner.html", t=Messages("en"), embed=False, view=view)
