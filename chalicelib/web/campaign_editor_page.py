@@ -37,6 +37,12 @@ PER_LANGUAGE = (
     Field("campaign.summary", "Summary", "textarea", "A few sentences on the form page."),
     Field("campaign.subject", "Subject of the letter", hint="One line."),
     Field(
+        "campaign.next_step.text",
+        "Next step (optional)",
+        "textarea",
+        "Shown after a supporter confirms, above the share buttons; empty in every language: none.",
+    ),
+    Field(
         "letters",
         "Letter",
         "letter",
@@ -86,6 +92,11 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             ),
             Field("campaign.fixed_target.name", "Fixed target: name"),
             Field("campaign.fixed_target.addressee", "Fixed target: addressee"),
+            Field(
+                "campaign.fixed_target.kind",
+                "Fixed target: kind",
+                hint="How the letter greets them (salutations), for example secretary-general.",
+            ),
             Field("campaign.fixed_target.email", "Fixed target: email", "email"),
             Field(
                 "campaign.fixed_target.email_source",
@@ -154,6 +165,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.follow_up.enabled", "Ask \u201cdid they reply?\u201d", "yesno"),
             Field("campaign.follow_up.after_days", "Ask after (days)", "number"),
             Field("campaign.follow_up.remind_after_days", "Remind after (days, 0: none)", "number"),
+            Field("campaign.next_step.url", "Next step's link (optional)", hint="https:// only: makes it a link."),
         ),
     ),
 )

@@ -114,7 +114,11 @@ def test_the_editor_has_an_input_for_every_field_the_campaign_files_use(client):
             if name in ("title", "summary", "subject"):
                 wanted = [f"campaign.{name}.{lang}" for lang in value]
             elif isinstance(value, dict):
-                wanted = [f"campaign.{name}.{key}" for key in value]
+                wanted = [  # a table's per-language text (next_step.text) has an input per language
+                    f"campaign.{name}.{key}.{lang}" if isinstance(sub, dict) else f"campaign.{name}.{key}"
+                    for key, sub in value.items()
+                    for lang in (sub if isinstance(sub, dict) else [None])
+                ]
             else:
                 wanted = [f"campaign.{aliases.get(name, name)}"]
             assert set(wanted) <= paths, f"{folder.name}: no input for {set(wanted) - paths}"
