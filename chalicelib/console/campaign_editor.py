@@ -21,6 +21,8 @@ from chalicelib.campaigns.documents import (
     document_from_folder,
 )
 from chalicelib.campaigns.store import Change, Record, now_iso
+from chalicelib.console.roles import ACT, OWNER, READ
+from chalicelib.console.tokens import ALL, SESSION
 from chalicelib.errors import CampaignFileError, CampaignNotReady, Forbidden, InvalidField, NotFound
 
 # The test letter's writer: plainly not a real supporter.
@@ -28,26 +30,37 @@ TEST_SUPPORTER = ("Test Supporter", "Test City", "These are the supporter's own 
 
 
 # --- who may do what ----------------------------------------------------------------------------------------
-# One place, so roles per campaign (owner/editor/viewer) slot in here: reading (the editor's view, preview, lint)
-# and editing (save, test-send, publish, close) need a token covering the campaign; creating one, a token covering
-# every campaign (an administrator's). With roles: may_read is the READ right, may_edit ACT.
+# Roles per campaign (console/roles.py): reading (the editor's view, preview, lint) needs the READ right on the
+# campaign (any role); editing (save, test-send, publish, close) the ACT right (editor or owner). Creating a
+# campaign needs the owner role on every campaign (ALL): a new slug has no role of its own yet, and only a grant on
+# every campaign covers it; an editor of every campaign edits them all but does not open new ones.
 
 
 def may_read(organiser: Any, slug: str) -> None:
-    organiser.check(slug)
+    organiser.require(slug, READ)
 
 
 def may_edit(organiser: Any, slug: str) -> None:
-    organiser.check(slug)
+    organiser.require(slug, ACT)
 
 
 def may_create(organiser: Any) -> None:
-    if not organiser.covers_all:
-        raise Forbidden("Creating a campaign needs an organiser token that covers every campaign.")
+    if not (organiser.covers_all and organiser.role(ALL) == OWNER):
+        raise Forbidden("Creating a campaign needs the owner role on every campaign; ask an owner of all campaigns.")
 
 
 def actor(organiser: Any) -> str:
-    return f"token {organiser.token_id} ({organiser.label})"
+    return organiser.actor
+
+
+def test_recipient(organiser: Any, campaign: Campaign) -> str:
+    """Where a test goes: a signed-in organiser's own address (their session knows it), else the campaign's
+    organiser_email (an API token names a holder, not an address)."""
+    if organiser.kind == SESSION:
+        return organiser.label
+    if not campaign.organiser_email:
+        raise InvalidField("organiser_email", "Give the organisers' address first: the test goes there.")
+    return campaign.organiser_email
 
 
 class CampaignEditor:
@@ -120,14 +133,13 @@ class CampaignEditor:
         }
 
     def test_send(self, organiser: Any, slug: str, country: str, language: str | None) -> dict[str, Any]:
-        """The draft's letter for `country`, sent to the organisers' own address (the draft's organiser_email)."""
+        """The draft's letter for `country`, sent to the organiser's own address (test_recipient)."""
         from chalicelib.letters.composing import Supporter, compose, resolve_target
         from chalicelib.mail.mailer import Notice
 
         may_edit(organiser, slug)  # it sends mail
         campaign = self.draft_campaign(organiser, slug)
-        if not campaign.organiser_email:
-            raise InvalidField("organiser_email", "Give the organisers' address first: the test goes there.")
+        to_email = test_recipient(organiser, campaign)
         where = self._directory.country(country)
         name, city, message = TEST_SUPPORTER
         letter = compose(
@@ -137,7 +149,7 @@ class CampaignEditor:
         message_id = self._mailer.send_notice(
             Notice(
                 to_name=f"Organisers of {slug}",
-                to_email=campaign.organiser_email,
+                to_email=to_email,
                 organisation=campaign.organisation,
                 sender_address=campaign.sender_address,
                 subject=f"[Test] {letter.subject}",
@@ -146,7 +158,7 @@ class CampaignEditor:
                 campaign=slug,
             )
         )
-        return {"sent_to": campaign.organiser_email, "country": where.alpha2, "language": letter.language,
+        return {"sent_to": to_email, "country": where.alpha2, "language": letter.language,
                 "message_id": message_id}  # fmt: skip
 
     def publish(self, organiser: Any, slug: str, body: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 from chalicelib.clock import iso
 from chalicelib.console.roles import check_role
-from chalicelib.console.tokens import ALL, Organiser
+from chalicelib.console.tokens import ALL, SESSION, Organiser
 from chalicelib.errors import InvalidField, NotFound
 
 MEMBERS_PK = "ORGANISER_MEMBER"
@@ -37,7 +37,7 @@ class Member:
 
     def organiser(self, session_id: str) -> Organiser:
         slugs = tuple(sorted(self.roles))
-        return Organiser(session_id, self.email, slugs, tuple(self.roles[s] for s in slugs), kind="session")
+        return Organiser(session_id, self.email, slugs, tuple(self.roles[s] for s in slugs), kind=SESSION)
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> "Member":

@@ -24,6 +24,7 @@ from chalicelib.errors import Forbidden, InvalidField, NotFound, Unauthenticated
 from chalicelib.storage.conditional import conditional_write
 
 ALL = "*"
+TOKEN, SESSION = "token", "session"  # the kinds of Organiser: an API token, a signed-in member
 TOKENS_PK = "ORGANISER_TOKEN"
 TOKEN_RE = re.compile(r"^dmo_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 DURATION_RE = re.compile(r"^(\d{1,4})([dh])$")
@@ -70,7 +71,7 @@ class Organiser:
     label: str
     campaigns: tuple[str, ...]  # (ALL,) for every campaign
     roles: tuple[str, ...] = ()  # one per campaign, in the same order; none given: owner of each
-    kind: str = "token"  # or "session": an organiser signed in with an emailed link
+    kind: str = TOKEN  # or SESSION: an organiser signed in with an emailed link (label: their email)
 
     @property
     def covers_all(self) -> bool:

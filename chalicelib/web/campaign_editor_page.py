@@ -17,7 +17,6 @@ from chalicelib.campaigns.catalogue import (
 )
 from chalicelib.directory import UN_LANGUAGES
 from chalicelib.i18n import ENDONYMS, Messages
-from chalicelib.letters.salutations import RECIPIENT_KINDS
 from chalicelib.rendering import render
 
 
@@ -39,8 +38,9 @@ PER_LANGUAGE = (
     Field("campaign.subject", "Subject of the letter", hint="One line."),
     Field(
         "campaign.next_step.text",
-        "Next step after confirming",
-        hint="Optional: what the page after confirming suggests (empty: sharing).",
+        "Next step (optional)",
+        "textarea",
+        "Shown after a supporter confirms, above the share buttons; empty in every language: none.",
     ),
     Field(
         "letters",
@@ -92,6 +92,11 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             ),
             Field("campaign.fixed_target.name", "Fixed target: name"),
             Field("campaign.fixed_target.addressee", "Fixed target: addressee"),
+            Field(
+                "campaign.fixed_target.kind",
+                "Fixed target: kind",
+                hint="How the letter greets them (salutations), for example secretary-general.",
+            ),
             Field("campaign.fixed_target.email", "Fixed target: email", "email"),
             Field(
                 "campaign.fixed_target.email_source",
@@ -101,9 +106,6 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.fixed_target.website", "Fixed target: website"),
             Field("campaign.fixed_target.language", "Fixed target: language", "select", "", ("", *UN_LANGUAGES)),
             Field("campaign.fixed_target.timezone", "Fixed target: time zone", hint="For example America/New_York."),
-            Field(
-                "campaign.fixed_target.kind", "Fixed target: kind (the greeting)", "select", "", ("", *RECIPIENT_KINDS)
-            ),
         ),  # fmt: skip
     ),
     (
@@ -127,12 +129,6 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.delivery.period", "Digest period", "select", "", ("", *DIGEST_PERIODS)),
             Field("campaign.delivery.local_hour", "Digest hour (target's time)", "number"),
             Field("campaign.delivery.weekday", "Weekly digest day", "select", "", ("", *WEEKDAYS)),
-            Field(
-                "campaign.delivery.overflow_digests",
-                "Gather a backlog into digests",
-                "yesno",
-                "When pacing could not send a target's letters within a day (default: yes).",
-            ),
         ),  # fmt: skip
     ),
     (
@@ -169,7 +165,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             Field("campaign.follow_up.enabled", "Ask \u201cdid they reply?\u201d", "yesno"),
             Field("campaign.follow_up.after_days", "Ask after (days)", "number"),
             Field("campaign.follow_up.remind_after_days", "Remind after (days, 0: none)", "number"),
-            Field("campaign.next_step.url", "Next step: link", hint="Optional, an https:// address."),
+            Field("campaign.next_step.url", "Next step's link (optional)", hint="https:// only: makes it a link."),
         ),
     ),
 )

@@ -11,15 +11,16 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-from support.live_servers import confirm, eventually, get_json
+from support.console_steps import (
+    LETTER_FR,
+    fill_new_campaign,
+    mails_to,
+    preview_three_countries,
+    write_and_confirm,
+)
+from support.live_servers import eventually, get_json
 
 ORGANISERS = "organisers@demarche.example.org"
-LETTER_EN = (
-    "Dear {{ target.addressee }},\n\nPlease call for the release of the Lake Three.\n"
-    "{%- if supporter.message %}\n\n{{ supporter.message }}\n{%- endif %}\n\n"
-    "Yours sincerely,\n{{ supporter.name }}\n{{ country.name }}\n"
-)
-LETTER_FR = LETTER_EN.replace("Dear", "Madame, Monsieur,").replace("Please call", "Demandez")
 
 
 def organiser_token(base: str) -> str:
@@ -41,22 +42,6 @@ def sign_in(page, base: str, path: str) -> None:
     expect(page.locator("#editor")).to_be_visible()
 
 
-def fill_new_campaign(page, slug: str) -> None:
-    page.get_by_label("Short name (in the form's address)").fill(slug)
-    page.get_by_label("Français (fr)").check()
-    for code, title, letter in (
-        ("en", "Free the Lake Three", LETTER_EN),
-        ("fr", "Libérez les trois du lac", LETTER_FR),
-    ):
-        page.fill(f"#f-campaign-title-{code}", title)
-        page.fill(f"#f-campaign-summary-{code}", title + ": write to your foreign ministry.")
-        page.fill(f"#f-campaign-subject-{code}", title)
-        page.fill(f"#f-letters-{code}", letter)
-    page.get_by_label("Organisation").fill("Lake Defenders (example)")
-    page.get_by_label("Sender address").fill("letters@demarche.example.org")
-    page.get_by_label("Organisers' address").fill(ORGANISERS)
-
-
 @pytest.mark.slow
 def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(browser, live_api, screenshot):
     slug = f"lake-three-{secrets.token_hex(3)}"
@@ -69,7 +54,7 @@ def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(
 
     # GIVEN an organiser on the new-campaign page, with the token `make run` made
     sign_in(page, live_api, "/admin/campaigns/new")
-    fill_new_campaign(page, slug)
+    fill_new_campaign(page, slug, ORGANISERS)
 
     # WHEN the French letter has a broken template, THEN saving names that field and marks it
     page.fill("#f-letters-fr", "Madame, {{ target.addressee ")
@@ -85,13 +70,7 @@ def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(
     assert page.url.endswith(f"/admin/campaigns/{slug}/edit")
 
     # THEN it previews for three countries, each with its own ministry
-    for country, name, language in (("KE", "Kenya", "en"), ("FR", "France", "fr"), ("BR", "Brazil", "en")):
-        page.select_option("#preview-country", country)
-        page.select_option("#preview-language", language)
-        page.get_by_role("button", name="Preview").click()
-        expect(page.locator("#preview-title")).to_have_text(f"Preview for {name} ({language})")
-        body = page.locator("#preview-body").inner_text()
-        assert name in body and ("Demandez" in body) == (language == "fr") and "{{" not in body
+    preview_three_countries(page)
     screenshot(page, "campaign-editor-preview")
 
     # AND a test goes to the organisers' own address
@@ -107,17 +86,7 @@ def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(
 
     # THEN a supporter writes on the new campaign's form, and confirms
     supporter = f"wanjiru-{slug}@example.org"
-    form = browser.new_page(viewport={"width": 1200, "height": 900})
-    form.goto(f"{live_api}/campaigns/{slug}/form")
-    expect(form.locator("h1")).to_have_text("Free the Lake Three")
-    form.select_option("#country", "KE")
-    form.fill("#name", "Amina Wanjiru")
-    form.fill("#email", supporter)
-    form.fill("#message", "Free them now.")
-    form.wait_for_timeout(2500)  # the form's minimum fill time: quicker is a bot's
-    form.get_by_role("button", name="Send my letter").click()
-    expect(form.get_by_role("heading", name="Thank you")).to_be_visible()
-    confirm(live_api, supporter)
+    form = write_and_confirm(browser, live_api, slug, "KE", "Amina Wanjiru", supporter)
 
     # AND it appears in the organiser's log, to Kenya
     def in_log() -> None:
@@ -135,7 +104,7 @@ def test_an_organiser_builds_a_campaign_and_a_supporters_letter_reaches_the_log(
 
 
 def _assert_test_mail(base: str, slug: str) -> None:
-    mails = [m for m in get_json(f"{base}/dev/outbox.json") if ORGANISERS in m["to"] and "[Test]" in m["subject"]]
+    mails = mails_to(base, ORGANISERS, "[Test]")
     assert any("Free the Lake Three" in m["subject"] and "Test Supporter" in m["body"] for m in mails), mails
 
 

@@ -15,7 +15,8 @@ SLUG = "lake-three"
 
 def new_document():
     document = document_from_folder(CAMPAIGNS_DIR / "hrd-resolution")
-    document["campaign"]["title"].update({"en": "Free the Lake Three", "fr": "Libérez-les", "es": "Libérenlos"})
+    title = document["campaign"]["title"]
+    document["campaign"]["title"] = {**title, "en": "Free the Lake Three", "fr": "Libérez-les", "es": "Libérenlos"}
     document["campaign"]["organiser_email"] = "organisers@demarche.example.org"
     return document
 
@@ -112,12 +113,69 @@ def test_the_editor_has_an_input_for_every_field_the_campaign_files_use(client):
         for name, value in document_from_folder(folder)["campaign"].items():
             if name in ("title", "summary", "subject"):
                 wanted = [f"campaign.{name}.{lang}" for lang in value]
-            elif isinstance(value, dict):  # a table; a per-language text in it (next_step.text) has one per language
-                wanted = [
-                    f"campaign.{name}.{key}.{lang}" if isinstance(inner, dict) else f"campaign.{name}.{key}"
-                    for key, inner in value.items()
-                    for lang in (inner if isinstance(inner, dict) else [None])
+            elif isinstance(value, dict):
+                wanted = [  # a table's per-language text (next_step.text) has an input per language
+                    f"campaign.{name}.{key}.{lang}" if isinstance(sub, dict) else f"campaign.{name}.{key}"
+                    for key, sub in value.items()
+                    for lang in (sub if isinstance(sub, dict) else [None])
                 ]
             else:
                 wanted = [f"campaign.{aliases.get(name, name)}"]
             assert set(wanted) <= paths, f"{folder.name}: no input for {set(wanted) - paths}"
+
+
+def test_a_viewer_reads_the_editor_but_may_not_change_send_or_publish(client, services):
+    viewer = services.organiser_tokens.create("A viewer", ["hrd-resolution"], role="viewer")[0]
+    base = "/admin/campaigns/hrd-resolution"
+    assert call(client, "GET", f"{base}/editor", viewer).status_code == 200
+    assert call(client, "GET", f"{base}/draft/preview?country=KE", viewer).status_code == 200
+    document = document_from_folder(CAMPAIGNS_DIR / "hrd-resolution")
+    for method, path, body in (
+        ("PUT", f"{base}/draft", {"document": document, "revision": 0}),
+        ("POST", f"{base}/draft/test-send", {"country": "KE"}),
+        ("POST", f"{base}/publish", {"live_version": 0}),
+        ("POST", f"{base}/close", None),
+    ):
+        answer = call(client, method, path, viewer, body)
+        assert answer.status_code == 403, path
+        assert answer.json_body["error"]["message"] == (
+            "Your role on 'hrd-resolution' (viewer) does not allow acting on this campaign."
+        )
+
+
+def test_an_editor_edits_their_campaign_but_only_an_owner_of_every_campaign_creates_one(client, services):
+    create = services.organiser_tokens.create
+    editor_of_a = create("Editor of A", ["hrd-resolution"], role="editor")[0]
+    editor_of_all = create("Editor of all", ["*"], role="editor")[0]
+    owner_of_a = create("Owner of A", ["hrd-resolution"], role="owner")[0]
+    document = document_from_folder(CAMPAIGNS_DIR / "hrd-resolution")
+    saved = call(client, "PUT", "/admin/campaigns/hrd-resolution/draft", editor_of_a, {"document": document,
+                                                                                       "revision": 0})  # fmt: skip
+    assert saved.status_code == 200, saved.body
+    new = {"document": new_document(), "revision": 0}
+    # a token for some campaigns does not reach a new one's routes (the authorizer's 403)
+    for token in (editor_of_a, owner_of_a):
+        assert call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", token, new).status_code == 403
+    # an editor of every campaign reaches them, but may not open a new one, and is told why
+    answer = call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", editor_of_all, new)
+    assert answer.status_code == 403
+    assert answer.json_body["error"]["message"] == (
+        "Creating a campaign needs the owner role on every campaign; ask an owner of all campaigns."
+    )
+    owner_of_all = create("Owner of all", ["*"], role="owner")[0]
+    assert call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", owner_of_all, new).status_code == 200
+
+
+def test_a_signed_in_organiser_gets_the_test_at_their_own_address_a_token_at_the_campaigns(
+    client, services, outbox, sign_in
+):
+    services.members.grant("amina@ngo.example", ["*"], "owner")
+    session = sign_in("amina@ngo.example")["token"]
+    token = services.organiser_tokens.create("Secretariat", ["*"])[0]
+    call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", session, {"document": new_document(), "revision": 0})
+    by_session = call(client, "POST", f"/admin/campaigns/{SLUG}/draft/test-send", session, {"country": "KE"})
+    assert by_session.status_code == 202 and by_session.json_body["sent_to"] == "amina@ngo.example"
+    by_token = call(client, "POST", f"/admin/campaigns/{SLUG}/draft/test-send", token, {"country": "FR"})
+    assert by_token.status_code == 202 and by_token.json_body["sent_to"] == "organisers@demarche.example.org"
+    tests = [m["to"] for m in outbox() if m["subject"].startswith("[Test]")]
+    assert len(tests) == 2 and "<amina@ngo.example>" in tests[0] and "<organisers@demarche.example.org>" in tests[1]

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import pytest
+from support.sign_in_links import links_to
 
 from chalicelib.cli.admin import main as admin
 
 A, B = "hrd-resolution", "sg-defenders"
 SIGN_ON = "ga-defenders-sign-on"
-LINK_RE = re.compile(r"/admin#sign-in=([A-Za-z0-9_-]+)")
 SAME_ANSWER = "If this address belongs to an organiser, a sign-in link is on its way."
 
 
@@ -29,24 +28,6 @@ def post(client, path, body, token=None):
 
 def get(client, path, token):
     return client.http.get(path, headers={"Authorization": f"Bearer {token}"})
-
-
-def links_to(outbox, email):
-    return [LINK_RE.search(m["body"]).group(1) for m in outbox() if m["to"] == email and LINK_RE.search(m["body"])]
-
-
-@pytest.fixture
-def sign_in(client, outbox):
-    """Ask for a link for `email` and use the newest one; the session answer (token, expires, email)."""
-
-    def run(email):
-        assert post(client, "/admin/sign-in", {"email": email}).status_code == 202
-        link = links_to(outbox, email.lower())[-1]
-        response = post(client, "/admin/sessions", {"link": link})
-        assert response.status_code == 201, response.body
-        return json.loads(response.body)
-
-    return run
 
 
 def test_a_member_signs_in_with_the_emailed_link_and_sees_their_campaigns_with_their_role(

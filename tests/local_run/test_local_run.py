@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 from support.live_servers import (
-    PROJECT_DIR,
+    cli,
     confirmation_link,
     eventually,
     get_json,
     post_json,
-    server_env,
     server_output,
     wait_for_mail,
 )
@@ -72,18 +70,6 @@ def call(url: str, token: str, method: str = "GET"):
 def admin_cli(base: str, *argv: str) -> subprocess.CompletedProcess:
     """The admin CLI in its own process, as an administrator runs it next to `make run`."""
     return cli(base, "admin", *argv)
-
-
-def cli(base: str, tool: str, *argv: str) -> subprocess.CompletedProcess:
-    """`python -m chalicelib.cli.<tool>` in its own process, next to the running stack at `base`."""
-    return subprocess.run(
-        [sys.executable, "-m", f"chalicelib.cli.{tool}", *argv],
-        cwd=PROJECT_DIR,
-        env=server_env(base),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.slow

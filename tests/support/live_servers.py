@@ -95,6 +95,19 @@ def server_env(base: str) -> dict[str, str]:
     return dict(_RUNNING[base]["env"])
 
 
+def cli(base: str, tool: str, *argv: str) -> subprocess.CompletedProcess:
+    """`python -m chalicelib.cli.<tool>` in its own process, next to the running stack at `base` (as an
+    administrator runs it next to `make run`)."""
+    return subprocess.run(
+        [sys.executable, "-m", f"chalicelib.cli.{tool}", *argv],
+        cwd=PROJECT_DIR,
+        env=server_env(base),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 class PartnerSite:
     """A partner organisation's site: a tiny HTTP server on its own port (so its own origin) serving `pages`."""
 

@@ -91,7 +91,12 @@
     });
     var sets = doc.campaign.target_sets || [];
     if (sets.length === 1 && sets[0] === "fixed") { delete doc.campaign.target_sets; doc.campaign.target_set = "fixed"; }
-    ["fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up", "sign_on"].forEach(function (table) {
+    var next = doc.campaign.next_step;  // per language, so kept even when empty: no text in any language is none
+    if (next && typeof next === "object") {
+      var texts = next.text || {};
+      if (!Object.keys(texts).some(function (k) { return String(texts[k]).trim(); })) delete next.text;
+    }
+    ["next_step", "fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up", "sign_on"].forEach(function (table) {
       var t = doc.campaign[table];
       if (t && typeof t === "object" && !Object.keys(t).length) delete doc.campaign[table];
     });
