@@ -190,12 +190,21 @@ def settle(services, clock, drain):
 
 
 @pytest.fixture
-def send_supporter_mail(services):
+def send_supporter_mail(services, request):
     """Run the real supporter-mail handler over every email queued for supporters, as Lambda would."""
     import app as app_module
     from localdev.drain import drain_until_empty
 
-    return lambda: drain_until_empty(services.aws.sqs, services.aws.mail_queue_url, app_module.on_supporter_mail)
+    recorder = request.config.pluginmanager.get_plugin("aws-calls")
+
+    def send() -> int:
+        # Called from inside another function's AWS call (a test's hook making a request): the IAM recorder would
+        # charge this drain to that function. Lambda would run it apart; the next drain sends the mail.
+        if recorder is not None and recorder._running_function() is not None:
+            return 0
+        return drain_until_empty(services.aws.sqs, services.aws.mail_queue_url, app_module.on_supporter_mail)
+
+    return send
 
 
 @pytest.fixture

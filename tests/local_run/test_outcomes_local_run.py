@@ -37,10 +37,11 @@ def letters_to(base: str, words: str) -> list[dict]:
     return [m for m in get_json(f"{base}/dev/outbox.json") if m["reply_to"] and words in m["body"]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def own_stack():
     """A `make run` of its own: the sign-on letter queues 193 letters, which the local stand-in sends at about one a
-    second; on the shared server they would hold up other tests' letters for minutes."""
+    second; on the shared server they would hold up other tests' letters for minutes. One per test: the
+    Secretary-General's letter must not wait behind the Geneva letters of the test before (it timed out there)."""
     from support.live_servers import local_api
 
     with local_api() as base:
