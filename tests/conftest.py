@@ -83,6 +83,22 @@ class _TableSnapshotOncePerTransaction:
         return self.snapshots[id(obj)]
 
 
+def _one_request_at_a_time(process_request):
+    """moto's backends are not thread-safe: a browser test's page fires several requests at once at the live app,
+    whose threads then shared moto's dicts ("dictionary changed size during iteration", a 500 that failed CI).
+    DynamoDB, SQS and SES make each request atomic, so the in-process stand-in takes one request at a time, as
+    `make run`'s does (localdev.local_stack.serialise_moto_requests); the app's own threads still run at once."""
+    import threading
+
+    lock = threading.RLock()
+
+    def serialised(self, request):
+        with lock:
+            return process_request(self, request)
+
+    return serialised
+
+
 def _all_items_unsorted(table):
     """moto sorts every item of the table on every Query and Scan; Query sorts its matches again anyway, and
     DynamoDB promises no order for a Scan. Skipping the first sort makes a Query over 1,000 letters 5x faster."""
@@ -98,6 +114,7 @@ def aws(aws_env, monkeypatch):
 
     import moto.dynamodb.models as dynamodb_models
     from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
     from moto.dynamodb.models.table import Table
 
     from chalicelib.settings import Settings
@@ -115,6 +132,7 @@ def aws(aws_env, monkeypatch):
 
     monkeypatch.setattr(dynamodb_models, "copy", shim)
     monkeypatch.setattr(Table, "all_items", _all_items_unsorted)
+    monkeypatch.setattr(BotocoreStubber, "process_request", _one_request_at_a_time(BotocoreStubber.process_request))
     monkeypatch.setattr(dynamodb_models.DynamoDBBackend, "transact_write_items", transact_with_one_snapshot)
     with mock_aws():
         create_resources(Settings.from_env())
