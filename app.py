@@ -50,7 +50,7 @@ def housekeeping(event: Any) -> dict[str, int]:
 
 
 def _records(event: Any) -> list:
-    from chalicelib.delivery.worker import QueueRecord
+    from chalicelib.queue_messages import QueueRecord
 
     return [QueueRecord(message_id=r.to_dict()["messageId"], body=r.body) for r in event]
 
@@ -60,11 +60,16 @@ def _time_left(event: Any) -> Callable[[], int] | None:
     return getattr(context, "get_remaining_time_in_millis", None)
 
 
+def _partial_batch(failed: list[str]) -> dict[str, list[dict[str, str]]]:
+    """SQS's partial batch response: only these messages come back to the queue."""
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
 @app.on_sqs_message(queue="demarche-letters", batch_size=10)
 def on_sqs_message(event: Any) -> dict[str, list[dict[str, str]]]:
     """Send each queued letter; report only the failed records back to SQS (partial batch response)."""
     failed = services().deliverer.deliver_batch(_records(event), time_left_ms=_time_left(event))
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+    return _partial_batch(failed)
 
 
 @app.on_sqs_message(queue="demarche-letters-dlq", batch_size=10)
@@ -72,7 +77,7 @@ def on_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
     """A letter whose message failed five times: mark it failed, so organisers and the supporter see it."""
     deliverer = services().deliverer
     failed = deliverer.deliver_batch(_records(event), deliverer.give_up)
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+    return _partial_batch(failed)
 
 
 # --- email to supporters (confirmations, reminders, questions): queued by the API, sent here at the SES rate ----
@@ -82,7 +87,7 @@ def on_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
 def on_supporter_mail(event: Any) -> dict[str, list[dict[str, str]]]:
     """Send each queued supporter email once, paced and retried (chalicelib/mail/mail_sender.py)."""
     failed = services().mail_sender.deliver_batch(_records(event), time_left_ms=_time_left(event))
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+    return _partial_batch(failed)
 
 
 @app.on_sqs_message(queue="demarche-letters-mail-dlq", batch_size=10)
@@ -90,7 +95,7 @@ def on_supporter_mail_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]
     """An email whose message failed five times: give it up, saying why (a confirmation's letter ends expired)."""
     sender = services().mail_sender
     failed = sender.deliver_batch(_records(event), sender.give_up)
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+    return _partial_batch(failed)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -71,7 +71,7 @@ def drain_all(letters: int, max_send_rate: int) -> tuple[RateEnforcingSes, list[
     from support.letter_factory import queued_letter
     from support.simulation import MemoryQueue
 
-    from chalicelib.delivery.worker import QueueRecord
+    from chalicelib.queue_messages import QueueRecord
     from chalicelib.services import Services
 
     clock = Clock(NOW)  # a Thursday, office hours

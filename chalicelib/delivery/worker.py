@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import uuid
 import zlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
@@ -22,10 +21,10 @@ from chalicelib.delivery.gates import Decision, Gates
 from chalicelib.delivery.reputation import ReputationGuard
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.log import LetterLog
-from chalicelib.letters.queue import letter_id_of
 from chalicelib.letters.schedule import LetterSchedule
 from chalicelib.letters.states import QUOTA_WAIT, RETRY_FIRST, RETRY_MAX, SENDING_LEASE, Status, TransitionRefused
 from chalicelib.mail.mailer import Mailer, Outcome, SendFailed, message_bytes
+from chalicelib.queue_messages import QueueRecord, handle_batch
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.outcomes.digests import Digests
@@ -43,12 +42,6 @@ TIME_NEEDED_MS = 15_000  # a send needs at most this long (SES timeouts included
 
 class RetryLater(Exception):
     """The letter could not be handled now; its queue message must come back."""
-
-
-@dataclass(frozen=True)
-class QueueRecord:
-    message_id: str
-    body: str
 
 
 def backoff(retries: int, outcome: Outcome, letter_id: str) -> dt.timedelta:
@@ -253,24 +246,7 @@ class Deliverer:
         Records left when the Lambda's time runs low are not tried, rather than risk a cut-off send: their letters
         wait in the schedule, due now (see `hand_back`), so the hand-back does not count as one of their receives.
         """
-        handle = handle or self.deliver
-        failures = []
-        for record in records:
-            try:
-                letter_id = letter_id_of(record.body)
-            except ValueError:
-                log.error("dropping queue message %s: not a letter message", record.message_id)
-                continue
-            if time_left_ms is not None and time_left_ms() < TIME_NEEDED_MS:
-                if not self.hand_back(letter_id):
-                    failures.append(record.message_id)
-                continue
-            try:
-                handle(letter_id)
-            except Exception:  # noqa: BLE001 - any failure returns only this record to the queue
-                log.exception("letter %s: will retry", letter_id)
-                failures.append(record.message_id)
-        return failures
+        return handle_batch(records, "letter", handle or self.deliver, self.hand_back, time_left_ms, TIME_NEEDED_MS)
 
     def hand_back(self, letter_id: str) -> bool:
         """Leave `letter_id` untried for the next release (a minute at most); False if only SQS can keep it.

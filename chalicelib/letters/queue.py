@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from chalicelib.queue_messages import message_for
 
 BATCH = 10  # SQS's limit per SendMessageBatch
 
@@ -33,15 +34,4 @@ class LetterQueue:
 
 
 def letter_message(letter_id: str) -> str:
-    return json.dumps({"letter_id": letter_id})
-
-
-def letter_id_of(message_body: str) -> str:
-    """The letter id in a queue message; ValueError if the body is not one of ours."""
-    try:
-        letter_id = json.loads(message_body)["letter_id"]
-    except (ValueError, KeyError, TypeError):
-        raise ValueError("not a Démarche letter message") from None
-    if not isinstance(letter_id, str) or not letter_id:
-        raise ValueError("not a Démarche letter message")
-    return letter_id
+    return message_for("letter", letter_id)

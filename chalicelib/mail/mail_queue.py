@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import uuid
 from typing import Any, Callable
 
 from chalicelib.clock import iso
 from chalicelib.mail.mailer import Notice
+from chalicelib.queue_messages import message_for
 from chalicelib.storage.due_index import due_keys
 
 MAIL_SK = "MAIL"
@@ -32,18 +32,7 @@ def mail_key(mail_id: str) -> dict[str, str]:
 
 
 def mail_message(mail_id: str) -> str:
-    return json.dumps({"mail_id": mail_id})
-
-
-def mail_id_of(message_body: str) -> str:
-    """The mail id in a mail queue message; ValueError if the body is not one of ours."""
-    try:
-        mail_id = json.loads(message_body)["mail_id"]
-    except (ValueError, KeyError, TypeError):
-        raise ValueError("not a Démarche mail message") from None
-    if not isinstance(mail_id, str) or not mail_id:
-        raise ValueError("not a Démarche mail message")
-    return mail_id
+    return message_for("mail", mail_id)
 
 
 def notice_of(item: dict[str, Any]) -> Notice:

@@ -19,13 +19,13 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from chalicelib.mail.mail_queue import PERSONAL_MAIL_FIELDS, MailQueue, mail_id_of, mail_key, notice_of
+from chalicelib.mail.mail_queue import PERSONAL_MAIL_FIELDS, MailQueue, mail_key, notice_of
 from chalicelib.mail.mailer import Mailer, Outcome, SendFailed
+from chalicelib.queue_messages import QueueRecord, handle_batch
 from chalicelib.storage.conditional import conditionally
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.delivery.send_rate import SendRate
-    from chalicelib.delivery.worker import QueueRecord
 
 log = logging.getLogger(__name__)
 
@@ -152,23 +152,11 @@ class MailSender:
     ) -> list[str]:
         """Handle each record; return the message ids that must come back (SQS batchItemFailures). Records left
         when the Lambda's time runs low are re-queued untried (not handed back: that would count a receive)."""
-        handle = handle or self.deliver
-        failures = []
-        for record in records:
-            try:
-                mail_id = mail_id_of(record.body)
-            except ValueError:
-                log.error("dropping mail queue message %s: not a mail message", record.message_id)
-                continue
-            try:
-                if time_left_ms is not None and time_left_ms() < TIME_NEEDED_MS:
-                    self._queue.enqueue(mail_id)
-                else:
-                    handle(mail_id)
-            except Exception:  # noqa: BLE001 - any failure returns only this record to the queue
-                log.exception("mail %s: will retry", mail_id)
-                failures.append(record.message_id)
-        return failures
+        return handle_batch(records, "mail", handle or self.deliver, self._requeue, time_left_ms, TIME_NEEDED_MS)
+
+    def _requeue(self, mail_id: str) -> bool:
+        self._queue.enqueue(mail_id)  # should SQS refuse, its record comes back instead
+        return True
 
 
 class RetryLater(Exception):

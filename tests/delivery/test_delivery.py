@@ -137,7 +137,7 @@ def test_hand_backs_for_lack_of_time_never_use_up_a_letters_attempts(services, c
 
 
 def _records(*pairs):
-    from chalicelib.delivery.worker import QueueRecord
+    from chalicelib.queue_messages import QueueRecord
 
     return [QueueRecord(message_id=m, body=json.dumps({"letter_id": i})) for m, i in pairs]
 

@@ -113,7 +113,7 @@ def test_the_dead_letter_handler_gives_up_with_a_stated_reason(letters_api, serv
 
 
 def test_a_sender_short_of_time_requeues_without_trying(services, letters_api, stored_items, monkeypatch):
-    from chalicelib.delivery.worker import QueueRecord
+    from chalicelib.queue_messages import QueueRecord
 
     queued = []
     monkeypatch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: queued.append(mail_id))

@@ -63,7 +63,7 @@ def simulation(aws_env, clock):
     )
 
     def run_worker() -> None:
-        from chalicelib.delivery.worker import QueueRecord
+        from chalicelib.queue_messages import QueueRecord
 
         bodies = services.aws.sqs.bodies
         while bodies:

@@ -228,7 +228,7 @@ class Soak:
     # --- the moving parts ------------------------------------------------------------------------------
     def _deliver(self, queue: list[Message], dlq: list[Message], handler: Any) -> None:
         """One SQS batch, out of order, maybe duplicated; failed records come back, five receives go to the DLQ."""
-        from chalicelib.delivery.worker import QueueRecord
+        from chalicelib.queue_messages import QueueRecord
 
         if not queue:
             return
@@ -248,7 +248,7 @@ class Soak:
             (dlq if batch[i].receives >= RECEIVES else queue).append(batch[i])
 
     def _deliver_dead(self, dlq: list[Message], give_up: Any, deliverer: Any) -> None:
-        from chalicelib.delivery.worker import QueueRecord
+        from chalicelib.queue_messages import QueueRecord
 
         if not dlq:
             return
