@@ -32,6 +32,7 @@ from chalicelib.storage.write_shards import shard_of
 RATE_SK = "RATE"
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 KEEP_AFTER_WINDOW = dt.timedelta(hours=1)  # margin before a finished window's counter is deleted
+ROOM_LEFT = "attribute_not_exists(#n) OR #n < :limit"  # the window's counter is below the limit (#n: count)
 TARGET_SHARDS = 8  # 1,000 letters/s to one target: 125 writes/s per shard (tests/performance/test_flash_crowd.py)
 
 
@@ -49,10 +50,13 @@ class Counter:
         seconds = int(self.window.total_seconds())
         return int(now.timestamp()) // seconds * seconds
 
+    def _window_pk(self, now: dt.datetime) -> str:
+        return f"RATE#{self.campaign}#{self.scope}#{self.subject}#{self._start(now)}"
+
     def key(self, now: dt.datetime, item_id: str = "") -> dict[str, str]:
         """The counter's item; for a sharded counter, the shard `item_id` (the letter) counts on."""
-        pk = f"RATE#{self.campaign}#{self.scope}#{self.subject}#{self._start(now)}"
-        return {"pk": f"{pk}#{shard_of(item_id, self.shards)}" if self.shards > 1 else pk, "sk": RATE_SK}
+        pk = self._window_pk(now)
+        return {"pk": f"{pk}#{shard_of(item_id, self.shards)}" if self.sharded else pk, "sk": RATE_SK}
 
     @property
     def sharded(self) -> bool:
@@ -60,8 +64,7 @@ class Counter:
 
     def full(self, table: Any, now: dt.datetime) -> bool:
         """Whether a sharded counter's window is full: the sum of its shards (one BatchGetItem)."""
-        start = self._start(now)
-        base = f"RATE#{self.campaign}#{self.scope}#{self.subject}#{start}"
+        base = self._window_pk(now)
         keys = [{"pk": f"{base}#{shard}", "sk": RATE_SK} for shard in range(self.shards)]
         return sum(int(item.get("count", 0)) for item in batch_get(table, keys, ("count",))) >= self.limit
 
@@ -74,52 +77,34 @@ class Counter:
         was checked by `full` before: it counts on the letter's shard, or (`confirmed_only`) is not in it at all."""
         key = self.key(now, item_id)
         if self.sharded:
-            if self.confirmed_only:
-                return None
-            expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
-            due = due_keys(key["pk"], expires)
-            return {
-                "Update": {
-                    "TableName": table_name,
-                    "Key": key,
-                    "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
-                    "ExpressionAttributeNames": {"#n": "count"},
-                    "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due["due_pk"]},
-                }
-            }
+            return None if self.confirmed_only else {"Update": {"TableName": table_name, **self._add_one(key, now)}}
+        room = {"ConditionExpression": ROOM_LEFT, "ExpressionAttributeNames": {"#n": "count"}}
         if self.confirmed_only:
             return {
                 "ConditionCheck": {
                     "TableName": table_name,
                     "Key": key,
-                    "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                    "ExpressionAttributeNames": {"#n": "count"},
+                    **room,
                     "ExpressionAttributeValues": {":limit": self.limit},
                 }
             }
-        expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
-        due = due_keys(key["pk"], expires)
-        return {
-            "Update": {
-                "TableName": table_name,
-                "Key": key,
-                "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
-                "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                "ExpressionAttributeNames": {"#n": "count"},
-                "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due["due_pk"], ":limit": self.limit},
-            }
-        }
+        add = self._add_one(key, now)
+        values = {**add["ExpressionAttributeValues"], ":limit": self.limit}
+        return {"Update": {"TableName": table_name, **add, **room, "ExpressionAttributeValues": values}}
 
     def count(self, table: Any, now: dt.datetime, item_id: str = "") -> None:
         """Count one confirmed letter in this window, full or not: it was admitted while there was room."""
-        key = self.key(now, item_id)
+        table.update_item(**self._add_one(self.key(now, item_id), now))
+
+    def _add_one(self, key: dict[str, str], now: dt.datetime) -> dict[str, Any]:
+        """The update that counts one more letter on `key`, kept until a while after the window (TTL and due index)."""
         expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
-        table.update_item(
-            Key=key,
-            UpdateExpression="ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
-            ExpressionAttributeNames={"#n": "count"},
-            ExpressionAttributeValues={":one": 1, ":exp": expires, ":dpk": due_keys(key["pk"], expires)["due_pk"]},
-        )
+        return {
+            "Key": key,
+            "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",
+            "ExpressionAttributeNames": {"#n": "count"},
+            "ExpressionAttributeValues": {":one": 1, ":exp": expires, ":dpk": due_keys(key["pk"], expires)["due_pk"]},
+        }
 
     def give_back(self, table: Any, now: dt.datetime, item_id: str = "") -> None:
         """The undo of `reserve`, for a letter that was not kept after all: a counter of one is deleted."""
