@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from chalicelib.errors import StateConflict
+from chalicelib.storage.conditional import transacted
 from chalicelib.storage.paged_query import query_all
 
 LIVE_PK = "CAMPAIGN_LIVE"
@@ -172,18 +173,12 @@ class CampaignStore:
         ]
 
     def _transact(self, writes: Sequence[dict[str, Any]], what: str) -> None:
-        from botocore.exceptions import ClientError
-
         for write in writes:
             write["Put"]["TableName"] = self._table.name
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=list(writes))
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
+        if not transacted(self._table, writes):
             raise StateConflict(
                 f"Someone else {what} this campaign a moment ago: reload it to see their change, then try again."
-            ) from None
+            )
 
 
 def now_iso(now: dt.datetime) -> str:

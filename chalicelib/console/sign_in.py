@@ -23,7 +23,7 @@ from chalicelib.console.sessions import Sessions
 from chalicelib.errors import LinkGone, TooManyLetters
 from chalicelib.front_door.rate_limits import HOUR, Counter, ip_network
 from chalicelib.signing import Signer, token_hash
-from chalicelib.storage.conditional import conditional_write
+from chalicelib.storage.conditional import conditional_write, transacted
 
 LINKS_PK = "SIGN_IN_LINK"
 LINK_LIFETIME = dt.timedelta(minutes=15)
@@ -92,20 +92,12 @@ class SignInLinks:
                 HOUR,
             ),
         ]
-        from botocore.exceptions import ClientError
-
-        try:
-            self._table.meta.client.transact_write_items(
-                TransactItems=[c.reserve(self._table.name, now) for c in counters]
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
+        if not transacted(self._table, [c.reserve(self._table.name, now) for c in counters]):
             wait = counters[0].resets_in(now)
             raise TooManyLetters(
                 f"Too many sign-in links were asked for. Try again in {max(1, round(wait / 60))} minutes.",
                 retry_after=wait,
-            ) from None
+            )
 
     def _send(self, member: Member, base_url: str) -> None:
         from chalicelib.mail.mailer import Notice

@@ -25,6 +25,7 @@ from chalicelib.directory.validation import (
     url_problem,
 )
 from chalicelib.errors import InvalidField, StateConflict
+from chalicelib.storage.conditional import transacted
 from chalicelib.storage.snapshots import Snapshot
 
 
@@ -277,8 +278,6 @@ class StoredOverrides:
         note: str,
     ) -> dict[str, Any]:
         """The change and its audit record in one transaction: both or neither."""
-        from botocore.exceptions import ClientError
-
         changed = new or old
         assert changed is not None
         target_set, alpha2 = changed.target_set, changed.country
@@ -293,16 +292,10 @@ class StoredOverrides:
             "note": note,
         }
         audit = {"pk": AUDIT_PK, "sk": f"{now}#{target_set}#{alpha2}#{uuid.uuid4().hex[:8]}", **record}
-        try:
-            self._table.meta.client.transact_write_items(
-                TransactItems=[write, {"Put": {"TableName": self._table.name, "Item": audit}}]
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
+        if not transacted(self._table, [write, {"Put": {"TableName": self._table.name, "Item": audit}}]):
             raise StateConflict(
                 f"The {target_set} address for {alpha2} was changed by someone else meanwhile; reload and try again."
-            ) from None
+            )
         self._snapshot.invalidate()
         return record
 

@@ -41,6 +41,7 @@ from chalicelib.letters.letter import Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
 from chalicelib.outcomes.group_letters import GroupLetter, GroupSender, group_letter_id
+from chalicelib.storage.conditional import transacted
 from chalicelib.storage.due_index import due_keys
 from chalicelib.storage.paged_query import query_all
 from chalicelib.storage.state_machines import DIGEST, MoveRefused, move, put_once
@@ -241,38 +242,31 @@ class Digests:
 
     def _add_entry(self, digest_id: str, letter_id: str, confirmed_at: str, send_at: dt.datetime) -> bool:
         """List the letter in the digest, iff the digest still collects (one transaction); False if it closed."""
-        from botocore.exceptions import ClientError
-
-        try:
-            self._table.meta.client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": {
-                                "pk": entries_pk(digest_id),
-                                "sk": f"{ENTRY}{confirmed_at}#{letter_id}",
-                                "letter_id": letter_id,
-                                "expires_at": int((send_at + KEPT).timestamp()),
-                            },
-                        }
-                    },
-                    {
-                        "ConditionCheck": {
-                            "TableName": self._table.name,
-                            "Key": digest_key(digest_id),
-                            "ConditionExpression": "#status = :collecting",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": {":collecting": "collecting"},
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            return False
-        return True
+        return transacted(
+            self._table,
+            [
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": {
+                            "pk": entries_pk(digest_id),
+                            "sk": f"{ENTRY}{confirmed_at}#{letter_id}",
+                            "letter_id": letter_id,
+                            "expires_at": int((send_at + KEPT).timestamp()),
+                        },
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": self._table.name,
+                        "Key": digest_key(digest_id),
+                        "ConditionExpression": "#status = :collecting",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": {":collecting": "collecting"},
+                    }
+                },
+            ],
+        )
 
     def _zone(self, campaign: Campaign, target_set: str, country: str) -> ZoneInfo:
         """Where the target works (as pacing sees it): its country's zone, Geneva's, New York's, or the fixed one's."""

@@ -6,19 +6,23 @@
 `conditionally` says whether the write happened; `conditional_write` gives the response too (for ReturnValues).
 Every other ClientError (throttling, a bad expression, missing permissions) is raised as it came.
 
+`transacted` is the same for a TransactWriteItems whose callers need only "written or not": a cancelled
+transaction (a condition failed, or a conflicting write) is False.
+
 Not here, on purpose: writes that need the item as it was when the condition failed
-(ReturnValuesOnConditionCheckFailure, see state_machines.move and letters/log.py) and TransactWriteItems, whose
-failure is a list of per-item cancellation reasons each caller reads its own way (letters/log.py,
-front_door/admission.py, outcomes/digests.py). Their handlers stay beside the reasons they read.
+(ReturnValuesOnConditionCheckFailure, see state_machines.move and letters/log.py) and transactions whose
+per-item cancellation reasons the caller reads its own way (letters/log.py, front_door/admission.py). Their
+handlers stay beside the reasons they read.
 
 botocore is imported inside the functions: a module that only imports this one pays nothing at cold start.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CANCELLED = "TransactionCanceledException"
 
 
 def conditionally(write: Callable[..., Any], *args: Any, **request: Any) -> bool:
@@ -32,13 +36,22 @@ def conditional_write(write: Callable[..., Any], *args: Any, **request: Any) -> 
     return response if written else None
 
 
-def _attempt(write: Callable[..., Any], args: tuple[Any, ...], request: dict[str, Any]) -> tuple[bool, Any]:
+def transacted(table: Any, items: Sequence[Mapping[str, Any]]) -> bool:
+    """True if the transaction of `items` (on `table`'s client) wrote them all, False if it was cancelled."""
+    return _attempt(table.meta.client.transact_write_items, (), {"TransactItems": list(items)}, TRANSACTION_CANCELLED)[
+        0
+    ]
+
+
+def _attempt(
+    write: Callable[..., Any], args: tuple[Any, ...], request: dict[str, Any], refusal: str = CONDITION_FAILED
+) -> tuple[bool, Any]:
     from botocore.exceptions import ClientError
 
     try:
         return True, write(*args, **request)
     except ClientError as exc:
-        if exc.response["Error"]["Code"] != CONDITION_FAILED:
+        if exc.response["Error"]["Code"] != refusal:
             raise
         return False, None
 

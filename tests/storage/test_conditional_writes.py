@@ -10,7 +10,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from support.paths import PROJECT_DIR
 
-from chalicelib.storage.conditional import conditional_write, conditionally, put_once
+from chalicelib.storage.conditional import conditional_write, conditionally, put_once, transacted
 
 KEY = {"pk": "TEST#conditional", "sk": "ONE"}
 
@@ -117,6 +117,39 @@ def test_any_other_client_error_propagates(services, code):
             assert raised.value.response["Error"]["Code"] == code
         with pytest.raises(ClientError):
             put_once(table, {**KEY, "n": 1})
+    finally:
+        undo()
+    assert stored(table) is None
+
+
+def put_if_absent(table, n: int, sk: str = "ONE") -> dict:
+    return {
+        "Put": {
+            "TableName": table.name,
+            "Item": {**KEY, "sk": sk, "n": n},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
+def test_a_transaction_is_true_when_it_wrote_and_false_when_cancelled(services):
+    table = services.aws.table
+    assert transacted(table, [put_if_absent(table, 1), put_if_absent(table, 1, sk="TWO")])
+    assert stored(table)["n"] == 1 and table.get_item(Key={**KEY, "sk": "TWO"})["Item"]["n"] == 1
+
+    # one item's condition fails: the whole transaction is cancelled, and nothing of it is written
+    assert not transacted(table, [put_if_absent(table, 2, sk="THREE"), put_if_absent(table, 2)])
+    assert stored(table)["n"] == 1 and table.get_item(Key={**KEY, "sk": "THREE"}).get("Item") is None
+
+
+@pytest.mark.parametrize("code", ["ValidationException", "AccessDeniedException", "ConditionalCheckFailedException"])
+def test_a_transaction_raises_any_error_but_a_cancellation(services, code):
+    table = services.aws.table
+    undo = failing_with(table, "TransactWriteItems", code)
+    try:
+        with pytest.raises(ClientError) as raised:
+            transacted(table, [put_if_absent(table, 1)])
+        assert raised.value.response["Error"]["Code"] == code
     finally:
         undo()
     assert stored(table) is None
