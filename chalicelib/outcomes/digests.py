@@ -340,26 +340,11 @@ class Digests:
                 waiting = True  # SES feedback moved it meanwhile: next time
         now = self._clock()
         if waiting:
-            move(
-                self._table,
-                DIGEST,
-                key,
-                "handed_over",
-                "handed_over",
-                now,
-                changes={"due_at": int((now + SCRUB_AFTER).timestamp())},
-            )
-            return "waiting"
-        move(
-            self._table,
-            DIGEST,
-            key,
-            "handed_over",
-            "handed_over",
-            now,
-            changes={"scrubbed": True, "due_at": int(item["expires_at"])},
-        )
-        return "digest_scrubbed"
+            changes, outcome = {"due_at": int((now + SCRUB_AFTER).timestamp())}, "waiting"
+        else:
+            changes, outcome = {"scrubbed": True, "due_at": int(item["expires_at"])}, "digest_scrubbed"
+        move(self._table, DIGEST, key, "handed_over", "handed_over", now, changes=changes)
+        return outcome
 
     def _done(self, key: dict[str, str], status: str, item: dict[str, Any]) -> None:
         move(self._table, DIGEST, key, status, status, self._clock(), changes={"due_at": int(item["expires_at"])})

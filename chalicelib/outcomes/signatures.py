@@ -260,28 +260,18 @@ class Signatures:
             raise StateConflict("This signatory has not confirmed their email address yet: it cannot be decided on.")
         now = self._clock()
         listed = {"list_pk": f"SIGNATORIES#{campaign.slug}", "list_sk": f"{item['sort_name']}#{signatory_id}"}
+        approved = target == "approved"  # on the public list (its keys set), or off it (removed)
         try:
-            if target == "approved":
-                move(
-                    self._table,
-                    SIGNATORY,
-                    key,
-                    item["status"],
-                    target,
-                    now,
-                    changes={**listed, "decided_at": iso(now), "decided_by": actor},
-                )
-            else:
-                move(
-                    self._table,
-                    SIGNATORY,
-                    key,
-                    item["status"],
-                    target,
-                    now,
-                    changes={"decided_at": iso(now), "decided_by": actor},
-                    remove=tuple(listed),
-                )
+            move(
+                self._table,
+                SIGNATORY,
+                key,
+                item["status"],
+                target,
+                now,
+                changes={**(listed if approved else {}), "decided_at": iso(now), "decided_by": actor},
+                remove=() if approved else tuple(listed),
+            )
         except MoveRefused as refused:
             raise StateConflict(
                 f"Another organiser changed this signatory meanwhile (now {refused.current})."
