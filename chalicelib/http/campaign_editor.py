@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.http.organisers import _organiser, organiser_token
 from chalicelib.http.request import FORM_OR_EMPTY, base_url, current_date, query_param
-from chalicelib.http.responses import as_html, json_errors, private
+from chalicelib.http.responses import as_html, as_script, json_errors, private
 from chalicelib.services import services
 
 blueprint = Blueprint(__name__)
@@ -39,9 +39,7 @@ def edit_campaign_page(slug: str) -> Response:
 
 @blueprint.route("/admin/campaign_editor.js")
 def editor_script() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("campaign_editor.js"), headers=script_headers())
+    return as_script("campaign_editor.js")
 
 
 @blueprint.route("/admin/campaigns/{slug}/editor", authorizer=organiser_token)

@@ -8,7 +8,7 @@ from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.errors import Unauthenticated
 from chalicelib.http.request import FORM_OR_EMPTY, base_url, query_param, query_params, visitor
-from chalicelib.http.responses import as_html, json_errors, private
+from chalicelib.http.responses import as_html, as_script, json_errors, private
 from chalicelib.services import services
 
 blueprint = Blueprint(__name__)
@@ -84,9 +84,7 @@ def admin_sign_out() -> Response:
 
 @blueprint.route("/admin/dashboard.js")
 def admin_script() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("dashboard.js"), headers=script_headers())
+    return as_script("dashboard.js")
 
 
 @blueprint.route("/admin/campaigns", authorizer=organiser_token)
@@ -145,16 +143,12 @@ def admin_export_status(slug: str, export_id: str) -> Response:
 
 @blueprint.route("/admin/outcomes.js")
 def admin_outcomes_script() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("outcomes.js"), headers=script_headers())
+    return as_script("outcomes.js")
 
 
 @blueprint.route("/admin/letter_log.js")
 def admin_letter_log_script() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("letter_log.js"), headers=script_headers())
+    return as_script("letter_log.js")
 
 
 def _admin_body() -> Any:

@@ -20,6 +20,7 @@ from chalicelib.http.responses import (
     allowed_origins,
     as_html,
     as_json,
+    as_script,
     html_errors,
     json_errors,
     partner_cors,
@@ -60,25 +61,19 @@ def preflight(slug: str | None = None, **_path: str) -> Response:
 
 @blueprint.route("/embed.js")
 def embed_js() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("embed.js"), headers=script_headers())
+    return as_script("embed.js")
 
 
 @blueprint.route("/form.js")
 def form_js() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("form.js"), headers=script_headers())
+    return as_script("form.js")
 
 
 @blueprint.route("/static/altcha.js")
 @json_errors
 def altcha_js() -> Response:
     """The ALTCHA widget a proof-of-work campaign's form loads (the npm package, fetched by the build)."""
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("altcha.js"), headers=script_headers())
+    return as_script("altcha.js")
 
 
 @blueprint.route("/openapi.json")

@@ -30,6 +30,13 @@ def as_html(
     return Response(body=body, status_code=status, headers={**page_headers(framed_by), **(headers or {})})
 
 
+def as_script(name: str) -> Response:
+    """One of our scripts (chalicelib/web/static_files.py), with its caching and cross-origin headers."""
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script(name), headers=script_headers())
+
+
 def private(body: Any, status: int = 200) -> Response:
     """JSON holding campaign data: never stored by a browser or a proxy."""
     return as_json(body, status, {"Cache-Control": "no-store"})
