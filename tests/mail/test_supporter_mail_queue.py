@@ -14,6 +14,13 @@ def mail_items(stored_items) -> list[dict]:
     return [item for item in stored_items() if item["pk"].startswith("MAIL#")]
 
 
+def held_mail(patch, services) -> list[str]:
+    """Keep the mail queue's messages here, not on SQS: the ids of the mails queued, in order (patch: monkeypatch)."""
+    held: list[str] = []
+    patch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: held.append(mail_id))
+    return held
+
+
 def ses_refuses(services, code: str, status: int, times: int = 1) -> Stubber:
     stub = Stubber(services.aws.sesv2)
     for _ in range(times):
@@ -67,8 +74,7 @@ def test_a_mail_ses_will_not_take_for_a_day_is_given_up(letters_api, services, s
 
 
 def test_a_duplicate_delivery_sends_the_email_once(letters_api, services, stored_items, monkeypatch):
-    sent = []
-    monkeypatch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: sent.append(mail_id))
+    sent = held_mail(monkeypatch, services)
     letters_api.post("hrd-resolution", GOOD)
     (mail_id,) = sent
 
@@ -80,8 +86,7 @@ def test_a_duplicate_delivery_sends_the_email_once(letters_api, services, stored
 def test_a_send_cut_off_is_retried_only_after_its_lease(letters_api, services, stored_items, monkeypatch, clock):
     from chalicelib.mail.mail_sender import LEASE, RetryLater
 
-    queued = []
-    monkeypatch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: queued.append(mail_id))
+    queued = held_mail(monkeypatch, services)
     letters_api.post("hrd-resolution", GOOD)
     (mail_id,) = queued
     with monkeypatch.context() as patch, pytest.raises(SystemExit):
@@ -99,9 +104,8 @@ def test_the_dead_letter_handler_gives_up_with_a_stated_reason(letters_api, serv
     import app as app_module
     from localdev.drain import drain_until_empty
 
-    queued = []
     with monkeypatch.context() as patch:
-        patch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: queued.append(mail_id))
+        queued = held_mail(patch, services)
         response = letters_api.post("hrd-resolution", GOOD)
     dlq = services.aws.sqs.get_queue_url(QueueName=services.settings.mail_queue_name + "-dlq")["QueueUrl"]
     services.aws.sqs.send_message(QueueUrl=dlq, MessageBody=f'{{"mail_id": "{queued[0]}"}}')
@@ -115,8 +119,7 @@ def test_the_dead_letter_handler_gives_up_with_a_stated_reason(letters_api, serv
 def test_a_sender_short_of_time_requeues_without_trying(services, letters_api, stored_items, monkeypatch):
     from chalicelib.queue_messages import QueueRecord
 
-    queued = []
-    monkeypatch.setattr(services.mail_queue, "enqueue", lambda mail_id, delay_seconds=0: queued.append(mail_id))
+    queued = held_mail(monkeypatch, services)
     letters_api.post("hrd-resolution", GOOD)
     record = QueueRecord(message_id="m1", body=f'{{"mail_id": "{queued[0]}"}}')
 
