@@ -49,22 +49,47 @@ def receipt_json(receipt: Any) -> dict[str, str]:
     return {"letter_id": receipt.letter_id, "status": receipt.status, "status_url": status_url}
 
 
-def json_errors(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Map domain errors to their HTTP status with a JSON body naming the problem (the one place we do this)."""
+def _answering_errors(
+    answer: Callable[[DemarcheError, dict[str, Any]], Response],
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """A decorator: a domain error the view raises is answered by `answer(error, the view's path parameters)`."""
 
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view(*args, **kwargs)
-        except DemarcheError as exc:
-            body = exc.to_json()
-            if exc.code == "target_unreachable":  # the letter, with the other ways to send it
-                body["error"].update(delivery_of(exc))
-            if exc.link:
-                body["error"]["status_url"] = base_url() + exc.link
-            return as_json(body, exc.status, exc.headers)
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            try:
+                return view(*args, **kwargs)
+            except DemarcheError as exc:
+                return answer(exc, kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+def _json_error(exc: DemarcheError, params: dict[str, Any]) -> Response:
+    """A domain error as its HTTP status with a JSON body naming the problem."""
+    body = exc.to_json()
+    if exc.code == "target_unreachable":  # the letter, with the other ways to send it
+        body["error"].update(delivery_of(exc))
+    if exc.link:
+        body["error"]["status_url"] = base_url() + exc.link
+    return as_json(body, exc.status, exc.headers)
+
+
+def _html_error(exc: DemarcheError, params: dict[str, Any]) -> Response:
+    """The same for pages people open: a short page that says what happened, with the same status."""
+    from chalicelib.web.pages import error_page
+
+    link = base_url() + exc.link if exc.link else ""
+    return as_html(
+        error_page(exc, page_messages(), link), exc.status, exc.headers, framed_by=framing(params.get("slug"))
+    )
+
+
+# Domain errors mapped to HTTP: the one place we do this, for JSON routes and for pages.
+json_errors = _answering_errors(_json_error)
+html_errors = _answering_errors(_html_error)
 
 
 def delivery_of(exc: Any) -> dict[str, Any]:
@@ -72,24 +97,6 @@ def delivery_of(exc: Any) -> dict[str, Any]:
     from chalicelib.web.api_views import delivery_view
 
     return delivery_view(exc.route, exc.campaign, exc.supporter, exc.language)
-
-
-def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:
-    """The same mapping for pages people open: a short page that says what happened, with the same status."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        from chalicelib.web.pages import error_page
-
-        try:
-            return view(*args, **kwargs)
-        except DemarcheError as exc:
-            link = base_url() + exc.link if exc.link else ""
-            return as_html(
-                error_page(exc, page_messages(), link), exc.status, exc.headers, framed_by=framing(kwargs.get("slug"))
-            )
-
-    return wrapper
 
 
 def framing(slug: str | None) -> str:
