@@ -435,7 +435,7 @@ def _read_next_step(r: _Reader, languages: tuple[str, ...]) -> NextStep | None:
     table = r.get("next_step", dict, default=None)
     if table is None:
         return None
-    texts = _Reader(r.path, {"next_step.text": table.get("text")}).per_language("next_step.text", languages)
+    texts = _Reader(r.where, {"next_step.text": table.get("text")}).per_language("next_step.text", languages)
     url = r.one_line("next_step.url", r.get("url", str, table=table, prefix="next_step.", default="")).strip()
     if url and not url.startswith("https://"):
         raise r.fail("next_step.url", "must be an https:// address")
