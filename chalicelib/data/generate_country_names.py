@@ -1,4 +1,7 @@
-"""Rebuild country_names.csv: every state's name in the six UN languages, from Babel's CLDR territory names.
+"""Rebuild country_names.csv: every state's name in the six UN languages, from Babel's CLDR territory names; and
+country_order.csv: each state's place when the names are sorted by that language's CLDR collation (ICU, through
+PyICU: French "Égypte" among the E's, Spanish "Ñ" after "N", Chinese by pinyin, Arabic and Russian in their
+alphabets). Both are development dependencies: the Lambda carries only the two small files.
 
 Usage (from the repository root):
 
@@ -17,6 +20,7 @@ from babel import Locale
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "country_names.csv")
+ORDER = os.path.join(HERE, "country_order.csv")
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 UN_NAMES = {
     "PS": {
@@ -36,6 +40,7 @@ def main() -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(("alpha2", *LANGUAGES))
+    rows = []
     for country in countries:
         alpha2 = country["alpha2"]
         names = []
@@ -48,9 +53,32 @@ def main() -> None:
                 raise SystemExit(f"Babel has no {language} name for {alpha2}")
             names.append(name)
         writer.writerow((alpha2, *names))
+        rows.append((alpha2, names))
     with open(OUT, "w", encoding="utf-8", newline="") as f:
         f.write(out.getvalue())
     print(f"wrote {len(countries)} rows to {OUT}")
+    write_order(rows)
+
+
+def write_order(rows: list[tuple[str, list[str]]]) -> None:
+    """Each state's position (1 first) in each language's collation of the names above."""
+    from icu import Collator
+    from icu import Locale as IcuLocale
+
+    place: dict[str, list[int]] = {alpha2: [] for alpha2, _ in rows}
+    for i, language in enumerate(LANGUAGES):
+        collator = Collator.createInstance(IcuLocale(language))
+        ordered = sorted(rows, key=lambda row: collator.getSortKey(row[1][i]))
+        for n, (alpha2, _) in enumerate(ordered, 1):
+            place[alpha2].append(n)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("alpha2", *LANGUAGES))
+    for alpha2, _ in rows:
+        writer.writerow((alpha2, *place[alpha2]))
+    with open(ORDER, "w", encoding="utf-8", newline="") as f:
+        f.write(out.getvalue())
+    print(f"wrote {len(rows)} rows to {ORDER}")
 
 
 if __name__ == "__main__":
