@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
-from chalicelib.directory.country_names import country_name
+from chalicelib.directory.country_names import collation_place, country_name
 from chalicelib.errors import CampaignNotOpen, DemarcheError
 from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
@@ -106,13 +106,18 @@ def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
 
 
 def countries_in(directory: Directory, language: str) -> list[dict[str, str]]:
-    """The country picker: every state named in the page's language, in that language's order (accents aside)."""
+    """The country picker: every state named in the page's language, in that language's collation (CLDR's, computed
+    at build time into country_order.csv; a language without one: by name, accents aside)."""
 
-    def order(name: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
+    def order(c: dict[str, str]) -> tuple[int, str]:
+        folded = unicodedata.normalize("NFKD", c["name"].casefold())
+        return (
+            collation_place(c["alpha2"], language) or 0,
+            "".join(ch for ch in folded if not unicodedata.combining(ch)),
+        )
 
     named = ({"alpha2": c.alpha2, "name": country_name(c.alpha2, language)} for c in directory.countries())
-    return sorted(named, key=lambda c: order(c["name"]))
+    return sorted(named, key=order)
 
 
 def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
