@@ -1,5 +1,6 @@
-"""Correcting a target's address in Chromium against `make run`'s stack (python -m localdev): an organiser picks a
-country in the dashboard's "Addresses to know about" form, a bad source is refused next to its field and nothing
+"""Correcting a target's address in Chromium against `make run`'s stack (python -m localdev): a viewer of the
+campaign, signed in by the emailed link, sees the addresses but no form to correct them; an editor, signed in the
+same way, picks a country in the dashboard's "Addresses to know about" form, a bad source is refused next to its field and nothing
 is written, the correction with its source is saved, a supporter's letter to that country goes to the corrected
 address (the local stage is one container: it sees its own correction at once), and the organiser clears it.
 The same round trip with the directory CLI in its own process. Screenshots go to test-artifacts/."""
@@ -7,6 +8,7 @@ The same round trip with the directory CLI in its own process. Screenshots go to
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import time
@@ -14,7 +16,8 @@ import urllib.request
 
 import pytest
 from playwright.sync_api import expect
-from support.live_servers import PROJECT_DIR, confirm, get_json, post_json, server_env, wait_for_mail
+from support.console_steps import sign_in_by_email
+from support.live_servers import PROJECT_DIR, cli, confirm, get_json, post_json, server_env, wait_for_mail
 
 CAMPAIGN = "hrd-resolution"
 # Iceland's ministry: no other test on the shared stack writes to it (a correction applies to every campaign).
@@ -43,14 +46,32 @@ def write_letter(base: str, supporter: str) -> dict:
     return wait_for_mail(base, supporter)
 
 
+def member(base: str, role: str) -> str:
+    """A new organiser of CAMPAIGN with `role`, added with the admin CLI as an administrator would."""
+    email = f"{role}-{secrets.token_hex(3)}@ngo.example"
+    added = cli(base, "admin", "organiser", "add", email, "--campaign", CAMPAIGN, "--role", role)
+    assert added.returncode == 0, added.stderr
+    return email
+
+
 @pytest.mark.slow
-def test_an_organiser_corrects_an_address_in_the_console_and_the_next_letter_goes_there(browser, live_api, screenshot):
-    token = get_json(f"{live_api}/dev/organiser-token")["token"]
+def test_a_viewer_sees_the_addresses_but_no_form_to_correct_them(browser, live_api):
     page = browser.new_page(viewport={"width": 360, "height": 780})
-    page.goto(f"{live_api}/admin")
-    page.get_by_label("Organiser token").fill(token)
-    page.get_by_role("button", name="Open the dashboard").click()
+    sign_in_by_email(page, live_api, member(live_api, "viewer"))
     page.get_by_label("Campaign", exact=True).select_option(CAMPAIGN)
+    expect(page.locator("#role")).to_contain_text("viewer")
+    expect(page.locator("#addresses tbody tr").first).to_be_visible()
+    expect(page.locator("#fix")).to_be_hidden()
+    expect(page.get_by_role("button", name="Correct the address for", exact=False)).to_have_count(0)
+
+
+@pytest.mark.slow
+def test_an_editor_corrects_an_address_in_the_console_and_the_next_letter_goes_there(browser, live_api, screenshot):
+    token = get_json(f"{live_api}/dev/organiser-token")["token"]  # the test's own reads of the target's history
+    page = browser.new_page(viewport={"width": 360, "height": 780})
+    sign_in_by_email(page, live_api, member(live_api, "editor"))
+    page.get_by_label("Campaign", exact=True).select_option(CAMPAIGN)
+    expect(page.locator("#role")).to_contain_text("editor")
 
     form = page.locator("#fix")
     expect(form).to_be_visible()
