@@ -17,7 +17,8 @@ only to regenerate, e.g. on Debian or Ubuntu:
 
 English keeps the UN short name of countries.csv (the name letters already use). The other languages take
 CLDR's name (Babel, a development dependency: the Lambda package carries only this small file). The one
-override is the State of Palestine, which CLDR calls "Palestinian Territories": the UN's own name is kept.
+overrides are the State of Palestine, which CLDR calls "Palestinian Territories", and the Holy See, which CLDR
+names as Vatican City: the UN's own names are kept.
 """
 
 import csv
@@ -31,6 +32,13 @@ OUT = os.path.join(HERE, "country_names.csv")
 ORDER = os.path.join(HERE, "country_order.csv")
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 UN_NAMES = {
+    "VA": {  # CLDR names Vatican City State; the UN observer (and the directory's targets) is the Holy See
+        "ar": "الكرسي الرسولي",
+        "es": "Santa Sede",
+        "fr": "Saint-Siège",
+        "ru": "Святейший Престол",
+        "zh": "教廷",
+    },
     "PS": {
         "ar": "دولة فلسطين",
         "es": "Estado de Palestina",
