@@ -74,9 +74,9 @@
   function show(data) {
     var t = data.target, letter = data.letter, links = $("target-links"), url = t.contact_form_url || t.website;
     var target = $("target"), note = $("target-note");
-    targetName = t.display_name;
+    targetName = answeringName(data);  // who receives it: down the chain when the first target has no address
     target.textContent = "";
-    sayInto(target, "target.goes_to", {name: t.display_name});
+    sayInto(target, "target.goes_to", {name: targetName});
     note.textContent = "";
     if (!data.email_available) sayInto(note, noteKey(data), {name: t.display_name, fallback: fallbackName(data)});
     note.hidden = !note.textContent;
