@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
-from chalicelib.directory.country_names import country_name
+from chalicelib.directory.country_names import collation_place, country_name
+from chalicelib.directory.target_names import letter_target_name, shown_name
 from chalicelib.errors import CampaignNotOpen, DemarcheError
 from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
@@ -106,13 +107,18 @@ def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
 
 
 def countries_in(directory: Directory, language: str) -> list[dict[str, str]]:
-    """The country picker: every state named in the page's language, in that language's order (accents aside)."""
+    """The country picker: every state named in the page's language, in that language's collation (CLDR's, computed
+    at build time into country_order.csv; a language without one: by name, accents aside)."""
 
-    def order(name: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
+    def order(c: dict[str, str]) -> tuple[int, str]:
+        folded = unicodedata.normalize("NFKD", c["name"].casefold())
+        return (
+            collation_place(c["alpha2"], language) or 0,
+            "".join(ch for ch in folded if not unicodedata.combining(ch)),
+        )
 
     named = ({"alpha2": c.alpha2, "name": country_name(c.alpha2, language)} for c in directory.countries())
-    return sorted(named, key=lambda c: order(c["name"]))
+    return sorted(named, key=order)
 
 
 def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
@@ -242,7 +248,7 @@ def confirm_page(letter: Letter, t: Messages) -> str:
     return _action_page(
         t,
         t("confirm.title"),
-        t("confirm.message", target=letter.target_name),
+        t("confirm.message", target=letter_target_name(letter, t.language)),
         button=t("confirm.button"),
     )
 
@@ -265,7 +271,7 @@ def confirmed_page(
         t=t,
         embed=False,
         title=t("confirmed.title"),
-        message=t(where, target=letter.target_name),
+        message=t(where, target=letter_target_name(letter, t.language)),
         count=count,
         next_step=next_step,
         share={
@@ -280,7 +286,7 @@ def confirmed_page(
 
 def delete_page(letter: Letter, t: Messages, *, sent: bool) -> str:
     """`sent`: whether the supporter's words may have left for the ministry (the forgetting knows, digests too)."""
-    note = t("delete.sent" if sent else "delete.unsent", target=letter.target_name)
+    note = t("delete.sent" if sent else "delete.unsent", target=letter_target_name(letter, t.language))
     return _action_page(t, t("delete.title"), note, button=t("delete.button"))
 
 
@@ -298,14 +304,15 @@ ANSWERS = ("yes", "no", "not_yet")
 
 
 def follow_up_page(item: Mapping[str, Any], t: Messages, chosen: str, stop_link: str) -> str:
+    target = shown_name(item["target_name"], item.get("target_set", ""), item.get("country"), t.language)
     return render(
         "pages/follow_up.html",
         t=t,
         embed=False,
         title=t("follow_up.title"),
-        message=t("follow_up.message", target=item["target_name"]),
+        message=t("follow_up.message", target=target),
         asking=True,
-        target=item["target_name"],
+        target=target,
         answers=[(answer, t(f"follow_up.answer.{answer}")) for answer in ANSWERS],
         chosen=chosen if chosen in ANSWERS else "",
         stop_link=stop_link,
