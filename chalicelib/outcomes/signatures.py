@@ -333,9 +333,9 @@ class Signatures:
 
 
 def numbered(signatories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The list as printed in the letter: 1. Organisation (Country)."""
+    """The list as printed in the letter: 1. Organisation (Country), the country named in each letter's language."""
     return [
-        {"number": n, "organisation": s["organisation"], "country": s["country_name"]}
+        {"number": n, "organisation": s["organisation"], "country": s["country_name"], "country_code": s["country"]}
         for n, s in enumerate(signatories, start=1)
     ]
 
