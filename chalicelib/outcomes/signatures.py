@@ -33,6 +33,7 @@ from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
 from chalicelib.front_door.screening import Screening
+from chalicelib.i18n import UI_LANGUAGES, primary
 from chalicelib.letters.supporter_mail import campaign_mail, greeting_name
 from chalicelib.mail.mail_queue import MailQueue
 from chalicelib.mail.mailer import Notice
@@ -130,7 +131,9 @@ class Signatures:
         country, email = check_country_and_email(values, self._directory)
         if values["website"] and not WEBSITE_RE.match(values["website"]):
             raise InvalidField("website", "The website must be an address starting with https:// (or http://).")
-        language = values["language"] or campaign.languages[0]
+        language = primary(values["language"]) or campaign.languages[0]  # the contact's: emails and pages
+        if language not in UI_LANGUAGES:
+            raise InvalidField("language", f"The language is one of {', '.join(UI_LANGUAGES)}.")
 
         signatory_id = str(uuid.uuid4())
         policy = campaign.policies.confirmation

@@ -1,0 +1,143 @@
+"""A signatory reads every page and email of a sign-on campaign in their own language: the form, its errors, the
+page after it, the confirmation email, the pages behind its links, and the public list with its countries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+from markupsafe import escape
+from support.sign_on_api import SIGN_CONFIRM, WITHDRAW, organisation
+
+from chalicelib.directory.country_names import country_name
+from chalicelib.i18n import Messages, catalogue
+
+SLUG = "ga-defenders-sign-on"
+COALITION = "Coalition for Defenders at the UN (example)"
+LISTED = "Ivorian Defenders Network"  # an organisation already on the list, named on the form and the list
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+PLACEHOLDER = re.compile(r"\{\w+\}")
+LATIN_WORDS = re.compile(r"[A-Za-z]{2,}(?:[ '’-]+[A-Za-z]{2,}){2,}")  # three Latin words in a row
+
+
+def english_left(page: str, language: str) -> list[str]:
+    """The catalogue keys whose English words (any part of 12 characters or more) are on a page in `language`."""
+    english, own = catalogue("en"), catalogue(language)
+    return sorted(
+        key
+        for key, text in english.items()
+        if own[key] != text
+        and any(len(part.strip()) >= 12 and str(escape(part.strip())) in page for part in PLACEHOLDER.split(text))
+    )
+
+
+def latin_runs(page: str, data: tuple[str, ...]) -> list[str]:
+    """Runs of Latin words in a page's visible text once the data (names typed by people, the organiser's
+    name) is taken out: in Arabic, Russian or Chinese, words of ours in English."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    text = re.sub(r"\b(?:English|Français|Español)\b", " ", text)  # the language links name each in itself
+    return LATIN_WORDS.findall(text)
+
+
+def check(page: str, language: str, *data: str) -> None:
+    assert f'<html lang="{language}" dir="{Messages(language).direction}"' in page
+    assert english_left(page, language) == []
+    if language in ("ar", "ru", "zh"):
+        assert latin_runs(page, (COALITION, LISTED, *data)) == []
+
+
+@pytest.mark.parametrize("language", ["ar", "zh", "ru", "fr", "es"])
+def test_a_signatory_reads_every_page_and_email_in_their_language(language, letters_api, sign_on, services):
+    client = letters_api.client
+    t = Messages(language)
+
+    # GIVEN an approved signatory from Côte d'Ivoire already on the list
+    listed = sign_on.sign(organisation(LISTED, "CI"))
+    sign_on.decide(listed)
+
+    # WHEN a contact opens the form in their language: its words, the letter and its list are in it
+    page = client.http.get(f"/campaigns/{SLUG}/form?lang={language}").body.decode()
+    check(page, language)
+    assert t("sign_on.submit") in page and f"({country_name('CI', language)})" in page
+
+    # AND a mistake is explained in it, the form kept as filled in
+    stamp = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    services.clock.now += dt.timedelta(seconds=5)
+    fields = {**organisation("Rights Forum", "KE"), "form_token": stamp, "homepage": "", "lang": language}
+    fields["language"] = re.search(r'name="language" value="([^"]*)"', page).group(1)
+    wrong = client.http.post(f"/campaigns/{SLUG}/form", body=urlencode({**fields, "website": "ftp://x"}), headers=FORM)
+    assert wrong.status_code == 400
+    check(wrong.body.decode(), language, "Rights Forum", fields["email"], fields["contact_name"], "ftp")
+    assert str(escape(t("sign_on.errors.website"))) in wrong.body.decode()
+
+    # AND the page after signing is in it
+    done = client.http.post(f"/campaigns/{SLUG}/form", body=urlencode(fields), headers=FORM)
+    assert done.status_code == 202
+    check(done.body.decode(), language, "Rights Forum")
+    assert t("sign_on.signed.title") in done.body.decode()
+
+    # AND so is the email the contact receives, subject and all
+    mail = [m for m in letters_api.notices() if m["to"].endswith(fields["email"] + ">") or fields["email"] in m["to"]]
+    assert len(mail) == 1
+    title = catalogue_title(services, language)
+    assert mail[0]["subject"] == t("mail.sign_on.subject", title=title)
+    assert t("mail.sign_on.open_link") in mail[0]["body"] and t("mail.sign_on.review") in mail[0]["body"]
+    assert english_left(str(escape(mail[0]["body"])), language) == []
+
+    # AND the pages behind its links (which carry no ?lang=) follow the language they signed in
+    confirm = SIGN_CONFIRM.search(mail[0]["body"]).group(1)
+    withdraw = WITHDRAW.search(mail[0]["body"]).group(1)
+    english_browser = {"Accept-Language": "en"}
+    for response in (
+        client.http.get(confirm, headers=english_browser),
+        client.http.post(confirm, body=b"", headers={**FORM, **english_browser}),
+        client.http.get(withdraw, headers=english_browser),
+        client.http.post(withdraw, body=b"", headers={**FORM, **english_browser}),
+    ):
+        assert response.status_code == 200
+        check(response.body.decode(), language, "Rights Forum")
+
+    # AND the public list names each country in the page's language
+    listing = client.http.get(f"/campaigns/{SLUG}/signatories/embed?lang={language}").body.decode()
+    check(listing, language)
+    assert f"({country_name('CI', language)})" in listing
+
+    # AND so does the signed letter, once published: its headings, the letter, and the list's countries
+    services.sign_on_documents.publish(services.campaigns.get(SLUG), True, actor="test organiser")
+    document = client.http.get(f"/campaigns/{SLUG}/signed-letter?lang={language}").body.decode()
+    check(document, language)
+    assert f"<bdi>{country_name('CI', language)}</bdi>" in document
+
+
+def catalogue_title(services, language: str) -> str:
+    campaign = services.campaigns.get(SLUG)
+    return campaign.text(campaign.title, language)
+
+
+def test_the_form_follows_the_browser_and_english_pages_keep_the_apis_words(letters_api, services):
+    client = letters_api.client
+    page = client.http.get(f"/campaigns/{SLUG}/form", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).body.decode()
+    assert '<html lang="zh"' in page and 'name="language" value="zh"' in page
+
+    english = client.http.get(f"/campaigns/{SLUG}/form?lang=en").body.decode()
+    stamp = re.search(r'name="form_token" value="([^"]+)"', english).group(1)
+    services.clock.now += dt.timedelta(seconds=5)
+    fields = {**organisation("Plain Org"), "form_token": stamp, "homepage": "", "website": "ftp://x", "lang": "en"}
+    wrong = client.http.post(f"/campaigns/{SLUG}/form", body=urlencode(fields), headers=FORM).body.decode()
+    assert "The website must be an address starting with https:// (or http://)." in wrong
+
+
+def test_a_contacts_language_is_one_of_the_six_and_a_regional_tag_counts_as_its_language(sign_on, letters_api):
+    refused = sign_on.post(organisation("Tagged Org", language="xx"))
+    assert refused.status_code == 400 and refused.json_body["error"]["field"] == "language"
+
+    taken = sign_on.post(organisation("Tagged Org", language="fr-CA"))
+    assert taken.status_code == 202
+    (mail,) = [m for m in letters_api.notices() if "taggedorg" in m["to"]]
+    assert Messages("fr")("mail.sign_on.open_link") in mail["body"]
