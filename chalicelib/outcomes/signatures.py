@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
+from chalicelib.errors import DemarcheError, InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
 from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
@@ -203,14 +203,20 @@ class Signatures:
         field = "confirm_token_hash" if purpose == CONFIRM else "withdraw_token_hash"
         now = int(self._clock().timestamp())
         if item is None or int(item["expires_at"]) <= now or not token_matches(item.get(field, ""), token):
-            raise LinkUnknown(
-                "This link is not one we sent, or it expired and the signature was deleted. "
-                "You are welcome to sign again."
+            raise _told(
+                LinkUnknown(
+                    "This link is not one we sent, or it expired and the signature was deleted. "
+                    "You are welcome to sign again."
+                ),
+                "unknown",
             )
         if purpose == CONFIRM and item["status"] != "pending_confirmation":
-            raise LinkGone("This link was already used: your signature is confirmed and waits for the organisers.")
+            raise _told(
+                LinkGone("This link was already used: your signature is confirmed and waits for the organisers."),
+                "used",
+            )
         if purpose == CONFIRM and int(item["confirm_by"]) <= now:
-            raise LinkGone("This link has expired. You are welcome to sign again.")
+            raise _told(LinkGone("This link has expired. You are welcome to sign again."), "expired")
         return item
 
     def confirm(self, campaign: Campaign, signatory_id: str, token: str) -> dict[str, Any]:
@@ -341,6 +347,12 @@ def numbered(signatories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {"number": n, "organisation": s["organisation"], "country": s["country_name"], "country_code": s["country"]}
         for n, s in enumerate(signatories, start=1)
     ]
+
+
+def _told(error: DemarcheError, why: str) -> DemarcheError:
+    """A link error as a signatory's page says it in their language (`sign_on.link.<why>`), not as a letter's."""
+    error.detail = f"sign_on.link.{why}"
+    return error
 
 
 def _due(key: Mapping[str, str], at: int) -> dict[str, Any]:

@@ -241,9 +241,10 @@ def action_page(
 
 
 def error_page(error: DemarcheError, t: Messages, link: str = "") -> str:
-    """What went wrong, in the page's language: English pages say the API's exact words, others the status's."""
+    """What went wrong, in the page's language: English pages say the API's exact words, others the error's own
+    `detail` if it has one, else the status's."""
     status = error.status if error.status in ERROR_STATUSES else 500
-    message = error.message if t.language == "en" else t(f"error.detail.{status}")
+    message = error.message if t.language == "en" else t(error.detail or f"error.detail.{status}")
     return action_page(t, t(f"error.title.{status}"), message, link=link, link_text=t("done.follow") if link else "")
 
 

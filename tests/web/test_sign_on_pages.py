@@ -70,11 +70,18 @@ def test_a_signatory_reads_every_page_and_email_in_their_language(language, lett
     for response in (
         client.http.get(confirm, headers=english_browser),
         client.http.post(confirm, body=b"", headers={**FORM, **english_browser}),
+    ):
+        assert response.status_code == 200
+        check(response.body.decode(), language, "Rights Forum")
+    # (a link used twice says so in their browser's language, about a signature, not a letter)
+    gone_page(client, confirm, t, "used")
+    for response in (
         client.http.get(withdraw, headers=english_browser),
         client.http.post(withdraw, body=b"", headers={**FORM, **english_browser}),
     ):
         assert response.status_code == 200
         check(response.body.decode(), language, "Rights Forum")
+    gone_page(client, confirm, t, "unknown")  # withdrawn: deleted, so its links are unknown
 
     # AND the public list names each country in the page's language
     listing = client.http.get(f"/campaigns/{SLUG}/signatories/embed?lang={language}").body.decode()
@@ -86,6 +93,13 @@ def test_a_signatory_reads_every_page_and_email_in_their_language(language, lett
     document = client.http.get(f"/campaigns/{SLUG}/signed-letter?lang={language}").body.decode()
     check(document, language)
     assert f"<bdi>{country_name('CI', language)}</bdi>" in document
+
+
+def gone_page(client, link: str, t: Messages, why: str) -> None:
+    page = client.http.get(link, headers={"Accept-Language": t.language})
+    assert page.status_code == (410 if why == "used" else 404)
+    check(page.body.decode(), t.language)
+    assert str(escape(t(f"sign_on.link.{why}"))) in page.body.decode()
 
 
 def catalogue_title(services, language: str) -> str:
