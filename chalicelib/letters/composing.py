@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
+from chalicelib.directory.country_names import country_name
 from chalicelib.letters.salutations import recipient_kind, salutation
 from chalicelib.rendering import from_source, render
 
@@ -68,31 +69,48 @@ def compose(
     A sign-on campaign's lists `signatories` (none here: see sign_on_send.py for the letter as sent).
     """
     if campaign.is_sign_on:
-        return render_letter(campaign, country.name, target, language, signatories=[])
+        return render_letter(campaign, country.alpha2, target, language, signatories=[])
     if campaign.delivery.is_digest:
-        one = {**supporter_context(supporter), "country": country.name}
+        one = {**supporter_context(supporter), "country": country.name, "country_code": country.alpha2}
         return render_letter(
             campaign,
-            country.name,
+            country.alpha2,
             target,
             language,
             supporters=[one],
             digest={"count": 1, "part": 1, "parts": 1, "date": ""},
         )
-    return render_letter(campaign, country.name, target, language, supporter=supporter_context(supporter))
+    return render_letter(campaign, country.alpha2, target, language, supporter=supporter_context(supporter))
+
+
+def named_in(entries: object, language: str) -> object:
+    """A list of people or organisations with each `country` named in the letter's language: an entry that carries
+    `country_code` gets that state's name in `language` (CLDR, chalicelib/directory/country_names.py); one without
+    (a list stored before the code was kept) keeps the name it has."""
+    if not isinstance(entries, list):
+        return entries
+    return [
+        {**entry, "country": country_name(entry["country_code"], language)}
+        if isinstance(entry, dict) and entry.get("country_code")
+        else entry
+        for entry in entries
+    ]
 
 
 def render_letter(
-    campaign: Campaign, country_name: str, target: Target, language: str | None, **lists: object
+    campaign: Campaign, country_code: str, target: Target, language: str | None, **lists: object
 ) -> ComposedLetter:
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
-    kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source."""
+    kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source.
+    `country_code` is the supporter's (or the letter's) state, "" for none: the letter names it, and every
+    state in its lists, in its own language, so an Arabic letter says "كينيا", not "Kenya"."""
     lang = campaign.language_for(language, target.language)
+    lists = {name: named_in(value, lang) for name, value in lists.items()}
     fixed_kind = campaign.fixed_target.kind if campaign.fixed_target else "generic"
     kind = recipient_kind(target.target_set, target.addressee, fixed_kind)
     context = {
         "target": {"name": target.name, "addressee": target.addressee, "kind": kind},
-        "country": {"name": country_name},
+        "country": {"name": country_name(country_code, lang) if country_code else ""},
         "salutation": salutation(kind, lang, target.addressee),
     }
     if campaign.letter_sources is not None:  # built in the console: its own text, in the same sandbox
