@@ -153,9 +153,7 @@ def admin_letter_log_script() -> Response:
 
 @blueprint.route("/admin/addresses.js")
 def admin_addresses_script() -> Response:
-    from chalicelib.web.static_files import script, script_headers
-
-    return Response(body=script("addresses.js"), headers=script_headers())
+    return as_script("addresses.js")
 
 
 def _admin_body() -> Any:
