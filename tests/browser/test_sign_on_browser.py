@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from support.our_words import speaks_only
-from support.phone_pages import PHONE, audit, fits_the_phone
+from support.phone_pages import audit, fits_the_phone
 from support.sign_on_api import SIGN_CONFIRM, organisation
 
 from chalicelib.directory.country_names import country_name
@@ -17,15 +17,6 @@ SLUG = "ga-defenders-sign-on"
 COALITION = "Coalition for Defenders at the UN (example)"
 LISTED = "Ivorian Defenders Network"
 ORGANISATION = "Rights Forum Kenya"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def looked_at(page, lang: str, where: str, screenshot, *data: str) -> None:
