@@ -69,7 +69,9 @@ def test_an_edited_body_is_the_letter_sent_with_our_greeting_and_sign_off(editin
     mail = sent_letter(letters_api, drain, {**LETTER, "letter_body": body})
 
     text = mail["body"].replace("\r\n", "\n")
-    assert text.startswith("Dear Minister for Foreign Affairs,\n\n" + body + "\n\n")  # the greeting is ours, per recipient
+    assert text.startswith(
+        "Dear Minister for Foreign Affairs,\n\n" + body + "\n\n"
+    )  # the greeting is ours, per recipient
     assert text.rstrip().endswith("Yours sincerely,\nAino Virtanen\nTampere, Finland")  # and so is the sign-off
     assert FIRST_SENTENCE not in text
 
