@@ -3,8 +3,6 @@ their own) from the form to "check your email", audited with axe-core; the lette
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from support.phone_pages import PHONE, audit, fits_the_phone
 
@@ -18,18 +16,6 @@ def phone(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def editing(services, monkeypatch):
-    from chalicelib.campaigns.catalogue import default_campaigns
-
-    def use(mode: str) -> None:
-        files = default_campaigns()
-        campaign = dataclasses.replace(files.get("hrd-resolution"), editing=mode)
-        monkeypatch.setitem(files._by_slug, "hrd-resolution", campaign)
-
-    return use
 
 
 def send_and_check_email(page, clock, t: Messages) -> None:

@@ -4,26 +4,10 @@ allows, or sends an empty or too long body, is refused naming the field, and not
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 LETTER = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org", "city": "Tampere"}
 FIRST_SENTENCE = "I am writing to ask that our government support"
-
-
-@pytest.fixture
-def editing(services, monkeypatch):
-    """Serve hrd-resolution with another editing mode (its letters mark their body with {% block body %})."""
-    from chalicelib.campaigns.catalogue import default_campaigns
-
-    def use(mode: str) -> None:
-        files = default_campaigns()
-        monkeypatch.setitem(
-            files._by_slug, "hrd-resolution", dataclasses.replace(files.get("hrd-resolution"), editing=mode)
-        )
-
-    return use
 
 
 def refused(response, field: str) -> str:

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from urllib.parse import urlencode
-
-import pytest
-
-
-@pytest.fixture
-def editing(services, monkeypatch):
-    from chalicelib.campaigns.catalogue import default_campaigns
-
-    def use(mode: str) -> None:
-        files = default_campaigns()
-        monkeypatch.setitem(
-            files._by_slug, "hrd-resolution", dataclasses.replace(files.get("hrd-resolution"), editing=mode)
-        )
-
-    return use
 
 
 def textarea(page: str, name: str) -> str | None:
