@@ -196,12 +196,7 @@ def editing_values(
     if "letter_body" not in given:  # a form shown again after an error keeps what they wrote, even nothing
         values["letter_body"] = start
     values["language"] = language
-    return values, {
-        "mode": campaign.editing,
-        "language": {"code": language, "dir": direction(language)},
-        "start": start,
-        "max": MAX_BODY_CHARACTERS,
-    }
+    return values, {"mode": campaign.editing, "language": {"code": language}, "max": MAX_BODY_CHARACTERS}
 
 
 def privacy_page(campaign: Campaign, t: Messages, *, embed: bool = False) -> str:

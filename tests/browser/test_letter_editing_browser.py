@@ -4,18 +4,9 @@ their own) from the form to "check your email", audited with axe-core; the lette
 from __future__ import annotations
 
 import pytest
-from support.phone_pages import PHONE, audit, fits_the_phone
+from support.phone_pages import audit, fits_the_phone
 
 from chalicelib.i18n import Messages
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def send_and_check_email(page, clock, t: Messages) -> None:

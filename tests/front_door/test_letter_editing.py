@@ -119,3 +119,19 @@ def test_the_preview_gives_the_form_the_body_and_the_letter_around_it(editing, c
     assert data["letter"]["body"] == editing_view["before"] + editing_view["body"] + editing_view["after"]
     assert editing_view["before"].strip().endswith(",") and "[Votre nom]" in editing_view["after"]
     assert client.http.get("/campaigns/hrd-resolution").json_body["editing"] == "edit_body"
+
+
+def test_a_letter_nobody_can_be_emailed_comes_back_with_the_supporters_own_body(
+    hrd_without_chain, editing, letters_api, services, stored_items
+):
+    object.__setattr__(services.settings, "sandbox_recipients", False)  # as in the dev and prod stages
+    editing("own_letter")
+    body = "Brazil should co-sponsor the resolution: defenders here are at risk."
+
+    response = letters_api.post("hrd-resolution", {**LETTER, "country": "BR", "letter_body": body})
+
+    assert response.status_code == 422, response.body
+    error = response.json_body["error"]
+    assert error["code"] == "target_unreachable"
+    assert body in error["letter"]["body"] and FIRST_SENTENCE not in error["letter"]["body"]
+    assert stored_items() == []

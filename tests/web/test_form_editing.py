@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlencode
+
+from test_form_page import post_form  # the no-JavaScript post, with the stamp the form page carries
 
 
 def textarea(page: str, name: str) -> str | None:
     found = re.search(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', page, re.S)
     return html.unescape(found.group(1)) if found else None
-
-
-def post(client, letters_api, fields):
-    fields = {"form_token": letters_api.stamp("hrd-resolution"), **fields}
-    return client.http.post(
-        "/campaigns/hrd-resolution/form",
-        body=urlencode(fields).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
 
 
 def test_add_paragraph_shows_the_message_field_only(client):
@@ -52,7 +44,7 @@ def test_without_javascript_an_edited_body_is_sent(editing, client, letters_api,
     body = "Please co-sponsor the resolution.\r\n\r\nIt matters to me."
     fields = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org", "language": "en"}
 
-    response = post(client, letters_api, {**fields, "letter_body": body, "lang": "en"})
+    response = post_form(client, {**fields, "letter_body": body, "lang": "en"}, letters_api)
 
     assert response.status_code == 202, response.body
     [notice] = letters_api.notices()
@@ -67,7 +59,7 @@ def test_without_javascript_an_empty_body_comes_back_named_in_the_pages_language
     editing("edit_body")
     fields = {"country": "FI", "name": "Aino Virtanen", "email": "aino@example.org", "lang": "fr"}
 
-    response = post(client, letters_api, {**fields, "letter_body": ""})
+    response = post_form(client, {**fields, "letter_body": ""}, letters_api)
 
     page = response.body.decode()
     assert response.status_code == 400
