@@ -10,6 +10,7 @@ class DemarcheError(Exception):
     code = "bad_request"
     headers: dict[str, str] = {}
     link: str | None = None  # a path the response points to
+    detail: str = ""  # a message catalogue key that says more than the status's, for pages (web/pages.py)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

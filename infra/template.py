@@ -15,8 +15,11 @@ import yaml
 TEMPLATE = Path(__file__).resolve().with_name("template.yaml")
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with CloudFormation's short forms (`!Ref X`, `!GetAtt X.Arn`, `!Sub "..."`)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML with CloudFormation's short forms (`!Ref X`, `!GetAtt X.Arn`, `!Sub "..."`).
+
+    libyaml's parser where PyYAML was built with it (its wheels are): 8 ms instead of 400 ms for this template,
+    which every test's stand-in AWS and every `make run` is built from."""
 
 
 def _intrinsic(loader: _Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:

@@ -38,8 +38,22 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "CLOCK_AHEAD_DAYS is set but the clock did not move: put tests/clock_ahead on PYTHONPATH (see .ci/run)"
         )
+    _share_botocores_data_loader()
     AWS_CALLS.install()  # before any test creates a boto3 session
     config.pluginmanager.register(AWS_CALLS, "aws-calls")
+
+
+def _share_botocores_data_loader() -> None:
+    """moto starts every test with a new boto3 session, and each session read botocore's JSON (the endpoints,
+    every service model) from disk again: about half a second a test, a third of the suite. The loader only reads
+    files that never change during the run, so all sessions share one loader and its cache. What the code under
+    test does with a session (clients, credentials, events) is untouched."""
+    import functools
+
+    import botocore.loaders
+    import botocore.session
+
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(botocore.loaders.create_loader)
 
 
 def pytest_report_header(config):

@@ -1,7 +1,8 @@
 """The directory as an organiser sees it for one campaign: who each state's letter goes to, and what kind of
 address that is; correcting a target's address (kept in DynamoDB, audited, in effect within a minute).
 
-An organiser may correct the sets of their campaign's chain; a token for every campaign may correct any set.
+An organiser may read every target of their campaigns; an editor or owner (the "act" right) may correct the sets
+of their campaign's chain; a token for every campaign may correct any set.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign, Campaigns
 from chalicelib.console.letters_console import actor_of
+from chalicelib.console.roles import ACT
 from chalicelib.console.tokens import Organiser
 from chalicelib.directory import Directory, Target
 from chalicelib.directory.overrides import CACHE_SECONDS, StoredOverrides, which_target
@@ -85,7 +87,11 @@ class DirectoryConsole:
     def _failing(self, target: Target) -> bool:
         return bool(target.email and target.country and self._is_failing(target.target_set, target.country))
 
-    def _may_correct(self, organiser: Organiser, slug: str, target_set: str, country: str) -> tuple[str, str]:
+    def _may_correct(
+        self, organiser: Organiser, slug: str, target_set: str, country: str, *, writes: bool = True
+    ) -> tuple[str, str]:
+        if writes:
+            organiser.require(slug, ACT)  # first: a viewer learns nothing more by trying
         campaign = self._campaign(organiser, slug)
         target_set, alpha2 = which_target(self._directory, target_set, country)
         if target_set not in campaign.target_chain and not organiser.covers_all:
@@ -119,7 +125,7 @@ class DirectoryConsole:
         return {"changed": record, "in_effect_within_seconds": CACHE_SECONDS if record else 0}
 
     def history(self, organiser: Organiser, slug: str, target_set: str, country: str) -> dict[str, Any]:
-        target_set, alpha2 = self._may_correct(organiser, slug, target_set, country)
+        target_set, alpha2 = self._may_correct(organiser, slug, target_set, country, writes=False)
         current = self._directory.target(target_set, alpha2)
         return {
             "target": target_row(current, self._failing(current)),

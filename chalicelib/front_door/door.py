@@ -39,7 +39,7 @@ class TargetUnreachable(DemarcheError):
     """Nobody can be emailed for this letter (no address we may use, no fallback): we never guess one.
 
     The error carries what is needed to show the letter and the other ways to send it (the route, the campaign,
-    the supporter's words and language), so nothing the supporter wrote is lost. The HTTP layer builds that view
+    the supporter's words, the letter's language and the one they read), so nothing the supporter wrote is lost. The HTTP layer builds that view
     (chalicelib/web/api_views.py `delivery_view`): the domain does not import presentation.
     """
 
@@ -47,10 +47,18 @@ class TargetUnreachable(DemarcheError):
     code = "target_unreachable"
 
     def __init__(
-        self, message: str, *, route: Route, campaign: Campaign, supporter: Supporter, language: str | None
+        self,
+        message: str,
+        *,
+        route: Route,
+        campaign: Campaign,
+        supporter: Supporter,
+        language: str | None,
+        ui_language: str | None = None,
     ) -> None:
         super().__init__(message)
         self.route, self.campaign, self.supporter, self.language = route, campaign, supporter, language
+        self.ui_language = ui_language
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ class FrontDoor:
                 campaign=campaign,
                 supporter=supporter,
                 language=sub.language,
+                ui_language=sub.ui_language or None,
             )
         composed = compose(campaign, sub.country, target, supporter, sub.language)
 

@@ -157,6 +157,13 @@ def admin_letter_log_script() -> Response:
     return Response(body=script("letter_log.js"), headers=script_headers())
 
 
+@blueprint.route("/admin/addresses.js")
+def admin_addresses_script() -> Response:
+    from chalicelib.web.static_files import script, script_headers
+
+    return Response(body=script("addresses.js"), headers=script_headers())
+
+
 def _admin_body() -> Any:
     from chalicelib.front_door.fields import parse_json_body
 

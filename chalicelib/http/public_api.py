@@ -125,6 +125,7 @@ def get_target(slug: str, country: str) -> Response:
             s.directory.country(country),
             s.directory,
             language=query_param("language") or None,
+            ui_language=query_param("ui_language") or None,
             name=query_param("name")[:100],
             city=query_param("city")[:100],
             message=query_param("message")[:2000],

@@ -64,7 +64,7 @@ def delivery_of(exc: Any) -> dict[str, Any]:
     """The view of a letter nobody can be emailed for (front_door.door.TargetUnreachable carries its data)."""
     from chalicelib.web.api_views import delivery_view
 
-    return delivery_view(exc.route, exc.campaign, exc.supporter, exc.language)
+    return delivery_view(exc.route, exc.campaign, exc.supporter, exc.language, exc.ui_language)
 
 
 def html_errors(view: Callable[..., Response]) -> Callable[..., Response]:

@@ -18,7 +18,7 @@ from chalicelib.http.request import (
     visitor,
 )
 from chalicelib.http.responses import as_html, delivery_of, framing, html_errors, receipt_json
-from chalicelib.http.sign_on import post_sign_on_form, sign_on_form
+from chalicelib.http.sign_on import post_sign_on_form, sign_on_form, sign_on_messages
 from chalicelib.services import services
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +100,8 @@ def _form(campaign: Any, t: "Messages", **kwargs: Any) -> str:
 def get_form(slug: str) -> Response:
     campaign = services().campaigns.get(slug)
     if campaign.is_sign_on:
-        return as_html(sign_on_form(campaign, embed=query_param("embed") == "1"), framed_by=framing(slug))
+        page = sign_on_form(campaign, sign_on_messages(campaign), embed=query_param("embed") == "1")
+        return as_html(page, framed_by=framing(slug), headers={"Vary": "Accept-Language"})
     page = _form(
         campaign,
         _page_messages(query_param("lang") or None, campaign),
@@ -149,7 +150,7 @@ def post_form(slug: str) -> Response:
         raise InvalidField("body", "The form data is not valid UTF-8.") from None
     lang, embed, look = page_fields(fields)
     if campaign.is_sign_on:
-        return post_sign_on_form(campaign, fields, embed)
+        return post_sign_on_form(campaign, fields, lang, embed)
     t = _page_messages(lang, campaign)
     try:
         receipt = s.front_door.submit(campaign, fields, visitor())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import BODY_BLOCK, Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
+from chalicelib.directory.country_names import country_name
 from chalicelib.letters.salutations import recipient_kind, salutation
 from chalicelib.rendering import render_block, render_replacing_block, template_for
 
@@ -75,12 +76,12 @@ def compose(
     A sign-on campaign's lists `signatories` (none here: see sign_on_send.py for the letter as sent).
     """
     if campaign.is_sign_on:
-        return render_letter(campaign, country.name, target, language, signatories=[])
+        return render_letter(campaign, country.alpha2, target, language, signatories=[])
     if campaign.delivery.is_digest:
-        one = {**supporter_context(supporter), "country": country.name}
+        one = {**supporter_context(supporter), "country": country.name, "country_code": country.alpha2}
         return render_letter(
             campaign,
-            country.name,
+            country.alpha2,
             target,
             language,
             supporters=[one],
@@ -89,13 +90,27 @@ def compose(
     # No body yet (a preview before the supporter wrote one): the campaign's own. The front door refuses an empty one.
     own_body = supporter.body if campaign.supporter_writes_body and supporter.body.strip() else None
     return render_letter(
-        campaign, country.name, target, language, own_body=own_body, supporter=supporter_context(supporter)
+        campaign, country.alpha2, target, language, own_body=own_body, supporter=supporter_context(supporter)
     )
+
+
+def named_in(entries: object, language: str) -> object:
+    """A list of people or organisations with each `country` named in the letter's language: an entry that carries
+    `country_code` gets that state's name in `language` (CLDR, chalicelib/directory/country_names.py); one without
+    (a list stored before the code was kept) keeps the name it has."""
+    if not isinstance(entries, list):
+        return entries
+    return [
+        {**entry, "country": country_name(entry["country_code"], language)}
+        if isinstance(entry, dict) and entry.get("country_code")
+        else entry
+        for entry in entries
+    ]
 
 
 def render_letter(
     campaign: Campaign,
-    country_name: str,
+    country_code: str,
     target: Target,
     language: str | None,
     *,
@@ -104,9 +119,12 @@ def render_letter(
 ) -> ComposedLetter:
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source.
+    `country_code` is the supporter's (or the letter's) state, "" for none: the letter names it, and every
+    state in its lists, in its own language, so an Arabic letter says "كينيا", not "Kenya".
     `own_body`: the supporter's text in place of the template's `{% block body %}` (greeting and sign-off stay)."""
     lang = campaign.language_for(language, target.language)
-    context = {**_recipient_context(campaign, country_name, target, lang), **lists}
+    lists = {name: named_in(value, lang) for name, value in lists.items()}
+    context = {**_recipient_context(campaign, country_code, target, lang), **lists}
     # A console campaign's own text or the folder's file: the same sandbox either way.
     template = template_for(campaign.letter_template_name(lang), _source(campaign, lang))
     if own_body is None:
@@ -130,13 +148,13 @@ def _source(campaign: Campaign, language: str) -> str | None:
     return campaign.letter_sources[language] if campaign.letter_sources is not None else None
 
 
-def _recipient_context(campaign: Campaign, country_name: str, target: Target, lang: str) -> dict[str, object]:
+def _recipient_context(campaign: Campaign, country_code: str, target: Target, lang: str) -> dict[str, object]:
     """The names that depend on who receives the letter: the greeting among them is always ours."""
     fixed_kind = campaign.fixed_target.kind if campaign.fixed_target else "generic"
     kind = recipient_kind(target.target_set, target.addressee, fixed_kind)
     return {
         "target": {"name": target.name, "addressee": target.addressee, "kind": kind},
-        "country": {"name": country_name},
+        "country": {"name": country_name(country_code, lang) if country_code else ""},
         "salutation": salutation(kind, lang, target.addressee),
     }
 

@@ -4,6 +4,10 @@ a supporter may pick, as that supporter would get it (with and without their opt
 check_campaign_deeply (campaigns/catalogue.py) renders each template once with sample values; this one catches
 what only some countries reach (a branch on the country, a target with no addressee). The tests and
 `make package` run it on every campaign.
+
+A letter in a language not written in Latin script (ar, ru, zh) must not name a state in English: the country
+of the supporter, and of each person or organisation in a digest's or sign-on letter's list (rendered here with
+one sample entry from the country), is named in the letter's language (chalicelib/directory/country_names.py).
 """
 
 from __future__ import annotations
@@ -11,13 +15,38 @@ from __future__ import annotations
 from dataclasses import replace
 
 from chalicelib.campaigns.catalogue import Campaign
-from chalicelib.directory import Directory
-from chalicelib.letters.composing import MAX_BODY_CHARACTERS, Supporter, compose, editable_body, resolve_target
+from chalicelib.directory import Country, Directory, Target
+from chalicelib.directory.country_names import country_name
+from chalicelib.letters.composing import (
+    MAX_BODY_CHARACTERS,
+    ComposedLetter,
+    Supporter,
+    compose,
+    editable_body,
+    render_letter,
+    resolve_target,
+)
 
 FULL = Supporter("Jo Doe", "jo@example.org", "Mombasa", "My words.")
 BARE = Supporter("Jo Doe", "jo@example.org")
 OWN_WORDS = "My words."
 MARK = "\ue000"  # where a supporter's own body goes (a private-use character: in no template)
+NOT_LATIN = frozenset({"ar", "ru", "zh"})  # the UN languages whose letters must name no state in English
+
+
+def signed_sample(campaign: Campaign, country: Country, target: Target, language: str) -> list[ComposedLetter]:
+    """A sign-on letter with one signatory from `country` (the letter as composed for a supporter lists none)."""
+    if not campaign.is_sign_on:
+        return []
+    one = {"number": 1, "organisation": "Org", "country": country.name, "country_code": country.alpha2}
+    return [render_letter(campaign, country.alpha2, target, language, signatories=[one])]
+
+
+def latin_names(letter: ComposedLetter, country: Country) -> list[str]:
+    """The English names of `country` left in a letter written in Arabic, Russian or Chinese."""
+    if letter.language not in NOT_LATIN:
+        return []
+    return sorted({name for name in (country.name, country_name(country.alpha2, "en")) if name in letter.body})
 
 
 def letter_problems(campaign: Campaign, directory: Directory) -> list[str]:
@@ -43,16 +72,19 @@ def letter_problems(campaign: Campaign, directory: Directory) -> list[str]:
                 target = resolve_target(campaign, country, directory)
                 full, bare = (compose(campaign, country, target, s, language) for s in (full_supporter, BARE))
                 marked = compose(campaign, country, target, replace(BARE, body=MARK), language) if writes_body else None
+                signed = signed_sample(campaign, country, target, language)
             except Exception as exc:  # noqa: BLE001 (reported with where it happened, never swallowed)
                 problems.append(f"{where}: {type(exc).__name__}: {exc}")
                 continue
-            for letter in (full, bare):
+            for letter in (full, bare, *signed):
                 if letter.language != language:
                     problems.append(f"{where}: rendered in {letter.language}")
                 if not letter.subject.strip() or not letter.body.strip():
                     problems.append(f"{where}: empty subject or body")
                 if "{{" in letter.body or "{%" in letter.body:
                     problems.append(f"{where}: template syntax left in the letter")
+                for name in latin_names(letter, country):
+                    problems.append(f"{where}: the country is named in English ({name!r}), not in {language}")
             if not campaign.is_sign_on and OWN_WORDS not in full.body:
                 problems.append(f"{where}: the supporter's own words are not in the letter")
             # The form shows the body before a country is chosen (and without JavaScript): it must not depend on it.

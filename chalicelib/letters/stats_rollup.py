@@ -39,6 +39,15 @@ def rollup_key(campaign: str) -> dict[str, str]:
     return {"pk": f"ROLLUP#{campaign}", "sk": "ROLLUP"}
 
 
+def read_rollup(table: Any, campaign: str) -> tuple[CampaignStats, list[dict[str, str]], str] | None:
+    """The campaign's stats, failing targets and `as_of` as last rolled up (one GetItem); None before its first."""
+    item = table.get_item(Key=rollup_key(campaign)).get("Item")
+    if item is None:
+        return None
+    data = json.loads(zlib.decompress(bytes(item["stats"])))
+    return CampaignStats(**data["stats"]), data["failing"], item["as_of"]
+
+
 class StatsRollup:
     def __init__(self, table: Any, clock: Callable[[], dt.datetime], *, failing: Callable[[], Iterable[Any]]) -> None:
         """`failing` lists every failing target (TargetHealth.all_failing: one Query for all campaigns)."""
@@ -47,11 +56,8 @@ class StatsRollup:
     def read(self, campaign: str) -> tuple[CampaignStats, list[dict[str, str]], str]:
         """The campaign's stats, its failing targets and when they were read: one GetItem. A campaign never
         rolled up yet (a first view before the minute job ran) is rolled up now."""
-        item = self._table.get_item(Key=rollup_key(campaign)).get("Item")
-        if item is None:
-            return self.refresh(campaign)
-        data = json.loads(zlib.decompress(bytes(item["stats"])))
-        return CampaignStats(**data["stats"]), data["failing"], item["as_of"]
+        rolled_up = read_rollup(self._table, campaign)
+        return rolled_up if rolled_up is not None else self.refresh(campaign)
 
     def refresh(
         self, campaign: str, failing: list[dict[str, str]] | None = None

@@ -53,15 +53,18 @@ def greeting_name(name: str) -> str:
 
 
 def mail_to_supporter(letter: Letter, campaign: Campaign, template: str, **context: object) -> Notice:
-    """An email from the campaign to the letter's writer (see `campaign_mail`)."""
+    """An email from the campaign to the letter's writer (see `campaign_mail`), the target named in their language."""
+    from chalicelib.directory.target_names import letter_target_name
+
+    language = supporter_language(letter)
     return campaign_mail(
         campaign,
         template,
-        supporter_language(letter),
+        language,
         letter.supporter_name,
         letter.supporter_email,
         name=letter.supporter_name,
-        target=letter.target_name,
+        target=letter_target_name(letter, language),
         **context,
     )
 

@@ -36,7 +36,7 @@ from chalicelib.campaigns.catalogue import Campaign, Campaigns, Delivery
 from chalicelib.clock import iso
 from chalicelib.delivery.pacing import target_zone
 from chalicelib.directory import Directory
-from chalicelib.letters.composing import ComposedLetter, render_letter, resolve_target, tidy
+from chalicelib.letters.composing import ComposedLetter, named_in, render_letter, resolve_target, tidy
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.log import LetterLog
 from chalicelib.letters.states import Status, TransitionRefused
@@ -134,17 +134,25 @@ def parts_of(item: dict[str, Any], members: list[str]) -> list[list[str]]:
 
 
 def overflow_letter(
-    campaign: Campaign, country_name: str, target: Any, supporters: list[dict[str, str]], digest: dict[str, Any]
+    campaign: Campaign, country_code: str, target: Any, supporters: list[dict[str, str]], digest: dict[str, Any]
 ) -> ComposedLetter:
     """An overflow digest letter: the campaign's own letter once, unsigned, then the names of all who wrote it
     (names only: see the module's docstring). Supporters' text is only ever a value in either template."""
-    from chalicelib.rendering import TEMPLATES_DIR, render
+    from chalicelib.rendering import render
 
     unsigned = {"name": "", "city": "", "message": ""}
-    letter = render_letter(campaign, country_name, target, None, supporter=unsigned)
-    language = letter.language if (TEMPLATES_DIR / f"mail/overflow_digest.{letter.language}.txt").is_file() else "en"
-    names = [{"name": s["name"], "city": s["city"], "country": s["country"]} for s in supporters]
-    body = render(f"mail/overflow_digest.{language}.txt", letter=letter.body.rstrip(), supporters=names, digest=digest)
+    letter = render_letter(campaign, country_code, target, None, supporter=unsigned)
+    names = named_in(
+        [
+            {"name": s["name"], "city": s["city"], "country": s["country"], "country_code": s["country_code"]}
+            for s in supporters
+        ],
+        letter.language,
+    )
+    # one per campaign language, no fallback: tests/delivery/test_overflow_digests.py fails on a missing one
+    body = render(
+        f"mail/overflow_digest.{letter.language}.txt", letter=letter.body.rstrip(), supporters=names, digest=digest
+    )
     return replace(letter, body=tidy(body))
 
 
@@ -438,23 +446,24 @@ class Digests:
         country = self._directory.country(latest.country)
         if latest.target_set == "fixed":
             target = resolve_target(campaign, country, self._directory)
-            country_name = ""
+            country_code = ""
         else:
             target = self._directory.target(latest.target_set, latest.country, campaign.target_overrides)
-            country_name = country.name
+            country_code = country.alpha2
         supporters = [
             {
                 "name": w.supporter_name,
                 "city": w.supporter_city,
                 "message": w.supporter_message.strip(),
                 "country": self._directory.country(w.country).name,
+                "country_code": w.country,
             }
             for w in written
         ]
         if item.get("overflow"):
-            composed = overflow_letter(campaign, country_name, target, supporters, digest)
+            composed = overflow_letter(campaign, country_code, target, supporters, digest)
         else:
-            composed = render_letter(campaign, country_name, target, None, supporters=supporters, digest=digest)
+            composed = render_letter(campaign, country_code, target, None, supporters=supporters, digest=digest)
         return GroupLetter(
             letter_id=letter_id,
             kind="digest",

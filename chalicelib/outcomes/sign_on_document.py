@@ -45,6 +45,11 @@ GENERIC_TARGET = Target(
 WENT = ("dispatching", "dispatched")  # a send whose letters exist: its start is the letter's date
 
 
+def letter_target(campaign: Campaign) -> Target:
+    """Whom the letter is shown addressed to: its fixed target, else the set's targets in general."""
+    return fixed_target(campaign.fixed_target) if campaign.fixed_target else GENERIC_TARGET
+
+
 def document_key(campaign: str) -> dict[str, str]:
     return {"pk": partition(campaign), "sk": "DOCUMENT"}
 
@@ -76,7 +81,7 @@ class SignOnDocuments:
         language = language or campaign.languages[0]
         if language not in campaign.languages:
             raise InvalidField("language", f"This letter is written in {', '.join(campaign.languages)}.")
-        target = fixed_target(campaign.fixed_target) if campaign.fixed_target else GENERIC_TARGET
+        target = letter_target(campaign)
         body = render_letter(campaign, "", target, language, signatories=[]).body
         approved = self._signatures.approved(campaign.slug, order=campaign.signatory_order)
         signatories = tuple(

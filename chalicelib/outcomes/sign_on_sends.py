@@ -311,7 +311,7 @@ class SignOnSends:
         country = self._directory.country(alpha2)
         route = plan_route(campaign, country, self._directory, is_failing=self._is_failing, sandbox=self._sandbox)
         target = route.send_to or route.target
-        composed = render_letter(campaign, country.name, target, None, signatories=item["signatories"])
+        composed = render_letter(campaign, country.alpha2, target, None, signatories=item["signatories"])
         email = (target.email or "") if route.send_to else ""
         return self._log(item, campaign, alpha2, composed, email, route.address_origin)
 

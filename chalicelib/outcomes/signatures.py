@@ -28,11 +28,12 @@ from typing import Any, Callable, Mapping
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Directory
-from chalicelib.errors import InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
+from chalicelib.errors import DemarcheError, InvalidField, LinkGone, LinkUnknown, NotFound, StateConflict
 from chalicelib.front_door.admission import Admission
 from chalicelib.front_door.duplicates import extend, free, guard_key
 from chalicelib.front_door.fields import check_country_and_email, clean_fields
 from chalicelib.front_door.screening import Screening
+from chalicelib.i18n import UI_LANGUAGES, primary
 from chalicelib.letters.supporter_mail import campaign_mail, greeting_name
 from chalicelib.mail.mail_queue import MailQueue
 from chalicelib.mail.mailer import Notice
@@ -130,7 +131,9 @@ class Signatures:
         country, email = check_country_and_email(values, self._directory)
         if values["website"] and not WEBSITE_RE.match(values["website"]):
             raise InvalidField("website", "The website must be an address starting with https:// (or http://).")
-        language = values["language"] or campaign.languages[0]
+        language = primary(values["language"]) or campaign.languages[0]  # the contact's: emails and pages
+        if language not in UI_LANGUAGES:
+            raise InvalidField("language", f"The language is one of {', '.join(UI_LANGUAGES)}.")
 
         signatory_id = str(uuid.uuid4())
         policy = campaign.policies.confirmation
@@ -200,14 +203,20 @@ class Signatures:
         field = "confirm_token_hash" if purpose == CONFIRM else "withdraw_token_hash"
         now = int(self._clock().timestamp())
         if item is None or int(item["expires_at"]) <= now or not token_matches(item.get(field, ""), token):
-            raise LinkUnknown(
-                "This link is not one we sent, or it expired and the signature was deleted. "
-                "You are welcome to sign again."
+            raise _told(
+                LinkUnknown(
+                    "This link is not one we sent, or it expired and the signature was deleted. "
+                    "You are welcome to sign again."
+                ),
+                "unknown",
             )
         if purpose == CONFIRM and item["status"] != "pending_confirmation":
-            raise LinkGone("This link was already used: your signature is confirmed and waits for the organisers.")
+            raise _told(
+                LinkGone("This link was already used: your signature is confirmed and waits for the organisers."),
+                "used",
+            )
         if purpose == CONFIRM and int(item["confirm_by"]) <= now:
-            raise LinkGone("This link has expired. You are welcome to sign again.")
+            raise _told(LinkGone("This link has expired. You are welcome to sign again."), "expired")
         return item
 
     def confirm(self, campaign: Campaign, signatory_id: str, token: str) -> dict[str, Any]:
@@ -333,11 +342,17 @@ class Signatures:
 
 
 def numbered(signatories: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The list as printed in the letter: 1. Organisation (Country)."""
+    """The list as printed in the letter: 1. Organisation (Country), the country named in each letter's language."""
     return [
-        {"number": n, "organisation": s["organisation"], "country": s["country_name"]}
+        {"number": n, "organisation": s["organisation"], "country": s["country_name"], "country_code": s["country"]}
         for n, s in enumerate(signatories, start=1)
     ]
+
+
+def _told(error: DemarcheError, why: str) -> DemarcheError:
+    """A link error as a signatory's page says it in their language (`sign_on.link.<why>`), not as a letter's."""
+    error.detail = f"sign_on.link.{why}"
+    return error
 
 
 def _due(key: Mapping[str, str], at: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Country, Directory, Target
+from chalicelib.directory.target_names import shown_name
 from chalicelib.letters.composing import ComposedLetter, Supporter, compose, editable_body
 from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route, webmail_urls
 from chalicelib.letters.letter import Letter
@@ -54,10 +55,13 @@ def campaign_detail(campaign: Campaign, directory: Directory, today: dt.date) ->
     return {**campaign_summary(campaign, today), "countries": countries}
 
 
-def target_view(target: Target, *, failing: bool = False) -> dict[str, Any]:
+def target_view(target: Target, *, failing: bool = False, language: str = "en") -> dict[str, Any]:
+    """`name` is the sourced official name letters are addressed with; `display_name` the one a supporter reading
+    `language` is shown (target_names.py)."""
     return {
         "target_set": target.target_set,
         "name": target.name,
+        "display_name": shown_name(target.name, target.target_set, target.country, language),
         "addressee": target.addressee,
         "email_available": target.email_available and not failing,
         "email": target.email,
@@ -73,14 +77,20 @@ def letter_view(letter: ComposedLetter) -> dict[str, str]:
     return {"language": letter.language, "subject": letter.subject, "body": letter.body}
 
 
-def fallbacks_view(route: Route, letter: ComposedLetter, fallback_letter: ComposedLetter | None) -> list[dict]:
+def fallbacks_view(
+    route: Route, letter: ComposedLetter, fallback_letter: ComposedLetter | None, ui_language: str
+) -> list[dict]:
     """The ways to deliver a letter its target cannot receive by email, in the order they should be offered."""
     if route.email_available:
         return []
     offers: list[dict[str, Any]] = []
     if route.fallback is not None and fallback_letter is not None:
         offers.append(
-            {"kind": "fallback_target", "target": target_view(route.fallback), "letter": letter_view(fallback_letter)}
+            {
+                "kind": "fallback_target",
+                "target": target_view(route.fallback, language=ui_language),
+                "letter": letter_view(fallback_letter),
+            }
         )
     web = route.web_target or route.target  # the first target down the chain with a form or a website
     if web.contact_form_url:
@@ -123,21 +133,25 @@ def route_view(route: Route) -> dict[str, Any]:
     }
 
 
-def delivery_view(route: Route, campaign: Campaign, supporter: Supporter, language: str | None) -> dict[str, Any]:
-    """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any."""
+def delivery_view(
+    route: Route, campaign: Campaign, supporter: Supporter, language: str | None, ui_language: str | None = None
+) -> dict[str, Any]:
+    """What a supporter needs to decide how their letter goes: the letter, and the fallbacks if any; targets are
+    named for a supporter reading `ui_language` (else the letter's language)."""
     letter = compose(campaign, route.country, route.target, supporter, language)
+    shown_in = ui_language or letter.language
     fallback_letter = (
         compose(campaign, route.country, route.fallback, supporter, language)
         if route.fallback is not None and not route.email_available
         else None
     )
     return {
-        "target": target_view(route.target, failing=route.target_failing),
+        "target": target_view(route.target, failing=route.target_failing, language=shown_in),
         "letter": letter_view(letter),
         "email_available": route.email_available,
         "sends_to": route.sends_to,
         "route": route_view(route),
-        "fallbacks": fallbacks_view(route, letter, fallback_letter),
+        "fallbacks": fallbacks_view(route, letter, fallback_letter, shown_in),
         # "send from my own email", offered whatever the route: the supporter's mail program, the letter written
         "mailto": mailto_url(letter.subject, letter.body, (route.target.email or "") if route.email_available else ""),
     }
@@ -149,13 +163,15 @@ def preview(
     directory: Directory,
     *,
     language: str | None = None,
+    ui_language: str | None = None,
     name: str = "",
     city: str = "",
     message: str = "",
     is_failing: IsFailing = never_failing,
     sandbox: bool = False,
 ) -> dict[str, Any]:
-    """The target and the letter as it would be sent, with a placeholder where the name is not given yet."""
+    """The target and the letter as it would be sent, with a placeholder where the name is not given yet; names
+    shown in `ui_language` (the page's), else in the letter's language."""
     route = plan_route(campaign, country, directory, is_failing=is_failing, sandbox=sandbox)
     lang = campaign.language_for(language, route.target.language)
     supporter = Supporter(
@@ -163,7 +179,7 @@ def preview(
     )
     return {
         "country": {"code": country.alpha2, "name": country.name},
-        **delivery_view(route, campaign, supporter, lang),
+        **delivery_view(route, campaign, supporter, lang, ui_language),
         **({"editing": editing_view(campaign, route, supporter, lang)} if campaign.supporter_writes_body else {}),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.console.charts import STATUS_COLOURS
+from chalicelib.directory.address_kinds import ADDRESS_KINDS
 from chalicelib.i18n import Messages
 from chalicelib.letters.counters import STATUSES
 from chalicelib.rendering import render
@@ -17,4 +18,5 @@ def dashboard_page(api_base: str) -> str:
         api_base=api_base,
         statuses=STATUSES,
         colours=STATUS_COLOURS,
+        address_kinds=ADDRESS_KINDS,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.campaigns.catalogue import Campaign
+from chalicelib.directory.target_names import letter_target_name
 from chalicelib.i18n import Messages
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import Status
@@ -72,8 +73,8 @@ def status_page(letter: Letter, campaign: Campaign, t: Messages) -> str:
         "pages/status.html",
         t=t,
         embed=False,
-        title=t("journey.title", target=letter.target_name),
-        target=letter.target_name,
+        title=t("journey.title", target=letter_target_name(letter, t.language)),
+        target=letter_target_name(letter, t.language),
         steps=journey(letter, campaign),
         now=t(f"status.{status.value}"),
         next=t(next_key) if next_key and next_key in t else "",

@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
-from chalicelib.directory.country_names import country_name
+from chalicelib.directory.country_names import collation_place, country_name
+from chalicelib.directory.target_names import letter_target_name, shown_name
 from chalicelib.errors import CampaignNotOpen, DemarcheError
 from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
@@ -97,7 +98,8 @@ def error_message(t: Messages, field: str, api_message: str, code: str = "") -> 
     return t(key)
 
 
-def _language_links(lang: str, partner: str, embed: bool) -> list[dict[str, Any]]:
+def language_links(lang: str, partner: str, embed: bool) -> list[dict[str, Any]]:
+    """The page in each of the six languages (keeping the partner code and the embedding)."""
     links = []
     for code in UI_LANGUAGES:
         query = {"lang": code, **({"partner": partner} if partner else {}), **({"embed": "1"} if embed else {})}
@@ -115,13 +117,18 @@ def closed_notice(campaign: Campaign, t: Messages, today: dt.date) -> str:
 
 
 def countries_in(directory: Directory, language: str) -> list[dict[str, str]]:
-    """The country picker: every state named in the page's language, in that language's order (accents aside)."""
+    """The country picker: every state named in the page's language, in that language's collation (CLDR's, computed
+    at build time into country_order.csv; a language without one: by name, accents aside)."""
 
-    def order(name: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
+    def order(c: dict[str, str]) -> tuple[int, str]:
+        folded = unicodedata.normalize("NFKD", c["name"].casefold())
+        return (
+            collation_place(c["alpha2"], language) or 0,
+            "".join(ch for ch in folded if not unicodedata.combining(ch)),
+        )
 
     named = ({"alpha2": c.alpha2, "name": country_name(c.alpha2, language)} for c in directory.countries())
-    return sorted(named, key=lambda c: order(c["name"]))
+    return sorted(named, key=order)
 
 
 def campaign_texts(campaign: Campaign, lang: str) -> dict[str, Any]:
@@ -168,7 +175,7 @@ def form_page(
         values=values,
         partner=partner,
         error={**error, "link": error["field"] in VISIBLE_FIELDS},
-        languages=_language_links(t.language, partner, embed),
+        languages=language_links(t.language, partner, embed),
         script_text={key: value for prefix in SCRIPT_TEXT for key, value in t.group(prefix).items()},
         stamp=stamp,
         proof_of_work=campaign.policies.bots.proof_of_work,
@@ -246,13 +253,21 @@ def unreachable_page(
 ERROR_STATUSES = (400, 404, 409, 410, 429)
 
 
-def _action_page(
-    t: Messages, title: str, message: str, *, button: str = "", link: str = "", link_text: str = ""
+def action_page(
+    t: Messages,
+    title: str,
+    message: str,
+    *,
+    button: str = "",
+    link: str = "",
+    link_text: str = "",
+    embed: bool = False,
 ) -> str:
+    """A short page: a title, what happened, and a button that POSTs (the links in our emails) or a link."""
     return render(
         "pages/action.html",
         t=t,
-        embed=False,
+        embed=embed,
         title=title,
         message=message,
         button=button,
@@ -262,17 +277,18 @@ def _action_page(
 
 
 def error_page(error: DemarcheError, t: Messages, link: str = "") -> str:
-    """What went wrong, in the page's language: English pages say the API's exact words, others the status's."""
+    """What went wrong, in the page's language: English pages say the API's exact words, others the error's own
+    `detail` if it has one, else the status's."""
     status = error.status if error.status in ERROR_STATUSES else 500
-    message = error.message if t.language == "en" else t(f"error.detail.{status}")
-    return _action_page(t, t(f"error.title.{status}"), message, link=link, link_text=t("done.follow") if link else "")
+    message = error.message if t.language == "en" else t(error.detail or f"error.detail.{status}")
+    return action_page(t, t(f"error.title.{status}"), message, link=link, link_text=t("done.follow") if link else "")
 
 
 def confirm_page(letter: Letter, t: Messages) -> str:
-    return _action_page(
+    return action_page(
         t,
         t("confirm.title"),
-        t("confirm.message", target=letter.target_name),
+        t("confirm.message", target=letter_target_name(letter, t.language)),
         button=t("confirm.button"),
     )
 
@@ -295,7 +311,7 @@ def confirmed_page(
         t=t,
         embed=False,
         title=t("confirmed.title"),
-        message=t(where, target=letter.target_name),
+        message=t(where, target=letter_target_name(letter, t.language)),
         count=count,
         next_step=next_step,
         share={
@@ -310,13 +326,13 @@ def confirmed_page(
 
 def delete_page(letter: Letter, t: Messages, *, sent: bool) -> str:
     """`sent`: whether the supporter's words may have left for the ministry (the forgetting knows, digests too)."""
-    note = t("delete.sent" if sent else "delete.unsent", target=letter.target_name)
-    return _action_page(t, t("delete.title"), note, button=t("delete.button"))
+    note = t("delete.sent" if sent else "delete.unsent", target=letter_target_name(letter, t.language))
+    return action_page(t, t("delete.title"), note, button=t("delete.button"))
 
 
 def deleted_page(letter: Letter, t: Messages, *, sent: bool = False) -> str:
     message = t("deleted.message") if sent else f"{t('deleted.message')} {t('deleted.not_sent')}"
-    return _action_page(t, t("deleted.title"), message)
+    return action_page(t, t("deleted.title"), message)
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
@@ -328,14 +344,15 @@ ANSWERS = ("yes", "no", "not_yet")
 
 
 def follow_up_page(item: Mapping[str, Any], t: Messages, chosen: str, stop_link: str) -> str:
+    target = shown_name(item["target_name"], item.get("target_set", ""), item.get("country"), t.language)
     return render(
         "pages/follow_up.html",
         t=t,
         embed=False,
         title=t("follow_up.title"),
-        message=t("follow_up.message", target=item["target_name"]),
+        message=t("follow_up.message", target=target),
         asking=True,
-        target=item["target_name"],
+        target=target,
         answers=[(answer, t(f"follow_up.answer.{answer}")) for answer in ANSWERS],
         chosen=chosen if chosen in ANSWERS else "",
         stop_link=stop_link,
@@ -355,69 +372,8 @@ def answered_page(answer: str, t: Messages, stop_link: str) -> str:
 
 
 def stop_page(t: Messages) -> str:
-    return _action_page(t, t("stop.title"), t("stop.message"), button=t("stop.button"))
+    return action_page(t, t("stop.title"), t("stop.message"), button=t("stop.button"))
 
 
 def stopped_page(t: Messages) -> str:
-    return _action_page(t, t("stopped.title"), t("stopped.message"))
-
-
-def _english_page(**context: Any) -> str:
-    """The sign-on pages' words are not in the catalogues yet: they say they are English."""
-    return render("pages/action.html", t=Messages("en"), embed=False, **context)
-
-
-def signed_page(campaign: Campaign, organisation: str, *, embed: bool = False) -> str:
-    return render(
-        "pages/action.html",
-        t=Messages("en"),
-        embed=embed,
-        title="Thank you: please check your email",
-        message=f"We have sent a link to the contact address. {organisation}'s signature counts once it is "
-        "opened; the organisers then review it before it appears on the list.",
-        button="",
-        link="",
-        link_text="",
-    )
-
-
-def signature_confirm_page(item: Mapping[str, Any]) -> str:
-    return _english_page(
-        title="Confirm your signature",
-        button="Confirm the signature",
-        link="",
-        link_text="",
-        message=f"{item['organisation']} signs the letter once you confirm.",
-    )
-
-
-def signature_confirmed_page(item: Mapping[str, Any]) -> str:
-    return _english_page(
-        title="Thank you: the signature is confirmed",
-        button="",
-        link="",
-        link_text="",
-        message=f"The organisers will review {item['organisation']}'s signature and add it to the "
-        "list. You do not need to do anything else.",
-    )
-
-
-def withdraw_page(item: Mapping[str, Any]) -> str:
-    return _english_page(
-        title="Take the signature back",
-        button="Take our signature back",
-        link="",
-        link_text="",
-        message=f"{item['organisation']} will be removed from the list of signatories. A letter "
-        "already sent keeps the list it was sent with.",
-    )
-
-
-def withdrawn_page(item: Mapping[str, Any]) -> str:
-    return _english_page(
-        title="The signature is withdrawn",
-        button="",
-        link="",
-        link_text="",
-        message=f"{item['organisation']} is no longer on the list, and we deleted what you gave us.",
-    )
+    return action_page(t, t("stopped.title"), t("stopped.message"))

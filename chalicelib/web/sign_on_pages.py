@@ -1,8 +1,10 @@
-"""The pages of a sign-on campaign: the form organisations sign with, the public list of signatories, and the
-signed letter as a print-ready document (chalicelib/outcomes/sign_on_document.py).
+"""The pages a signatory sees on a sign-on campaign: the form organisations sign with, the page after it, the public
+list of signatories, the pages behind the confirmation email's links, and the signed letter as a print-ready
+document (chalicelib/outcomes/sign_on_document.py).
 
-Both work without JavaScript and may be framed on partners' sites, like the letter form. Their words are in
-English for now (like the confirmation pages): the campaign's own texts are shown in the page's language.
+Every word comes from the message catalogues (`sign_on.*` keys, i18n.py), in the signatory's language: the page's
+`?lang=`, else the browser's, else the campaign's first; the pages behind the emailed links use the language the
+organisation signed in. The form and the list work without JavaScript and may be framed on partners' sites.
 """
 
 from __future__ import annotations
@@ -12,21 +14,31 @@ from typing import Any, Mapping
 
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Directory
-from chalicelib.i18n import ENDONYMS, Messages
+from chalicelib.directory.country_names import country_name
+from chalicelib.i18n import ENDONYMS, Messages, direction
 from chalicelib.letters.composing import render_letter
-from chalicelib.outcomes.sign_on_document import GENERIC_TARGET as SAMPLE_TARGET
-from chalicelib.outcomes.sign_on_document import SignedLetter
+from chalicelib.outcomes.sign_on_document import SignedLetter, letter_target
 from chalicelib.outcomes.signatures import SIGN_FIELDS
 from chalicelib.rendering import render
-from chalicelib.web.pages import campaign_texts, closed_notice
+from chalicelib.web.pages import action_page, campaign_texts, closed_notice, countries_in, language_links
 
 VISIBLE = ("organisation", "country", "website", "contact_name", "email")
+
+
+def sign_on_error(t: Messages, field: str, api_message: str, code: str = "") -> str:
+    """The API speaks English: English pages show its exact words, others the catalogue's for the field at fault
+    (or for the error, such as "too_quick"), else a general one."""
+    if t.language == "en":
+        return api_message
+    key = f"sign_on.errors.{'too_quick' if code == 'too_quick' else field}"
+    return t(key) if key in t else t("sign_on.errors.other")
 
 
 def sign_on_form_page(
     campaign: Campaign,
     directory: Directory,
     signatories: list[dict[str, Any]],
+    t: Messages,
     *,
     today: dt.date,
     stamp: str,
@@ -34,15 +46,15 @@ def sign_on_form_page(
     error: Mapping[str, str] | None = None,
     embed: bool = False,
 ) -> str:
-    t = Messages("en")
+    """The sign-on form, with the letter as it stands (in the page's language where the campaign has it)."""
     error = {"field": "", "message": "", **(error or {})}
     letter = render_letter(
         campaign,
         "",
-        SAMPLE_TARGET,
-        "en",
+        letter_target(campaign),
+        t.language,
         signatories=[
-            {"number": s["number"], "organisation": s["organisation"], "country": s["country_name"]}
+            {"number": s["number"], "organisation": s["organisation"], "country_code": s["country"]}
             for s in signatories
         ],
     )
@@ -51,26 +63,57 @@ def sign_on_form_page(
         t=t,
         embed=embed,
         campaign=campaign,
-        **campaign_texts(campaign, "en"),
+        **campaign_texts(campaign, t.language),
         closed=closed_notice(campaign, t, today),
-        countries=directory.countries(),
-        values={**{name: "" for name in SIGN_FIELDS}, **(values or {})},
+        countries=countries_in(directory, t.language),
+        languages=language_links(t.language, "", embed),
+        values={**{name: "" for name in SIGN_FIELDS}, **(values or {}), "language": t.language},
         error={**error, "link": error["field"] in VISIBLE},
         stamp=stamp,
         letter=letter,
-        count=len(signatories),
+        letter_dir=direction(letter.language),
+        count=t.number(len(signatories)),
     )
 
 
-def signatories_page(campaign: Campaign, signatories: list[dict[str, Any]], *, embed: bool = False) -> str:
+def signatories_page(campaign: Campaign, signatories: list[dict[str, Any]], t: Messages, *, embed: bool = False) -> str:
+    """The public list, each country named in the page's language."""
     return render(
         "pages/signatories.html",
-        t=Messages("en"),
+        t=t,
         embed=embed,
         campaign=campaign,
-        **campaign_texts(campaign, "en"),
-        signatories=signatories,
+        **campaign_texts(campaign, t.language),
+        languages=language_links(t.language, "", embed),
+        signatories=[{**s, "country_name": country_name(s["country"], t.language)} for s in signatories],
+        count=t.number(len(signatories)),
     )
+
+
+def signed_page(t: Messages, organisation: str, *, embed: bool = False) -> str:
+    """After the form: the link is on its way to the contact."""
+    message = t.isolated("sign_on.signed.message", organisation=organisation)
+    return action_page(t, t("sign_on.signed.title"), message, embed=embed)
+
+
+def signature_confirm_page(item: Mapping[str, Any], t: Messages) -> str:
+    message = t.isolated("sign_on.confirm.message", organisation=item["organisation"])
+    return action_page(t, t("sign_on.confirm.title"), message, button=t("sign_on.confirm.button"))
+
+
+def signature_confirmed_page(item: Mapping[str, Any], t: Messages) -> str:
+    message = t.isolated("sign_on.confirmed.message", organisation=item["organisation"])
+    return action_page(t, t("sign_on.confirmed.title"), message)
+
+
+def withdraw_page(item: Mapping[str, Any], t: Messages) -> str:
+    message = t.isolated("sign_on.withdraw.message", organisation=item["organisation"])
+    return action_page(t, t("sign_on.withdraw.title"), message, button=t("sign_on.withdraw.button"))
+
+
+def withdrawn_page(item: Mapping[str, Any], t: Messages) -> str:
+    message = t.isolated("sign_on.withdrawn.message", organisation=item["organisation"])
+    return action_page(t, t("sign_on.withdrawn.title"), message)
 
 
 def signed_letter_page(document: SignedLetter, *, embed: bool = False) -> str:

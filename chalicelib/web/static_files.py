@@ -1,5 +1,6 @@
 """The scripts we serve as files: embed.js (partners paste it), form.js (the form's enhancements),
-dashboard.js (the organiser dashboard) and outcomes.js (its signatories, digests and "did they reply?" panels);
+dashboard.js (the organiser dashboard), outcomes.js (its signatories, digests and "did they reply?" panels),
+addresses.js (its addresses table and the form that corrects one);
 and altcha.js, the ALTCHA widget, which the build fetches from npm into static/npm/ (Makefile)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 from chalicelib.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "campaign_editor.js", "letter_log.js")
+SCRIPTS = ("embed.js", "form.js", "dashboard.js", "outcomes.js", "campaign_editor.js", "letter_log.js", "addresses.js")
 FETCHED = {"altcha.js": STATIC_DIR / "npm" / "altcha.js"}  # from npm by `make` (run, test, package)
 
 

@@ -140,14 +140,16 @@ def test_the_dashboard_lists_the_addresses_worth_a_look_with_their_kind(browser,
         "foreign-ministry",
         "desk",
         "sourced",
+        "Correct",
     ]
     assert cell_texts(page, "#addresses tbody tr:has-text('Zimbabwe') td") == [
         "Zimbabwe",
         "un-mission-new-york",
         "free-mail",
         "sourced",
+        "Correct",
     ]
-    assert cell_texts(page, "#addresses tbody tr:has-text('Kenya') td")[2:] == ["registry", "override"]
+    assert cell_texts(page, "#addresses tbody tr:has-text('Kenya') td")[2:] == ["registry", "override", "Correct"]
     assert "Finland" not in cell_texts(page, "#addresses tbody td:nth-child(1)")  # nothing to say about it
 
 

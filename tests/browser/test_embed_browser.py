@@ -123,7 +123,7 @@ def test_a_supporter_completes_the_embedded_form_and_the_partner_is_credited(
     # WHEN a supporter picks a country, edits the paragraph and fills in the form
     email = fresh_email("embedded")
     frame.select_option("#country", "KE")
-    frame.wait_for_selector("#target:has-text('Ministry of Foreign and Diaspora Affairs')")
+    frame.wait_for_selector("#target:has-text('Permanent Mission of Kenya to the United Nations')")  # down the chain
     frame.fill("#message", "As a teacher in Nakuru, I ask you to stand with defenders.")
     frame.wait_for_selector("#preview-body:has-text('As a teacher in Nakuru')")
     frame.fill("#name", "Wanjiku Kamau")
@@ -180,7 +180,7 @@ def test_a_keyboard_only_supporter_on_a_french_page_gets_the_french_form_and_sen
     # WHEN the supporter uses only the keyboard, and mistypes their email
     tab_to(page, frame, "country")
     page.keyboard.type("Kenya")
-    frame.wait_for_selector("#target:has-text('Ministry of Foreign and Diaspora Affairs')")
+    frame.wait_for_selector("#target:has-text('Mission permanente auprès de l’ONU (New York) — Kenya')")  # in French
     tab_to(page, frame, "name")
     outline = frame.evaluate(
         "getComputedStyle(document.activeElement).outlineStyle + ' ' + "

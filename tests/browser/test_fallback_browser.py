@@ -72,7 +72,9 @@ def test_the_form_says_what_kind_of_address_the_letter_goes_to_in_the_pages_lang
     # Zimbabwe's letter goes to its New York mission, whose published address is at a public mail provider
     page.select_option("#country", "ZW")
     address.wait_for(state="visible")
-    assert address.inner_text().startswith("Permanent Mission of Zimbabwe")
+    assert address.inner_text().startswith(
+        "Mission permanente auprès de l’ONU (New York) — Zimbabwe"
+    )  # named in French
     assert "fournisseur de messagerie public" in address.inner_text()
     # a general inbox needs no note: it goes away when the supporter picks Kenya
     page.select_option("#country", "KE")

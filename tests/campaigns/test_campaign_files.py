@@ -18,7 +18,7 @@ SIX = ["en", "fr", "es", "ar", "ru", "zh"]
 
 def test_every_example_campaign_carries_its_letter_in_the_six_un_languages():
     campaigns = Campaigns()
-    for slug in [*SHIPPED, "defenders-digest", "ga-defenders-sign-on"]:
+    for slug in [*SHIPPED, "defenders-digest", "ga-defenders-sign-on", "sg-defenders-agenda"]:
         campaign = campaigns.get(slug)
         assert set(campaign.languages) == set(SIX), slug
         for texts in (campaign.title, campaign.summary, campaign.subject):
@@ -77,6 +77,54 @@ def test_the_linter_finds_a_letter_that_breaks_for_one_country_only(broken, monk
     problems = letter_problems(campaign, default_directory())
 
     assert problems == [f"{campaign.slug}: letter.en.txt for EG: UndefinedError: 'no_such_name' is undefined"]
+
+
+@pytest.mark.parametrize("language", ["ar", "ru", "zh"])
+@pytest.mark.parametrize("slug", ["hrd-resolution", "defenders-digest", "ga-defenders-sign-on", "sg-defenders-agenda"])
+def test_a_letter_in_arabic_russian_or_chinese_names_countries_in_its_own_language(slug, language):
+    from chalicelib.directory import default_directory
+    from chalicelib.directory.country_names import country_name
+    from chalicelib.letters.composing import compose, resolve_target
+    from chalicelib.letters.letter_check import FULL, signed_sample
+
+    # GIVEN a supporter (or a signatory) in Côte d'Ivoire, and the letter in a non-Latin-script language
+    campaign = Campaigns().get(slug)
+    directory = default_directory()
+    country = directory.country("CI")
+    target = resolve_target(campaign, country, directory)
+
+    # WHEN the letter is written (as a supporter's, or as sent with its list of signatories)
+    letters = [compose(campaign, country, target, FULL, language), *signed_sample(campaign, country, target, language)]
+
+    # THEN it names the state in its own language (CLDR), and never in English
+    body = letters[-1].body
+    assert letters[-1].language == language
+    assert country_name("CI", language) in body
+    assert "Ivoire" not in body
+
+
+def test_the_linter_finds_a_country_named_in_english_in_an_arabic_letter(broken, monkeypatch):
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+    from chalicelib.directory import default_directory
+    from chalicelib.letters.letter_check import letter_problems
+    from chalicelib.rendering import environment
+
+    env = environment()
+    loader = ChoiceLoader([PrefixLoader({"campaigns": FileSystemLoader(str(broken.parent))}), env.loader])
+    monkeypatch.setattr(env, "loader", loader)
+
+    # GIVEN an Arabic letter that spells one state's name out in English by hand
+    letter = broken / "letter.ar.txt"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "{% if country.name == 'كينيا' %}Kenya{% endif %}\n", encoding="utf-8"
+    )
+
+    problems = letter_problems(load_campaign(broken), default_directory())
+
+    assert (
+        problems == ["broken-campaign: letter.ar.txt for KE: the country is named in English ('Kenya'), not in ar"] * 2
+    )
 
 
 def test_supporter_text_is_data_not_template_source(services):

@@ -204,3 +204,14 @@ def test_the_outbox_says_which_address_each_letter_went_to(client, services, let
     assert origins == {"kirjaamo.um@gov.fi": "sourced", "foreign-ministry.ke@sandbox.invalid": "placeholder"}
     assert {m["address_origin"] for m in messages if not m["reply_to"]} == {None}
     assert '<th scope="row">Address</th><td>placeholder</td>' in client.http.get("/dev/outbox").body.decode()
+
+
+def test_a_viewer_may_read_a_targets_history_but_not_correct_or_clear_it(client, services, tokens):
+    viewer = services.organiser_tokens.create("Reader of A", [SLUG], role="viewer")[0]
+    assert call(client, "GET", KE, viewer).status_code == 200
+    refused = call(client, "PUT", KE, viewer, GOOD)
+    assert refused.status_code == 403 and "viewer" in refused.json_body["error"]["message"]
+    assert call(client, "DELETE", KE, viewer).status_code == 403
+    assert stored(services, STORED_PK) == []
+    editor = services.organiser_tokens.create("Editor of A", [SLUG], role="editor")[0]
+    assert call(client, "PUT", KE, editor, GOOD).status_code == 200

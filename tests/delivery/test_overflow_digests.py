@@ -173,3 +173,31 @@ def test_the_worker_lambda_puts_a_letter_beyond_the_horizon_in_a_digest(services
     gathered = [s for s in statuses if s.status == "awaiting_digest"]
     assert len(gathered) == 2 and {s.digest_reason for s in gathered} == {"overflow"}
     assert len({s.digest_id for s in gathered}) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar", "ru", "zh"])
+def test_an_overflow_digest_is_written_in_each_un_language_with_no_fallback_to_english(language):
+    from chalicelib.directory import default_directory
+    from chalicelib.directory.country_names import country_name
+    from chalicelib.outcomes.digests import overflow_letter
+    from chalicelib.rendering import TEMPLATES_DIR
+
+    # GIVEN a ministry that reads `language`, and two supporters (one from Côte d'Ivoire)
+    directory = default_directory()
+    target = replace(directory.target("foreign-ministry", "KE"), language=language)
+    supporters = [
+        {"name": "Zawadi", "city": "Mombasa", "country": "Kenya", "country_code": "KE"},
+        {"name": "Awa", "city": "", "country": "Côte d'Ivoire", "country_code": "CI"},
+    ]
+    digest = {"count": 61, "part": 2, "parts": 3, "date": "2026-11-26"}
+
+    # WHEN their overflow digest is written (its template is the language's own: a missing one fails here)
+    assert (TEMPLATES_DIR / f"mail/overflow_digest.{language}.txt").is_file()
+    letter = overflow_letter(default_campaigns().get(SLUG), "KE", target, supporters, digest)
+
+    # THEN all of it is in that language: the count, the part, the list with each country named in it
+    assert letter.language == language
+    assert "61" in letter.body and "Zawadi" in letter.body and "Awa" in letter.body
+    assert country_name("CI", language) in letter.body and country_name("KE", language) in letter.body
+    if language != "en":
+        assert "wrote this letter to you" not in letter.body and "This is part" not in letter.body

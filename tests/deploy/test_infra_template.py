@@ -214,3 +214,19 @@ def test_the_ses_events_topic_is_encrypted_with_a_key_ses_of_this_account_may_us
     ]
     assert admin["Effect"] == "Allow" and admin["Action"] == "kms:*"
     assert all(s["Effect"] == "Allow" for s in statements) and len(statements) == 2
+
+
+def test_libyamls_parser_reads_the_template_as_the_pure_python_one_does():
+    """load_template uses libyaml's parser where PyYAML has it; the data must not depend on which one ran."""
+    import yaml
+
+    from infra import template
+
+    class PurePython(yaml.SafeLoader):
+        pass
+
+    PurePython.add_multi_constructor("!", template._intrinsic)
+    pure = yaml.load(template.TEMPLATE.read_text(encoding="utf-8"), Loader=PurePython)  # noqa: S506
+
+    assert template.load_template() == pure
+    assert pure["Resources"]["LettersTable"]["Properties"]["TableName"] == {"Ref": "TableName"}  # a short form

@@ -24,14 +24,14 @@ LETTER = {"name": "Amina Wanjiru", "email": "amina@example.org", "message": "Def
 SOURCE = "https://example.org/who-is-who"
 
 
-def post(client, slug, country):
+def post(client, slug, country, email=LETTER["email"]):
     """Post a stamped letter and confirm it through the emailed link, as a supporter would."""
     import app
     from chalicelib.web.outbox import sent_messages
     from tests.conftest import LettersApi
 
     api = LettersApi(client, app.services(), sent_messages)
-    response = api.post(slug, {**LETTER, "country": country})
+    response = api.post(slug, {**LETTER, "country": country, "email": email})
     if response.status_code == 202:
         assert api.confirm(response.json_body["letter_id"]).status_code == 200
     return response
@@ -349,3 +349,37 @@ def test_target_sets_and_the_older_fields_are_not_mixed(tmp_path):
     with pytest.raises(CampaignFileError) as info:
         load_campaign(folder)
     assert info.value.field == "fallback_target_set"
+
+
+def test_a_hard_bounce_takes_the_target_out_of_the_chain_until_it_is_cleared(
+    tmp_path, services, use_campaigns, client, drain, outbox, clock
+):
+    """End to end: SES reports a hard bounce for the ministry's address; the next letter to that country goes to the
+    chain's next set (the New York mission); once the failing mark is cleared, letters go to the ministry again."""
+    from support.ses_events import ses_event, sns_event
+
+    import app
+
+    folder = campaign_copy(tmp_path, "whrd-resolution")
+    write_targets(folder / "targets" / "foreign-ministry.csv", "alpha2,email,source", f"KE,desk@example.org,{SOURCE}")
+    use_campaigns(folder.parent)
+    post(client, "my-campaign", "KE")
+    drain()
+    [mail] = outbox()
+    assert getaddresses([mail["to"]])[0][1] == "desk@example.org"
+    app.on_ses_feedback(sns_event(ses_event("Bounce", mail["message_id"], ["desk@example.org"])), None)
+    assert services.health.failing("foreign-ministry", "KE") is not None
+
+    post(client, "my-campaign", "KE", "second@example.org")  # the ministry is out of the chain: the mission answers
+    drain()
+    services.health.clear("foreign-ministry", "KE")
+    post(client, "my-campaign", "KE", "third@example.org")  # cleared: back to the ministry
+    drain()
+    clock.advance(hours=1)  # past the ministry's pacing (it had a letter a moment ago)
+    services.schedule.release_due(clock(), services.queue)
+    drain()
+    assert [getaddresses([m["to"]])[0][1] for m in outbox()] == [
+        "desk@example.org",
+        "info@kenyaun.org",
+        "desk@example.org",
+    ]

@@ -77,9 +77,7 @@ def test_a_permanent_observer_is_greeted_as_one(services):
     campaign = services.campaigns.get("hrd-resolution")
     target = services.directory.target("un-mission-new-york", "PS")
     assert recipient_kind(target.target_set, target.addressee) == "observer"
-    body = render_letter(
-        campaign, "State of Palestine", target, "fr", supporter={"name": "A", "city": "", "message": ""}
-    ).body
+    body = render_letter(campaign, "PS", target, "fr", supporter={"name": "A", "city": "", "message": ""}).body
     assert first_line(body) == "Madame l'Observatrice permanente, Monsieur l'Observateur permanent,"
 
 

@@ -50,27 +50,44 @@ def test_the_page_after_confirming_counts_suggests_and_shares(letters_api, clien
     assert 'data-share data-share-url="' in page and "hidden" in page  # Web Share: shown by the script only
 
 
-def test_the_counter_is_read_once_a_minute_at_most(services, clock):
-    reads = []
-    table = services.aws.table
-    cache = PublicCounts(table, clock)
-    original = table.query
-
-    def counting_query(**kwargs):
-        reads.append(1)
-        return original(**kwargs)
-
-    table.query = counting_query
+def test_the_counter_is_one_read_of_the_stats_rollup_a_minute_at_most(services, clock, letters_api):
+    # GIVEN two confirmed letters (Kenya, Senegal), rolled up by the minute job
+    letters_api.send("hrd-resolution", LETTER)
+    letters_api.send("hrd-resolution", {**LETTER, "email": "other@example.org", "country": "SN"})
+    services.stats_rollup.refresh_active(services.campaigns.all())
+    calls = []
+    events = services.aws.table.meta.client.meta.events
+    count = lambda model, **_: calls.append(model.name)  # noqa: E731
+    events.register("before-call.dynamodb", count)
     try:
-        cache.get("hrd-resolution")
-        first = len(reads)
-        cache.get("hrd-resolution")
-        assert len(reads) == first  # cached
+        cache = PublicCounts(services.aws.table, clock)
+
+        # WHEN the page after confirming asks for the counter: one GetItem (the rollup), not the counter shards
+        assert cache.get("hrd-resolution") == PublicCount(letters=2, countries=2)
+        assert calls == ["GetItem"]
+        # AND again within the minute: nothing read
+        assert cache.get("hrd-resolution") == PublicCount(letters=2, countries=2)
+        assert calls == ["GetItem"]
+
+        # WHEN a third letter is confirmed: the figure follows once the rollup and the cache have both moved on
+        events.unregister("before-call.dynamodb", count)
+        letters_api.send("hrd-resolution", {**LETTER, "email": "third@example.org", "country": "FR"})
+        events.register("before-call.dynamodb", count)
+        calls.clear()
         clock.advance(seconds=61)
-        cache.get("hrd-resolution")
-        assert len(reads) == 2 * first  # read again after a minute
+        assert cache.get("hrd-resolution") == PublicCount(letters=2, countries=2)  # the rollup is a minute behind
+        services.stats_rollup.refresh_active(services.campaigns.all())
+        calls.clear()
+        clock.advance(seconds=61)
+        assert cache.get("hrd-resolution") == PublicCount(letters=3, countries=3)
+        assert calls == ["GetItem"]
     finally:
-        table.query = original
+        events.unregister("before-call.dynamodb", count)
+
+
+def test_a_campaign_not_rolled_up_yet_is_counted_from_its_counters(services, clock, letters_api):
+    letters_api.send("hrd-resolution", LETTER)
+    assert PublicCounts(services.aws.table, clock).get("hrd-resolution") == PublicCount(letters=1, countries=1)
 
 
 def test_the_counter_leaves_out_unconfirmed_and_deleted_letters_and_empty_countries():

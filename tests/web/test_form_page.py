@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+import pytest
+
 FORM = {
     "country": "KE",
     "name": "Amina Wanjiru",
@@ -248,6 +250,24 @@ def test_the_country_picker_names_every_state_in_the_pages_language_in_its_order
     assert ("CN", "中国") in options("zh") and ("EG", "مصر") in options("ar")
     names = [name for _, name in french]
     assert names.index("Égypte") < names.index("Fidji")  # É sorts as E, not after Z
+
+
+@pytest.mark.parametrize(
+    "lang, before, after",
+    [
+        ("fr", "Égypte", "Émirats arabes unis"),  # accents second: É sorts with the E's, by the letters after it
+        ("fr", "Égypte", "Fidji"),
+        ("es", "Noruega", "Omán"),  # Ó with the O's
+        ("zh", "阿富汗", "巴西"),  # pinyin: Āfùhàn, Bāxī
+        ("zh", "美国", "中国"),  # Měiguó before Zhōngguó (code points would put 中 U+4E2D first)
+        ("ru", "Египет", "Замбия"),
+        ("ar", "الأرجنتين", "إندونيسيا"),  # alef forms are one letter: then ل before ن
+    ],
+)
+def test_the_country_picker_follows_the_pages_languages_collation(client, lang, before, after):
+    page = client.http.get(f"/campaigns/hrd-resolution/form?lang={lang}").body.decode()
+    names = [name for _, name in re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]+)</option>', page)]
+    assert names.index(before) < names.index(after)
 
 
 def test_the_visitors_country_from_cloudfront_is_preselected_and_can_be_changed(client):

@@ -61,12 +61,17 @@ def test_every_key_the_pages_the_emails_and_the_script_use_exists_in_every_langu
 
 def test_the_keys_built_from_a_value_exist_too():
     from chalicelib.web.pages import ANSWERS, ERROR_STATUSES
+    from chalicelib.web.sign_on_pages import VISIBLE
 
     english = catalogue("en")
     for status in (*ERROR_STATUSES, 500):
         assert {f"error.title.{status}", f"error.detail.{status}"} <= set(english)
     for answer in ANSWERS:
         assert {f"follow_up.answer.{answer}", f"follow_up.thanks.{answer}"} <= set(english)
+    for field in (*VISIBLE, "too_quick", "form_token", "other"):  # sign_on_pages.sign_on_error
+        assert f"sign_on.errors.{field}" in english
+    for why in ("unknown", "used", "expired"):  # outcomes/signatures.py's link errors
+        assert f"sign_on.link.{why}" in english
 
 
 def test_every_email_template_renders_in_every_language_with_no_english_left_over():

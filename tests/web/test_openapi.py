@@ -37,6 +37,7 @@ NOT_JSON_API = {
     "/admin/campaigns/{slug}/edit",
     "/admin/campaign_editor.js",
     "/admin/letter_log.js",
+    "/admin/addresses.js",
     "/partners/{slug}/{partner}",
     "/campaigns/{slug}/signatories/embed",
     "/campaigns/{slug}/signed-letter",

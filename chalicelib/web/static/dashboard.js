@@ -147,16 +147,6 @@
     text($("updated"), "Updated " + new Date().toLocaleTimeString() + ".");
   }
 
-  // Where each state's letter goes, from /targets: only the addresses worth a look (see the table's note).
-  function renderAddresses(body) {
-    var rows = body.states.filter(function (s) {
-      return !s.answered_by || s.address_origin === "override" || (s.address_kind && s.address_kind !== "general");
-    });
-    fill($("addresses").tBodies[0], rows.map(function (s) {
-      return [s.name, s.answered_by || "nobody (website or form only)", s.address_kind || "", s.address_origin || ""];
-    }), body.fixed_target ? "A fixed target: " + body.fixed_target + "." : "None.", 4);
-  }
-
   function partnerLinkButton(code) {  // the partner's own read-only results page, to hand to them
     var b = document.createElement("button");
     b.type = "button";
@@ -185,9 +175,6 @@
   function load() {
     if (!state.slug) return;
     var slug = state.slug, mine = ++state.seq;  // answers can arrive out of order: only the newest may paint
-    api("/admin/campaigns/" + encodeURIComponent(slug) + "/targets").then(function (body) {
-      if (mine === state.seq) renderAddresses(body);
-    }, failed);
     $("load-error").textContent = "";
     $("dashboard").setAttribute("aria-busy", "true");
     text($("updated"), "Loading " + title(slug) + "…");
@@ -199,7 +186,7 @@
       text($("export-status"), "");
       clear("Loading…");
     }
-    // outcomes.js and letter_log.js fill their panels for the same campaign
+    // outcomes.js, letter_log.js and addresses.js fill their panels for the same campaign
     document.dispatchEvent(new CustomEvent("demarche:campaign", { detail: { slug: slug } }));
     return api("/admin/campaigns/" + encodeURIComponent(slug) + "/dashboard").then(function (data) {
       if (mine !== state.seq) return;

@@ -65,6 +65,7 @@
     if (!country) { $("preview-section").hidden = true; $("target").textContent = ""; $("target-links").hidden = true; return; }
     var query = new URLSearchParams({name: value("name"), city: value("city"), message: value("message")});
     if (value("language")) query.set("language", value("language"));
+    if (value("ui_language")) query.set("ui_language", value("ui_language"));  // targets named in the page's language
     fetch(form.getAttribute("data-targets") + encodeURIComponent(country) + "?" + query, {headers: {Accept: "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (mine === asked && data && data.target) show(data); })
@@ -73,11 +74,11 @@
   function show(data) {
     var t = data.target, letter = data.letter, links = $("target-links"), url = t.contact_form_url || t.website;
     var target = $("target"), note = $("target-note");
-    targetName = t.name;
+    targetName = answeringName(data);  // who receives it: down the chain when the first target has no address
     target.textContent = "";
-    sayInto(target, "target.goes_to", {name: t.name});
+    sayInto(target, "target.goes_to", {name: targetName});
     note.textContent = "";
-    if (!data.email_available) sayInto(note, noteKey(data), {name: t.name, fallback: fallbackName(data)});
+    if (!data.email_available) sayInto(note, noteKey(data), {name: t.display_name, fallback: fallbackName(data)});
     note.hidden = !note.textContent;
     var addressNote = $("address-note"), kindKey = data.route && data.route.address_note_key;
     addressNote.textContent = "";  // what kind of address it is, where that matters (a registry, a press desk…)
@@ -134,11 +135,11 @@
     return "note.none" + failing;
   }
   function answeringName(data) {
-    return data.sends_to === "fallback_target" ? fallbackName(data) : data.target.name;
+    return data.sends_to === "fallback_target" ? fallbackName(data) : data.target.display_name;
   }
   function fallbackName(data) {
     var first = (data.fallbacks || [])[0];
-    return first && first.kind === "fallback_target" ? first.target.name : "";
+    return first && first.kind === "fallback_target" ? first.target.display_name : "";
   }
   // Nobody can be emailed: the letter, ready to copy, with the other ways to send it (as pages/other_ways.html).
   function otherWays(error) {
@@ -148,14 +149,14 @@
     box.id = "other-ways"; box.setAttribute("role", "alert"); box.tabIndex = -1;
     strong.textContent = english ? error.message : say("errors.unreachable"); p.appendChild(strong);
     heading.textContent = say("other_ways.heading");
-    label.htmlFor = "letter-text"; sayInto(label, "other_ways.letter_label", {name: error.target.name});
+    label.htmlFor = "letter-text"; sayInto(label, "other_ways.letter_label", {name: error.target.display_name});
     text.id = "letter-text"; text.readOnly = true; text.rows = 14; text.lang = error.letter.language; text.dir = "auto";
     text.value = error.letter.subject + "\n\n" + error.letter.body;
     (error.fallbacks || []).forEach(function (offer) {
       var li = document.createElement("li"), a = document.createElement("a");
       if (offer.kind === "contact_form" && webLink(offer.url)) {
         a.href = offer.url; a.target = "_blank"; a.rel = "noopener noreferrer";
-        sayInto(a, "other_ways.contact_form", {name: error.target.name});
+        sayInto(a, "other_ways.contact_form", {name: error.target.display_name});
         li.appendChild(a); li.appendChild(document.createTextNode(". " + say("other_ways.paste")));
       } else if (offer.kind === "mailto" && /^mailto:/.test(offer.url)) {
         a.href = offer.url; a.textContent = say("other_ways.own_email");
@@ -170,7 +171,7 @@
           more.appendChild(link);
         });
         li.appendChild(more);
-        if (!offer.to) { var where = document.createElement("p"); sayInto(where, "other_ways.no_address", {name: error.target.name}); li.appendChild(where); }
+        if (!offer.to) { var where = document.createElement("p"); sayInto(where, "other_ways.no_address", {name: error.target.display_name}); li.appendChild(where); }
       } else return;
       list.appendChild(li);
     });
