@@ -6,18 +6,9 @@ violation), each kept as a screenshot in test-artifacts/.
 from __future__ import annotations
 
 import pytest
-from support.phone_pages import PHONE, audit, fits_the_phone
+from support.phone_pages import audit, fits_the_phone
 
 from chalicelib.i18n import UI_LANGUAGES, Messages
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.mark.slow
