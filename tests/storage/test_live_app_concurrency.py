@@ -1,4 +1,4 @@
-"""The live app (tests' stand-in for API Gateway + Lambda) answers a page's parallel requests while letters are
+"""The live app (tests' stand-in for API Gateway + Lambda) answers a page's parallel requests while items are
 written: in-process moto is not thread-safe, so the conftest serialises its requests the way `make run` does."""
 
 import json
