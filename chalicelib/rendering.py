@@ -44,3 +44,21 @@ def from_source(source: str) -> "Template":
     """A letter template from its text (a campaign built in the console): the same sandbox, and no loader, so
     `{% include %}` or `{% extends %}` reach no file. Compiled once per text per process."""
     return _no_files().from_string(source)
+
+
+def template_for(name: str, source: str | None) -> "Template":
+    """A letter's template: from the templates folder by `name`, or compiled from `source` (a console campaign)."""
+    return from_source(source) if source is not None else environment().get_template(name)
+
+
+def render_block(template: "Template", block: str, **context: Any) -> str:
+    """One `{% block %}` of `template` alone, rendered with `context` (the text a supporter starts editing from)."""
+    return template.environment.concat(template.blocks[block](template.new_context(context)))  # type: ignore[attr-defined]
+
+
+def render_replacing_block(template: "Template", block: str, text: str, **context: Any) -> str:
+    """`template` rendered with its `block` replaced by `text`, which is output as it is: a value, never template
+    source, and never escaped (plain-text letters only: never use it for HTML)."""
+    ctx = template.new_context(context)
+    ctx.blocks[block] = [lambda _ctx: iter((text,))]
+    return template.environment.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]

@@ -376,6 +376,21 @@ def single_target_set(services, monkeypatch):
 
 
 @pytest.fixture
+def editing(services, monkeypatch):
+    """Serve hrd-resolution with another `[letter] editing` mode (its letters mark their body with {% block body %})."""
+    import dataclasses
+
+    from chalicelib.campaigns.catalogue import default_campaigns
+
+    def use(mode: str) -> None:
+        files = default_campaigns()
+        campaign = dataclasses.replace(files.get("hrd-resolution"), editing=mode)
+        monkeypatch.setitem(files._by_slug, "hrd-resolution", campaign)
+
+    return use
+
+
+@pytest.fixture
 def hrd_without_chain(single_target_set):
     """For tests about what happens to a letter after routing: Kenya's letter keeps its local placeholder."""
     single_target_set("hrd-resolution")

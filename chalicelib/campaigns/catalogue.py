@@ -23,6 +23,11 @@ DELIVERY_MODES = ("direct", "digest")
 KINDS = ("letters", "sign-on")  # supporters' own letters, or one letter co-signed by organisations
 SIGNATORY_ORDERS = ("alphabetical", "signed")  # a sign-on letter's list: by name, or by the day each signed
 DIGEST_PERIODS = ("daily", "weekly")
+# How much of the letter a supporter may change (`[letter] editing`): add their own words to the campaign's
+# letter, edit the campaign's text, or write their own under its subject. The greeting and the sign-off are always
+# ours (composed per recipient); the part a supporter edits or writes is the letter's `{% block body %}`.
+EDITING_MODES = ("add_paragraph", "edit_body", "own_letter")
+BODY_BLOCK = "body"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -100,6 +105,13 @@ class Campaign:
     next_step: NextStep | None = None
     # Sign-on letters: the order of the numbered list in the letter and its document ("alphabetical" | "signed").
     signatory_order: str = "alphabetical"
+    # How much of the letter a supporter may change: one of EDITING_MODES (`[letter] editing`).
+    editing: str = "add_paragraph"
+
+    @property
+    def supporter_writes_body(self) -> bool:
+        """Whether the supporter sends the letter's body (`edit_body`, `own_letter`) rather than a paragraph."""
+        return self.editing != "add_paragraph"
 
     @property
     def target_chain(self) -> tuple[str, ...]:
@@ -344,6 +356,7 @@ def parse_campaign(
         letter_sources=dict(letters) if letters is not None else None,
         next_step=_read_next_step(r, languages),
         signatory_order=order,
+        editing=_read_editing(r, kind, delivery),
     )
     if campaign.delivery.is_digest and not campaign.policies.confirmation.required:
         raise r.fail("delivery.mode", "a digest lists supporters by name, so it needs [confirmation] required = true")
@@ -392,6 +405,13 @@ def check_letter(campaign: Campaign, language: str) -> None:
         template = from_source(campaign.letter_source(language))
     except TemplateSyntaxError as exc:
         raise CampaignFileError(f"{where}:{exc.lineno}", field_name, exc.message or "syntax error") from None
+    if campaign.supporter_writes_body and BODY_BLOCK not in template.blocks:
+        raise CampaignFileError(
+            where,
+            field_name,
+            f"with [letter] editing = {campaign.editing!r}, mark the part a supporter edits or writes with "
+            "{% block body %}...{% endblock %}: the greeting before it and the sign-off after it stay the campaign's",
+        )
     try:  # with the names its kind provides: a digest template using `supporter` fails here, not at 9:00
         template.render(**sample_context(campaign))
     except UndefinedError as exc:
@@ -476,6 +496,22 @@ def _read_delivery(r: _Reader, kind: str) -> Delivery:
         weekday=WEEKDAYS.index(weekday),
         overflow_digests=overflow,
     )
+
+
+def _read_editing(r: _Reader, kind: str, delivery: Delivery) -> str:
+    """`[letter] editing`: how much of the letter a supporter may change (add_paragraph, the default, keeps the
+    campaign's text and adds theirs)."""
+    table = r.get("letter", dict, default={})
+    unknown = sorted(set(table) - {"editing"})
+    if unknown:
+        raise r.fail(f"letter.{unknown[0]}", "is not a letter setting; the one there is `editing`")
+    editing = r.get("editing", str, table=table, prefix="letter.", default="add_paragraph")
+    if editing not in EDITING_MODES:
+        raise r.fail("letter.editing", f"must be one of {', '.join(EDITING_MODES)}")
+    if editing != "add_paragraph" and (kind == "sign-on" or delivery.is_digest):
+        what = "a sign-on letter is the organisers'" if kind == "sign-on" else "a digest lists everyone under one text"
+        raise r.fail("letter.editing", f"must be add_paragraph here: {what}")
+    return editing
 
 
 def _read_signatory_order(r: _Reader, kind: str) -> str:

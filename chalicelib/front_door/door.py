@@ -121,7 +121,7 @@ class FrontDoor:
         health = self._health
         is_failing = (lambda s, c: health.failing(s, c) is not None) if health is not None else never_failing
         route = plan_route(campaign, sub.country, self._directory, is_failing=is_failing, sandbox=self._sandbox)
-        supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message)
+        supporter = Supporter(name=sub.name, email=sub.email, city=sub.city, message=sub.message, body=sub.letter_body)
         target = route.send_to
         if target is None:
             reason = "is not accepting email just now" if route.target_failing else "has no email address we can use"

@@ -11,20 +11,24 @@ from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory
 from chalicelib.errors import InvalidField, NotFound, PayloadTooLarge
 from chalicelib.i18n import UI_LANGUAGES
+from chalicelib.letters.composing import MAX_BODY_CHARACTERS
 from chalicelib.mail.addresses import header_unsafe_reason, normalise_email
 
 MAX_LENGTH = {
     "name": 100,
     "email": 254,
     "city": 100,
-    "message": 2000,
+    "message": 2000,  # the supporter's own words added to the campaign's letter: one paragraph or several
+    "letter_body": MAX_BODY_CHARACTERS,  # the letter's body as the supporter edited or wrote it (`[letter] editing`)
     "country": 60,
     "language": 5,
     "ui_language": 5,
     "partner": 40,
 }
 REQUIRED = ("country", "name", "email")
-MAX_BODY_BYTES = 16 * 1024  # all fields at their longest, in UTF-8, with the bot-check fields, fit well within
+# All fields at their longest fit well within, even a 4,000-character Chinese body sent as a no-JavaScript form
+# (9 bytes a character once percent-encoded) or as JSON with \u escapes (6).
+MAX_BODY_BYTES = 48 * 1024
 
 
 def check_body_size(raw: bytes, limit: int = MAX_BODY_BYTES) -> None:
@@ -56,6 +60,7 @@ class Submission:
     language: str | None
     partner: str | None
     ui_language: str = ""  # the language the supporter reads (chalicelib/i18n.py); "" for the letter's
+    letter_body: str = ""  # the letter's body as the supporter edited or wrote it; "" where they add a paragraph
 
 
 # Control characters (Unicode category Cc) and the Unicode line separators: they break headers and layouts.
@@ -74,7 +79,7 @@ def clean_fields(
     required: tuple[str, ...],
     required_text: str,
     *,
-    multiline: tuple[str, ...] = ("message",),
+    multiline: tuple[str, ...] = ("message", "letter_body"),
 ) -> dict[str, str]:
     """Every field in `limits` as clean text (a missing one is ""), or InvalidField naming the first bad one.
     Unknown fields are refused; a field in `multiline` may hold line breaks and tabs, the others are one line
@@ -138,6 +143,7 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
         raise InvalidField("partner", "A partner code uses only letters, digits, '-' and '_'.")
     if values["ui_language"] and values["ui_language"] not in UI_LANGUAGES:
         raise InvalidField("ui_language", f"The ui_language is one of {', '.join(UI_LANGUAGES)}.")
+    check_editing(values, campaign)
     return Submission(
         country=country,
         name=values["name"],
@@ -147,4 +153,25 @@ def check_submission(payload: Any, campaign: Campaign, directory: Directory) -> 
         language=language,
         partner=partner,
         ui_language=values["ui_language"],
+        letter_body=values["letter_body"],
     )
+
+
+def check_editing(values: Mapping[str, str], campaign: Campaign) -> None:
+    """The supporter changes no more of the letter than the campaign allows (`[letter] editing`): a paragraph of
+    their own in `message`, or the whole body in `letter_body`; InvalidField names the field that may not be used."""
+    if not campaign.supporter_writes_body:
+        if values["letter_body"]:
+            raise InvalidField(
+                "letter_body",
+                "This campaign's letter cannot be edited: add your own words in the message field instead.",
+            )
+        return
+    if values["message"]:
+        raise InvalidField(
+            "message",
+            "In this campaign you write the letter's body yourself: send your words in the letter_body field.",
+        )
+    if not values["letter_body"]:
+        what = "the campaign's text, changed as you like" if campaign.editing == "edit_body" else "your own words"
+        raise InvalidField("letter_body", f"Please write the letter: its body is empty (send {what}).")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.campaigns.catalogue import Campaign, FixedTarget
+from chalicelib.campaigns.catalogue import BODY_BLOCK, Campaign, FixedTarget
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.directory.country_names import country_name
 from chalicelib.letters.salutations import recipient_kind, salutation
-from chalicelib.rendering import from_source, render
+from chalicelib.rendering import render_block, render_replacing_block, template_for
+
+# The longest body a supporter may send (`letter_body`): twice the longest of the example letters' bodies. The
+# linter checks that a campaign's own body fits, so a supporter can always send it unchanged.
+MAX_BODY_CHARACTERS = 4000
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,9 @@ class Supporter:
     email: str
     city: str = ""
     message: str = ""
+    # The letter's body as the supporter wrote or edited it (campaigns with [letter] editing = edit_body or
+    # own_letter); "" where they add a paragraph (`message`) to the campaign's text.
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,11 @@ def compose(
             supporters=[one],
             digest={"count": 1, "part": 1, "parts": 1, "date": ""},
         )
-    return render_letter(campaign, country.alpha2, target, language, supporter=supporter_context(supporter))
+    # No body yet (a preview before the supporter wrote one): the campaign's own. The front door refuses an empty one.
+    own_body = supporter.body if campaign.supporter_writes_body and supporter.body.strip() else None
+    return render_letter(
+        campaign, country.alpha2, target, language, own_body=own_body, supporter=supporter_context(supporter)
+    )
 
 
 def named_in(entries: object, language: str) -> object:
@@ -98,26 +109,54 @@ def named_in(entries: object, language: str) -> object:
 
 
 def render_letter(
-    campaign: Campaign, country_code: str, target: Target, language: str | None, **lists: object
+    campaign: Campaign,
+    country_code: str,
+    target: Target,
+    language: str | None,
+    *,
+    own_body: str | None = None,
+    **lists: object,
 ) -> ComposedLetter:
     """The campaign's letter to `target`, in `language` if the campaign has it, else the target's; `lists` are the
     kind's own names (`supporter`, `supporters` or `signatories`), always values, never template source.
     `country_code` is the supporter's (or the letter's) state, "" for none: the letter names it, and every
-    state in its lists, in its own language, so an Arabic letter says "كينيا", not "Kenya"."""
+    state in its lists, in its own language, so an Arabic letter says "كينيا", not "Kenya".
+    `own_body`: the supporter's text in place of the template's `{% block body %}` (greeting and sign-off stay)."""
     lang = campaign.language_for(language, target.language)
     lists = {name: named_in(value, lang) for name, value in lists.items()}
+    context = {**_recipient_context(campaign, country_code, target, lang), **lists}
+    # A console campaign's own text or the folder's file: the same sandbox either way.
+    template = template_for(campaign.letter_template_name(lang), _source(campaign, lang))
+    if own_body is None:
+        body = template.render(**context)
+    else:
+        body = render_replacing_block(template, BODY_BLOCK, tidy(own_body).strip("\n"), **context)
+    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
+
+
+def editable_body(campaign: Campaign, language: str) -> str:
+    """The campaign's own body in `language` (its `{% block body %}`), which an `edit_body` supporter starts from.
+    The linter (letter_check.py) makes sure it reads the same for every country, so the form can show it before a
+    country is chosen; the sample context stands in for the recipient."""
+    from chalicelib.campaigns.catalogue import sample_context
+
+    template = template_for(campaign.letter_template_name(language), _source(campaign, language))
+    return tidy(render_block(template, BODY_BLOCK, **sample_context(campaign))).strip("\n")
+
+
+def _source(campaign: Campaign, language: str) -> str | None:
+    return campaign.letter_sources[language] if campaign.letter_sources is not None else None
+
+
+def _recipient_context(campaign: Campaign, country_code: str, target: Target, lang: str) -> dict[str, object]:
+    """The names that depend on who receives the letter: the greeting among them is always ours."""
     fixed_kind = campaign.fixed_target.kind if campaign.fixed_target else "generic"
     kind = recipient_kind(target.target_set, target.addressee, fixed_kind)
-    context = {
+    return {
         "target": {"name": target.name, "addressee": target.addressee, "kind": kind},
         "country": {"name": country_name(country_code, lang) if country_code else ""},
         "salutation": salutation(kind, lang, target.addressee),
     }
-    if campaign.letter_sources is not None:  # built in the console: its own text, in the same sandbox
-        body = from_source(campaign.letter_sources[lang]).render(**context, **lists)
-    else:
-        body = render(campaign.letter_template_name(lang), **context, **lists)
-    return ComposedLetter(target=target, language=lang, subject=campaign.text(campaign.subject, lang), body=tidy(body))
 
 
 def tidy(text: str) -> str:

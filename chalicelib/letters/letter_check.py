@@ -12,13 +12,25 @@ one sample entry from the country), is named in the letter's language (chaliceli
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.directory.country_names import country_name
-from chalicelib.letters.composing import ComposedLetter, Supporter, compose, render_letter, resolve_target
+from chalicelib.letters.composing import (
+    MAX_BODY_CHARACTERS,
+    ComposedLetter,
+    Supporter,
+    compose,
+    editable_body,
+    render_letter,
+    resolve_target,
+)
 
 FULL = Supporter("Jo Doe", "jo@example.org", "Mombasa", "My words.")
 BARE = Supporter("Jo Doe", "jo@example.org")
+OWN_WORDS = "My words."
+MARK = "\ue000"  # where a supporter's own body goes (a private-use character: in no template)
 NOT_LATIN = frozenset({"ar", "ru", "zh"})  # the UN languages whose letters must name no state in English
 
 
@@ -40,12 +52,26 @@ def latin_names(letter: ComposedLetter, country: Country) -> list[str]:
 def letter_problems(campaign: Campaign, directory: Directory) -> list[str]:
     """Every way the campaign's letter fails for some language × country, one line each ("" if none)."""
     problems = []
+    writes_body = campaign.supporter_writes_body
+    # Where the supporter edits or writes the body, their words are the body; else a paragraph in the campaign's.
+    full_supporter = replace(FULL, message="", body=OWN_WORDS) if writes_body else FULL
     for language in campaign.languages:
+        try:
+            own = editable_body(campaign, language) if writes_body else ""
+        except Exception as exc:  # noqa: BLE001 (no body block: check_letter says how to mark it)
+            problems.append(f"{campaign.slug}: letter.{language}.txt: its body block: {type(exc).__name__}: {exc}")
+            continue
+        if len(own) > MAX_BODY_CHARACTERS:
+            problems.append(
+                f"{campaign.slug}: letter.{language}.txt: its body block is {len(own)} characters, more than the "
+                f"{MAX_BODY_CHARACTERS} a supporter may send: they could not send it unchanged"
+            )
         for country in directory.countries():
             where = f"{campaign.slug}: letter.{language}.txt for {country.alpha2}"
             try:
                 target = resolve_target(campaign, country, directory)
-                full, bare = (compose(campaign, country, target, s, language) for s in (FULL, BARE))
+                full, bare = (compose(campaign, country, target, s, language) for s in (full_supporter, BARE))
+                marked = compose(campaign, country, target, replace(BARE, body=MARK), language) if writes_body else None
                 signed = signed_sample(campaign, country, target, language)
             except Exception as exc:  # noqa: BLE001 (reported with where it happened, never swallowed)
                 problems.append(f"{where}: {type(exc).__name__}: {exc}")
@@ -59,6 +85,12 @@ def letter_problems(campaign: Campaign, directory: Directory) -> list[str]:
                     problems.append(f"{where}: template syntax left in the letter")
                 for name in latin_names(letter, country):
                     problems.append(f"{where}: the country is named in English ({name!r}), not in {language}")
-            if not campaign.is_sign_on and "My words." not in full.body:
+            if not campaign.is_sign_on and OWN_WORDS not in full.body:
                 problems.append(f"{where}: the supporter's own words are not in the letter")
+            # The form shows the body before a country is chosen (and without JavaScript): it must not depend on it.
+            if marked is not None and marked.body.replace(MARK, own) != bare.body:
+                problems.append(
+                    f"{where}: the body block reads differently for this country; the part a supporter "
+                    "edits must be the same for every country (greet them in the text around it)"
+                )
     return problems

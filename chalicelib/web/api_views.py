@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from chalicelib.campaigns.catalogue import Campaign
 from chalicelib.clock import iso
 from chalicelib.directory import Country, Directory, Target
 from chalicelib.directory.target_names import shown_name
-from chalicelib.letters.composing import ComposedLetter, Supporter, compose
+from chalicelib.letters.composing import ComposedLetter, Supporter, compose, editable_body
 from chalicelib.letters.fallbacks import IsFailing, Route, mailto_url, never_failing, plan_route, webmail_urls
 from chalicelib.letters.letter import Letter
 from chalicelib.letters.states import DIGEST_EXPLAINED, EXPLAINED, WAITING_EXPLAINED, Status
@@ -45,6 +46,7 @@ def campaign_summary(campaign: Campaign, today: dt.date) -> dict[str, Any]:
         "open": campaign.opens <= today <= campaign.closes,
         "kind": campaign.kind,
         "delivery": campaign.delivery.mode,
+        "editing": campaign.editing,  # add_paragraph: send `message`; edit_body, own_letter: send `letter_body`
     }
 
 
@@ -178,6 +180,24 @@ def preview(
     return {
         "country": {"code": country.alpha2, "name": country.name},
         **delivery_view(route, campaign, supporter, lang, ui_language),
+        **({"editing": editing_view(campaign, route, supporter, lang)} if campaign.supporter_writes_body else {}),
+    }
+
+
+BODY_MARK = "\ue000"  # a private-use character: where the supporter's body goes, to split the letter around it
+
+
+def editing_view(campaign: Campaign, route: Route, supporter: Supporter, language: str) -> dict[str, str]:
+    """What a form needs to show the letter as the supporter edits it: the campaign's own body in that language
+    (`body`, empty for own_letter) and the letter around it, ours (`before`: the greeting; `after`: the sign-off)."""
+    marked = compose(campaign, route.country, route.target, replace(supporter, body=BODY_MARK), language)
+    before, _, after = marked.body.partition(BODY_MARK)
+    own = campaign.editing == "own_letter"
+    return {
+        "mode": campaign.editing,
+        "body": "" if own else editable_body(campaign, marked.language),
+        "before": before,
+        "after": after,
     }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from chalicelib.campaigns.catalogue import (
     DELIVERY_MODES,
     DIGEST_PERIODS,
+    EDITING_MODES,
     KINDS,
     SIGNATORY_ORDERS,
     TARGET_SETS,
@@ -72,6 +73,15 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
             ),  # fmt: skip
             Field("campaign.from_name", "From name", hint="Digests and sign-on letters only."),
             Field("campaign.reply_to", "Reply-To", "email", "Digests and sign-on letters only."),
+            Field(
+                "campaign.letter.editing",
+                "How much of the letter supporters may change",
+                "select",
+                "add_paragraph (the default): they add their own words; edit_body: they may change the letter's "
+                "body; own_letter: they write the body under your subject. With edit_body or own_letter, mark the "
+                "body in each letter with {% block body %}...{% endblock %}: the greeting and sign-off stay yours.",
+                ("", *EDITING_MODES),
+            ),
             Field(
                 "campaign.sign_on.order",
                 "Order of the signatories",

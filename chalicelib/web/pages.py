@@ -20,9 +20,18 @@ from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
 from chalicelib.letters.letter import Letter
 from chalicelib.rendering import render
 
-FORM_FIELDS = {"country": "", "name": "", "email": "", "city": "", "message": "", "language": "", "partner": ""}
+FORM_FIELDS = {
+    "country": "",
+    "name": "",
+    "email": "",
+    "city": "",
+    "message": "",
+    "letter_body": "",
+    "language": "",
+    "partner": "",
+}
 PAGE_ONLY_FIELDS = ("lang", "embed", "accent", "button")  # how the page was shown, not part of the letter
-VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "language")
+VISIBLE_FIELDS = ("country", "name", "email", "city", "message", "letter_body", "language")
 SCRIPT_TEXT = (
     "target.",
     "note.",
@@ -151,7 +160,7 @@ def form_page(
     """`look`: the partner's accent and button text (embed.js's data- attributes), each kept only if usable."""
     from chalicelib.web.theming import theme
 
-    values = {**FORM_FIELDS, **(values or {})}
+    values, editing = editing_values(campaign, t.language, values or {})
     partner = safe_partner(values["partner"] or partner)
     error = {"field": "", "message": "", **(error or {})}
     return render(
@@ -173,7 +182,28 @@ def form_page(
         page_url=page_url,
         locale=OG_LOCALES[t.language],
         theme=theme(**{"accent": "", "button": "", **(look or {})}),
+        editing=editing,
     )
+
+
+def editing_values(
+    campaign: Campaign, page_language: str, given: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's values, and how the supporter edits the letter (`[letter] editing`). Where they edit or write the
+    body, the letter is in one language: the page's if the campaign has it, preselected; an edit_body form starts
+    from the campaign's body in it (the same for every country: the linter checks), so no JavaScript is needed."""
+    from chalicelib.letters.composing import MAX_BODY_CHARACTERS, editable_body
+
+    values = {**FORM_FIELDS, **given}
+    if not campaign.supporter_writes_body:
+        return values, {"mode": campaign.editing}
+    language = values["language"] if values["language"] in campaign.languages else None
+    language = language or campaign.language_for(page_language, "en")
+    start = editable_body(campaign, language) if campaign.editing == "edit_body" else ""
+    if "letter_body" not in given:  # a form shown again after an error keeps what they wrote, even nothing
+        values["letter_body"] = start
+    values["language"] = language
+    return values, {"mode": campaign.editing, "language": {"code": language}, "max": MAX_BODY_CHARACTERS}
 
 
 def privacy_page(campaign: Campaign, t: Messages, *, embed: bool = False) -> str:

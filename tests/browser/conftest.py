@@ -39,6 +39,18 @@ def browser():
 
 
 @pytest.fixture
+def phone(browser):
+    """A page the size of a 360 px phone (support/phone_pages.py audits it)."""
+    from support.phone_pages import PHONE
+
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)

@@ -179,3 +179,23 @@ def test_a_signed_in_organiser_gets_the_test_at_their_own_address_a_token_at_the
     assert by_token.status_code == 202 and by_token.json_body["sent_to"] == "organisers@demarche.example.org"
     tests = [m["to"] for m in outbox() if m["subject"].startswith("[Test]")]
     assert len(tests) == 2 and "<amina@ngo.example>" in tests[0] and "<organisers@demarche.example.org>" in tests[1]
+
+
+def test_the_editor_sets_how_much_of_the_letter_supporters_may_change(client, tokens):
+    assert 'data-path="campaign.letter.editing"' in client.http.get("/admin/campaigns/new").body.decode()
+    document = new_document()
+    document["campaign"]["letter"] = {"editing": "rewrite"}
+    save = {"document": document, "revision": 0}
+    answer = call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", tokens["all"], save)
+    assert answer.status_code == 400 and answer.json_body["error"]["field"] == "letter.editing"
+    # a letter without the body block cannot let supporters edit it: the error names the letter
+    document["campaign"]["letter"] = {"editing": "edit_body"}
+    document["letters"]["es"] = document["letters"]["es"].replace("{% block body %}", "").replace("{% endblock %}", "")
+    answer = call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", tokens["all"], save)
+    assert answer.status_code == 400 and answer.json_body["error"]["field"] == "letters.es"
+
+    document["letters"] = new_document()["letters"]
+    assert call(client, "PUT", f"/admin/campaigns/{SLUG}/draft", tokens["all"], save).status_code == 200
+    preview = call(client, "GET", f"/admin/campaigns/{SLUG}/draft/preview?country=FR&language=fr", tokens["all"])
+    assert preview.json_body["editing"]["body"].startswith("Je vous écris pour demander")
+    assert call(client, "POST", f"/admin/campaigns/{SLUG}/draft/lint", tokens["all"]).json_body["ok"] is True

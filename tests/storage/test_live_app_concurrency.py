@@ -1,10 +1,11 @@
-"""The live app (tests' stand-in for API Gateway + Lambda) answers a page's parallel requests while letters are
+"""The live app (tests' stand-in for API Gateway + Lambda) answers a page's parallel requests while items are
 written: in-process moto is not thread-safe, so the conftest serialises its requests the way `make run` does."""
 
 import json
 import threading
 import urllib.request
 
+import boto3
 from support.letter_factory import make_letter
 
 CAMPAIGN = "hrd-resolution"
@@ -31,8 +32,10 @@ def test_parallel_reads_while_letters_are_written_all_answer(live_app, services,
     readers = [threading.Thread(target=read) for _ in range(3)]
     for reader in readers:
         reader.start()
-    for n in range(300):  # new partitions while the readers' Queries walk the table
-        services.letters.create(make_letter(clock, email=f"new{n}@example.org"))
+    dynamodb, table = boto3.client("dynamodb"), services.settings.table_name
+    for batch in range(80):  # new partitions, 25 a call, while the readers' Queries walk the table
+        noise = [{"PutRequest": {"Item": {"pk": {"S": f"NOISE#{batch}-{n}"}, "sk": {"S": "noise"}}}} for n in range(25)]
+        dynamodb.batch_write_item(RequestItems={table: noise})
     stop.set()
     for reader in readers:
         reader.join(timeout=30)

@@ -96,7 +96,7 @@
       var texts = next.text || {};
       if (!Object.keys(texts).some(function (k) { return String(texts[k]).trim(); })) delete next.text;
     }
-    ["next_step", "fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up", "sign_on"].forEach(function (table) {
+    ["next_step", "fixed_target", "delivery", "confirmation", "limits", "bots", "privacy", "follow_up", "sign_on", "letter"].forEach(function (table) {
       var t = doc.campaign[table];
       if (t && typeof t === "object" && !Object.keys(t).length) delete doc.campaign[table];
     });

@@ -31,7 +31,7 @@
   var root = document.documentElement;
   if (!form || !textNode || !window.fetch || !window.URLSearchParams) return;
   var T = JSON.parse(textNode.textContent), english = root.lang === "en", targetName = "", busy = false;
-  var VISIBLE = ["country", "name", "email", "city", "message", "language"];
+  var VISIBLE = ["country", "name", "email", "city", "message", "letter_body", "language"];
 
   function $(id) { return document.getElementById(id); }
   function say(key) { return T[key] || ""; }
@@ -94,10 +94,36 @@
     }
     ["preview-subject", "preview-body"].forEach(function (id) { $(id).lang = letter.language; $(id).dir = "auto"; });
     $("preview-subject").textContent = letter.subject;
-    $("preview-body").textContent = letter.body;
-    $("own-email").href = data.mailto;
+    shownLetter = data;
+    startFrom(data.editing);
+    showLetter();
     $("preview-section").hidden = false;
     if (!shown++ && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) $("preview-fold").open = true;
+  }
+  // --- the body the supporter edits or writes ([letter] editing): the greeting and sign-off stay the campaign's --
+  var bodyField = form.elements.letter_body, shownLetter = null;
+  // An edit_body form starts from the campaign's text in the letter's language: a new language brings its text,
+  // unless the supporter has already changed it.
+  function startFrom(editing) {
+    if (!bodyField || !editing || editing.mode !== "edit_body") return;
+    var start = bodyField.getAttribute("data-start");
+    if (start === null) start = bodyField.defaultValue;
+    if (bodyField.value.trim() === start.trim() && editing.body !== start) {
+      bodyField.value = editing.body; bodyField.lang = shownLetter.letter.language;
+    }
+    bodyField.setAttribute("data-start", editing.body);
+  }
+  function mailto(data, body) {  // as letters/fallbacks.py mailto_url: the recipient the server gave, the text here
+    return data.mailto.split("?")[0] + "?subject=" + encodeURIComponent(data.letter.subject) +
+      "&body=" + encodeURIComponent(body.replace(/\r?\n/g, "\r\n"));
+  }
+  function showLetter() {
+    var data = shownLetter;
+    if (!data) return;
+    var editing = data.editing, own = bodyField && editing ? bodyField.value.trim() : "";
+    var body = own ? editing.before + own + editing.after : data.letter.body;
+    $("preview-body").textContent = body;
+    $("own-email").href = own ? mailto(data, body) : data.mailto;
   }
   // Why the target cannot be emailed, and what happens instead (a fallback target, or the supporter sends it).
   function noteKey(data) {
@@ -160,7 +186,8 @@
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 300); }
   ["country", "language"].forEach(function (n) { if (form.elements[n]) form.elements[n].addEventListener("change", refresh); });
-  ["name", "city", "message"].forEach(function (n) { form.elements[n].addEventListener("input", later); });
+  ["name", "city", "message"].forEach(function (n) { if (form.elements[n]) form.elements[n].addEventListener("input", later); });
+  if (bodyField) bodyField.addEventListener("input", showLetter);
 
   // --- errors: a summary that is announced and links to the field, and the message beside the field --------------
   function clearErrors() {
