@@ -1,4 +1,4 @@
-"""Browser fixtures: Debian's Chromium through Playwright, a phone-sized page, and screenshots kept in test-artifacts/."""
+"""Browser fixtures: Debian's Chromium through Playwright, and screenshots kept in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from support.paths import PROJECT_DIR
-from support.phone_pages import PHONE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,16 +54,6 @@ def screenshot():
     """Save a screenshot under test-artifacts/ (gitignored; CI keeps it as an artefact)."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return lambda page, name: page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def phone(browser):
-    """A page in a 360 px phone's viewport (support/phone_pages.py checks what fits it)."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture(autouse=True)
