@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 from support.console_steps import sign_in_by_email
-from support.live_servers import PROJECT_DIR, cli, confirm, get_json, post_json, server_env, wait_for_mail
+from support.live_servers import cli, confirm, get_json, post_json, wait_for_mail
 
 CAMPAIGN = "hrd-resolution"
 # Iceland's ministry: no other test on the shared stack writes to it (a correction applies to every campaign).
@@ -117,14 +116,7 @@ def test_an_editor_corrects_an_address_in_the_console_and_the_next_letter_goes_t
 
 
 def directory_cli(base: str, *argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli.directory", *argv],
-        cwd=PROJECT_DIR,
-        env=server_env(base),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return cli(base, "directory", *argv)
 
 
 @pytest.mark.slow
