@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.errors import NotFound
+from chalicelib.http.request import query_param
 from chalicelib.http.responses import as_html, as_json, html_errors, json_errors, private
 from chalicelib.services import services
 
@@ -19,20 +20,25 @@ def _local_only() -> None:
 @blueprint.route("/dev/outbox.json")
 @json_errors
 def dev_outbox_json() -> Response:
-    from chalicelib.web.outbox import sent_messages, with_address_origins
-
     _local_only()
-    return as_json(with_address_origins(sent_messages(), services().letters.find_by_ses_message_id))
+    return as_json(_outbox())
 
 
 @blueprint.route("/dev/outbox")
 @html_errors
 def dev_outbox() -> Response:
-    from chalicelib.web.outbox import sent_messages, with_address_origins
     from chalicelib.web.pages import outbox_page
 
     _local_only()
-    return as_html(outbox_page(with_address_origins(sent_messages(), services().letters.find_by_ses_message_id)))
+    return as_html(outbox_page(_outbox()))
+
+
+def _outbox() -> list:
+    """The outbox, or with `?to=ADDRESS` only the mail to (or replying to) that address."""
+    from chalicelib.web.outbox import addressed_to, sent_messages, with_address_origins
+
+    shown = addressed_to(sent_messages(), query_param("to"))
+    return with_address_origins(shown, services().letters.find_by_ses_message_id)
 
 
 @blueprint.route("/dev/organiser-token")

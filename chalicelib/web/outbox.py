@@ -12,6 +12,15 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Callable
 
 
+def addressed_to(messages: list[dict[str, Any]], address: str) -> list[dict[str, Any]]:
+    """The messages whose To or Reply-To holds `address` (any case); all of them for an empty address. Looking a
+    letter up is a Query per message, so a long-running `make run` is read faster one supporter at a time."""
+    wanted = address.strip().lower()
+    if not wanted:
+        return messages
+    return [m for m in messages if wanted in m["to"].lower() or wanted in (m.get("reply_to") or "").lower()]
+
+
 def with_address_origins(messages: list[dict[str, Any]], find: Callable[[str], Any]) -> list[dict[str, Any]]:
     """Each message with `address_origin`: how the letter's address was known (sourced, verified, override,
     placeholder), found through the letter SES knows by the message's id; None for mail that is not a letter."""

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from support.live_servers import confirm, eventually, get_json
+from support.live_servers import confirm, eventually, outbox
 
 LETTER_EN = (
     "Dear {{ target.addressee }},\n\nPlease call for the release of the Lake Three.\n"
@@ -21,7 +21,7 @@ _SIGN_IN_LINK = re.compile(r"http://\S+/admin#sign-in=[A-Za-z0-9_-]+")
 
 def mails_to(base: str, email: str, subject_part: str = "") -> list[dict]:
     """The local outbox's mails to `email` whose subject contains `subject_part`, oldest first."""
-    return [m for m in get_json(f"{base}/dev/outbox.json") if email in m["to"] and subject_part in m["subject"]]
+    return [m for m in outbox(base, email) if email in m["to"] and subject_part in m["subject"]]
 
 
 def sign_in_by_email(page, base: str, email: str) -> None:

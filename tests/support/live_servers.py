@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -164,11 +165,16 @@ def post_json(url: str, payload: dict, headers: dict[str, str] | None = None) ->
         return json.loads(response.read())
 
 
+def outbox(base: str, address: str) -> list[dict[str, Any]]:
+    """The local outbox's mail to or replying to `address` (the server is shared by the session's tests)."""
+    return get_json(f"{base}/dev/outbox.json?to={urllib.parse.quote(address)}")
+
+
 def confirmation_link(base: str, supporter: str, timeout: float = 30) -> str:
     """The confirmation link emailed to `supporter` (in the local outbox)."""
 
     def found() -> str:
-        mails = [m for m in get_json(f"{base}/dev/outbox.json") if supporter in m["to"] and not m["reply_to"]]
+        mails = [m for m in outbox(base, supporter) if supporter in m["to"] and not m["reply_to"]]
         assert mails, f"no confirmation email to {supporter} yet"
         match = re.search(r"http://\S+/confirm/\S+", mails[-1]["body"])
         assert match, mails[-1]["body"]
@@ -193,7 +199,7 @@ def wait_for_mail(base: str, reply_to: str, timeout: float = 30) -> dict[str, An
     """The letter in the local outbox whose Reply-To is `reply_to` (the queue is drained in the background)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        mails = [m for m in get_json(f"{base}/dev/outbox.json") if reply_to in (m.get("reply_to") or "")]
+        mails = [m for m in outbox(base, reply_to) if reply_to in (m.get("reply_to") or "")]
         if mails:
             assert len(mails) == 1, mails
             return mails[0]

@@ -82,6 +82,20 @@ def test_dev_pages_exist_only_in_the_local_stage(client, monkeypatch, services):
     assert client.http.get("/dev/outbox").status_code == 404
 
 
+def test_the_outbox_shows_one_supporters_mail_when_asked_to(client, letters_api):
+    for email in ("ana@example.org", "ben@example.org"):
+        letter = {"country": "FI", "name": "Supporter", "email": email, "message": "Please act."}
+        assert letters_api.post("hrd-resolution", letter).status_code == 202
+
+    everyone = client.http.get("/dev/outbox.json").json_body
+    only_ana = client.http.get("/dev/outbox.json?to=ANA%40example.org").json_body
+    page = client.http.get("/dev/outbox?to=ana%40example.org").body.decode()
+
+    assert {m["to"] for m in everyone} == {"Supporter <ana@example.org>", "Supporter <ben@example.org>"}
+    assert [m["to"] for m in only_ana] == ["Supporter <ana@example.org>"]
+    assert "ana@example.org" in page and "ben@example.org" not in page
+
+
 # --- languages -------------------------------------------------------------------------------------------------
 
 
