@@ -58,6 +58,13 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def problems(rows: list[dict]) -> str:
+    """What a benchmark found wrong, one line each (the soak's invariant violations): kept with the table, since a
+    rare fault plan may not show it again."""
+    found = [f"- {r['figure'].split(':')[0]}: {p}" for r in rows for p in r.get("problems") or []]
+    return "\n\n## What broke a goal in this run\n\n" + "\n".join(found) if found else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=BENCHES, default=BENCHES)
@@ -85,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# Benchmark results\n\nMeasured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}, "
         f"commit {commit or 'unknown'}, by `make bench`.\n\n"
     )
-    text = table(rows)
+    text = table(rows) + problems(rows)
     print(text)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")

@@ -62,3 +62,17 @@ def test_every_benchmark_runs_at_a_tiny_size(tmp_path):
     assert load["met"] is True and " 0 errors of 0 " not in load["value"], load["value"]
     # the smoke writes no results: bench/RESULTS.md holds only real runs
     assert "Benchmark results" not in done.stdout
+
+
+def test_what_a_benchmark_found_wrong_is_written_below_the_table():
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        from run import problems
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    soak = {"figure": "fault soak: 10 letters", "problems": ["confirmed letter L1 ended sent after 2 sends"]}
+
+    assert problems([soak, {"figure": "deployment zip"}]).endswith(
+        "- fault soak: confirmed letter L1 ended sent after 2 sends"
+    )
+    assert problems([{"figure": "deployment zip", "problems": []}]) == ""
