@@ -80,11 +80,11 @@ def post_signature(slug: str) -> Response:
 @blueprint.route("/campaigns/{slug}/signatures/{signatory_id}/confirm/{token}")
 @html_errors
 def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.web.sign_on_pages import signature_confirm_page
+    from chalicelib.web.sign_on_pages import signature_page
 
     s = services()
     item = s.signatures.look(s.campaigns.get(slug), signatory_id, token)
-    return as_html(signature_confirm_page(item, signatory_messages(item)))
+    return as_html(signature_page("confirm", item, signatory_messages(item)))
 
 
 @blueprint.route(
@@ -92,22 +92,22 @@ def get_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
 )
 @html_errors
 def post_signature_confirm(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.web.sign_on_pages import signature_confirmed_page
+    from chalicelib.web.sign_on_pages import signature_page
 
     s = services()
     item = s.signatures.confirm(s.campaigns.get(slug), signatory_id, token)
-    return as_html(signature_confirmed_page(item, signatory_messages(item)))
+    return as_html(signature_page("confirmed", item, signatory_messages(item)))
 
 
 @blueprint.route("/campaigns/{slug}/signatures/{signatory_id}/withdraw/{token}")
 @html_errors
 def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
     from chalicelib.outcomes.signatures import WITHDRAW
-    from chalicelib.web.sign_on_pages import withdraw_page
+    from chalicelib.web.sign_on_pages import signature_page
 
     s = services()
     item = s.signatures.look(s.campaigns.get(slug), signatory_id, token, WITHDRAW)
-    return as_html(withdraw_page(item, signatory_messages(item)))
+    return as_html(signature_page("withdraw", item, signatory_messages(item)))
 
 
 @blueprint.route(
@@ -115,11 +115,11 @@ def get_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response
 )
 @html_errors
 def post_signature_withdraw(slug: str, signatory_id: str, token: str) -> Response:
-    from chalicelib.web.sign_on_pages import withdrawn_page
+    from chalicelib.web.sign_on_pages import signature_page
 
     s = services()
     item = s.signatures.withdraw(s.campaigns.get(slug), signatory_id, token)
-    return as_html(withdrawn_page(item, signatory_messages(item)))
+    return as_html(signature_page("withdrawn", item, signatory_messages(item)))
 
 
 @blueprint.route("/campaigns/{slug}/signatories")

@@ -96,24 +96,15 @@ def signed_page(t: Messages, organisation: str, *, embed: bool = False) -> str:
     return action_page(t, t("sign_on.signed.title"), message, embed=embed)
 
 
-def signature_confirm_page(item: Mapping[str, Any], t: Messages) -> str:
-    message = t.isolated("sign_on.confirm.message", organisation=item["organisation"])
-    return action_page(t, t("sign_on.confirm.title"), message, button=t("sign_on.confirm.button"))
+SIGNATURE_STEPS_WITH_A_BUTTON = ("confirm", "withdraw")  # the pages an email link opens; a POST shows the next
 
 
-def signature_confirmed_page(item: Mapping[str, Any], t: Messages) -> str:
-    message = t.isolated("sign_on.confirmed.message", organisation=item["organisation"])
-    return action_page(t, t("sign_on.confirmed.title"), message)
-
-
-def withdraw_page(item: Mapping[str, Any], t: Messages) -> str:
-    message = t.isolated("sign_on.withdraw.message", organisation=item["organisation"])
-    return action_page(t, t("sign_on.withdraw.title"), message, button=t("sign_on.withdraw.button"))
-
-
-def withdrawn_page(item: Mapping[str, Any], t: Messages) -> str:
-    message = t.isolated("sign_on.withdrawn.message", organisation=item["organisation"])
-    return action_page(t, t("sign_on.withdrawn.title"), message)
+def signature_page(step: str, item: Mapping[str, Any], t: Messages) -> str:
+    """The pages behind a signature's links: `confirm` and `withdraw` (a button that POSTs), then `confirmed` and
+    `withdrawn`, each naming the organisation in the signatory's language."""
+    message = t.isolated(f"sign_on.{step}.message", organisation=item["organisation"])
+    button = t(f"sign_on.{step}.button") if step in SIGNATURE_STEPS_WITH_A_BUTTON else ""
+    return action_page(t, t(f"sign_on.{step}.title"), message, button=button)
 
 
 def signed_letter_page(document: SignedLetter, *, embed: bool = False) -> str:
