@@ -409,3 +409,22 @@ def test_a_partner_themes_the_embed_with_data_attributes(browser, live_api, part
     assert frame.evaluate("getComputedStyle(document.getElementById('send')).backgroundColor") == "rgb(122, 31, 92)"
     screenshot(page, "embed-themed")
     page.close()
+
+
+def test_an_embedded_sign_on_form_fits_its_frame_and_names_it_in_the_pages_language(browser, live_api, partner_site):
+    # GIVEN a French partner page with the one-line snippet for a coalition sign-on (no letter form, no preview)
+    campaign = "ga-defenders-sign-on"
+    url = partner_site.page("/sign-on-fr.html", partner_html(live_api, snippet(live_api, campaign, "ldh"), lang="fr"))
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page.goto(url)
+    handle = page.wait_for_selector(f'iframe[data-demarche="{campaign}"]')
+    frame = handle.content_frame()
+    frame.wait_for_selector("form")
+    # THEN the frame grows or shrinks to the form (not the snippet's first 720 px) and takes its French title
+    eventually(lambda: assert_fits(handle, frame))
+    assert round(handle.bounding_box()["height"]) != 720
+
+    def titled_in_french() -> None:
+        assert "Lettre conjointe" in (handle.get_attribute("title") or ""), handle.get_attribute("title")
+
+    eventually(titled_in_french)

@@ -27,8 +27,22 @@
     });
   });
 
-  var form = document.getElementById("letter-form"), textNode = document.getElementById("page-text");
   var root = document.documentElement;
+  // --- framed on a partner's page (the letter form, the sign-on form, the pages after them): tell it our height
+  // (and title) whenever it changes ----------------------------------------------------------------------------
+  function postHeight() {
+    try {
+      window.parent.postMessage({demarche: "resize", height: Math.ceil(root.getBoundingClientRect().height),
+        title: document.title}, "*");  // height and title only: nothing the supporter typed
+    } catch (ignored) { /* the page still works unframed */ }
+  }
+  if (root.hasAttribute("data-embed") && window.parent !== window) {
+    if (window.ResizeObserver) new ResizeObserver(postHeight).observe(root);
+    window.addEventListener("load", postHeight);
+    postHeight();
+  }
+
+  var form = document.getElementById("letter-form"), textNode = document.getElementById("page-text");
   if (!form || !textNode || !window.fetch || !window.URLSearchParams) return;
   var T = JSON.parse(textNode.textContent), english = root.lang === "en", targetName = "", busy = false;
   var VISIBLE = ["country", "name", "email", "city", "message", "letter_body", "language"];
@@ -44,19 +58,6 @@
   }
   function value(name) { var el = form.elements[name]; return el && el.value ? el.value : ""; }
   function webLink(url) { return /^https?:\/\//i.test(url || ""); }
-
-  // --- framed on a partner's page: tell it our height (and title) whenever it changes -------------------------
-  function postHeight() {
-    try {
-      window.parent.postMessage({demarche: "resize", height: Math.ceil(root.getBoundingClientRect().height),
-        title: document.title}, "*");  // height and title only: nothing the supporter typed
-    } catch (ignored) { /* the page still works unframed */ }
-  }
-  if (root.hasAttribute("data-embed") && window.parent !== window) {
-    if (window.ResizeObserver) new ResizeObserver(postHeight).observe(root);
-    window.addEventListener("load", postHeight);
-    postHeight();
-  }
 
   // --- who the letter goes to, and the letter itself -----------------------------------------------------------
   var asked = 0, timer = null, shown = 0;
