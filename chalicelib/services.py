@@ -69,9 +69,11 @@ class Services:
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`monotonic` times the in-process snapshots (health, overrides): a simulation passes its own clock's."""
         self.settings = settings or Settings.from_env()
-        self.clock, self.sleep = clock, sleep
+        self.clock, self.sleep, self.monotonic = clock, sleep, monotonic
 
     @cached_property
     def aws(self) -> "AwsClients":
@@ -114,7 +116,7 @@ class Services:
         from chalicelib.directory import default_directory
         from chalicelib.directory.overrides import StoredOverrides
 
-        return StoredOverrides(self.aws.table, self.clock, default_directory())
+        return StoredOverrides(self.aws.table, self.clock, default_directory(), monotonic=self.monotonic)
 
     @cached_property
     def signer(self) -> "Signer":
@@ -141,7 +143,7 @@ class Services:
         """Kept for the life of the process, so its snapshot of failing targets spares page views a read."""
         from chalicelib.directory.health import TargetHealth
 
-        return TargetHealth(self.aws.table)
+        return TargetHealth(self.aws.table, monotonic=self.monotonic)
 
     @cached_property
     def queue(self) -> "LetterQueue":

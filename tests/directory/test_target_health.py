@@ -98,3 +98,35 @@ def test_a_page_view_survives_an_unreadable_health_table(services, clock, caplog
     assert "could not read target health" in caplog.text
     # AND with no snapshot yet, targets read as healthy (sending re-checks with a direct read)
     assert TargetHealth(services.aws.table).is_failing("foreign-ministry", "KE") is False
+
+
+def test_the_services_time_their_snapshots_by_the_monotonic_they_are_given(aws, clock):
+    """A simulation passes its own timer (tests/support/soak.py): its snapshots refresh on simulated time, so a
+    seed, not the machine's speed, decides when they are read again."""
+    from chalicelib.directory import default_directory
+    from chalicelib.directory.overrides import StoredOverrides
+    from chalicelib.services import Services
+
+    # GIVEN the process's services on a simulated timer, their snapshots read once, and another container's writes
+    ticker = Ticker()
+    services = Services(clock=clock, monotonic=ticker)
+    assert services.health.is_failing("foreign-ministry", "KE") is False
+    assert services.directory.target("un-mission-new-york", "KE").email == "info@kenyaun.org"
+    TargetHealth(services.aws.table).mark_failing("foreign-ministry", "KE", "550", clock())
+    StoredOverrides(services.aws.table, clock, default_directory()).set(
+        "w",
+        "un-mission-new-york",
+        "KE",
+        email="desk@kenya-mission.org",
+        address_kind="registry",
+        source="https://www.un.int/kenya/contacts",
+    )
+
+    # WHEN the timer has not yet moved a minute THEN both snapshots still hold what they read
+    ticker.now += 59
+    assert services.health.is_failing("foreign-ministry", "KE") is False
+    assert services.directory.target("un-mission-new-york", "KE").email == "info@kenyaun.org"
+    # WHEN it has THEN both are read again, whatever the wall clock did
+    ticker.now += 1
+    assert services.health.is_failing("foreign-ministry", "KE") is True
+    assert services.directory.target("un-mission-new-york", "KE").email == "desk@kenya-mission.org"

@@ -15,6 +15,8 @@ Then the faults stop and everything settles (queues drain, the schedule and hous
   - every submission answered 202 had its confirmation email taken by SES (throttles never lose it);
   - no feedback event lost: every letter SES took ends `delivered`;
   - no personal data outlives its TTL: once every `expires_at` has passed, housekeeping left no item behind.
+The plan's seed decides the whole run, whatever the machine's load: the random ids come from it, and the services'
+snapshots refresh on the simulated clock (Services' `monotonic`), so a violation found once can be replayed.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import dataclasses
 import datetime as dt
 import random
 import re
+import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
+from unittest import mock
 
 SLUG = "hrd-resolution"
 START = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)  # a Thursday morning: ministries' office hours
@@ -139,9 +144,14 @@ class Soak:
         from support.simulation import MemorySecrets
 
         self.clock = clock = Clock(start)
-        self.services = services = Services(clock=clock, sleep=lambda seconds: clock.advance(seconds=seconds))
+        self.services = services = Services(
+            clock=clock,
+            sleep=lambda seconds: clock.advance(seconds=seconds),
+            monotonic=lambda: clock().timestamp(),  # the snapshots refresh on simulated time, as a seed decides
+        )
         self.plan, self.letters = plan, letters
         self.rng = random.Random(plan.seed)
+        self._ids = random.Random(f"ids {plan.seed}")
         self.faulty = False
         self.problems: list[str] = []
         self.answered: list[str] = []  # letters whose submission was answered 202
@@ -322,8 +332,20 @@ class Soak:
         if self.clock.now.minute % 15 == 0:
             self._guarded(self.services.housekeeping.run)
 
+    @contextmanager
+    def _seeded(self) -> Iterator[None]:
+        """Random ids (letters, mail, send attempts) drawn from the seed, not from os.urandom: the twin's queries
+        return items in key order, so with random ids the order of the work, and with it where each fault falls,
+        would change from run to run."""
+        with mock.patch.object(uuid, "uuid4", lambda: uuid.UUID(int=self._ids.getrandbits(128), version=4)):
+            yield
+
     # --- the run ------------------------------------------------------------------------------------------
     def run(self) -> "Soak":
+        with self._seeded():
+            return self._run()
+
+    def _run(self) -> "Soak":
         from chalicelib.directory import default_directory
 
         self._countries = sorted(c.alpha2 for c in default_directory().countries())
@@ -381,6 +403,10 @@ class Soak:
 
     # --- the verdict --------------------------------------------------------------------------------------
     def violations(self) -> list[str]:
+        with self._seeded():
+            return self._violations()
+
+    def _violations(self) -> list[str]:
         from chalicelib.letters.letter import Letter
 
         problems = list(self.problems)
