@@ -11,6 +11,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
@@ -65,6 +66,17 @@ def problems(rows: list[dict]) -> str:
     return "\n\n## What broke a goal in this run\n\n" + "\n".join(found) if found else ""
 
 
+def isolated(run: Callable[..., list[dict]], kwargs: dict) -> list[dict]:
+    """Run one benchmark, then put back the environment it changed: the next one must not inherit its settings
+    (the worker's switching per-target pacing off once made `make bench`'s soak another soak than `bench/soak.py`'s)."""
+    saved = dict(os.environ)
+    try:
+        return run(**kwargs)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=BENCHES, default=BENCHES)
@@ -84,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             kwargs = {"seconds": args.load_seconds} if name == "local_load" else {}
         if "earlier" in inspect.signature(module.run).parameters:
             kwargs["earlier"] = rows
-        rows += module.run(**kwargs)
+        rows += isolated(module.run, kwargs)
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH_DIR
     ).stdout.strip()

@@ -8,6 +8,7 @@ Speed is judged by `make bench`.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,22 @@ def test_what_a_benchmark_found_wrong_is_written_below_the_table():
         "- fault soak: confirmed letter L1 ended sent after 2 sends"
     )
     assert problems([{"figure": "deployment zip", "problems": []}]) == ""
+
+
+def test_a_benchmark_leaves_the_environment_as_it_found_it(monkeypatch):
+    """`make bench` runs every benchmark in one process: a setting one of them makes (the worker's switching pacing
+    off) must not reach the next (the soak), or the soak in `make bench` is not the soak `bench/soak.py` runs."""
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        from run import isolated
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    monkeypatch.setenv("DEMARCHE_STAGE", "local")
+    monkeypatch.delenv("DEMARCHE_LOCAL_NO_PACING", raising=False)
+
+    def worker_like(letters):
+        os.environ.update({"DEMARCHE_LOCAL_NO_PACING": "1", "DEMARCHE_STAGE": "dev"})
+        return [{"figure": f"{letters} letters"}]
+
+    assert isolated(worker_like, {"letters": 3}) == [{"figure": "3 letters"}]
+    assert "DEMARCHE_LOCAL_NO_PACING" not in os.environ and os.environ["DEMARCHE_STAGE"] == "local"
