@@ -136,8 +136,9 @@ class SoakSes:
 
 
 class Soak:
-    def __init__(self, plan: FaultPlan, letters: int, start: dt.datetime = START) -> None:
-        """Fresh services over a fresh twin (the stage settings come from the environment: aws_env in tests)."""
+    def __init__(self, plan: FaultPlan, letters: int, start: dt.datetime = START, faulty_minutes: int = 600) -> None:
+        """Fresh services over a fresh twin (the stage settings come from the environment: aws_env in tests).
+        `faulty_minutes`: how long the faults go on once the crowd has gone."""
         from chalicelib.services import Services
         from support.clock import Clock
         from support.dynamo_twin import letters_twin
@@ -149,7 +150,7 @@ class Soak:
             sleep=lambda seconds: clock.advance(seconds=seconds),
             monotonic=lambda: clock().timestamp(),  # the snapshots refresh on simulated time, as a seed decides
         )
-        self.plan, self.letters = plan, letters
+        self.plan, self.letters, self.faulty_minutes = plan, letters, faulty_minutes
         self.rng = random.Random(plan.seed)
         self._ids = random.Random(f"ids {plan.seed}")
         self.faulty = False
@@ -361,7 +362,7 @@ class Soak:
             self.clock.advance(seconds=1)
             if self.clock.now.second == 0:
                 self._minute()
-        for _ in range(600):  # the crowd has gone; the faults go on for ten simulated hours
+        for _ in range(self.faulty_minutes):  # the crowd has gone; the faults go on (ten simulated hours)
             self._step()
             self._minute()
         self.faulty = False
@@ -371,25 +372,29 @@ class Soak:
     def _settle(self) -> None:
         """No more faults: drain, release, reconcile and housekeep until nothing is left to do."""
         s = self.services
+        quiet = False  # the clock moved on from a housekeeping run that found nothing to do, and nothing came since
         for _ in range(100_000):
             busy = not self.queues.empty() or self.ses.events
             self._step()
-            if busy:
-                continue
-            pending = [lid for lid in self.ses.confirmations if lid not in self._confirm_done]
-            if pending:
+            if busy or any(lid not in self._confirm_done for lid in self.ses.confirmations):
+                quiet = False
                 continue
             due = s.schedule.next_due()
             if due is not None:
+                quiet = False
                 self.clock.now = max(self.clock.now, due)
                 self._minute()
                 continue
             done = self._housekeep_all()
-            if not self.queues.empty():
+            if not self.queues.empty() or any(k in done for k in ("requeued", "reminded")):
+                quiet = False
                 continue
-            self.clock.advance(minutes=20)  # past every lease, and every re-check of a confirmed letter
-            if not any(k in done for k in ("requeued", "reminded")) and self.queues.empty():
+            if quiet:  # a second quiet run, 20 minutes after the first: every re-check due by then was seen
                 return
+            # Past every lease, and past the re-check (QUEUE_CHECK, 20 minutes) of every letter confirmed before this
+            # run: only a run after the move can tell that nothing is left, as the every-15-minutes schedule would.
+            quiet = True
+            self.clock.advance(minutes=20)
         raise AssertionError("the soak did not settle")
 
     def _housekeep_all(self) -> Counter[str]:
