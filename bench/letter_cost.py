@@ -223,10 +223,18 @@ def _one_letter(settings: Any, indexes: list[dict], raw: Any, slug: str, dt: Any
     )
     assert response["statusCode"] == 202, response
     letter_id = json.loads(response["body"])["letter_id"]
-    mail = services.aws.sqs.receive_message(QueueUrl=services.aws.mail_queue_url)["Messages"][0]
-    mail_batch = {"Records": [{**sqs_record(letter_id), "body": mail["Body"]}]}
-    sent = flow("confirmation email", lambda: app_module.on_supporter_mail(mail_batch, LambdaContext()))
-    assert sent == {"batchItemFailures": []}, sent
+
+    def send_mail() -> None:
+        """The supporter-mail Lambda sends what is on its queue, as SQS would hand it over."""
+        messages = services.aws.sqs.receive_message(QueueUrl=services.aws.mail_queue_url, MaxNumberOfMessages=10)
+        records = [{**sqs_record(letter_id), "body": m["Body"]} for m in messages.get("Messages", [])]
+        if records:
+            sent = app_module.on_supporter_mail({"Records": records}, LambdaContext())
+            assert sent == {"batchItemFailures": []}, sent
+            for m in messages["Messages"]:
+                services.aws.sqs.delete_message(QueueUrl=services.aws.mail_queue_url, ReceiptHandle=m["ReceiptHandle"])
+
+    flow("confirmation email", send_mail)
     token = link_paths(services.signer, letter_id).confirm.rsplit("/", 1)[1]
     confirm = api_event(
         "POST",
@@ -247,14 +255,15 @@ def _one_letter(settings: Any, indexes: list[dict], raw: Any, slug: str, dt: Any
     follow = campaign.policies.follow_up
 
     def later() -> None:
-        """What housekeeping does for this letter afterwards: its check 20 minutes after confirming, the "did
-        they reply?" question and reminder, and the scrub of every item it left once they expire."""
+        """What housekeeping does for this letter afterwards (the "did they reply?" question and reminder, sent
+        by the supporter-mail Lambda, and the scrub of every item it left once they expire)."""
         moments = [dt.timedelta(minutes=21), follow.after + dt.timedelta(minutes=1)]
         if follow.remind_after:
             moments.append(follow.after + follow.remind_after + dt.timedelta(minutes=2))
         for moment in [*moments, dt.timedelta(days=800)]:
             now[0] = NOW + moment
             services.housekeeping.run()
+            send_mail()
 
     rru, queries = units.rru, units.calls["Query"]
     flow("housekeeping, later", later)
@@ -279,9 +288,7 @@ def run() -> list[dict]:
     calls = sum(c for c, _, _ in flows.values())
     wru = sum(w for _, w, _ in flows.values())
     rru = sum(r for _, _, r in flows.values())
-    follow = measured["follow_up"]
-    later = (1 if follow.enabled else 0) + (1 if follow.enabled and follow.remind_after else 0)
-    emails = measured["emails_sent"] + later + SHARE_REMINDED
+    emails = measured["emails_sent"] + SHARE_REMINDED  # the confirmation, the letter, the question, its reminder
     per_letter = {
         "SES": emails * PRICE["ses_email"],
         "API Gateway": API_REQUESTS * PRICE["api_request"],
