@@ -40,7 +40,8 @@ API_REQUESTS = 10  # form, script, token, ~3 previews, submit, confirm x2 (GET s
 LOG_KB = 12
 SHARE_REMINDED = 0.3  # of letters, reminded to confirm (assumed: the reminder goes once, to the unconfirmed)
 # Before issue 18's work (main at 4a795ce), this benchmark measured $11.04 of non-SES cost per 100,000 letters
-# ($54.04 in all; the issue measured $45-52 with fewer emails counted). The goal is half of it.
+# ($54.04 in all; the issue measured $45-52 with fewer emails counted). The goal is half of it. Kept although the
+# journey now counts more (every email's send, what housekeeping does later): main at eef12fc measures $16.30 so.
 BEFORE_NON_SES = 11.04
 
 
