@@ -311,7 +311,7 @@ def run() -> list[dict]:
     goal = BEFORE_NON_SES / 2
     return [
         {
-            "figure": "one letter's journey, measured (submit, confirm, send, SES Delivery event)",
+            "figure": "one letter's journey, measured (submit, its emails, confirm, send, SES Delivery event, housekeeping)",
             "value": f"{calls} DynamoDB calls, {wru:.0f} write units, {rru:.1f} read units, {measured['sqs']} SQS calls, "
             f"{measured['emails_sent']} emails ({detail})",
             "data": {
