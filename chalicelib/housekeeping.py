@@ -61,20 +61,30 @@ class Housekeeping:
         return dict(done)
 
     def _one(self, key: dict[str, str], now_epoch: int) -> str:
-        if delete_if_expired(self._table, key, now_epoch):
-            return "deleted"
         pk, sk = key["pk"], key["sk"]
+        acts = (
+            sk in (LETTER_SK, FOLLOW_UP_SK)
+            or pk.startswith("DIGESTS#")
+            or (pk.startswith("SIGNON#") and sk.startswith("SEND#"))
+        )
+        item = None
+        if acts:  # due for an action or its expiry: read first, as a refused delete costs the whole item's write
+            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+            if not item:
+                return "gone"
+            if "expires_at" in item and int(item["expires_at"]) <= now_epoch:
+                if delete_if_expired(self._table, key, now_epoch):
+                    return "deleted"
+        elif delete_if_expired(self._table, key, now_epoch):  # due only to be scrubbed
+            return "deleted"
         if sk == FOLLOW_UP_SK:
             return self._follow_ups.step(key)
         if pk.startswith("DIGESTS#"):
             return self._digests.close(key)
         if pk.startswith("SIGNON#") and sk.startswith("SEND#"):
             return self._sends.dispatch(key)
-        if sk != LETTER_SK:
+        if item is None:
             return "not_yet"
-        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-        if not item:
-            return "gone"
         letter = Letter.from_item(item)
         if letter.status == Status.AWAITING_DIGEST.value and letter.due_at <= now_epoch:
             return self._digests.stranded(letter)

@@ -12,20 +12,42 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Beside chalicelib/ here and in the Lambda zip (infra/package.py copies templates/ there).
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# The same templates compiled to Python modules by `make package` (`compile_templates`), in the zip only: a cold
+# start imports their bytecode instead of lexing, parsing and compiling each template it renders.
+COMPILED_DIR = Path(__file__).resolve().parent.parent / "templates_compiled"
+TEMPLATE_SUFFIXES = (".html", ".svg", ".txt")
 
 
 @lru_cache(maxsize=1)
 def environment() -> "SandboxedEnvironment":
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    return build_environment(COMPILED_DIR if COMPILED_DIR.is_dir() else None)
+
+
+def build_environment(compiled: Path | None = None) -> "SandboxedEnvironment":
+    """The environment over the templates folder; with `compiled`, templates compiled there are loaded from it."""
+    from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, ModuleLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
+    loader: BaseLoader = FileSystemLoader(str(TEMPLATES_DIR))
+    if compiled is not None:
+        loader = ChoiceLoader([ModuleLoader(str(compiled)), loader])
     return SandboxedEnvironment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=loader,
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "svg"]),
         keep_trailing_newline=True,
         auto_reload=False,  # deployed templates never change: skip a stat() per render
     )
+
+
+def compile_templates(target: Path) -> int:
+    """Every template of the folder compiled by the environment itself (so sandbox, escaping and whitespace rules
+    are the ones it renders with) into `target` as Python modules; returns how many. A broken template raises."""
+    names = [name for name in build_environment().list_templates() if name.endswith(TEMPLATE_SUFFIXES)]
+    build_environment().compile_templates(
+        str(target), filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES), zip=None, ignore_errors=False
+    )
+    return len(names)
 
 
 def render(template_name: str, **context: Any) -> str:

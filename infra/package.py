@@ -3,7 +3,8 @@
 1. Checks every campaign deeply, and the stage's parameters (infra/stages/<stage>.json) against the template
    and the campaigns' sender domain.
 2. Copies templates/ to vendor/templates/: Chalice zips only app.py, chalicelib/ and vendor/ (at the zip's
-   root), so in Lambda the templates then sit next to app.py, exactly where they are locally.
+   root), so in Lambda the templates then sit next to app.py, exactly where they are locally. Each template is
+   also compiled to a Python module in vendor/templates_compiled/, which step 5 turns into bytecode.
 3. Runs `chalice package --merge-template` with infra/template.yaml (as JSON, so the output stays sam.json).
 4. Puts our intrinsic functions back where Chalice's merge mixed them with its own (`replace_intrinsics`).
 5. Adds compiled bytecode for the functions' Python to the zip (infra/bytecode.py): /var/task is read-only.
@@ -116,10 +117,18 @@ def checked_campaign_senders() -> dict[str, str]:
 
 
 def stage_templates(project_dir: Path = PROJECT_DIR) -> Path:
+    """templates/ into vendor/templates/, and each template compiled into vendor/templates_compiled/ (the zip
+    then holds their bytecode: chalicelib/rendering.py loads them from there)."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    from chalicelib.rendering import compile_templates
+
     vendored = project_dir / "vendor" / "templates"
-    if vendored.exists():
-        shutil.rmtree(vendored)
+    compiled = project_dir / "vendor" / "templates_compiled"
+    for stale in (vendored, compiled):
+        if stale.exists():
+            shutil.rmtree(stale)
     shutil.copytree(project_dir / "templates", vendored)
+    compile_templates(compiled)
     return vendored
 
 

@@ -560,19 +560,26 @@ def _check_address(r: _Reader, name: str, address: str) -> None:
 
 
 class Campaigns:
-    """All campaigns under one folder, loaded once."""
+    """All campaigns under one folder, each loaded once, when first asked for: a cold start serving one campaign's
+    page parses that campaign's files alone (`make package` checks every campaign deeply before it ships)."""
 
     def __init__(self, root: Path = CAMPAIGNS_DIR) -> None:
         folders = sorted(p for p in root.iterdir() if (p / "campaign.toml").exists() or p.is_dir())
-        self._by_slug = {c.slug: c for c in (load_campaign(f) for f in folders)}
+        self._folders = {folder.name: folder for folder in folders}  # a campaign's slug is its folder's name
+        self._by_slug: dict[str, Campaign] = {}
 
     def all(self) -> list[Campaign]:
-        return list(self._by_slug.values())
+        return [self._load(slug) for slug in self._folders]
 
     def get(self, slug: str) -> Campaign:
+        if slug not in self._folders:
+            raise NotFound(f"There is no campaign called {slug!r}.")
+        return self._load(slug)
+
+    def _load(self, slug: str) -> Campaign:
         campaign = self._by_slug.get(slug)
         if campaign is None:
-            raise NotFound(f"There is no campaign called {slug!r}.")
+            campaign = self._by_slug[slug] = load_campaign(self._folders[slug])
         return campaign
 
 

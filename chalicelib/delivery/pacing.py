@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.storage.conditional import conditionally
-from chalicelib.storage.due_index import due_keys
 
 HOUR_MS = 3_600_000
 OFFICE_HOURS = range(9, 17)  # 09:00–16:59 local time, Monday to Friday
@@ -131,8 +130,9 @@ class Pacer:
                 **key,
                 **changes,
                 "version": version + 1,
+                # TTL alone (no `by-due` entry, which moved with every send): a public address's hash, and an
+                # item outliving its expiry holds only sends older than the hour, which `decide` ignores
                 "expires_at": expires_at,
-                **due_keys(key["pk"], expires_at),
             },
             ConditionExpression="attribute_not_exists(pk) OR version = :v",
             ExpressionAttributeValues={":v": version},

@@ -107,12 +107,13 @@ class ReputationGuard:
         now = self._clock()
         epoch = self.state(campaign).epoch if epoch is None else epoch
         key = {"pk": f"GUARD#{campaign}", "sk": _rates_sk(epoch, now)}
-        due = due_keys(f"{key['pk']}#{key['sk']}", int((now + 2 * WINDOW).timestamp()))
+        # TTL alone (no `by-due` entry, which moved with every count): campaign counts, nothing personal, read only
+        # within the window (`counts`)
         self._table.update_item(
             Key=key,
-            UpdateExpression="ADD #what :one SET expires_at = :expires, due_pk = :due_pk, due_at = :expires",
+            UpdateExpression="ADD #what :one SET expires_at = :expires",
             ExpressionAttributeNames={"#what": what},
-            ExpressionAttributeValues={":one": 1, ":expires": due["due_at"], ":due_pk": due["due_pk"]},
+            ExpressionAttributeValues={":one": 1, ":expires": int((now + 2 * WINDOW).timestamp())},
         )
 
     def count_once(self, campaign: str, what: str, event_id: str) -> bool:

@@ -13,7 +13,6 @@ import math
 from typing import Any, Callable
 
 from chalicelib.storage.conditional import conditionally
-from chalicelib.storage.due_index import due_keys
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +57,13 @@ class SendRate:
         for _ in range(WAIT_AT_MOST + 1):
             now = self._clock()
             second = int(now.timestamp())
-            due = due_keys(RATE_PK, second + 3600)
+            # TTL alone removes it (no `by-due` entry to write and scrub): nothing personal, never read after its second
             if conditionally(
                 self._table.update_item,
                 Key={"pk": RATE_PK, "sk": str(second)},
-                UpdateExpression="ADD sends :one SET expires_at = :expires, due_pk = :due_pk, due_at = :expires",
+                UpdateExpression="ADD sends :one SET expires_at = :expires",
                 ConditionExpression="attribute_not_exists(sends) OR sends < :limit",
-                ExpressionAttributeValues={
-                    ":one": 1,
-                    ":limit": limit,
-                    ":expires": due["due_at"],
-                    ":due_pk": due["due_pk"],
-                },
+                ExpressionAttributeValues={":one": 1, ":limit": limit, ":expires": second + 3600},
             ):
                 return True
             self._sleep(second + 1 - now.timestamp())

@@ -115,6 +115,9 @@ class Deliverer:
                 attempt_id=attempt,
                 remove=("waiting_until", "waiting_reason"),
                 held=letter,
+                # a worker has it: the check for a lost queue message (housekeeping's `requeue_if_lost`) is moot,
+                # so the letter is next due for its scrub, as that check would set it (saving it a read and a write)
+                due_at=letter.expires_at,
             )
         except TransitionRefused as refused:
             if refused.current != Status.QUEUED.value:

@@ -95,29 +95,36 @@ def apply_override(target: Target, cells: Mapping[str, str], *, stored: bool = F
 
 
 class Directory:
-    """Countries and their targets, indexed for constant-time lookup."""
+    """Countries and their targets, indexed for constant-time lookup.
+
+    Built for a cold start: the countries table is read at once, a target set's table when a request first asks
+    for that set, and the index of country names when a name (not an ISO code) is first looked up."""
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
         self._stored: StoredLookup | None = None
         self._countries: dict[str, Country] = {}
-        self._keys: dict[str, str] = {}
+        self._names: list[tuple[str, str]] = []  # (a name the country answers to, its alpha-2), in file order
         for row in read_table(countries_path(data_dir)).rows:
             c = row.cells
             country = Country(c["alpha2"], c["alpha3"], c["un_name"], c["status"], c["language"], c["timezone"])
             self._countries[country.alpha2] = country
-            for name in country_names(c):
-                self._keys.setdefault(lookup_key(name), country.alpha2)
-        self._targets: dict[tuple[str, str], Target] = {}
-        for target_set in DIRECTORY_SETS:
-            for row in read_table(target_set_path(data_dir, target_set)).rows:
-                country = self._countries[row.cells["alpha2"]]
-                self._targets[(target_set, country.alpha2)] = target_from_cells(target_set, row.cells, country)
+            self._names += [(name, country.alpha2) for name in country_names(c)]
+        # Filled on first use and shared with every `with_stored` view (the dicts are the same objects).
+        self._keys: dict[str, str] = {}
+        self._sets: dict[str, dict[str, Target]] = {}
 
     def countries(self) -> list[Country]:
         return sorted(self._countries.values(), key=lambda c: lookup_key(c.name))
 
     def find_country(self, code_or_name: str) -> Country | None:
+        if code_or_name in self._countries:  # an alpha-2 code as our forms and items carry it
+            return self._countries[code_or_name]
+        if not self._keys:  # built whole, then added in one step: a thread reading meanwhile never sees half
+            keys: dict[str, str] = {}
+            for name, alpha2 in self._names:
+                keys.setdefault(lookup_key(name), alpha2)
+            self._keys.update(keys)
         alpha2 = self._keys.get(lookup_key(code_or_name))
         return None if alpha2 is None else self._countries[alpha2]
 
@@ -137,9 +144,20 @@ class Directory:
     def shared_target(self, target_set: str, alpha2: str) -> Target:
         """The row of the shared files alone, before any correction or campaign override."""
         try:
-            return self._targets[(target_set, alpha2)]
+            return self._target_set(target_set)[alpha2]
         except KeyError:
             raise NotFound(f"No {target_set} target is known for {alpha2}.") from None
+
+    def _target_set(self, target_set: str) -> dict[str, Target]:
+        """One set's targets by alpha-2, read from its table the first time (no table: no targets)."""
+        if target_set not in self._sets:
+            targets = {}
+            if target_set in DIRECTORY_SETS:
+                for row in read_table(target_set_path(self.data_dir, target_set)).rows:
+                    country = self._countries[row.cells["alpha2"]]
+                    targets[country.alpha2] = target_from_cells(target_set, row.cells, country)
+            self._sets[target_set] = targets
+        return self._sets[target_set]
 
     def target(self, target_set: str, alpha2: str, overrides: Overrides | None = None) -> Target:
         """The target for one state: the shared row, corrected by an organiser's stored override (if any), then
@@ -152,7 +170,7 @@ class Directory:
         return apply_override(target, cells) if cells else target
 
     def targets(self, target_set: str) -> list[Target]:
-        return [self.target(s, alpha2) for (s, alpha2) in sorted(self._targets) if s == target_set]
+        return [self.target(target_set, alpha2) for alpha2 in sorted(self._target_set(target_set))]
 
 
 @lru_cache(maxsize=1)

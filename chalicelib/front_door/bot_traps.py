@@ -20,7 +20,6 @@ from typing import Any, Mapping
 from chalicelib.campaigns.policies import BotPolicy
 from chalicelib.errors import FormAlreadySent, InvalidField, TooQuick
 from chalicelib.signing import Signer
-from chalicelib.storage.due_index import due_keys
 
 HONEYPOT = "homepage"  # hidden from people (and screen readers); bots fill every field they find
 STAMP = "form_token"
@@ -125,12 +124,13 @@ class FormUse:
         return {"pk": f"FORM#{self.campaign}#{self.stamp.split('.')[1][:32]}", "sk": USED_SK}
 
     def reserve(self, table_name: str, now: dt.datetime, item_id: str = "") -> dict[str, Any]:
-        pk = self.key(now)["pk"]
         expires = int((_issued(self.stamp) + self.max_age + KEEP_SPENT).timestamp())
+        # TTL alone (no `by-due` entry): a random nonce, nothing personal, and a stamp past `max_age` is refused
+        # before this item is looked at, so it may outlive `expires_at` harmlessly
         return {
             "Put": {
                 "TableName": table_name,
-                "Item": {**self.key(now), "expires_at": expires, **due_keys(pk, expires)},
+                "Item": {**self.key(now), "expires_at": expires},
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }

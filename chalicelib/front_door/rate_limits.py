@@ -33,6 +33,7 @@ RATE_SK = "RATE"
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 KEEP_AFTER_WINDOW = dt.timedelta(hours=1)  # margin before a finished window's counter is deleted
 ROOM_LEFT = "attribute_not_exists(#n) OR #n < :limit"  # the window's counter is below the limit (#n: count)
+PUBLIC_SCOPES = ("target",)  # counters whose subject is a public identity, not a keyed hash of a person
 TARGET_SHARDS = 8  # 1,000 letters/s to one target: 125 writes/s per shard (tests/performance/test_flash_crowd.py)
 
 
@@ -97,8 +98,17 @@ class Counter:
         table.update_item(**self._add_one(self.key(now, item_id), now))
 
     def _add_one(self, key: dict[str, str], now: dt.datetime) -> dict[str, Any]:
-        """The update that counts one more letter on `key`, kept until a while after the window (TTL and due index)."""
+        """The update that counts one more letter on `key`, kept until a while after the window: by TTL, and the
+        scrub of the due index too when its subject is a keyed hash of a person (IP, mailbox). A target's counter
+        names a public address and is never read after its window, so TTL alone removes it (no index writes)."""
         expires = self._start(now) + int((self.window + KEEP_AFTER_WINDOW).total_seconds())
+        if self.scope in PUBLIC_SCOPES:
+            return {
+                "Key": key,
+                "UpdateExpression": "ADD #n :one SET expires_at = :exp",
+                "ExpressionAttributeNames": {"#n": "count"},
+                "ExpressionAttributeValues": {":one": 1, ":exp": expires},
+            }
         return {
             "Key": key,
             "UpdateExpression": "ADD #n :one SET expires_at = :exp, due_pk = :dpk, due_at = :exp",

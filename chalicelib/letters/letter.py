@@ -1,10 +1,14 @@
 """The letter: one DynamoDB item per letter, its fields, its key and the index keys it is found by.
 
 What happens to it is in states.py (which moves are allowed) and log.py (the conditional writes that move it).
+
+The body is stored zlib-compressed (binary, about half the bytes): every move rewrites the whole item at a write
+unit per KB, twice in a transaction, and the body is most of it (bench/letter_cost.py --writes).
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -23,6 +27,16 @@ NUMBERS = ("expires_at", "confirm_by", "due_at", "retries", "revision")
 # Letters sent on behalf of many (group_letters.py) have no status link, one to a fixed target no country, and one
 # nobody could email no address (it is failed at once, and may be delivered by hand: hand_deliveries.py).
 MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
+
+
+def stored(name: str, value: Any) -> Any:
+    """A field's value as the item holds it: the body packed, everything else as it is."""
+    return zlib.compress(value.encode(), 9) if name == "body" and isinstance(value, str) and value else value
+
+
+def _unpacked(body: Any) -> str:
+    """The body as text (letters written before packing hold it as text)."""
+    return body if isinstance(body, str) else zlib.decompress(bytes(body)).decode()
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -117,7 +131,7 @@ class Letter:
     revision: int = 0
 
     def to_item(self) -> dict[str, Any]:
-        item = {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
+        item = {name: stored(name, value) for name in _FIELD_NAMES if (value := getattr(self, name)) != ""}
         if not self.revision:  # absent until a first rewrite (moves from a held letter check for that)
             item.pop("revision")
         key = letter_key(self.letter_id)
@@ -134,6 +148,8 @@ class Letter:
         for name in NUMBERS:
             if name in values:
                 values[name] = int(values[name])
+        if "body" in values:
+            values["body"] = _unpacked(values["body"])
         for name in (*PERSONAL_FIELDS, *MAY_BE_EMPTY):  # absent once scrubbed, or never had
             values.setdefault(name, "")
         return cls(**values)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from chalicelib.letters.counters import counter_keys, counter_updates
-from chalicelib.letters.letter import Letter, letter_key
+from chalicelib.letters.letter import Letter, letter_key, stored
 from chalicelib.letters.states import Status, TransitionRefused, check_move
 
 TRANSACT_ATTEMPTS = 5  # hot counter items make concurrent transactions collide now and then; each retry backs off
@@ -140,7 +140,7 @@ class LetterLog:
             source.value,
             target.value,
             now,
-            changes=changes,
+            changes={name: stored(name, value) for name, value in changes.items()},
             remove=remove,
             expect=expect,
             condition=condition,

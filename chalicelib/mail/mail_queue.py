@@ -7,6 +7,9 @@ queue (SQS, no personal data in the message). The request answers at once; the m
 throttle delays a confirmation but never loses it. The item holds the rendered email (the address in it is
 personal data): it is deleted once sent, and carries `expires_at` and a due-index entry, so the housekeeping
 scrub removes it by MAIL_KEPT even if nothing else does.
+
+The body is stored zlib-compressed (binary): a write costs a unit per KB of the whole item, and the item is
+written three times (queued, claimed, deleted), so a rendered email of 1.1-1.6 KB costs half as much at under 1 KB.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+import zlib
 from typing import Any, Callable
 
 from chalicelib.clock import iso
@@ -36,7 +40,16 @@ def mail_message(mail_id: str) -> str:
 
 
 def notice_of(item: dict[str, Any]) -> Notice:
-    return Notice(**{name: str(item[name]) for name in NOTICE_FIELDS})
+    """The email a mail item holds (its body unpacked; items queued before packing hold it as text)."""
+    values = {name: item[name] for name in NOTICE_FIELDS}
+    body = values["body"]
+    values["body"] = body if isinstance(body, str) else zlib.decompress(bytes(body)).decode()
+    return Notice(**{name: str(value) for name, value in values.items()})
+
+
+def _stored(notice: Notice) -> dict[str, Any]:
+    fields = dataclasses.asdict(notice)
+    return {**fields, "body": zlib.compress(fields["body"].encode(), 9)}
 
 
 class MailQueue:
@@ -54,7 +67,7 @@ class MailQueue:
         expires_at = int((now + MAIL_KEPT).timestamp())
         item = {
             **mail_key(mail_id),
-            **dataclasses.asdict(notice),
+            **_stored(notice),
             "mail_id": mail_id,
             "mail_status": "queued",
             "confirms": confirms,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import parse_qs, urlencode
 
 from chalicelib.campaigns.catalogue import Campaign
@@ -15,10 +15,11 @@ from chalicelib.directory import Directory
 from chalicelib.directory.country_names import collation_place, country_name
 from chalicelib.directory.target_names import letter_target_name, shown_name
 from chalicelib.errors import CampaignNotOpen, DemarcheError
-from chalicelib.front_door.fields import PARTNER_RE
 from chalicelib.i18n import ENDONYMS, UI_LANGUAGES, Messages, direction
-from chalicelib.letters.letter import Letter
 from chalicelib.rendering import render
+
+if TYPE_CHECKING:  # pragma: no cover - the form page, a cold start's first page, needs neither
+    from chalicelib.letters.letter import Letter
 
 FORM_FIELDS = {
     "country": "",
@@ -64,6 +65,8 @@ def page_fields(fields: dict[str, str]) -> tuple[str | None, bool, dict[str, str
 def safe_partner(code: str) -> str:
     """A partner code from a URL, or "" if it could never be accepted (the supporter could not fix it)."""
     code = code[:40]
+    from chalicelib.front_door.fields import PARTNER_RE
+
     return code if PARTNER_RE.match(code) else ""
 
 

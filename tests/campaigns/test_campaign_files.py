@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, Campaigns, check_campaign_deeply, load_campaign
-from chalicelib.errors import CampaignFileError
+from chalicelib.errors import CampaignFileError, NotFound
 
 SHIPPED = ["hrd-resolution", "whrd-resolution", "hrd-mandate", "sg-defenders"]
 
@@ -268,3 +268,20 @@ def test_a_campaign_without_origin_lists_allows_no_cors_and_any_framing(broken):
     edit(broken, 'allowed_origins = ["https://www.partner.example.org"]', "")
     campaign = load_campaign(broken)
     assert campaign.allowed_origins == () and campaign.embed_origins is None
+
+
+def test_a_campaign_is_parsed_when_first_asked_for_and_once(monkeypatch):
+    # a cold start serving one campaign's page parses that campaign's files alone
+    from chalicelib.campaigns import catalogue
+
+    parsed = []
+    real = catalogue.load_campaign
+    monkeypatch.setattr(catalogue, "load_campaign", lambda folder: parsed.append(folder.name) or real(folder))
+    campaigns = catalogue.Campaigns()
+    assert parsed == []
+    assert campaigns.get("hrd-resolution").slug == "hrd-resolution"
+    assert campaigns.get("hrd-resolution") is campaigns.get("hrd-resolution")
+    assert parsed == ["hrd-resolution"]
+    with pytest.raises(NotFound):
+        campaigns.get("no-such-campaign")
+    assert [c.slug for c in campaigns.all()] == sorted(parsed) and parsed.count("hrd-resolution") == 1

@@ -20,7 +20,9 @@ from chalicelib.directory import default_directory
 from chalicelib.letters.composing import Supporter, compose, resolve_target
 c = default_campaigns().get("hrd-resolution"); d = default_directory(); k = d.country("KE")
 print(compose(c, k, resolve_target(c, k, d), Supporter("Packaged Person", "p@example.org")).body)
-print("TEMPLATES_FROM", __import__("chalicelib.rendering").rendering.TEMPLATES_DIR)
+from chalicelib import rendering
+print("TEMPLATES_FROM", rendering.TEMPLATES_DIR)
+print("COMPILED_TEMPLATES", [type(loader).__name__ for loader in rendering.environment().loader.loaders])
 """
 
 
@@ -45,6 +47,9 @@ def test_the_packaged_zip_imports_and_renders_a_letter(packaged, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "Packaged Person" in result.stdout
     assert f"TEMPLATES_FROM {unpacked / 'templates'}" in result.stdout
+    # the templates compiled at packaging time come first: no cold start compiles a template it ships
+    assert "COMPILED_TEMPLATES ['ModuleLoader', 'FileSystemLoader']" in result.stdout
+    assert sum(n.startswith("templates_compiled/tmpl_") and n.endswith(".py") for n in names) > 50
 
 
 @pytest.mark.slow

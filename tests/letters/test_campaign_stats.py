@@ -232,4 +232,30 @@ def test_the_hot_case_keeps_every_item_and_index_partition_under_1000_writes_a_s
         assert len([k for k in counters if "DAY#" in k]) == COUNTER_SHARDS  # the day's load is on every shard
     # THEN DynamoDB's 1,000 write units a second per item (and partition) is never reached
     assert max(busiest.values()) < 1000, busiest
-    assert counter_keys("c", "id", "2026-11-26T10:00:00.000Z", "KE", "")[2]["sk"] == "PARTNER#"
+    assert counter_keys("c", "id", "2026-11-26T10:00:00.000Z", "KE", "pen")[2]["sk"] == "PARTNER#pen"
+
+
+def test_letters_with_no_partner_are_counted_without_a_partner_item_and_old_ones_still_add_up(services, clock):
+    # GIVEN a "PARTNER#" counter item written before letters with no partner stopped writing one (as if 5 such
+    # letters had been queued then), and those letters' days counted too
+    table = services.aws.table
+    shard = counter_keys("hrd-resolution", "old", "2026-11-20T10:00:00.000Z", "KE", "")[0]["pk"]
+    table.put_item(Item={"pk": shard, "sk": "PARTNER#", "queued": 5})
+    table.put_item(Item={"pk": shard, "sk": "DAY#2026-11-20", "queued": 5})
+    # and, now, letters with and without a partner
+    log, partnered = services.letters, ""
+    for partner in ["", "", "pen-kenya"]:
+        letter = make_letter(clock, campaign="hrd-resolution", country="KE", partner=partner)
+        log.create(letter)
+        log.move(letter.letter_id, Status.QUEUED, Status.SENDING, clock())
+        partnered = letter.counter_keys()[0]["pk"] if partner else partnered
+
+    # WHEN the stats are read
+    stats = read_stats(table, "hrd-resolution")
+
+    # THEN the new letters with no partner wrote no partner item, and the letters with no partner are counted once:
+    # the 5 old ones and the 2 new ones
+    partner_items = [(i["pk"], i["sk"]) for i in table.scan()["Items"] if i["sk"].startswith("PARTNER#")]
+    assert sorted(partner_items) == sorted([(shard, "PARTNER#"), (partnered, "PARTNER#pen-kenya")])
+    assert stats.by_partner == {"": {"queued": 5, "sending": 2}, "pen-kenya": {"sending": 1}}
+    assert stats.total == 8

@@ -13,7 +13,20 @@ def test_every_stored_item_has_a_ttl(letters_api, drain, stored_items):
 
     items = stored_items()
     assert {i["pk"].split("#")[0] for i in items} >= {"LETTER", "GUARD", "RATE", "IDEMPOTENCY"}
-    assert all(int(i["expires_at"]) > 0 and i["due_pk"].startswith("DUE#") for i in items)
+    assert all(int(i["expires_at"]) > 0 for i in items)
+    # and the scheduled scrub finds every one holding personal data or a hash of it (TTL may lag by days)
+    assert all(i["due_pk"].startswith("DUE#") for i in items if not holds_nothing_personal(i)), items
+    assert [i for i in items if holds_nothing_personal(i)]  # the others do exist
+
+
+def holds_nothing_personal(item):
+    """Items TTL alone removes: a target's rate counter (a public address), a spent form stamp (a random nonce), a
+    target's pacing (a hash of a public address), the account's send tokens, a campaign's reputation counts. None
+    is read past its window, so one that outlives `expires_at` changes nothing."""
+    pk, sk = item["pk"], item["sk"]
+    return pk.startswith(("RATE#hrd-resolution#target#", "FORM#", "PACE#", "SES#RATE")) or (
+        pk.startswith("GUARD#") and sk.startswith("RATES#")
+    )
 
 
 def test_a_sent_letter_is_kept_for_the_retention_and_then_scrubbed(
@@ -32,7 +45,8 @@ def test_a_sent_letter_is_kept_for_the_retention_and_then_scrubbed(
     assert letters_api.client.http.get(f"/letters/{letter_id}/{token}").status_code == 404
 
     housekeeping()
-    assert stored_items() == []  # letter, guard, counters: nothing is left for TTL to find
+    # letter, guard, the supporter's rate counters: nothing personal is left for TTL to find
+    assert [i for i in stored_items() if not holds_nothing_personal(i)] == []
 
 
 def test_no_index_projects_personal_data():

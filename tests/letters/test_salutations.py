@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.campaigns.catalogue import CAMPAIGNS_DIR, load_campaign
 from chalicelib.errors import CampaignFileError
+from chalicelib.letters.letter import Letter
 from chalicelib.letters.salutations import RECIPIENT_KINDS, SALUTATIONS, recipient_kind, salutation
 
 MINISTER = {"fr": "Madame la Ministre, Monsieur le Ministre,", "es": "Excelentísimo/a Sr./Sra. Ministro/a:"}
@@ -51,7 +52,7 @@ def test_the_letter_as_sent_down_the_chain_greets_the_mission(letters_api, servi
     letters_api.send("hrd-resolution", {**LETTER, "country": "KE", "language": "fr"})
     (letter,) = [i for i in services.aws.table.scan()["Items"] if i.get("sk") == "LETTER"]
     assert letter["target_set"] == "un-mission-new-york"
-    assert first_line(letter["body"]) == AMBASSADOR["fr"]
+    assert first_line(Letter.from_item(letter).body) == AMBASSADOR["fr"]  # stored packed (letters/letter.py)
 
 
 @pytest.mark.parametrize(

@@ -144,3 +144,37 @@ def test_with_no_configured_rate_the_sender_reads_the_accounts_send_rate(letters
         stub.add_response("send_email", {"MessageId": "ses-1"})
         assert drain_until_empty(services.aws.sqs, services.aws.mail_queue_url, app_module.on_supporter_mail) == 1
         stub.assert_no_pending_responses()
+
+
+def test_a_queued_mail_holds_its_body_packed_and_sends_it_as_written_as_one_queued_before_packing_does(
+    letters_api, services, stored_items, monkeypatch
+):
+    # GIVEN a confirmation queued (held here, not on SQS)
+    held = held_mail(monkeypatch, services)
+    letter_id = letters_api.post("hrd-resolution", GOOD).json_body["letter_id"]
+    (mail,) = [i for i in services.aws.table.scan()["Items"] if i["pk"].startswith("MAIL#")]  # as stored
+
+    # THEN its item holds the body compressed (a few hundred bytes), not as text
+    assert not isinstance(mail["body"], str) and letter_id.encode() not in bytes(mail["body"])
+    assert len(bytes(mail["body"])) < 500
+
+    # WHEN it is sent, and a mail queued before packing (its body as text) is sent too
+    text = "Hello,\n\nA mail queued before its body was packed.\n"
+    old = services.mail_queue.send_notice(notice_like(services, mail, text))
+    services.aws.table.update_item(
+        Key={"pk": f"MAIL#{old}", "sk": "MAIL"},
+        UpdateExpression="SET body = :t",
+        ExpressionAttributeValues={":t": text},
+    )
+    assert [services.mail_sender.deliver(mail_id) for mail_id in held] == ["sent", "sent"]
+
+    # THEN each email carries its text as written
+    first, second = letters_api.notices()
+    assert f"/letters/{letter_id}/confirm/" in first["body"] and second["body"].replace("\r\n", "\n") == text
+
+
+def notice_like(services, item, body):
+    from chalicelib.mail.mail_queue import NOTICE_FIELDS
+    from chalicelib.mail.mailer import Notice
+
+    return Notice(**{**{name: str(item[name]) for name in NOTICE_FIELDS if name != "body"}, "body": body})

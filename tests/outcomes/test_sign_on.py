@@ -14,6 +14,7 @@ from support.proof_of_work import solved_challenge
 from support.sign_on_api import SIGN_ON, WITHDRAW, organisation
 
 from chalicelib.directory.country_names import country_name
+from chalicelib.letters.letter import Letter
 
 SLUG = SIGN_ON
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -265,10 +266,10 @@ def test_193_paced_letters_go_once_each_at_the_chosen_time_and_a_cut_short_send_
     assert max(Counter(moment.replace(microsecond=0) for moment, _ in sends).values()) <= 14
     for letter in letters:  # in each target's language where the campaign has it, with the list as signed
         peru, zimbabwe = (country_name(code, letter["language"]) for code in ("PE", "ZW"))  # named in that language
-        assert letter["body"].endswith(
+        assert Letter.from_item(letter).body.endswith(
             f"\n\n1. Asociación Ejemplo ({peru})\n2. Zimbabwe Lawyers (example) ({zimbabwe})\n"
         )
-    assert {i["body"].split("\n", 1)[0] for i in letters} == {
+    assert {Letter.from_item(i).body.split("\n", 1)[0] for i in letters} == {
         "Your Excellency,",
         "Excellence,",
         "Excelencia:",
