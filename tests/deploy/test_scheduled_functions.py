@@ -70,3 +70,18 @@ def test_the_housekeeping_function_scrubs_every_kind_of_item_past_its_expiry(
     assert left == []
     # AND it never touched the suppression: only on_ses_feedback may write one (tests/deploy/test_iam_policy.py)
     assert services.suppressions.is_suppressed("hrd-resolution", "ministry@example.org")
+
+
+def test_the_housekeeping_function_queues_again_a_confirmed_letter_whose_message_was_lost(
+    housekeeping, letters_api, services, clock, drain
+):
+    # GIVEN a confirmed letter whose queue message never reached a worker (the confirming request was cut off)
+    letter_id = letters_api.send("hrd-resolution", LETTER).json_body["letter_id"]
+    services.aws.sqs.purge_queue(QueueUrl=services.aws.queue_url)
+    # WHEN the housekeeping function runs once the letter is due for its check
+    clock.advance(hours=1)
+    done = housekeeping()
+    # THEN it queued the letter again, and the worker sent it
+    assert done.get("requeued") == 1, done
+    assert drain() == 1
+    assert services.letters.get(letter_id).status == "sent"
