@@ -41,11 +41,12 @@ def test_the_housekeeping_function_scrubs_every_kind_of_item_past_its_expiry(
     housekeeping, letters_api, sign_on, services, clock, stored_items, monkeypatch
 ):
     # GIVEN the items the flows leave with a scrub due: a sent letter (its guard, stamps, follow-up question), a
-    # letter posted with an Idempotency-Key, one with a solved proof of work, a signatory of a sign-on letter and
+    # letter posted with an Idempotency-Key, a letter waiting for its digest (and the digest), one with a solved proof of work, a signatory of a sign-on letter and
     # its send, an email to a supporter that never left (its queue message lost), a letter parked by a paused
     # campaign; and a suppressed recipient (a target's address, hashed: TTL alone removes it)
     letters_api.send("hrd-resolution", LETTER)
     letters_api.post("hrd-resolution", {**LETTER, "country": "FI"}, {"Idempotency-Key": "k1"})
+    letters_api.send("defenders-digest", {**LETTER, "country": "GH"})
     sign_on.decide(sign_on.sign(organisation("Kenya Rights Watch")))
     services.sign_on_sends.schedule(services.campaigns.get(sign_on.slug), "un-mission-geneva", None, "t", 193)
     letters_api.client.http.mail_after_each_request = False
@@ -57,7 +58,7 @@ def test_the_housekeeping_function_scrubs_every_kind_of_item_past_its_expiry(
     services.suppressions.suppress("hrd-resolution", "ministry@example.org", "complaint", clock())
     services.schedule.park("hrd-resolution", "some-letter", int(clock().timestamp()) + 86400)
     before = {i["pk"].split("#")[0] for i in stored_items() if "due_pk" in i}
-    assert before >= {"LETTER", "GUARD", "IDEMPOTENCY", "ALTCHA", "SIGNON", "MAIL", "PARKED"}, before
+    assert before >= {"LETTER", "GUARD", "IDEMPOTENCY", "ALTCHA", "SIGNON", "MAIL", "PARKED", "DIGESTS"}, before
 
     # WHEN the housekeeping function runs long after every retention, until nothing is due
     clock.advance(days=800)
