@@ -1,6 +1,8 @@
 """Suppressions: a recipient who complained about a campaign's mail gets no more letters from that campaign.
 
-One item per (campaign, recipient); the address is stored only as a hash, so the record holds no address.
+One item per (campaign, recipient); the address is stored only as a hash, so the record holds no address. The
+recipient is a target (a public address), so DynamoDB TTL alone removes the record: it has no `by-due` entry, as the
+housekeeping job may not delete suppressions (only on_ses_feedback writes them: tests/deploy/test_iam_policy.py).
 """
 
 from __future__ import annotations
@@ -8,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from typing import Any
-
-from chalicelib.storage.due_index import due_keys
 
 KEEP = dt.timedelta(days=730)  # longer than any campaign runs
 
@@ -32,7 +32,6 @@ class Suppressions:
                 "reason": reason[:200],
                 "since": now.isoformat(),
                 "expires_at": expires_at,
-                **due_keys(key["pk"], expires_at),
             }
         )
 

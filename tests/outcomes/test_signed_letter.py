@@ -105,14 +105,14 @@ def test_the_campaign_file_needs_the_source_of_a_fixed_targets_address(tmp_path)
 
 
 def test_locally_the_letter_to_the_fixed_target_goes_to_the_outbox_once_with_its_list(
-    agenda, services, letters_api, clock, drain
+    agenda, services, letters_api, clock, drain, housekeeping
 ):
     signed_up(agenda, clock)
     campaign = services.campaigns.get(AGENDA)
     # WHEN the organisers send it to the fixed target (one letter: no count to confirm)
     send = services.sign_on_sends.schedule(campaign, "fixed", None, actor="test organiser")
     assert send["target_set"] == "fixed"
-    assert services.housekeeping.run().get("sign_on_dispatched") == 1
+    assert housekeeping().get("sign_on_dispatched") == 1
     drain()
     # THEN one letter went, to the local placeholder, with the approved signatories in the order they signed
     [letter] = [m for m in letters_api.letters_sent() if "agenda@" in m["reply_to"]]
@@ -171,7 +171,7 @@ def test_the_signed_letter_is_public_and_framable_only_once_published(agenda, se
     assert client.http.get("/campaigns/hrd-resolution/signed-letter").status_code == 404  # not a sign-on letter
 
 
-def test_a_letter_to_193_targets_is_one_document_dated_the_day_it_went(sign_on, services, clock, drain):
+def test_a_letter_to_193_targets_is_one_document_dated_the_day_it_went(sign_on, services, clock, housekeeping):
     import datetime as dt
 
     from chalicelib.outcomes.sign_on_document import GENERIC_TARGET
@@ -183,7 +183,7 @@ def test_a_letter_to_193_targets_is_one_document_dated_the_day_it_went(sign_on, 
     services.sign_on_sends.schedule(campaign, "un-mission-geneva", send_at, actor="t", confirm_count=count)
     assert not services.sign_on_documents.document(campaign, "es").sent  # scheduled only: still a draft
     clock.now = send_at + dt.timedelta(minutes=1)
-    assert services.housekeeping.run().get("sign_on_dispatched") == 1
+    assert housekeeping().get("sign_on_dispatched") == 1
     document = services.sign_on_documents.document(campaign, "es")
     assert document.sent and document.date.isoformat() == "2026-11-28"
     assert document.addressed_to == "" and GENERIC_TARGET.country is None
