@@ -94,7 +94,7 @@ def on_supporter_mail(event: Any) -> dict[str, list[dict[str, str]]]:
 def on_supporter_mail_dead_letter(event: Any) -> dict[str, list[dict[str, str]]]:
     """An email whose message failed five times: give it up, saying why (a confirmation's letter ends expired)."""
     sender = services().mail_sender
-    failed = sender.deliver_batch(_records(event), sender.give_up)
+    failed = sender.deliver_batch(_records(event), sender.dead_letter)
     return _partial_batch(failed)
 
 

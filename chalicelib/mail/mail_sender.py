@@ -124,6 +124,15 @@ class MailSender:
         self._queue.enqueue(mail_id, wait)
         return "retry"
 
+    def dead_letter(self, mail_id: str) -> str:
+        """A mail whose queue message ran out of receives: given up, unless a worker holds its lease this moment
+        (SES may be taking it): its dead letter then comes back until the lease is over, and the mail is sent
+        (and gone) or given up then, so a supporter is never told "expired" about a link that just reached them."""
+        item = self._table.get_item(Key=mail_key(mail_id), ConsistentRead=True).get("Item")
+        if item and item["mail_status"] == "sending" and self._clock().timestamp() < float(item["lease_until"]):
+            raise RetryLater(f"mail {mail_id} is being sent by a worker; its dead letter waits for the lease")
+        return self.give_up(mail_id)
+
     def give_up(self, mail_id: str, reason: str = GAVE_UP) -> str:
         """The mail will never be sent: its letter (for a confirmation) ends with the reason, then the item is
         `failed` and its address removed. In that order, so a crash in between repeats only the first step."""

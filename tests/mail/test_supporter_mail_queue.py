@@ -116,6 +116,41 @@ def test_the_dead_letter_handler_gives_up_with_a_stated_reason(letters_api, serv
     assert letter.status == "expired" and "failed on this email five times" in letter.failure_reason
 
 
+def test_a_dead_letter_waits_while_a_worker_holds_the_mails_lease(letters_api, services, stored_items, clock):
+    # The fifth receive of a mail's message can land in the dead-letter queue while a worker is sending it (SES may
+    # be taking it this moment): giving up then would tell the supporter "expired" about a link they just got.
+    import app as app_module
+    from chalicelib.mail.mail_queue import mail_key
+    from chalicelib.mail.mail_sender import LEASE
+    from localdev.drain import drain_once
+
+    with pytest.MonkeyPatch.context() as patch:
+        queued = held_mail(patch, services)
+        response = letters_api.post("hrd-resolution", GOOD)
+    letter_id = response.json_body["letter_id"]
+    services.aws.table.update_item(
+        Key=mail_key(queued[0]),
+        UpdateExpression="SET mail_status = :sending, attempt_id = :worker, lease_until = :lease",
+        ExpressionAttributeValues={
+            ":sending": "sending",
+            ":worker": "another-worker",
+            ":lease": int((clock() + LEASE).timestamp()),
+        },
+    )
+    sqs, handler = services.aws.sqs, app_module.on_supporter_mail_dead_letter
+    dlq = sqs.get_queue_url(QueueName=services.settings.mail_queue_name + "-dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=dlq, MessageBody=f'{{"mail_id": "{queued[0]}"}}')
+
+    assert drain_once(sqs, dlq, handler, retry_after=0) == 1  # handed back: it comes again
+    assert services.letters.get(letter_id).status == "pending_confirmation" and mail_items(stored_items)
+
+    clock.advance(seconds=LEASE.total_seconds() + 1)  # the lease ran out and the mail is still not sent
+    assert drain_once(sqs, dlq, handler, retry_after=0) == 1
+    letter = services.letters.get(letter_id)
+    assert letter.status == "expired" and "failed on this email five times" in letter.failure_reason
+    assert drain_once(sqs, dlq, handler) == 0
+
+
 def test_a_sender_short_of_time_requeues_without_trying(services, letters_api, stored_items, monkeypatch):
     from chalicelib.queue_messages import QueueRecord
 
