@@ -40,14 +40,12 @@ def build_environment(compiled: Path | None = None) -> "SandboxedEnvironment":
     )
 
 
-def compile_templates(target: Path) -> int:
+def compile_templates(target: Path) -> None:
     """Every template of the folder compiled by the environment itself (so sandbox, escaping and whitespace rules
-    are the ones it renders with) into `target` as Python modules; returns how many. A broken template raises."""
-    names = [name for name in build_environment().list_templates() if name.endswith(TEMPLATE_SUFFIXES)]
+    are the ones it renders with) into `target` as Python modules. A broken template raises."""
     build_environment().compile_templates(
         str(target), filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES), zip=None, ignore_errors=False
     )
-    return len(names)
 
 
 def render(template_name: str, **context: Any) -> str:
