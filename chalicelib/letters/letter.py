@@ -8,12 +8,12 @@ unit per KB, twice in a transaction, and the body is most of it (bench/letter_co
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, fields
 from typing import Any
 
 from chalicelib.letters.counters import counter_keys
 from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.packed_text import packed, unpacked
 from chalicelib.storage.write_shards import LOG_SHARDS, shard_of
 
 LETTER_SK = "LETTER"
@@ -31,12 +31,7 @@ MAY_BE_EMPTY = ("status_token_hash", "country", "target_email")
 
 def stored(name: str, value: Any) -> Any:
     """A field's value as the item holds it: the body packed, everything else as it is."""
-    return zlib.compress(value.encode(), 9) if name == "body" and isinstance(value, str) and value else value
-
-
-def _unpacked(body: Any) -> str:
-    """The body as text (letters written before packing hold it as text)."""
-    return body if isinstance(body, str) else zlib.decompress(bytes(body)).decode()
+    return packed(value) if name == "body" and isinstance(value, str) and value else value
 
 
 def letter_key(letter_id: str) -> dict[str, str]:
@@ -149,7 +144,7 @@ class Letter:
             if name in values:
                 values[name] = int(values[name])
         if "body" in values:
-            values["body"] = _unpacked(values["body"])
+            values["body"] = unpacked(values["body"])
         for name in (*PERSONAL_FIELDS, *MAY_BE_EMPTY):  # absent once scrubbed, or never had
             values.setdefault(name, "")
         return cls(**values)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-import zlib
 from typing import Any, Callable
 
 from chalicelib.clock import iso
 from chalicelib.mail.mailer import Notice
 from chalicelib.queue_messages import message_for
 from chalicelib.storage.due_index import due_keys
+from chalicelib.storage.packed_text import packed, unpacked
 
 MAIL_SK = "MAIL"
 MAIL_KEPT = dt.timedelta(days=2)  # the rendered email (with its address) is deleted by then, sent or not
@@ -42,14 +42,13 @@ def mail_message(mail_id: str) -> str:
 def notice_of(item: dict[str, Any]) -> Notice:
     """The email a mail item holds (its body unpacked; items queued before packing hold it as text)."""
     values = {name: item[name] for name in NOTICE_FIELDS}
-    body = values["body"]
-    values["body"] = body if isinstance(body, str) else zlib.decompress(bytes(body)).decode()
+    values["body"] = unpacked(values["body"])
     return Notice(**{name: str(value) for name, value in values.items()})
 
 
 def _stored(notice: Notice) -> dict[str, Any]:
     fields = dataclasses.asdict(notice)
-    return {**fields, "body": zlib.compress(fields["body"].encode(), 9)}
+    return {**fields, "body": packed(fields["body"])}
 
 
 class MailQueue:
